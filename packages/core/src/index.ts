@@ -1,0 +1,5 @@
+export * from './loc.js';
+export * from './value.js';
+export * from './model.js';
+export * from './rule.js';
+export * from './engine.js';

@@ -1,0 +1,24 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const pkg = (name: string) => fileURLToPath(new URL(`./packages/${name}/src/index.ts`, import.meta.url));
+
+export default defineConfig({
+  resolve: {
+    alias: {
+      '@lambda-lint/core': pkg('core'),
+      '@lambda-lint/source': pkg('source'),
+      '@lambda-lint/cloudformation': pkg('cloudformation'),
+      '@lambda-lint/sam': pkg('sam'),
+      '@lambda-lint/serverless': pkg('serverless'),
+      '@lambda-lint/handler': pkg('handler'),
+      '@lambda-lint/linter': pkg('linter'),
+      '@lambda-lint/rules': fileURLToPath(new URL('./rules/index.ts', import.meta.url)),
+    },
+  },
+  test: {
+    include: ['packages/*/src/**/*.test.ts', 'rules/**/*.test.ts', 'test/**/*.test.ts'],
+    exclude: ['**/node_modules/**', '**/dist/**', '**/fixtures/**'],
+    testTimeout: 30000,
+  },
+});
