@@ -20,5 +20,6 @@ export default defineConfig({
     include: ['packages/*/src/**/*.test.ts', 'rules/**/*.test.ts', 'test/**/*.test.ts'],
     exclude: ['**/node_modules/**', '**/dist/**', '**/fixtures/**'],
     testTimeout: 30000,
+    setupFiles: ['rules/test-support/setup.ts'],
   },
 });

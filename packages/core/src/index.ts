@@ -3,3 +3,4 @@ export * from './value.js';
 export * from './model.js';
 export * from './rule.js';
 export * from './engine.js';
+export * from './frame.js';

@@ -128,6 +128,8 @@ export interface HandlerRef {
   loc: Loc;
   /** Extension given in the configuration (esbuild entry points name one), if any. */
   extension?: string;
+  /** The code may live outside the repository (e.g. CloudFormation `Code` in S3): a missing file is not reported. */
+  optional?: boolean;
 }
 
 export interface LambdaFunction {

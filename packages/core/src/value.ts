@@ -141,3 +141,32 @@ export function referencedLogicalId(v: Value | undefined): string | undefined {
 export function mapOf(entries: MapEntry[], loc: Loc): MapValue {
   return { kind: 'map', entries, loc };
 }
+
+/**
+ * The text of a string value that is literal apart from references: a scalar as it is, an
+ * `Fn::Sub` as its template (`arn:${AWS::Partition}:iam::aws:policy/X`), an `Fn::Join` of such
+ * parts with `Ref`/`Fn::GetAtt` written as `${Name}`/`${Name.Attr}`. Placeholders stay as they
+ * are: callers match around them, never guess their values. Undefined when any part is not text.
+ */
+export function templateText(v: Value | undefined): string | undefined {
+  if (v?.kind === 'scalar') return str(v);
+  const fn = intrinsic(v);
+  if (!fn) return undefined;
+  if (fn.fn === 'Fn::Sub') return str(fn.arg.kind === 'seq' ? fn.arg.items[0] : fn.arg);
+  if (fn.fn === 'Ref') {
+    const name = str(fn.arg);
+    return name === undefined ? undefined : `\${${name}}`;
+  }
+  if (fn.fn === 'Fn::GetAtt') {
+    const parts = fn.arg.kind === 'seq' ? fn.arg.items.map(str) : [str(fn.arg)];
+    return parts.every((p) => p !== undefined) ? `\${${parts.join('.')}}` : undefined;
+  }
+  if (fn.fn === 'Fn::Join' && fn.arg.kind === 'seq') {
+    const delimiter = str(fn.arg.items[0]);
+    const list = fn.arg.items[1];
+    if (delimiter === undefined || list?.kind !== 'seq') return undefined;
+    const parts = list.items.map(templateText);
+    return parts.every((p) => p !== undefined) ? parts.join(delimiter) : undefined;
+  }
+  return undefined;
+}

@@ -1,0 +1,2 @@
+export { main, type CliIO } from './main.js';
+export * from './formatters/index.js';

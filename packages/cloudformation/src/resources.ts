@@ -1,0 +1,426 @@
+import {
+  entry,
+  get,
+  isMap,
+  items,
+  str,
+  type AppModel,
+  type DistributionBehavior,
+  type EnvVar,
+  type HandlerRef,
+  type LambdaFunction,
+  type Loc,
+  type Platform,
+  type Resource,
+  type Role,
+  type Trigger,
+  type TriggerType,
+  type Value,
+} from '@lambda-lint/core';
+import { statementsOfDocument } from './iam.js';
+import { referencedIds, textOf } from './refs.js';
+import { createContext, numberProp, prop, resourcesFrom, stringProp, type TemplateContext } from './template.js';
+
+export interface ReadResourcesOptions {
+  file: string;
+  platform: Platform;
+  /** Template root, for `Parameters` defaults. */
+  root?: Value;
+}
+
+/**
+ * Reads a `Resources` map into the model: resources, roles and policies, Lambda functions.
+ * Call {@link linkTemplate} once after every reader of the file has run, to connect triggers,
+ * destinations and roles to functions.
+ */
+export function readResources(resourcesMap: Value | undefined, model: AppModel, options: ReadResourcesOptions): Resource[] {
+  const ctx = createContext(options.file, options.platform, options.root);
+  const resources = resourcesFrom(resourcesMap, ctx);
+  model.resources.push(...resources);
+  for (const r of resources) if (r.type === 'AWS::IAM::Role') model.roles.push(roleFromResource(r));
+  for (const r of resources) if (r.type === 'AWS::Lambda::Function') model.functions.push(functionFromResource(r, ctx));
+  return resources;
+}
+
+export function roleId(file: string, logicalId: string): string {
+  return `${file}#${logicalId}`;
+}
+
+function roleFromResource(r: Resource): Role {
+  const statements = items(prop(r, 'Policies')).flatMap((p) => statementsOfDocument(get(p, 'PolicyDocument')));
+  const managedPolicies = items(prop(r, 'ManagedPolicyArns')).map((node) => ({ value: str(node), loc: node.loc, node }));
+  return { id: roleId(r.file, r.logicalId), loc: r.loc, statements, managedPolicies, resource: r };
+}
+
+function functionFromResource(r: Resource, ctx: TemplateContext): LambdaFunction {
+  const fn: LambdaFunction = {
+    id: `${r.file}#${r.logicalId}`,
+    name: r.constructPath ?? r.logicalId,
+    logicalId: r.logicalId,
+    platform: r.platform,
+    file: r.file,
+    loc: r.loc,
+    node: r.node,
+    resource: r,
+    events: [],
+    asyncFailureTargets: [],
+    environment: environmentOf(prop(r, 'Environment', 'Variables')),
+  };
+  if (r.constructPath) fn.constructPath = r.constructPath;
+  const runtime = stringProp(prop(r, 'Runtime'), ctx);
+  if (runtime) fn.runtime = runtime;
+  const memory = numberProp(prop(r, 'MemorySize'), ctx);
+  if (memory) fn.memorySize = memory;
+  const timeout = numberProp(prop(r, 'Timeout'), ctx);
+  if (timeout) fn.timeout = timeout;
+  const vpc = prop(r, 'VpcConfig');
+  if (vpc) fn.vpc = { value: vpc, loc: vpc.loc, node: vpc };
+  const dlq = get(prop(r, 'DeadLetterConfig'), 'TargetArn');
+  if (dlq) fn.asyncFailureTargets.push({ kind: 'dead-letter-queue', loc: dlq.loc });
+  const handler = handlerRefOf(r, ctx);
+  if (handler) fn.handler = handler;
+  return fn;
+}
+
+export function environmentOf(vars: Value | undefined, inheritedFrom?: 'provider' | 'globals'): EnvVar[] {
+  if (!isMap(vars)) return [];
+  return vars.entries.map((e) => ({ name: e.key, nameLoc: e.keyLoc, value: e.value, ...(inheritedFrom ? { inheritedFrom } : {}) }));
+}
+
+/** `Handler: src/app.handler` with a local `Code` path (as `aws cloudformation package` takes it). */
+function handlerRefOf(r: Resource, ctx: TemplateContext): HandlerRef | undefined {
+  const handlerNode = prop(r, 'Handler');
+  const handler = str(handlerNode);
+  if (!handler || !handlerNode) return undefined;
+  const code = prop(r, 'Code');
+  if (get(code, 'ZipFile')) return undefined;
+  const codeDir = str(code);
+  const esbuild = esbuildEntryPoint(r);
+  const base = codeDir !== undefined ? joinPath(ctx.dir, codeDir) : ctx.dir;
+  const ref = handlerRef(base, handler, handlerNode.loc, esbuild);
+  // With code in S3 the source may not be in this repository; only a local `Code` path promises it.
+  if (ref && codeDir === undefined) ref.optional = true;
+  return ref;
+}
+
+export function esbuildEntryPoint(r: Resource): string | undefined {
+  const entryPoints = get(r.metadata, 'BuildProperties', 'EntryPoints');
+  return str(items(entryPoints)[0]);
+}
+
+/**
+ * `dir/module.export` -> module path and export name. An esbuild entry point, when given, names
+ * the source file (with its extension) while the handler names the bundle.
+ */
+export function handlerRef(baseDir: string, handler: string, loc: Loc, entryPoint?: string): HandlerRef | undefined {
+  const dot = handler.lastIndexOf('.');
+  if (dot <= 0 || dot === handler.length - 1) return undefined;
+  const exportName = handler.slice(dot + 1);
+  let modulePath = joinPath(baseDir, handler.slice(0, dot));
+  let extension: string | undefined;
+  if (entryPoint) {
+    const m = /^(.*?)(\.(?:ts|mts|cts|js|mjs|cjs))?$/.exec(entryPoint)!;
+    modulePath = joinPath(baseDir, m[1]!);
+    extension = m[2];
+  }
+  const ref: HandlerRef = { modulePath, exportName, loc };
+  if (extension) ref.extension = extension;
+  return ref;
+}
+
+/** POSIX join that normalizes `.` and `..`; never escapes above `/`. */
+export function joinPath(base: string, rel: string): string {
+  const parts = (rel.startsWith('/') ? rel : `${base}/${rel}`).split('/');
+  const out: string[] = [];
+  for (const p of parts) {
+    if (p === '' || p === '.') continue;
+    if (p === '..') out.pop();
+    else out.push(p);
+  }
+  return '/' + out.join('/');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Linking: triggers, destinations, roles and distributions that other resources attach to functions.
+
+const PRINCIPAL_TRIGGERS: Record<string, TriggerType> = {
+  's3.amazonaws.com': 's3',
+  'sns.amazonaws.com': 'sns',
+  'events.amazonaws.com': 'eventbridge',
+  'scheduler.amazonaws.com': 'schedule',
+  'iot.amazonaws.com': 'iot',
+  'ses.amazonaws.com': 'ses',
+  'codecommit.amazonaws.com': 'codecommit',
+  'config.amazonaws.com': 'config',
+  'apigateway.amazonaws.com': 'http',
+  'elasticloadbalancing.amazonaws.com': 'alb',
+  'cognito-idp.amazonaws.com': 'cognito',
+  'alexa-appkit.amazon.com': 'alexa',
+  'alexa-connectedhome.amazon.com': 'alexa',
+};
+
+/** Connects everything in one file's resources to that file's functions. Run once per file, after all readers. */
+export function linkTemplate(model: AppModel, file: string): void {
+  const resources = new Map<string, Resource>();
+  for (const r of model.resources) if (r.file === file) resources.set(r.logicalId, r);
+  const functions = new Map<string, LambdaFunction>();
+  for (const f of model.functions) if (f.file === file) functions.set(f.logicalId, f);
+  // Versions and aliases stand for their function wherever a trigger names them.
+  for (const r of resources.values()) {
+    if (r.type !== 'AWS::Lambda::Alias' && r.type !== 'AWS::Lambda::Version') continue;
+    const target = firstFunction(prop(r, 'FunctionName'), functions, resources);
+    if (target) functions.set(r.logicalId, target);
+  }
+  const roles = new Map<string, Role>();
+  for (const role of model.roles) roles.set(role.id, role);
+
+  for (const r of resources.values()) linkResource(r, { model, file, resources, functions, roles });
+  for (const f of functions.values()) {
+    if (f.role || !f.resource) continue;
+    const roleNode = prop(f.resource, 'Role');
+    for (const id of referencedIds(roleNode)) {
+      const role = roles.get(roleId(file, id));
+      if (role) f.role = role;
+    }
+  }
+}
+
+interface LinkContext {
+  model: AppModel;
+  file: string;
+  resources: Map<string, Resource>;
+  functions: Map<string, LambdaFunction>;
+  roles: Map<string, Role>;
+}
+
+function firstFunction(v: Value | undefined, functions: Map<string, LambdaFunction>, resources?: Map<string, Resource>): LambdaFunction | undefined {
+  for (const id of referencedIds(v)) {
+    const f = functions.get(id);
+    if (f) return f;
+  }
+  // A literal function name, e.g. `FunctionName: brand-api-prod-ingest`.
+  const name = str(v);
+  if (name && resources) {
+    for (const f of functions.values()) if (f.resource && str(prop(f.resource, 'FunctionName')) === name) return f;
+  }
+  return undefined;
+}
+
+function addTrigger(fn: LambdaFunction, trigger: Trigger): void {
+  fn.events.push(trigger);
+}
+
+function linkResource(r: Resource, c: LinkContext): void {
+  switch (r.type) {
+    case 'AWS::Lambda::EventSourceMapping':
+      return linkEventSourceMapping(r, c);
+    case 'AWS::Lambda::Permission': {
+      const fn = firstFunction(prop(r, 'FunctionName'), c.functions, c.resources);
+      const principal = str(prop(r, 'Principal'));
+      const type = principal ? PRINCIPAL_TRIGGERS[principal] : undefined;
+      // API Gateway permissions are covered by the Method/Route that names the integration.
+      if (fn && type && type !== 'http') addTrigger(fn, { type, loc: r.loc, node: r.node, resource: r });
+      return;
+    }
+    case 'AWS::Lambda::EventInvokeConfig': {
+      const fn = firstFunction(prop(r, 'FunctionName'), c.functions, c.resources);
+      const onFailure = get(prop(r, 'DestinationConfig'), 'OnFailure', 'Destination');
+      if (fn && onFailure) fn.asyncFailureTargets.push({ kind: 'event-invoke-config', loc: onFailure.loc });
+      return;
+    }
+    case 'AWS::Lambda::Url': {
+      const fn = firstFunction(prop(r, 'TargetFunctionArn'), c.functions, c.resources);
+      if (fn) addTrigger(fn, { type: 'functionUrl', loc: r.loc, node: r.node, resource: r });
+      return;
+    }
+    case 'AWS::Events::Rule': {
+      const scheduled = prop(r, 'ScheduleExpression') !== undefined;
+      for (const target of items(prop(r, 'Targets'))) {
+        const fn = firstFunction(get(target, 'Arn'), c.functions);
+        if (fn) addTrigger(fn, { type: scheduled ? 'schedule' : 'eventbridge', loc: r.loc, node: r.node, resource: r });
+      }
+      return;
+    }
+    case 'AWS::Scheduler::Schedule': {
+      const fn = firstFunction(get(prop(r, 'Target'), 'Arn'), c.functions);
+      if (fn) addTrigger(fn, { type: 'schedule', loc: r.loc, node: r.node, resource: r });
+      return;
+    }
+    case 'AWS::SNS::Subscription': {
+      if (str(prop(r, 'Protocol')) !== 'lambda') return;
+      const fn = firstFunction(prop(r, 'Endpoint'), c.functions);
+      if (fn) addTrigger(fn, { type: 'sns', loc: r.loc, node: r.node, resource: r });
+      return;
+    }
+    case 'AWS::SNS::Topic':
+      for (const sub of items(prop(r, 'Subscription'))) {
+        if (str(get(sub, 'Protocol')) !== 'lambda') continue;
+        const fn = firstFunction(get(sub, 'Endpoint'), c.functions);
+        if (fn) addTrigger(fn, { type: 'sns', loc: sub.loc, node: sub, resource: r });
+      }
+      return;
+    case 'AWS::S3::Bucket':
+      for (const cfg of items(get(prop(r, 'NotificationConfiguration'), 'LambdaConfigurations'))) {
+        const fn = firstFunction(get(cfg, 'Function'), c.functions);
+        if (fn) addTrigger(fn, { type: 's3', loc: cfg.loc, node: cfg, resource: r });
+      }
+      return;
+    case 'AWS::Logs::SubscriptionFilter': {
+      const fn = firstFunction(prop(r, 'DestinationArn'), c.functions);
+      if (fn) addTrigger(fn, { type: 'cloudwatchLogs', loc: r.loc, node: r.node, resource: r });
+      return;
+    }
+    case 'AWS::IAM::Policy':
+    case 'AWS::IAM::ManagedPolicy':
+      return linkPolicy(r, c);
+    case 'AWS::ApiGateway::Method':
+      return linkRestMethod(r, c);
+    case 'AWS::ApiGatewayV2::Route':
+      return linkV2Route(r, c);
+    case 'AWS::CloudFront::Distribution':
+      return linkDistribution(r, c);
+    default:
+      return;
+  }
+}
+
+/** Standalone policies add their statements to the roles they attach to (directly or by ARN). */
+function linkPolicy(r: Resource, c: LinkContext): void {
+  const statements = statementsOfDocument(prop(r, 'PolicyDocument'));
+  const attached: Role[] = [];
+  for (const id of referencedIds(prop(r, 'Roles'))) {
+    const role = c.roles.get(roleId(c.file, id));
+    if (role) attached.push(role);
+  }
+  if (r.type === 'AWS::IAM::ManagedPolicy') {
+    for (const role of c.roles.values()) {
+      if (role.resource?.file !== c.file || attached.includes(role)) continue;
+      if (referencedIds(prop(role.resource, 'ManagedPolicyArns')).has(r.logicalId)) attached.push(role);
+    }
+  }
+  for (const role of attached) role.statements.push(...statements);
+  if (attached.length === 0) c.model.otherStatements.push(...statements);
+}
+
+function linkEventSourceMapping(r: Resource, c: LinkContext): void {
+  const fn = firstFunction(prop(r, 'FunctionName'), c.functions, c.resources);
+  if (!fn) return;
+  const source = prop(r, 'EventSourceArn');
+  let type: TriggerType = 'other';
+  let sourceLogicalId: string | undefined;
+  for (const id of referencedIds(source)) {
+    const target = c.resources.get(id);
+    if (!target) continue;
+    sourceLogicalId = id;
+    if (target.type === 'AWS::SQS::Queue') type = 'sqs';
+    else if (target.type === 'AWS::Kinesis::Stream' || target.type === 'AWS::Kinesis::StreamConsumer') type = 'kinesis';
+    else if (target.type === 'AWS::DynamoDB::Table' || target.type === 'AWS::DynamoDB::GlobalTable') type = 'dynamodbStream';
+    else if (target.type === 'AWS::MSK::Cluster') type = 'kafka';
+    else if (target.type === 'AWS::AmazonMQ::Broker') type = 'mq';
+  }
+  if (type === 'other') type = triggerTypeFromArn(textOf(source)) ?? (prop(r, 'SelfManagedEventSource') ? 'kafka' : prop(r, 'Queues') ? 'mq' : 'other');
+  const trigger: Trigger = { type, loc: r.loc, node: r.node, resource: r };
+  if (sourceLogicalId) trigger.sourceLogicalId = sourceLogicalId;
+  const onFailure = get(prop(r, 'DestinationConfig'), 'OnFailure', 'Destination');
+  if (onFailure) trigger.onFailure = onFailure.loc;
+  addTrigger(fn, trigger);
+}
+
+export function triggerTypeFromArn(arn: string): TriggerType | undefined {
+  if (/arn:aws[\w-]*:sqs:/.test(arn)) return 'sqs';
+  if (/arn:aws[\w-]*:kinesis:/.test(arn)) return 'kinesis';
+  if (/arn:aws[\w-]*:dynamodb:.*\/stream\//.test(arn)) return 'dynamodbStream';
+  if (/arn:aws[\w-]*:kafka:/.test(arn)) return 'kafka';
+  if (/arn:aws[\w-]*:mq:/.test(arn)) return 'mq';
+  return undefined;
+}
+
+/** `AWS::ApiGateway::Method` whose integration invokes a function; the path comes from the resource chain. */
+function linkRestMethod(r: Resource, c: LinkContext): void {
+  const fn = firstFunction(get(prop(r, 'Integration'), 'Uri'), c.functions);
+  if (!fn) return;
+  const segments: string[] = [];
+  let resourceNode = prop(r, 'ResourceId');
+  for (let depth = 0; depth < 50; depth++) {
+    const [id] = referencedIds(resourceNode);
+    const res = id ? c.resources.get(id) : undefined;
+    if (!res || res.type !== 'AWS::ApiGateway::Resource') break;
+    segments.unshift(str(prop(res, 'PathPart')) ?? '?');
+    resourceNode = prop(res, 'ParentId');
+  }
+  const method = prop(r, 'HttpMethod');
+  const path = '/' + segments.join('/');
+  addTrigger(fn, {
+    type: 'http',
+    loc: r.loc,
+    node: r.node,
+    resource: r,
+    path: { value: path, loc: r.loc, node: r.node },
+    ...(method ? { method: { value: str(method), loc: method.loc, node: method } } : {}),
+  });
+}
+
+function linkV2Route(r: Resource, c: LinkContext): void {
+  const target = str(prop(r, 'Target')) ?? textOf(prop(r, 'Target'));
+  const integrationIds = referencedIds(prop(r, 'Target'));
+  const m = /integrations\/(\w+)/.exec(target);
+  if (m) integrationIds.add(m[1]!);
+  for (const id of integrationIds) {
+    const integration = c.resources.get(id);
+    if (!integration || integration.type !== 'AWS::ApiGatewayV2::Integration') continue;
+    const fn = firstFunction(prop(integration, 'IntegrationUri'), c.functions);
+    if (!fn) continue;
+    const api = c.resources.get([...referencedIds(prop(r, 'ApiId'))][0] ?? '');
+    const websocket = str(api ? prop(api, 'ProtocolType') : undefined) === 'WEBSOCKET';
+    const routeKeyNode = prop(r, 'RouteKey');
+    const routeKey = str(routeKeyNode) ?? '';
+    const [method, path] = websocket ? [undefined, routeKey] : routeKey.includes(' ') ? routeKey.split(/\s+/, 2) : [undefined, routeKey];
+    const trigger: Trigger = { type: websocket ? 'websocket' : 'httpApi', loc: r.loc, node: r.node, resource: r };
+    if (routeKeyNode) trigger.path = { value: path, loc: routeKeyNode.loc, node: routeKeyNode };
+    if (routeKeyNode && method) trigger.method = { value: method, loc: routeKeyNode.loc, node: routeKeyNode };
+    addTrigger(fn, trigger);
+  }
+}
+
+function linkDistribution(r: Resource, c: LinkContext): void {
+  const config = prop(r, 'DistributionConfig');
+  const origins = new Map<string, DistributionBehavior['target']>();
+  for (const o of items(get(config, 'Origins'))) {
+    const id = str(get(o, 'Id'));
+    if (id) origins.set(id, originTarget(o, c));
+  }
+  const behaviors: DistributionBehavior[] = [];
+  const def = get(config, 'DefaultCacheBehavior');
+  if (def) {
+    const originId = str(get(def, 'TargetOriginId'));
+    behaviors.push({ target: originId ? (origins.get(originId) ?? 'unknown') : 'unknown', loc: def.loc, isDefault: true });
+  }
+  for (const b of items(get(config, 'CacheBehaviors'))) {
+    const originId = str(get(b, 'TargetOriginId'));
+    const pattern = get(b, 'PathPattern');
+    behaviors.push({
+      target: originId ? (origins.get(originId) ?? 'unknown') : 'unknown',
+      loc: b.loc,
+      isDefault: false,
+      ...(pattern ? { pathPattern: { value: str(pattern), loc: pattern.loc, node: pattern } } : {}),
+    });
+  }
+  c.model.distributions.push({ resource: r, behaviors });
+}
+
+function originTarget(origin: Value, c: LinkContext): DistributionBehavior['target'] {
+  const domain = get(origin, 'DomainName');
+  for (const id of referencedIds(domain)) {
+    const t = c.resources.get(id)?.type;
+    if (t === 'AWS::ApiGateway::RestApi' || t === 'AWS::ApiGatewayV2::Api' || t === 'AWS::Serverless::Api' || t === 'AWS::Serverless::HttpApi') return 'api-gateway';
+    if (t === 'AWS::Lambda::Url') return 'function-url';
+    if (t === 'AWS::S3::Bucket') return 's3';
+  }
+  const text = textOf(domain);
+  if (/execute-api/.test(text)) return 'api-gateway';
+  if (/lambda-url/.test(text)) return 'function-url';
+  if (/\.s3[.-]/.test(text) || get(origin, 'S3OriginConfig')) return 's3';
+  if (domain && (domain.kind === 'scalar' || text.length > 0)) return 'other';
+  return 'unknown';
+}
+

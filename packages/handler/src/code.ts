@@ -1,0 +1,345 @@
+import type { HandlerBinding } from '@lambda-lint/core';
+import {
+  ts,
+  type ArrowFunction,
+  type BindingElement,
+  type ConstructorDeclaration,
+  type Expression,
+  type FunctionDeclaration,
+  type FunctionExpression,
+  type GetAccessorDeclaration,
+  type Identifier,
+  type MethodDeclaration,
+  type Node,
+  type SetAccessorDeclaration,
+  type SourceFile,
+} from 'ts-morph';
+import { evaluateString, moduleMemberOf, type ModuleMember } from './facts.js';
+import type { Def, ParsedFile, Program } from './program.js';
+import type { BindingKind, ImportOrigin, TsBinding } from './scope.js';
+import { enclosingBoundary, isCodeBoundary, isTsFunctionLike, propertyNameText, skipOuterExpressions, type TsFunctionLike } from './syntax.js';
+
+const SK = ts.SyntaxKind;
+
+/** A function-like node with a body: the unit of the call graph. */
+export type FunctionLikeNode =
+  | FunctionDeclaration
+  | FunctionExpression
+  | ArrowFunction
+  | MethodDeclaration
+  | ConstructorDeclaration
+  | GetAccessorDeclaration
+  | SetAccessorDeclaration;
+
+/** A declared name, as {@link HandlerCode.resolveIdentifier} finds it. */
+export interface ScopeBinding {
+  readonly name: string;
+  readonly kind: BindingKind;
+  /** The identifier that declares the name. */
+  readonly nameNode: Identifier;
+  /**
+   * The declaring node: VariableDeclaration, ParameterDeclaration, FunctionDeclaration,
+   * ClassDeclaration/ClassExpression, FunctionExpression (own name), EnumDeclaration,
+   * ModuleDeclaration, ImportClause, ImportSpecifier, NamespaceImport,
+   * ImportEqualsDeclaration, or the catch clause's VariableDeclaration.
+   */
+  readonly declaration: Node;
+  /** Set when the name is declared inside a destructuring pattern. */
+  readonly bindingElement: BindingElement | undefined;
+  /** The initialiser of a variable declared with a plain name (`const x = <init>`), not destructured. */
+  readonly initializer: Expression | undefined;
+  /** The node owning the scope: SourceFile, a function-like node, Block, CatchClause, a for statement, ... */
+  readonly scope: Node;
+  /** Declared at module scope: not inside any function, method, or class static block. */
+  readonly moduleLevel: boolean;
+  /** For imports and `require()`/`import()` initialisers: the module and the imported name. */
+  readonly importFrom: ImportOrigin | undefined;
+  /** Absolute path of the declaring file. */
+  readonly file: string;
+}
+
+const publicBindings = new WeakMap<TsBinding, ScopeBinding>();
+
+export function toScopeBinding(program: Program, b: TsBinding): ScopeBinding {
+  let out = publicBindings.get(b);
+  if (out) return out;
+  const init = b.declaration.kind === SK.VariableDeclaration && !b.bindingElement ? (b.declaration as ts.VariableDeclaration).initializer : undefined;
+  out = {
+    name: b.name,
+    kind: b.kind,
+    nameNode: program.wrap<Identifier>(b.nameNode),
+    declaration: program.wrap(b.declaration),
+    bindingElement: b.bindingElement ? program.wrap<BindingElement>(b.bindingElement) : undefined,
+    initializer: init ? program.wrap<Expression>(init) : undefined,
+    scope: program.wrap(b.scope),
+    moduleLevel: b.moduleLevel,
+    importFrom: b.importFrom,
+    file: program.fileOf(b.declaration).path,
+  };
+  publicBindings.set(b, out);
+  return out;
+}
+
+/** Whether a node runs at module load (cold start): it is not inside any function, method or class static block. */
+export function isAtModuleScope(node: Node): boolean {
+  return enclosingBoundary(node.compilerNode) === undefined;
+}
+
+/** Whether a declaration (a {@link ScopeBinding} or a declaring node) is at module scope. */
+export function isModuleLevelDeclaration(decl: ScopeBinding | Node): boolean {
+  if (!('compilerNode' in decl)) return decl.moduleLevel;
+  const node = decl.compilerNode;
+  if (isTsFunctionLike(node) && node.kind !== SK.FunctionDeclaration) return false;
+  return enclosingBoundary(node) === undefined;
+}
+
+/**
+ * The analysis of one handler export: where it is, which functions implement it, and
+ * which functions it can run. Shared by all functions that use the same handler.
+ */
+export class HandlerCode {
+  /** Absolute path of the handler module (the file the configuration names). */
+  readonly file: string;
+  readonly exportName: string;
+  /** The handler module. */
+  readonly sourceFile: SourceFile;
+  /**
+   * The node that defines the export: a VariableDeclaration, FunctionDeclaration,
+   * ClassDeclaration, or an expression (`export default <expr>`, `module.exports.handler = <expr>`).
+   * Undefined when the export comes from a package.
+   */
+  readonly exportNode: Node | undefined;
+  /** The function(s) that implement the handler, after unwrapping wrappers (`middy(fn)`, `withX(fn)`, factories). */
+  readonly handlerFunctions: readonly FunctionLikeNode[];
+
+  readonly #program: Program;
+  readonly #roots: TsFunctionLike[];
+  readonly #handlerTs: Set<ts.Node>;
+  #reachable: TsFunctionLike[] | undefined;
+  #reachableSet: Set<ts.Node> | undefined;
+  #reachableWrapped: FunctionLikeNode[] | undefined;
+
+  /** @internal */
+  constructor(program: Program, file: ParsedFile, exportName: string, def: Def) {
+    this.#program = program;
+    this.file = file.path;
+    this.exportName = exportName;
+    this.sourceFile = file.sourceFile;
+    let exportTs: ts.Node | undefined;
+    let valueTs: ts.Node | undefined;
+    if (def.kind === 'binding') {
+      exportTs = def.binding.declaration;
+      valueTs = program.valueOfDef(def);
+    } else if (def.kind === 'node') {
+      exportTs = def.node;
+      valueTs = def.node.kind === SK.SourceFile ? undefined : program.valueOf(def.node);
+    }
+    this.exportNode = exportTs ? program.wrap(exportTs) : undefined;
+    const handlerTs = valueTs ? program.functionsOf(valueTs) : [];
+    this.handlerFunctions = handlerTs.map((f) => program.wrap<FunctionLikeNode>(f));
+    this.#handlerTs = new Set(handlerTs);
+    // Inline functions of a wrapper expression (`.use({ before: async (r) => ... })`) run per request too.
+    const roots = [...handlerTs];
+    if (valueTs && !isTsFunctionLike(valueTs) && valueTs.kind !== SK.SourceFile && !ts.isClassLike(valueTs)) {
+      const visit = (n: ts.Node): void => {
+        if (isTsFunctionLike(n)) {
+          roots.push(n);
+          return;
+        }
+        if (isCodeBoundary(n)) return;
+        ts.forEachChild(n, visit);
+      };
+      visit(valueTs);
+    }
+    this.#roots = roots;
+  }
+
+  /** Every function the handler can run, handler functions first; nested callbacks included. */
+  get reachableFunctions(): readonly FunctionLikeNode[] {
+    if (!this.#reachableWrapped) this.#reachableWrapped = this.#reachableTs().map((f) => this.#program.wrap<FunctionLikeNode>(f));
+    return this.#reachableWrapped;
+  }
+
+  /** The source files that hold reachable code, the handler module first. */
+  get files(): readonly SourceFile[] {
+    const out = new Set<SourceFile>([this.sourceFile]);
+    for (const f of this.#reachableTs()) out.add(this.#program.fileOf(f).sourceFile);
+    return [...out];
+  }
+
+  #reachableTs(): TsFunctionLike[] {
+    if (!this.#reachable) {
+      this.#reachable = this.#program.reachableFrom(this.#roots);
+      this.#reachableSet = new Set(this.#reachable);
+    }
+    return this.#reachable;
+  }
+
+  /** Whether a function-like node is reachable from the handler. */
+  isReachableFunction(fn: Node): boolean {
+    this.#reachableTs();
+    return this.#reachableSet!.has(fn.compilerNode);
+  }
+
+  /** Whether a node runs as part of a reachable function (its innermost enclosing function is reachable). */
+  isInReachableCode(node: Node): boolean {
+    this.#reachableTs();
+    let cur: ts.Node | undefined = node.compilerNode.parent;
+    while (cur) {
+      if (isTsFunctionLike(cur)) return this.#reachableSet!.has(cur);
+      if (isCodeBoundary(cur)) return false;
+      cur = cur.parent;
+    }
+    return false;
+  }
+
+  /**
+   * Visits every node of reachable code exactly once, with its innermost enclosing function:
+   * each reachable function's parameters and body, not descending into nested functions
+   * (they are reachable themselves and visited with their own `fn`).
+   */
+  forEachReachableNode(cb: (node: Node, fn: FunctionLikeNode) => void): void {
+    const program = this.#program;
+    for (const fnTs of this.#reachableTs()) {
+      const fn = program.wrap<FunctionLikeNode>(fnTs);
+      const visit = (n: ts.Node): void => {
+        cb(program.wrap(n), fn);
+        if (isCodeBoundary(n)) return;
+        ts.forEachChild(n, visit);
+      };
+      for (const p of fnTs.parameters) visit(p);
+      if (fnTs.body) visit(fnTs.body);
+    }
+  }
+
+  /** The innermost function-like node that contains a node, if any. */
+  enclosingFunction(node: Node): FunctionLikeNode | undefined {
+    let cur: ts.Node | undefined = node.compilerNode.parent;
+    while (cur) {
+      if (isTsFunctionLike(cur)) return this.#program.wrap<FunctionLikeNode>(cur);
+      cur = cur.parent;
+    }
+    return undefined;
+  }
+
+  /** Whether a node runs at module load (not inside any function, method or class static block). */
+  isAtModuleScope(node: Node): boolean {
+    return isAtModuleScope(node);
+  }
+
+  /** The declaration an identifier refers to, by lexical scope (imports are not followed). */
+  resolveIdentifier(id: Identifier): ScopeBinding | undefined {
+    const b = this.#program.resolveIdentifier(id.compilerNode);
+    return b ? toScopeBinding(this.#program, b) : undefined;
+  }
+
+  /**
+   * Like {@link resolveIdentifier}, but follows imports and `require()` of local modules to the
+   * declaration in the defining module, and resolves `ns.x` for a namespace import or required
+   * local module. A name imported from a package (or an export that is not a declaration) gives
+   * the local import binding.
+   */
+  resolveReference(expr: Node): ScopeBinding | undefined {
+    const program = this.#program;
+    const e = skipOuterExpressions(expr.compilerNode);
+    if (e.kind === SK.Identifier) {
+      const local = program.resolveIdentifier(e as ts.Identifier);
+      if (!local) return undefined;
+      if (!local.importFrom) return toScopeBinding(program, local);
+      const def = program.definitionOfBinding(local);
+      return toScopeBinding(program, def?.kind === 'binding' ? def.binding : local);
+    }
+    if (e.kind === SK.PropertyAccessExpression || e.kind === SK.ElementAccessExpression) {
+      const name = e.kind === SK.PropertyAccessExpression ? (e as ts.PropertyAccessExpression).name.text : propertyNameText((e as ts.ElementAccessExpression).argumentExpression);
+      if (name === undefined) return undefined;
+      const obj = program.valueOf((e as ts.PropertyAccessExpression).expression);
+      if (!obj || obj.kind !== SK.SourceFile) return undefined;
+      const def = program.memberOf(obj, name);
+      return def?.kind === 'binding' ? toScopeBinding(program, def.binding) : undefined;
+    }
+    return undefined;
+  }
+
+  /** Whether a declaration is at module scope. */
+  isModuleLevelDeclaration(decl: ScopeBinding | Node): boolean {
+    return isModuleLevelDeclaration(decl);
+  }
+
+  /**
+   * What an expression evaluates to as far as syntax tells (identifiers to initialisers,
+   * imports to local modules, members of object literals and classes); a module is its SourceFile.
+   */
+  resolveValue(expr: Node): Node | undefined {
+    const v = this.#program.valueOf(expr.compilerNode);
+    return v ? this.#program.wrap(v) : undefined;
+  }
+
+  /** The local functions an expression stands for (a function, a name bound to one, a wrapper call). */
+  functionsOf(expr: Node): FunctionLikeNode[] {
+    return this.#program.functionsOf(expr.compilerNode).map((f) => this.#program.wrap<FunctionLikeNode>(f));
+  }
+
+  /**
+   * Which module member an expression names: `fs.promises.writeFile`, `writeFile` imported from
+   * `node:fs/promises`, `require('fs').readFileSync`, `const fsp = fs.promises` aliases.
+   * The module is the specifier without `node:`.
+   */
+  moduleMemberOf(expr: Node): ModuleMember | undefined {
+    return moduleMemberOf(this.#program, expr.compilerNode);
+  }
+
+  /**
+   * The constant string an expression always evaluates to, or undefined when any part is
+   * dynamic: literals, templates, `+`, `const` bindings (also imported from local modules),
+   * members of `const` object literals, `path.join`/`path.resolve`, `os.tmpdir()` (`/tmp`).
+   */
+  evaluateString(expr: Node): string | undefined {
+    return evaluateString(this.#program, expr.compilerNode);
+  }
+
+  /**
+   * A readable name for a function: its own name, the variable, property or method it is
+   * assigned to, or the nearest named enclosing function; the export name for an anonymous handler.
+   */
+  functionName(fn: Node): string {
+    let cur: ts.Node | undefined = fn.compilerNode;
+    while (cur) {
+      if (isTsFunctionLike(cur)) {
+        const n = ownName(cur);
+        if (n) return n;
+        if (this.#handlerTs.has(cur)) return this.exportName;
+      }
+      cur = cur.parent;
+    }
+    return this.exportName;
+  }
+}
+
+function ownName(fn: TsFunctionLike): string | undefined {
+  if (fn.kind === SK.Constructor) {
+    const cls = fn.parent;
+    return cls && ts.isClassLike(cls) && cls.name ? `${cls.name.text} constructor` : 'constructor';
+  }
+  if (fn.name) {
+    const n = propertyNameText(fn.name);
+    if (n) return n;
+  }
+  let p: ts.Node | undefined = fn.parent;
+  while (p && (p.kind === SK.ParenthesizedExpression || p.kind === SK.AsExpression || p.kind === SK.SatisfiesExpression)) p = p.parent;
+  if (!p) return undefined;
+  if (p.kind === SK.VariableDeclaration && (p as ts.VariableDeclaration).name.kind === SK.Identifier) {
+    return ((p as ts.VariableDeclaration).name as ts.Identifier).text;
+  }
+  if (p.kind === SK.PropertyAssignment || p.kind === SK.PropertyDeclaration) return propertyNameText((p as ts.PropertyAssignment).name);
+  if (p.kind === SK.BinaryExpression && (p as ts.BinaryExpression).operatorToken.kind === SK.EqualsToken) {
+    const left = skipOuterExpressions((p as ts.BinaryExpression).left);
+    if (left.kind === SK.Identifier) return (left as ts.Identifier).text;
+    if (left.kind === SK.PropertyAccessExpression) return (left as ts.PropertyAccessExpression).name.text;
+  }
+  return undefined;
+}
+
+/** The analysis attached to a handler binding by the linter. */
+export function codeOf(binding: HandlerBinding): HandlerCode {
+  return binding.code as HandlerCode;
+}

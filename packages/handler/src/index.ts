@@ -1,0 +1,15 @@
+export { HandlerAnalyzer, type ResolveResult, type CodeHost } from './analyzer.js';
+export {
+  HandlerCode,
+  codeOf,
+  isAtModuleScope,
+  isModuleLevelDeclaration,
+  type FunctionLikeNode,
+  type ScopeBinding,
+} from './code.js';
+export { locOfNode, locOfRange, locOfTsNode, toSlash } from './loc.js';
+export type { BindingKind, ImportOrigin } from './scope.js';
+export { MAX_FILE_BYTES } from './program.js';
+export { HANDLER_EXTENSIONS } from './modules.js';
+export { isTsFunctionLike, skipOuterExpressions, type TsFunctionLike } from './syntax.js';
+export { normalizeSpecifier, type ModuleMember } from './facts.js';

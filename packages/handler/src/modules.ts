@@ -1,0 +1,66 @@
+import { posix } from 'node:path';
+import { toSlash } from './loc.js';
+
+/** Extensions tried for a handler module, in order (RULES: `.ts`, `.mts`, `.js`, `.mjs`, plus `.cjs`). */
+export const HANDLER_EXTENSIONS = ['.ts', '.mts', '.js', '.mjs', '.cjs'] as const;
+
+/** Extensions tried for a relative import without a code extension. */
+const IMPORT_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'] as const;
+
+const CODE_EXTENSION = /\.(?:[cm]?[jt]s|[jt]sx)$/;
+
+/** A `.js`-style specifier names the TypeScript source first (NodeNext `import './x.js'` -> `x.ts`). */
+const SOURCE_FOR: Record<string, readonly string[]> = {
+  '.js': ['.ts', '.tsx', '.js'],
+  '.jsx': ['.tsx', '.jsx'],
+  '.mjs': ['.mts', '.mjs'],
+  '.cjs': ['.cts', '.cjs'],
+  '.ts': ['.ts'],
+  '.tsx': ['.tsx'],
+  '.mts': ['.mts'],
+  '.cts': ['.cts'],
+};
+
+export function normalizeAbs(p: string): string {
+  const s = posix.normalize(toSlash(p));
+  return s.length > 1 && s.endsWith('/') ? s.slice(0, -1) : s;
+}
+
+/** Whether `file` is `root` or below it. */
+export function isInside(root: string, file: string): boolean {
+  if (root === '/') return file.startsWith('/');
+  return file === root || file.startsWith(root + '/');
+}
+
+export function isRelativeSpecifier(spec: string): boolean {
+  return spec === '.' || spec === '..' || spec.startsWith('./') || spec.startsWith('../');
+}
+
+/** Candidate files for a handler module path, in the order they are tried. */
+export function handlerCandidates(modulePath: string, extension: string | undefined): string[] {
+  const out: string[] = [];
+  const push = (f: string): void => {
+    if (!out.includes(f)) out.push(f);
+  };
+  if (extension) {
+    const ext = extension.startsWith('.') ? extension : `.${extension}`;
+    push(modulePath + ext);
+  }
+  for (const ext of HANDLER_EXTENSIONS) push(modulePath + ext);
+  for (const ext of HANDLER_EXTENSIONS) push(`${modulePath}/index${ext}`);
+  return out;
+}
+
+/** Candidate files for a relative module specifier imported from `fromFile`. */
+export function importCandidates(fromFile: string, spec: string): string[] {
+  const base = normalizeAbs(posix.join(posix.dirname(fromFile), spec));
+  const out: string[] = [];
+  const m = CODE_EXTENSION.exec(base);
+  if (m) {
+    const stem = base.slice(0, -m[0].length);
+    for (const ext of SOURCE_FOR[m[0]] ?? [m[0]]) out.push(stem + ext);
+  }
+  for (const ext of IMPORT_EXTENSIONS) out.push(base + ext);
+  for (const ext of IMPORT_EXTENSIONS) out.push(`${base}/index${ext}`);
+  return out;
+}

@@ -1,0 +1,815 @@
+/**
+ * The syntax-only program: parsed files, module resolution inside the project, exports,
+ * value resolution and the call graph. Works on compiler nodes for speed; the public
+ * classes wrap results into ts-morph nodes.
+ */
+import type { InputDiagnostic } from '@lambda-lint/core';
+import { Project, ts, type Node, type SourceFile } from 'ts-morph';
+import { locOfRange } from './loc.js';
+import { importCandidates, isInside, isRelativeSpecifier, normalizeAbs } from './modules.js';
+import { ScopeIndex, type TsBinding } from './scope.js';
+import {
+  accessedName,
+  isAccess,
+  isCodeBoundary,
+  isTsFunctionLike,
+  propertyNameText,
+  requireSpecifier,
+  skipOuterExpressions,
+  stringLiteralValue,
+  hasModifier,
+  type TsFunctionLike,
+} from './syntax.js';
+
+const SK = ts.SyntaxKind;
+
+/** Files larger than this are reported instead of parsed. */
+export const MAX_FILE_BYTES = 5 * 1024 * 1024;
+
+/** The file access the analyzer needs; `undefined` means the file does not exist. */
+export interface CodeHost {
+  readFile(absPath: string): string | undefined;
+}
+
+export interface ParsedFile {
+  path: string;
+  sourceFile: SourceFile;
+  ts: ts.SourceFile;
+  scopes: ScopeIndex;
+  exports?: ExportIndex;
+}
+
+/** What an export (or an import followed to its module) stands for. */
+export type Def =
+  | { kind: 'binding'; binding: TsBinding }
+  /** An expression, an object-literal method, an anonymous default function/class, or a SourceFile (a module namespace). */
+  | { kind: 'node'; node: ts.Node }
+  /** Comes from a package or a file that is not part of the project. */
+  | { kind: 'external'; specifier: string };
+
+type ExportEntry =
+  | { kind: 'binding'; binding: TsBinding }
+  | { kind: 'local'; localName: string }
+  | { kind: 'node'; node: ts.Node }
+  | { kind: 'reexport'; specifier: string; importedName: string };
+
+interface ExportIndex {
+  named: Map<string, ExportEntry>;
+  stars: string[];
+  /** `module.exports.x = e` / `exports.x = e` (the last assignment wins). */
+  cjs: Map<string, ts.Expression>;
+  /** `module.exports = e` / `export = e`. */
+  cjsWhole: ts.Expression | undefined;
+}
+
+const MAX_DEPTH = 24;
+const MIDDLEWARE_METHODS = new Set(['use', 'before', 'after', 'onError', 'middleware']);
+
+export class Program {
+  readonly root: string;
+  readonly #host: CodeHost;
+  readonly #project: Project;
+  readonly #files = new Map<string, ParsedFile | 'missing' | 'unparseable'>();
+  readonly #byTs = new Map<ts.SourceFile, ParsedFile>();
+  readonly #diagnostics: InputDiagnostic[] = [];
+  readonly #functionsOf = new Map<ts.Node, TsFunctionLike[]>();
+  readonly #edges = new Map<ts.Node, TsFunctionLike[]>();
+
+  constructor(host: CodeHost, root: string) {
+    this.#host = host;
+    this.root = normalizeAbs(root);
+    this.#project = new Project({
+      useInMemoryFileSystem: true,
+      skipFileDependencyResolution: true,
+      skipAddingFilesFromTsConfig: true,
+      skipLoadingLibFiles: true,
+      compilerOptions: { allowJs: true, noLib: true },
+    });
+  }
+
+  /** Number of files read (parsed or reported as unparseable). */
+  get fileCount(): number {
+    let n = 0;
+    for (const f of this.#files.values()) if (f !== 'missing') n++;
+    return n;
+  }
+
+  get diagnostics(): readonly InputDiagnostic[] {
+    return this.#diagnostics;
+  }
+
+  /** Whether a path may be read: inside the root and not in node_modules. */
+  isReadable(absPath: string): boolean {
+    return isInside(this.root, absPath) && !absPath.includes('/node_modules/');
+  }
+
+  /** Loads and parses a file once. */
+  load(absPath: string): ParsedFile | 'missing' | 'unparseable' {
+    const path = normalizeAbs(absPath);
+    const cached = this.#files.get(path);
+    if (cached !== undefined) return cached;
+    let result: ParsedFile | 'missing' | 'unparseable';
+    if (!this.isReadable(path)) {
+      result = 'missing';
+    } else {
+      let text: string | undefined;
+      try {
+        text = this.#host.readFile(path);
+      } catch {
+        text = undefined;
+      }
+      if (text === undefined) result = 'missing';
+      else result = this.#parse(path, text);
+    }
+    this.#files.set(path, result);
+    return result;
+  }
+
+  #parse(path: string, text: string): ParsedFile | 'unparseable' {
+    if (text.length > MAX_FILE_BYTES || Buffer.byteLength(text, 'utf8') > MAX_FILE_BYTES) {
+      this.#diagnostics.push({
+        ruleId: 'parse-error',
+        message: `File is larger than 5 MB (${(Buffer.byteLength(text, 'utf8') / 1048576).toFixed(1)} MB) and was not analysed: a handler source this large is usually generated or bundled output; point the function at its source file.`,
+        loc: { file: path, line: 1, column: 1, endLine: 1, endColumn: 1 },
+      });
+      return 'unparseable';
+    }
+    const nul = text.indexOf('\0');
+    if (nul >= 0) {
+      this.#diagnostics.push({
+        ruleId: 'parse-error',
+        message: 'File contains a NUL byte: it is binary, not JavaScript or TypeScript source, and was not analysed.',
+        loc: { file: path, line: 1, column: 1, endLine: 1, endColumn: 1 },
+      });
+      return 'unparseable';
+    }
+    // A byte order mark is not a column.
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    const sourceFile = this.#project.createSourceFile(path, text, { overwrite: true });
+    const tsFile = sourceFile.compilerNode;
+    const file: ParsedFile = { path, sourceFile, ts: tsFile, scopes: new ScopeIndex(tsFile) };
+    this.#byTs.set(tsFile, file);
+    const lang = /\.[cm]?tsx?$/.test(path) ? 'TypeScript' : 'JavaScript';
+    const parseDiagnostics = (tsFile as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
+    for (const d of parseDiagnostics) {
+      const start = d.start ?? 0;
+      const end = start + (d.length ?? 0);
+      this.#diagnostics.push({
+        ruleId: 'parse-error',
+        message: `${lang} syntax error: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`,
+        loc: locOfRange(tsFile, start, end),
+      });
+    }
+    return file;
+  }
+
+  /** The parsed file a compiler node belongs to. */
+  fileOf(node: ts.Node): ParsedFile {
+    const sf = node.kind === SK.SourceFile ? (node as ts.SourceFile) : node.getSourceFile();
+    const f = this.#byTs.get(sf);
+    if (!f) throw new Error(`node of an unknown file ${sf.fileName}`);
+    return f;
+  }
+
+  /** The ts-morph wrapper of a compiler node (one wrapper per node, shared with ts-morph's own navigation). */
+  wrap<T extends Node = Node>(node: ts.Node): T {
+    const file = this.fileOf(node);
+    if (node === file.ts) return file.sourceFile as unknown as T;
+    return (file.sourceFile as unknown as { _getNodeFromCompilerNode(n: ts.Node): T })._getNodeFromCompilerNode(node);
+  }
+
+  // ---------------------------------------------------------------- modules
+
+  /** Resolves a local module specifier to a parsed file; undefined for packages and missing files. */
+  resolveModule(fromFile: string, spec: string): ParsedFile | undefined {
+    if (!isRelativeSpecifier(spec) && !spec.startsWith('/')) return undefined;
+    const candidates = spec.startsWith('/') ? importCandidates('/', `.${spec}`) : importCandidates(fromFile, spec);
+    for (const c of candidates) {
+      if (!this.isReadable(c)) continue;
+      const f = this.load(c);
+      if (typeof f !== 'string') return f;
+      if (f === 'unparseable') return undefined;
+    }
+    return undefined;
+  }
+
+  // ---------------------------------------------------------------- scopes and exports
+
+  resolveIdentifier(id: ts.Identifier): TsBinding | undefined {
+    return this.fileOf(id).scopes.resolve(id);
+  }
+
+  /** Follows an import (ESM, `import =`, or `require()` initialiser) to what the other module exports. */
+  followImport(binding: TsBinding, depth = 0): Def | undefined {
+    const origin = binding.importFrom;
+    if (!origin) return undefined;
+    const file = this.fileOf(binding.declaration);
+    if (!isRelativeSpecifier(origin.specifier) && !origin.specifier.startsWith('/')) {
+      return { kind: 'external', specifier: origin.specifier };
+    }
+    const target = this.resolveModule(file.path, origin.specifier);
+    if (!target) return undefined;
+    if (origin.importedName === '*') return { kind: 'node', node: target.ts };
+    const def = this.findExport(target, origin.importedName, depth + 1);
+    if (def || origin.importedName !== 'default') return def;
+    // `import x from './cjs'` is `module.exports`.
+    const idx = this.exportsOf(target);
+    return idx.cjsWhole || idx.cjs.size > 0 ? { kind: 'node', node: target.ts } : undefined;
+  }
+
+  /** Follows a binding through imports to its definition; a local, non-import binding is returned as is. */
+  definitionOfBinding(binding: TsBinding, depth = 0): Def | undefined {
+    if (binding.importFrom) {
+      const def = this.followImport(binding, depth);
+      if (def?.kind === 'binding') return depth > MAX_DEPTH ? undefined : this.definitionOfBinding(def.binding, depth + 1);
+      return def;
+    }
+    if (binding.kind === 'import') return undefined;
+    return { kind: 'binding', binding };
+  }
+
+  exportsOf(file: ParsedFile): ExportIndex {
+    if (!file.exports) file.exports = buildExportIndex(file);
+    return file.exports;
+  }
+
+  /** The export `name` of a module; follows re-exports; undefined when the module has no such export. */
+  findExport(file: ParsedFile, name: string, depth = 0): Def | undefined {
+    if (depth > MAX_DEPTH) return undefined;
+    const idx = this.exportsOf(file);
+    const entry = idx.named.get(name);
+    if (entry) {
+      switch (entry.kind) {
+        case 'binding':
+          return this.definitionOfBinding(entry.binding, depth + 1);
+        case 'node':
+          return { kind: 'node', node: entry.node };
+        case 'local': {
+          const b = file.scopes.declarationsOf(file.ts).get(entry.localName);
+          return b ? this.definitionOfBinding(b, depth + 1) : undefined;
+        }
+        case 'reexport': {
+          if (!isRelativeSpecifier(entry.specifier) && !entry.specifier.startsWith('/')) return { kind: 'external', specifier: entry.specifier };
+          const target = this.resolveModule(file.path, entry.specifier);
+          if (!target) return undefined;
+          if (entry.importedName === '*') return { kind: 'node', node: target.ts };
+          return this.findExport(target, entry.importedName, depth + 1);
+        }
+      }
+    }
+    const cjs = idx.cjs.get(name);
+    if (cjs) return { kind: 'node', node: cjs };
+    if (idx.cjsWhole) {
+      const whole = this.valueOf(idx.cjsWhole, depth + 1);
+      if (whole) {
+        const m = this.memberOf(whole, name, depth + 1);
+        if (m) return m;
+      }
+    }
+    if (name !== 'default') {
+      for (const spec of idx.stars) {
+        if (!isRelativeSpecifier(spec)) continue;
+        const target = this.resolveModule(file.path, spec);
+        if (!target || target === file) continue;
+        const d = this.findExport(target, name, depth + 1);
+        if (d) return d;
+      }
+    }
+    return undefined;
+  }
+
+  /** Export names a module declares (for messages). */
+  exportNames(file: ParsedFile): string[] {
+    const idx = this.exportsOf(file);
+    const names = new Set<string>([...idx.named.keys(), ...idx.cjs.keys()]);
+    if (idx.cjsWhole) {
+      const v = this.valueOf(idx.cjsWhole);
+      if (v && v.kind === SK.ObjectLiteralExpression) {
+        for (const p of (v as ts.ObjectLiteralExpression).properties) {
+          const n = propertyNameText(p.name);
+          if (n !== undefined) names.add(n);
+        }
+      }
+    }
+    return [...names];
+  }
+
+  // ---------------------------------------------------------------- values
+
+  /** The definition an identifier stands for (following imports), including CommonJS `exports`. */
+  defOfIdentifier(id: ts.Identifier, depth = 0): Def | undefined {
+    const b = this.resolveIdentifier(id);
+    if (!b) {
+      if (id.text === 'exports') return { kind: 'node', node: this.fileOf(id).ts };
+      return undefined;
+    }
+    return this.definitionOfBinding(b, depth);
+  }
+
+  valueOfDef(def: Def | undefined, depth = 0): ts.Node | undefined {
+    if (!def || depth > MAX_DEPTH) return undefined;
+    if (def.kind === 'external') return undefined;
+    if (def.kind === 'node') return def.node.kind === SK.SourceFile ? def.node : this.valueOf(def.node, depth + 1);
+    const b = def.binding;
+    switch (b.kind) {
+      case 'function':
+      case 'class':
+      case 'class-name':
+      case 'function-name':
+        return b.declaration;
+      case 'var':
+      case 'let':
+      case 'const':
+      case 'using': {
+        if (b.bindingElement) return undefined;
+        const init = (b.declaration as ts.VariableDeclaration).initializer;
+        return init ? this.valueOf(init, depth + 1) : undefined;
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  /**
+   * What an expression evaluates to, as far as syntax tells: follows identifiers to their
+   * initialisers, imports to their modules, `a.b` into object literals, classes and modules,
+   * `this` to the enclosing class, `require('./x')` to the module (a SourceFile). An opaque
+   * expression (a call, a literal) is returned as itself; undefined when it cannot be known.
+   */
+  valueOf(node: ts.Node, depth = 0): ts.Node | undefined {
+    if (depth > MAX_DEPTH) return undefined;
+    const e = skipOuterExpressions(node);
+    switch (e.kind) {
+      case SK.Identifier:
+        return this.valueOfDef(this.defOfIdentifier(e as ts.Identifier, depth + 1), depth + 1);
+      case SK.PropertyAccessExpression:
+      case SK.ElementAccessExpression: {
+        const name = accessedName(e);
+        const objExpr = skipOuterExpressions((e as ts.PropertyAccessExpression).expression);
+        // CommonJS `module.exports`
+        if (name === 'exports' && objExpr.kind === SK.Identifier && (objExpr as ts.Identifier).text === 'module' && !this.resolveIdentifier(objExpr as ts.Identifier)) {
+          return this.fileOf(e).ts;
+        }
+        if (name === undefined) return undefined;
+        const obj = this.valueOf(objExpr, depth + 1);
+        if (!obj) return undefined;
+        return this.valueOfDef(this.memberOf(obj, name, depth + 1), depth + 1);
+      }
+      case SK.ThisKeyword:
+        return thisClass(e);
+      case SK.CallExpression: {
+        const spec = requireSpecifier(e);
+        if (spec !== undefined) return this.resolveModule(this.fileOf(e).path, spec)?.ts;
+        return e;
+      }
+      case SK.AwaitExpression: {
+        const inner = skipOuterExpressions((e as ts.AwaitExpression).expression);
+        if (inner.kind === SK.CallExpression && (inner as ts.CallExpression).expression.kind === SK.ImportKeyword) {
+          const spec = stringLiteralValue((inner as ts.CallExpression).arguments[0]);
+          return spec === undefined ? undefined : this.resolveModule(this.fileOf(e).path, spec)?.ts;
+        }
+        return e;
+      }
+      default:
+        return e;
+    }
+  }
+
+  /** The member `name` of a value (module, object literal, class, instance created by `new`). */
+  memberOf(obj: ts.Node, name: string, depth = 0): Def | undefined {
+    if (depth > MAX_DEPTH) return undefined;
+    switch (obj.kind) {
+      case SK.SourceFile:
+        return this.findExport(this.fileOf(obj), name, depth + 1);
+      case SK.ObjectLiteralExpression: {
+        const props = (obj as ts.ObjectLiteralExpression).properties;
+        for (let i = props.length - 1; i >= 0; i--) {
+          const p = props[i]!;
+          if (p.kind === SK.SpreadAssignment) {
+            const inner = this.valueOf(p.expression, depth + 1);
+            const m = inner ? this.memberOf(inner, name, depth + 1) : undefined;
+            if (m) return m;
+            continue;
+          }
+          if (propertyNameText(p.name) !== name) continue;
+          if (p.kind === SK.PropertyAssignment) return { kind: 'node', node: p.initializer };
+          if (p.kind === SK.ShorthandPropertyAssignment) return { kind: 'node', node: p.name };
+          if (p.kind === SK.MethodDeclaration) return { kind: 'node', node: p };
+          return undefined;
+        }
+        return undefined;
+      }
+      case SK.NewExpression: {
+        const cls = this.valueOf((obj as ts.NewExpression).expression, depth + 1);
+        return cls && ts.isClassLike(cls) ? this.classMember(cls, name, depth + 1) : undefined;
+      }
+      case SK.ClassDeclaration:
+      case SK.ClassExpression:
+        return this.classMember(obj as ts.ClassLikeDeclaration, name, depth + 1);
+      default:
+        return undefined;
+    }
+  }
+
+  classMember(cls: ts.ClassLikeDeclaration, name: string, depth = 0): Def | undefined {
+    if (depth > MAX_DEPTH) return undefined;
+    for (const m of cls.members) {
+      if (propertyNameText(m.name) !== name) continue;
+      if (m.kind === SK.MethodDeclaration && (m as ts.MethodDeclaration).body) return { kind: 'node', node: m };
+      if (m.kind === SK.PropertyDeclaration && (m as ts.PropertyDeclaration).initializer) {
+        return { kind: 'node', node: (m as ts.PropertyDeclaration).initializer! };
+      }
+    }
+    const base = baseClassExpression(cls);
+    if (!base) return undefined;
+    const baseCls = this.valueOf(base, depth + 1);
+    return baseCls && ts.isClassLike(baseCls) ? this.classMember(baseCls, name, depth + 1) : undefined;
+  }
+
+  constructorsOf(cls: ts.ClassLikeDeclaration, depth = 0): TsFunctionLike[] {
+    if (depth > MAX_DEPTH) return [];
+    for (const m of cls.members) {
+      if (m.kind === SK.Constructor && (m as ts.ConstructorDeclaration).body) return [m as ts.ConstructorDeclaration];
+    }
+    const base = baseClassExpression(cls);
+    if (!base) return [];
+    const baseCls = this.valueOf(base, depth + 1);
+    return baseCls && ts.isClassLike(baseCls) ? this.constructorsOf(baseCls, depth + 1) : [];
+  }
+
+  // ---------------------------------------------------------------- functions
+
+  /**
+   * The function-like nodes an expression stands for: a function itself, an identifier or
+   * member bound to one, or a wrapper call (`middy(fn).use(...)`, `withSentry(fn)`,
+   * `fn.bind(x)`, a local factory returning a function).
+   */
+  functionsOf(node: ts.Node, depth = 0): TsFunctionLike[] {
+    const e = skipOuterExpressions(node);
+    if (isTsFunctionLike(e)) return [e];
+    if (depth > MAX_DEPTH) return [];
+    const cached = this.#functionsOf.get(e);
+    if (cached) return cached;
+    this.#functionsOf.set(e, []); // cycle guard
+    const result = dedupe(this.#computeFunctionsOf(e, depth));
+    this.#functionsOf.set(e, result);
+    return result;
+  }
+
+  #computeFunctionsOf(e: ts.Node, depth: number): TsFunctionLike[] {
+    switch (e.kind) {
+      case SK.Identifier:
+      case SK.PropertyAccessExpression:
+      case SK.ElementAccessExpression:
+      case SK.ThisKeyword: {
+        const v = this.valueOf(e, depth + 1);
+        return v && v !== e ? this.functionsOf(v, depth + 1) : [];
+      }
+      case SK.CallExpression:
+        return this.#functionsOfCall(e as ts.CallExpression, depth);
+      case SK.ConditionalExpression: {
+        const c = e as ts.ConditionalExpression;
+        return [...this.functionsOf(c.whenTrue, depth + 1), ...this.functionsOf(c.whenFalse, depth + 1)];
+      }
+      case SK.BinaryExpression: {
+        const b = e as ts.BinaryExpression;
+        const op = b.operatorToken.kind;
+        if (op === SK.CommaToken || op === SK.EqualsToken) return this.functionsOf(b.right, depth + 1);
+        if (op === SK.BarBarToken || op === SK.QuestionQuestionToken || op === SK.AmpersandAmpersandToken) {
+          return [...this.functionsOf(b.left, depth + 1), ...this.functionsOf(b.right, depth + 1)];
+        }
+        return [];
+      }
+      default:
+        return [];
+    }
+  }
+
+  #functionsOfCall(call: ts.CallExpression, depth: number): TsFunctionLike[] {
+    const callee = skipOuterExpressions(call.expression);
+    if (isAccess(callee) && accessedName(callee) === 'bind') return this.functionsOf(callee.expression, depth + 1);
+    if (requireSpecifier(call) !== undefined) return [];
+    // The chain of calls `a(x).b(y).c(z)`, outermost first.
+    const chain: ts.CallExpression[] = [];
+    let cur: ts.CallExpression = call;
+    for (;;) {
+      chain.push(cur);
+      const c = skipOuterExpressions(cur.expression);
+      if (isAccess(c)) {
+        const inner = skipOuterExpressions(c.expression);
+        if (inner.kind === SK.CallExpression) {
+          cur = inner as ts.CallExpression;
+          continue;
+        }
+      }
+      break;
+    }
+    const innermostFirst = chain.slice().reverse();
+    const found: TsFunctionLike[] = [];
+    for (const c of innermostFirst) {
+      const callee2 = skipOuterExpressions(c.expression);
+      const method = isAccess(callee2) ? accessedName(callee2) : undefined;
+      if (method !== undefined && MIDDLEWARE_METHODS.has(method)) continue;
+      for (const arg of c.arguments) {
+        const a = skipOuterExpressions(arg);
+        if (isTsFunctionLike(a)) found.push(a);
+        else if (a.kind === SK.Identifier || isAccess(a)) found.push(...this.functionsOf(a, depth + 1));
+      }
+    }
+    if (found.length) return found;
+    for (const c of innermostFirst) {
+      for (const arg of c.arguments) {
+        const a = skipOuterExpressions(arg);
+        if (a.kind === SK.CallExpression) {
+          const fs = this.functionsOf(a, depth + 1);
+          if (fs.length) return fs;
+        }
+      }
+    }
+    // A local factory: `export const handler = makeHandler(deps)` returns the handler.
+    const base = chain[chain.length - 1]!;
+    const baseCallee = skipOuterExpressions(base.expression);
+    if (baseCallee.kind === SK.Identifier || isAccess(baseCallee)) {
+      const out: TsFunctionLike[] = [];
+      for (const factory of this.functionsOf(baseCallee, depth + 1)) out.push(...this.returnedFunctions(factory, depth + 1));
+      return out;
+    }
+    return [];
+  }
+
+  /** Functions a function returns (`return async (e) => ...`, `return impl`). */
+  returnedFunctions(fn: TsFunctionLike, depth = 0): TsFunctionLike[] {
+    const body = fn.body;
+    if (!body) return [];
+    if (body.kind !== SK.Block) return this.functionsOf(body, depth + 1);
+    const out: TsFunctionLike[] = [];
+    const visit = (n: ts.Node): void => {
+      if (isCodeBoundary(n) || ts.isClassLike(n)) return;
+      if (n.kind === SK.ReturnStatement) {
+        const expr = (n as ts.ReturnStatement).expression;
+        if (expr) out.push(...this.functionsOf(expr, depth + 1));
+        return;
+      }
+      ts.forEachChild(n, visit);
+    };
+    ts.forEachChild(body, visit);
+    return out;
+  }
+
+  /** Functions a call expression's callee can run. */
+  calleeFunctions(callee: ts.Expression, depth = 0): TsFunctionLike[] {
+    let e = skipOuterExpressions(callee);
+    // `(0, f)(x)`, as emitted by bundlers
+    while (e.kind === SK.BinaryExpression && (e as ts.BinaryExpression).operatorToken.kind === SK.CommaToken) {
+      e = skipOuterExpressions((e as ts.BinaryExpression).right);
+    }
+    if (isTsFunctionLike(e)) return [e];
+    if (isAccess(e)) {
+      const name = accessedName(e);
+      if (name === 'call' || name === 'apply' || name === 'bind') {
+        const target = this.functionsOf(e.expression, depth + 1);
+        if (target.length) return target;
+      }
+      if (name === undefined && e.kind === SK.ElementAccessExpression) {
+        // `routes[key](event)`: any function-valued property of a local object literal.
+        const obj = this.valueOf(e.expression, depth + 1);
+        if (obj?.kind === SK.ObjectLiteralExpression) {
+          const out: TsFunctionLike[] = [];
+          for (const p of (obj as ts.ObjectLiteralExpression).properties) {
+            if (p.kind === SK.MethodDeclaration) out.push(p);
+            else if (p.kind === SK.PropertyAssignment) out.push(...this.functionsOf(p.initializer, depth + 1));
+            else if (p.kind === SK.ShorthandPropertyAssignment) out.push(...this.functionsOf(p.name, depth + 1));
+          }
+          return out;
+        }
+        return [];
+      }
+    }
+    if (e.kind === SK.Identifier || isAccess(e) || e.kind === SK.ThisKeyword) {
+      const v = this.valueOf(e, depth + 1);
+      if (!v || v === e) return [];
+      if (isTsFunctionLike(v)) return [v];
+      // A wrapped function (`const f = memoize(async () => ...)`) runs the wrapped one.
+      if (v.kind === SK.CallExpression) return this.functionsOf(v, depth + 1);
+      return [];
+    }
+    return [];
+  }
+
+  /**
+   * Direct call-graph edges of a function: functions it calls, constructs, passes as
+   * callbacks, and the function-like nodes nested in it.
+   */
+  edgesOf(fn: TsFunctionLike): TsFunctionLike[] {
+    const cached = this.#edges.get(fn);
+    if (cached) return cached;
+    const out: TsFunctionLike[] = [];
+    const visit = (n: ts.Node): void => {
+      if (isCodeBoundary(n)) {
+        if (isTsFunctionLike(n)) out.push(n);
+        return;
+      }
+      switch (n.kind) {
+        case SK.CallExpression: {
+          const call = n as ts.CallExpression;
+          if (call.expression.kind !== SK.ImportKeyword && call.expression.kind !== SK.SuperKeyword) {
+            out.push(...this.calleeFunctions(call.expression));
+          }
+          for (const arg of call.arguments) {
+            const a = skipOuterExpressions(arg);
+            if (a.kind === SK.Identifier || isAccess(a)) out.push(...this.#referencedFunctions(a));
+          }
+          break;
+        }
+        case SK.NewExpression: {
+          const ne = n as ts.NewExpression;
+          const cls = this.valueOf(ne.expression);
+          if (cls && ts.isClassLike(cls)) out.push(...this.constructorsOf(cls));
+          for (const arg of ne.arguments ?? []) {
+            const a = skipOuterExpressions(arg);
+            if (a.kind === SK.Identifier || isAccess(a)) out.push(...this.#referencedFunctions(a));
+          }
+          break;
+        }
+        default:
+          break;
+      }
+      ts.forEachChild(n, visit);
+    };
+    for (const p of fn.parameters) visit(p);
+    if (fn.body) visit(fn.body);
+    const result = dedupe(out);
+    this.#edges.set(fn, result);
+    return result;
+  }
+
+  /** A function passed by reference (`items.map(transform)`). */
+  #referencedFunctions(e: ts.Node): TsFunctionLike[] {
+    const v = this.valueOf(e);
+    return v && isTsFunctionLike(v) ? [v] : [];
+  }
+
+  /** Every function reachable from the roots through {@link edgesOf}, roots first. */
+  reachableFrom(roots: readonly TsFunctionLike[]): TsFunctionLike[] {
+    const seen = new Set<ts.Node>();
+    const order: TsFunctionLike[] = [];
+    const queue: TsFunctionLike[] = [];
+    for (const r of roots) {
+      if (!seen.has(r)) {
+        seen.add(r);
+        order.push(r);
+        queue.push(r);
+      }
+    }
+    for (let i = 0; i < queue.length; i++) {
+      for (const next of this.edgesOf(queue[i]!)) {
+        if (seen.has(next)) continue;
+        seen.add(next);
+        order.push(next);
+        queue.push(next);
+      }
+    }
+    return order;
+  }
+}
+
+function dedupe<T>(items: T[]): T[] {
+  return items.length < 2 ? items : [...new Set(items)];
+}
+
+function baseClassExpression(cls: ts.ClassLikeDeclaration): ts.Expression | undefined {
+  for (const h of cls.heritageClauses ?? []) {
+    if (h.token === SK.ExtendsKeyword && h.types[0]) return h.types[0].expression;
+  }
+  return undefined;
+}
+
+/** The class `this` refers to at a position (through arrow functions), if syntax tells. */
+function thisClass(node: ts.Node): ts.ClassLikeDeclaration | undefined {
+  let cur = node.parent;
+  while (cur) {
+    if (cur.kind === SK.ArrowFunction) {
+      cur = cur.parent;
+      continue;
+    }
+    if (cur.kind === SK.MethodDeclaration || cur.kind === SK.Constructor || cur.kind === SK.GetAccessor || cur.kind === SK.SetAccessor || cur.kind === SK.PropertyDeclaration || cur.kind === SK.ClassStaticBlockDeclaration) {
+      return ts.isClassLike(cur.parent) ? cur.parent : undefined;
+    }
+    if (cur.kind === SK.FunctionDeclaration || cur.kind === SK.FunctionExpression || cur.kind === SK.SourceFile) return undefined;
+    cur = cur.parent;
+  }
+  return undefined;
+}
+
+// ------------------------------------------------------------------ export index
+
+function buildExportIndex(file: ParsedFile): ExportIndex {
+  const idx: ExportIndex = { named: new Map(), stars: [], cjs: new Map(), cjsWhole: undefined };
+  const top = file.scopes.declarationsOf(file.ts);
+  const bindingOf = (name: string): TsBinding | undefined => top.get(name);
+  for (const st of file.ts.statements) {
+    switch (st.kind) {
+      case SK.VariableStatement: {
+        if (!hasModifier(st, SK.ExportKeyword)) break;
+        for (const d of (st as ts.VariableStatement).declarationList.declarations) {
+          forEachDeclaredName(d.name, (n) => {
+            const b = bindingOf(n);
+            if (b) idx.named.set(n, { kind: 'binding', binding: b });
+          });
+        }
+        break;
+      }
+      case SK.FunctionDeclaration:
+      case SK.ClassDeclaration:
+      case SK.EnumDeclaration: {
+        if (!hasModifier(st, SK.ExportKeyword)) break;
+        const decl = st as ts.FunctionDeclaration | ts.ClassDeclaration;
+        const isDefault = hasModifier(st, SK.DefaultKeyword);
+        if (st.kind === SK.FunctionDeclaration && !(st as ts.FunctionDeclaration).body) break; // overload signature
+        const b = decl.name ? bindingOf(decl.name.text) : undefined;
+        const entry: ExportEntry = b ? { kind: 'binding', binding: b } : { kind: 'node', node: st };
+        if (isDefault) idx.named.set('default', entry);
+        else if (decl.name) idx.named.set(decl.name.text, entry);
+        break;
+      }
+      case SK.ExportAssignment: {
+        const ea = st as ts.ExportAssignment;
+        if (ea.isExportEquals) idx.cjsWhole = ea.expression;
+        else idx.named.set('default', { kind: 'node', node: ea.expression });
+        break;
+      }
+      case SK.ExportDeclaration: {
+        const ed = st as ts.ExportDeclaration;
+        const spec = stringLiteralValue(ed.moduleSpecifier);
+        const clause = ed.exportClause;
+        if (!clause) {
+          if (spec !== undefined) idx.stars.push(spec);
+          break;
+        }
+        if (clause.kind === SK.NamespaceExport) {
+          const n = propertyNameText(clause.name);
+          if (spec !== undefined && n !== undefined) idx.named.set(n, { kind: 'reexport', specifier: spec, importedName: '*' });
+          break;
+        }
+        for (const el of clause.elements) {
+          const exported = propertyNameText(el.name);
+          const local = el.propertyName ? propertyNameText(el.propertyName) : exported;
+          if (exported === undefined || local === undefined) continue;
+          if (spec !== undefined) idx.named.set(exported, { kind: 'reexport', specifier: spec, importedName: local });
+          else idx.named.set(exported, { kind: 'local', localName: local });
+        }
+        break;
+      }
+      case SK.ExpressionStatement:
+        collectCjsAssignment((st as ts.ExpressionStatement).expression, idx, file);
+        break;
+      default:
+        break;
+    }
+  }
+  return idx;
+}
+
+function forEachDeclaredName(name: ts.BindingName, cb: (n: string) => void): void {
+  if (name.kind === SK.Identifier) {
+    cb(name.text);
+    return;
+  }
+  for (const el of name.elements) {
+    if (el.kind !== SK.OmittedExpression) forEachDeclaredName(el.name, cb);
+  }
+}
+
+/** `module.exports.x = exports.x = e`, `module.exports = e`: records the exports. */
+function collectCjsAssignment(expr: ts.Expression, idx: ExportIndex, file: ParsedFile): void {
+  const targets: ts.Expression[] = [];
+  let cur: ts.Expression = skipOuterExpressions(expr) as ts.Expression;
+  while (cur.kind === SK.BinaryExpression && (cur as ts.BinaryExpression).operatorToken.kind === SK.EqualsToken) {
+    targets.push((cur as ts.BinaryExpression).left);
+    cur = skipOuterExpressions((cur as ts.BinaryExpression).right) as ts.Expression;
+  }
+  if (!targets.length) return;
+  const value = cur;
+  // `exports.handler = void 0` (TypeScript's CommonJS prologue) declares, but does not define.
+  const isVoid = value.kind === SK.VoidExpression || (value.kind === SK.Identifier && (value as ts.Identifier).text === 'undefined');
+  for (const t of targets) {
+    const target = skipOuterExpressions(t);
+    if (isModuleExports(target, file)) {
+      idx.cjsWhole = value;
+      continue;
+    }
+    if (!isAccess(target)) continue;
+    const name = accessedName(target);
+    if (name === undefined) continue;
+    const obj = skipOuterExpressions(target.expression);
+    const isExportsObj = isModuleExports(obj, file) || (obj.kind === SK.Identifier && (obj as ts.Identifier).text === 'exports' && !file.scopes.resolve(obj as ts.Identifier));
+    if (!isExportsObj) continue;
+    if (!isVoid) idx.cjs.set(name, value);
+  }
+}
+
+function isModuleExports(node: ts.Node, file: ParsedFile): boolean {
+  if (!isAccess(node) || accessedName(node) !== 'exports') return false;
+  const obj = skipOuterExpressions(node.expression);
+  return obj.kind === SK.Identifier && (obj as ts.Identifier).text === 'module' && !file.scopes.resolve(obj as ts.Identifier);
+}

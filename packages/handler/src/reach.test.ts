@@ -1,0 +1,194 @@
+import type { HandlerRef } from '@lambda-lint/core';
+import { Node } from 'ts-morph';
+import { describe, expect, it } from 'vitest';
+import { HandlerAnalyzer, type HandlerCode } from './index.js';
+
+const ROOT = '/project';
+
+function resolve(files: Record<string, string>, handler = 'src/ingest.handler', reads?: string[]): HandlerCode {
+  const analyzer = new HandlerAnalyzer(
+    {
+      readFile(p) {
+        reads?.push(p);
+        return files[p.slice(ROOT.length + 1)];
+      },
+    },
+    ROOT,
+  );
+  const dot = handler.lastIndexOf('.');
+  const ref: HandlerRef = {
+    modulePath: `${ROOT}/${handler.slice(0, dot)}`,
+    exportName: handler.slice(dot + 1),
+    loc: { file: `${ROOT}/serverless.yml`, line: 1, column: 1, endLine: 1, endColumn: 1 },
+  };
+  const r = analyzer.resolve(ref);
+  if (!r.ok) throw new Error(r.message);
+  return r.code;
+}
+
+/** Reachable functions as `name@file:line`, sorted. */
+function reachable(code: HandlerCode): string[] {
+  return code.reachableFunctions.map((f) => `${code.functionName(f)}@${f.getSourceFile().getBaseName()}:${f.getStartLineNumber()}`).sort();
+}
+
+describe('reachability', () => {
+  it('follows calls to local functions and skips functions only used at module load', () => {
+    const code = resolve({
+      'src/ingest.ts': [
+        'function parse(body) { return JSON.parse(body); }', // 1
+        'const validate = (x) => check(x);', // 2
+        'function check(x) { return !!x; }', // 3
+        'function unused() {}', // 4
+        'function init() { return 1; }', // 5
+        'const config = init();', // 6
+        'export const handler = async (event) => {', // 7
+        '  const body = parse(event.body);', // 8
+        '  validate(body);', // 9
+        '  return [1, 2].map((n) => n * 2);', // 10
+        '};',
+      ].join('\n'),
+    });
+    expect(reachable(code)).toEqual(['check@ingest.ts:3', 'handler@ingest.ts:10', 'handler@ingest.ts:7', 'parse@ingest.ts:1', 'validate@ingest.ts:2']);
+  });
+
+  it('follows imports into local modules (named, default, namespace, NodeNext .js specifiers), recursively', () => {
+    const code = resolve({
+      'src/ingest.ts': [
+        "import { put } from './lib/db.js';",
+        "import log from './lib/log';",
+        "import * as metrics from './lib/metrics.js';",
+        "import { v4 } from 'uuid';",
+        'export async function handler(event) {',
+        '  await put(v4(), event);',
+        '  log("done");',
+        '  metrics.count();',
+        '}',
+      ].join('\n'),
+      'src/lib/db.ts': "import { client } from './client.js';\nexport async function put(id, item) {\n  return client().send(item);\n}\nexport function get() {}",
+      'src/lib/client.ts': 'let c;\nexport function client() {\n  return c;\n}',
+      'src/lib/log.ts': 'export default function log(msg) {}',
+      'src/lib/metrics.ts': 'export function count() {}\nexport function other() {}',
+    });
+    expect(reachable(code)).toEqual(['client@client.ts:2', 'count@metrics.ts:1', 'handler@ingest.ts:5', 'log@log.ts:1', 'put@db.ts:2']);
+    expect(code.files.map((f) => f.getBaseName())).toEqual(['ingest.ts', 'db.ts', 'log.ts', 'metrics.ts', 'client.ts']);
+  });
+
+  it('follows require() of local modules, destructured or as an object', () => {
+    const code = resolve({
+      'src/ingest.js': [
+        "const db = require('./db');",
+        "const { format } = require('./format');",
+        "const AWS = require('aws-sdk');",
+        'exports.handler = async (event) => {',
+        '  await db.save(format(event));',
+        '  return new AWS.S3().putObject();',
+        '};',
+      ].join('\n'),
+      'src/db.js': 'module.exports = {\n  save: async (x) => helper(x),\n};\nfunction helper(x) {}',
+      'src/format.js': 'exports.format = function format(e) { return e; };',
+    });
+    expect(reachable(code)).toEqual(['format@format.js:1', 'handler@ingest.js:4', 'helper@db.js:4', 'save@db.js:2']);
+  });
+
+  it('never reads node_modules, bare specifiers or files outside the root', () => {
+    const reads: string[] = [];
+    resolve(
+      {
+        'src/ingest.ts': "import x from 'lodash';\nimport y from '../../../etc/secret';\nimport z from './node_modules/pkg/index.js';\nexport const handler = () => { x(); y(); z(); };",
+      },
+      'src/ingest.handler',
+      reads,
+    ).reachableFunctions;
+    expect(reads.some((r) => r.includes('node_modules') || r.includes('lodash') || !r.startsWith('/project/'))).toBe(false);
+  });
+
+  it('follows class methods: new X().m(), instance variables, this.m(), static and inherited methods', () => {
+    const code = resolve({
+      'src/ingest.ts': [
+        'class Base {', // 1
+        '  shared() {}', // 2
+        '}',
+        'class Repo extends Base {', // 4
+        '  constructor() { super(); }', // 5
+        '  save(x) { return this.serialize(x); }', // 6
+        '  serialize(x) { return this.shared(); }', // 7
+        '  static create() { return new Repo(); }', // 8
+        '  unused() {}', // 9
+        '}',
+        'const repo = new Repo();', // 11
+        'export const handler = async (event) => {', // 12
+        '  repo.save(event);', // 13
+        '  Repo.create();', // 14
+        '  new Repo().save(1);', // 15
+        '};',
+      ].join('\n'),
+    });
+    expect(reachable(code)).toEqual([
+      'Repo constructor@ingest.ts:5',
+      'create@ingest.ts:8',
+      'handler@ingest.ts:12',
+      'save@ingest.ts:6',
+      'serialize@ingest.ts:7',
+      'shared@ingest.ts:2',
+    ]);
+  });
+
+  it('follows object literal methods, callbacks passed by reference and dispatch tables', () => {
+    const code = resolve({
+      'src/ingest.ts': [
+        'const svc = {', // 1
+        '  run() { return 1; },', // 2
+        '  stop: () => 2,', // 3
+        '};',
+        'function transform(x) { return x; }', // 5
+        'const getItem = async () => 1;', // 6
+        'const listItems = async () => 2;', // 7
+        'const routes = { "GET /item": getItem, "GET /items": listItems };', // 8
+        'export const handler = async (event) => {', // 9
+        '  svc.run();', // 10
+        '  [1].map(transform);', // 11
+        '  return routes[event.routeKey](event);', // 12
+        '};',
+      ].join('\n'),
+    });
+    expect(reachable(code)).toEqual(['getItem@ingest.ts:6', 'handler@ingest.ts:9', 'listItems@ingest.ts:7', 'run@ingest.ts:2', 'transform@ingest.ts:5']);
+  });
+
+  it('treats inline functions of the wrapper expression (middleware) as reachable', () => {
+    const code = resolve({
+      'src/ingest.ts': "import middy from '@middy/core';\nconst impl = async () => 1;\nexport const handler = middy(impl).use({\n  before: async (request) => {},\n});",
+    });
+    expect(reachable(code)).toEqual(['before@ingest.ts:4', 'impl@ingest.ts:2']);
+    expect(code.handlerFunctions.map((f) => code.functionName(f))).toEqual(['impl']);
+  });
+
+  it('handles recursion and cycles between modules', () => {
+    const code = resolve({
+      'src/ingest.ts': "import { a } from './a';\nexport const handler = () => a(3);",
+      'src/a.ts': "import { b } from './b';\nexport function a(n) { return n && b(n - 1); }",
+      'src/b.ts': "import { a } from './a';\nexport function b(n) { return a(n); }",
+    });
+    expect(reachable(code)).toEqual(['a@a.ts:2', 'b@b.ts:2', 'handler@ingest.ts:2']);
+  });
+
+  it('visits every node of reachable code once, with its innermost function', () => {
+    const code = resolve({
+      'src/ingest.ts': 'const top = 1;\nexport const handler = async (event) => {\n  const inner = () => event.a;\n  return inner();\n};',
+    });
+    const seen = new Map<Node, number>();
+    const fnOf: string[] = [];
+    code.forEachReachableNode((node, fn) => {
+      seen.set(node, (seen.get(node) ?? 0) + 1);
+      if (Node.isIdentifier(node)) fnOf.push(`${node.getText()}:${code.functionName(fn)}:${fn.getStartLineNumber()}`);
+    });
+    expect([...seen.values()].every((n) => n === 1)).toBe(true);
+    expect(fnOf).toEqual(['event:handler:2', 'inner:handler:2', 'inner:handler:2', 'event:inner:3', 'a:inner:3']);
+    const top = code.sourceFile.getVariableDeclarationOrThrow('top');
+    expect(code.isInReachableCode(top)).toBe(false);
+    expect(code.isAtModuleScope(top)).toBe(true);
+    const inner = code.sourceFile.getDescendants().find((n) => Node.isVariableDeclaration(n) && n.getName() === 'inner')!;
+    expect(code.isInReachableCode(inner)).toBe(true);
+    expect(code.isAtModuleScope(inner)).toBe(false);
+    expect(code.enclosingFunction(inner)?.getStartLineNumber()).toBe(2);
+  });
+});

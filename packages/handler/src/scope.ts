@@ -1,0 +1,384 @@
+import { ts } from 'ts-morph';
+import {
+  enclosingBoundary,
+  forEachBindingIdentifier,
+  isCodeBoundary,
+  isTsFunctionLike,
+  requireSpecifier,
+  skipOuterExpressions,
+  stringLiteralValue,
+  propertyNameText,
+  varKindOf,
+} from './syntax.js';
+
+const SK = ts.SyntaxKind;
+
+export type BindingKind =
+  | 'var'
+  | 'let'
+  | 'const'
+  | 'using'
+  | 'parameter'
+  | 'function'
+  | 'class'
+  | 'enum'
+  | 'namespace'
+  | 'import'
+  | 'catch'
+  /** The own name of a function or class expression, visible inside it. */
+  | 'function-name'
+  | 'class-name';
+
+/** Where a binding comes from when it is imported (ESM import, `import x = require()`, or a `require()`/`import()` initialiser). */
+export interface ImportOrigin {
+  /** The module specifier as written (`'fs'`, `'./lib/db.js'`). */
+  specifier: string;
+  /** `'default'`, `'*'` for the whole module (namespace import, `const x = require('m')`), or the imported name. */
+  importedName: string;
+}
+
+/** A declared name, on compiler nodes. The public form is {@link ScopeBinding}. */
+export interface TsBinding {
+  name: string;
+  kind: BindingKind;
+  nameNode: ts.Identifier;
+  /**
+   * The declaring node: VariableDeclaration, ParameterDeclaration, FunctionDeclaration,
+   * ClassDeclaration/ClassExpression, FunctionExpression (own name), EnumDeclaration,
+   * ModuleDeclaration, ImportClause, ImportSpecifier, NamespaceImport,
+   * ImportEqualsDeclaration, or the catch clause's VariableDeclaration.
+   */
+  declaration: ts.Node;
+  /** Set when the name is declared inside a destructuring pattern. */
+  bindingElement?: ts.BindingElement;
+  /** The node that owns the scope the name is declared in. */
+  scope: ts.Node;
+  /** Declared at module scope: not inside any function, method, or class static block. */
+  moduleLevel: boolean;
+  importFrom?: ImportOrigin;
+}
+
+type Table = Map<string, TsBinding>;
+
+/** Lexical scope resolution for one source file, built lazily per scope and cached. */
+export class ScopeIndex {
+  readonly #tables = new Map<ts.Node, Table>();
+
+  constructor(readonly sourceFile: ts.SourceFile) {}
+
+  /** The binding an identifier refers to, walking enclosing scopes; undefined for globals and property names. */
+  resolve(id: ts.Identifier): TsBinding | undefined {
+    if (isPropertyNameIdentifier(id)) return undefined;
+    let start: ts.Node = id;
+    // The name of a function/class declaration lives in the enclosing scope.
+    const p = id.parent;
+    if (p && (p.kind === SK.FunctionDeclaration || p.kind === SK.ClassDeclaration) && (p as ts.FunctionDeclaration).name === id) {
+      start = p;
+    }
+    return this.resolveName(id.text, start);
+  }
+
+  /** Looks `name` up from the position of `from`, walking outward. */
+  resolveName(name: string, from: ts.Node): TsBinding | undefined {
+    let cur: ts.Node | undefined = from.parent;
+    let child: ts.Node = from;
+    while (cur) {
+      if (isScopeNode(cur, child)) {
+        const b = this.table(cur).get(name);
+        if (b) return b;
+      }
+      child = cur;
+      cur = cur.parent;
+    }
+    return undefined;
+  }
+
+  /** All names declared directly in a scope node. */
+  declarationsOf(scope: ts.Node): ReadonlyMap<string, TsBinding> {
+    return this.table(scope);
+  }
+
+  private table(scope: ts.Node): Table {
+    let t = this.#tables.get(scope);
+    if (!t) {
+      t = buildTable(scope);
+      this.#tables.set(scope, t);
+    }
+    return t;
+  }
+}
+
+/** `a.b` (b), `{ b: 1 }` (b), `class { b() {} }` (b), labels: identifiers that never name a variable. */
+export function isPropertyNameIdentifier(id: ts.Identifier): boolean {
+  const p = id.parent;
+  if (!p) return false;
+  switch (p.kind) {
+    case SK.PropertyAccessExpression:
+      return (p as ts.PropertyAccessExpression).name === id;
+    case SK.QualifiedName:
+      return (p as ts.QualifiedName).right === id;
+    case SK.PropertyAssignment:
+    case SK.PropertyDeclaration:
+    case SK.PropertySignature:
+    case SK.MethodDeclaration:
+    case SK.MethodSignature:
+    case SK.GetAccessor:
+    case SK.SetAccessor:
+    case SK.EnumMember:
+      return (p as ts.PropertyAssignment).name === id;
+    case SK.BindingElement:
+      return (p as ts.BindingElement).propertyName === id;
+    case SK.LabeledStatement:
+    case SK.BreakStatement:
+    case SK.ContinueStatement:
+      return true;
+    case SK.ImportSpecifier:
+    case SK.ExportSpecifier:
+      return (p as ts.ImportSpecifier).propertyName === id;
+    case SK.JsxAttribute:
+      return true;
+    default:
+      return false;
+  }
+}
+
+function isScopeNode(node: ts.Node, child: ts.Node): boolean {
+  switch (node.kind) {
+    case SK.SourceFile:
+    case SK.CaseBlock:
+    case SK.ModuleBlock:
+    case SK.ClassStaticBlockDeclaration:
+      return true;
+    case SK.Block: {
+      // A function's (or static block's) body block belongs to the function scope.
+      const p = node.parent;
+      return !(p && (isTsFunctionLike(p) || p.kind === SK.ClassStaticBlockDeclaration));
+    }
+    case SK.ForStatement:
+    case SK.ForInStatement:
+    case SK.ForOfStatement: {
+      const init = (node as ts.ForStatement).initializer;
+      return !!init && init.kind === SK.VariableDeclarationList && (init.flags & ts.NodeFlags.BlockScoped) !== 0;
+    }
+    case SK.CatchClause:
+      return !!(node as ts.CatchClause).variableDeclaration;
+    case SK.ClassExpression:
+      return !!(node as ts.ClassExpression).name && child !== (node as ts.ClassExpression).name;
+    default:
+      return isTsFunctionLike(node);
+  }
+}
+
+function isModuleLevelScope(scope: ts.Node): boolean {
+  if (scope.kind === SK.SourceFile) return true;
+  if (isCodeBoundary(scope) || scope.kind === SK.ClassExpression) return false;
+  return enclosingBoundary(scope) === undefined;
+}
+
+function buildTable(scope: ts.Node): Table {
+  const table: Table = new Map();
+  const moduleLevel = isModuleLevelScope(scope);
+  const add = (b: Omit<TsBinding, 'scope' | 'moduleLevel'>): void => {
+    const existing = table.get(b.name);
+    if (existing) {
+      // Keep the first declaration, except that a function implementation wins over its overload signatures.
+      const overload = existing.kind === 'function' && !(existing.declaration as ts.FunctionDeclaration).body && b.kind === 'function';
+      if (!overload) return;
+    }
+    table.set(b.name, { ...b, scope, moduleLevel });
+  };
+
+  const addVariableList = (list: ts.VariableDeclarationList): void => {
+    const kind = varKindOf(list);
+    for (const decl of list.declarations) {
+      forEachBindingIdentifier(decl.name, (id, element) => {
+        const b: Omit<TsBinding, 'scope' | 'moduleLevel'> = { name: id.text, kind, nameNode: id, declaration: decl };
+        if (element) b.bindingElement = element;
+        const origin = importOriginOfVariable(decl, element);
+        if (origin) b.importFrom = origin;
+        add(b);
+      });
+    }
+  };
+
+  const addStatements = (statements: readonly ts.Statement[], includeVar: boolean): void => {
+    for (const st of statements) {
+      switch (st.kind) {
+        case SK.VariableStatement: {
+          const list = (st as ts.VariableStatement).declarationList;
+          if (includeVar || varKindOf(list) !== 'var') addVariableList(list);
+          break;
+        }
+        case SK.FunctionDeclaration: {
+          const fn = st as ts.FunctionDeclaration;
+          if (fn.name) add({ name: fn.name.text, kind: 'function', nameNode: fn.name, declaration: fn });
+          break;
+        }
+        case SK.ClassDeclaration: {
+          const c = st as ts.ClassDeclaration;
+          if (c.name) add({ name: c.name.text, kind: 'class', nameNode: c.name, declaration: c });
+          break;
+        }
+        case SK.EnumDeclaration: {
+          const e = st as ts.EnumDeclaration;
+          add({ name: e.name.text, kind: 'enum', nameNode: e.name, declaration: e });
+          break;
+        }
+        case SK.ModuleDeclaration: {
+          const m = st as ts.ModuleDeclaration;
+          if (m.name.kind === SK.Identifier) add({ name: m.name.text, kind: 'namespace', nameNode: m.name, declaration: m });
+          break;
+        }
+        case SK.ImportDeclaration:
+          addImport(st as ts.ImportDeclaration, add);
+          break;
+        case SK.ImportEqualsDeclaration: {
+          const ie = st as ts.ImportEqualsDeclaration;
+          const b: Omit<TsBinding, 'scope' | 'moduleLevel'> = { name: ie.name.text, kind: 'import', nameNode: ie.name, declaration: ie };
+          if (ie.moduleReference.kind === SK.ExternalModuleReference) {
+            const spec = stringLiteralValue(ie.moduleReference.expression);
+            if (spec !== undefined) b.importFrom = { specifier: spec, importedName: '*' };
+          }
+          add(b);
+          break;
+        }
+        default:
+          break;
+      }
+    }
+  };
+
+  switch (scope.kind) {
+    case SK.SourceFile: {
+      const sf = scope as ts.SourceFile;
+      addStatements(sf.statements, true);
+      collectHoistedVars(sf.statements, addVariableList, true);
+      break;
+    }
+    case SK.Block:
+    case SK.ModuleBlock:
+      addStatements((scope as ts.Block).statements, false);
+      break;
+    case SK.CaseBlock:
+      for (const clause of (scope as ts.CaseBlock).clauses) addStatements(clause.statements, false);
+      break;
+    case SK.ForStatement:
+    case SK.ForInStatement:
+    case SK.ForOfStatement: {
+      const init = (scope as ts.ForStatement).initializer;
+      if (init && init.kind === SK.VariableDeclarationList) addVariableList(init as ts.VariableDeclarationList);
+      break;
+    }
+    case SK.CatchClause: {
+      const v = (scope as ts.CatchClause).variableDeclaration;
+      if (v) {
+        forEachBindingIdentifier(v.name, (id, element) => {
+          const b: Omit<TsBinding, 'scope' | 'moduleLevel'> = { name: id.text, kind: 'catch', nameNode: id, declaration: v };
+          if (element) b.bindingElement = element;
+          add(b);
+        });
+      }
+      break;
+    }
+    case SK.ClassExpression: {
+      const c = scope as ts.ClassExpression;
+      if (c.name) add({ name: c.name.text, kind: 'class-name', nameNode: c.name, declaration: c });
+      break;
+    }
+    case SK.ClassStaticBlockDeclaration: {
+      const body = (scope as ts.ClassStaticBlockDeclaration).body;
+      addStatements(body.statements, true);
+      collectHoistedVars(body.statements, addVariableList, true);
+      break;
+    }
+    default: {
+      if (!isTsFunctionLike(scope)) break;
+      const fn = scope as ts.FunctionLikeDeclaration;
+      for (const param of fn.parameters) {
+        forEachBindingIdentifier(param.name, (id, element) => {
+          const b: Omit<TsBinding, 'scope' | 'moduleLevel'> = { name: id.text, kind: 'parameter', nameNode: id, declaration: param };
+          if (element) b.bindingElement = element;
+          add(b);
+        });
+      }
+      const body = fn.body;
+      if (body && body.kind === SK.Block) {
+        addStatements((body as ts.Block).statements, true);
+        collectHoistedVars((body as ts.Block).statements, addVariableList, true);
+      }
+      // The own name of a function expression is shadowed by parameters and locals.
+      if (fn.kind === SK.FunctionExpression && fn.name) {
+        add({ name: fn.name.text, kind: 'function-name', nameNode: fn.name, declaration: fn });
+      }
+      break;
+    }
+  }
+  return table;
+}
+
+function addImport(decl: ts.ImportDeclaration, add: (b: Omit<TsBinding, 'scope' | 'moduleLevel'>) => void): void {
+  const spec = stringLiteralValue(decl.moduleSpecifier);
+  const clause = decl.importClause;
+  if (!clause || spec === undefined) return;
+  if (clause.name) {
+    add({ name: clause.name.text, kind: 'import', nameNode: clause.name, declaration: clause, importFrom: { specifier: spec, importedName: 'default' } });
+  }
+  const nb = clause.namedBindings;
+  if (!nb) return;
+  if (nb.kind === SK.NamespaceImport) {
+    add({ name: nb.name.text, kind: 'import', nameNode: nb.name, declaration: nb, importFrom: { specifier: spec, importedName: '*' } });
+  } else {
+    for (const el of nb.elements) {
+      const imported = el.propertyName ? propertyNameText(el.propertyName) ?? el.name.text : el.name.text;
+      add({ name: el.name.text, kind: 'import', nameNode: el.name, declaration: el, importFrom: { specifier: spec, importedName: imported } });
+    }
+  }
+}
+
+/**
+ * `const x = require('m')` ('*'), `const x = require('m').y` ('y'), `const { y: x } = require('m')` ('y'),
+ * and the same with `await import('m')`.
+ */
+function importOriginOfVariable(decl: ts.VariableDeclaration, element: ts.BindingElement | undefined): ImportOrigin | undefined {
+  if (!decl.initializer) return undefined;
+  let init = skipOuterExpressions(decl.initializer);
+  let member: string | undefined;
+  if (init.kind === SK.PropertyAccessExpression) {
+    member = (init as ts.PropertyAccessExpression).name.text;
+    init = skipOuterExpressions((init as ts.PropertyAccessExpression).expression);
+  }
+  let spec = requireSpecifier(init);
+  if (spec === undefined && init.kind === SK.AwaitExpression) {
+    const inner = skipOuterExpressions((init as ts.AwaitExpression).expression);
+    if (inner.kind === SK.CallExpression && (inner as ts.CallExpression).expression.kind === SK.ImportKeyword) {
+      spec = stringLiteralValue((inner as ts.CallExpression).arguments[0]);
+    }
+  }
+  if (spec === undefined) return undefined;
+  if (!element) return { specifier: spec, importedName: member ?? '*' };
+  // Only a first-level destructuring element maps to an export name.
+  if (element.parent !== decl.name || decl.name.kind !== SK.ObjectBindingPattern || element.dotDotDotToken) return undefined;
+  if (member !== undefined) return undefined;
+  const prop = element.propertyName ? propertyNameText(element.propertyName) : element.name.kind === SK.Identifier ? element.name.text : undefined;
+  return prop === undefined ? undefined : { specifier: spec, importedName: prop };
+}
+
+/** Collects `var` declarations nested in blocks/loops/try of a statement list (not in nested functions). */
+function collectHoistedVars(statements: readonly ts.Statement[], addList: (l: ts.VariableDeclarationList) => void, skipTop: boolean): void {
+  const visit = (node: ts.Node, top: boolean): void => {
+    if (isCodeBoundary(node) || ts.isClassLike(node)) return;
+    if (node.kind === SK.VariableDeclarationList) {
+      const list = node as ts.VariableDeclarationList;
+      if (varKindOf(list) === 'var' && !top) addList(list);
+      return;
+    }
+    if (node.kind === SK.VariableStatement) {
+      visit((node as ts.VariableStatement).declarationList, top);
+      return;
+    }
+    // Expressions cannot declare var; only descend into statements.
+    if (ts.isExpression(node)) return;
+    ts.forEachChild(node, (c) => visit(c, false));
+  };
+  for (const st of statements) visit(st, skipTop);
+}

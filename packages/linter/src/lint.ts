@@ -1,0 +1,145 @@
+import {
+  emptyModel,
+  resolveRules,
+  runRules,
+  type AnyRule,
+  type AppModel,
+  type Finding,
+  type HandlerBinding,
+  type LintConfig,
+} from '@lambda-lint/core';
+import { checkBytes, DEFAULT_MAX_FILE_BYTES, parseSource, type ParsedSource } from '@lambda-lint/source';
+import { isCloudFormationTemplate, isSamTemplate, linkTemplate, readCloudFormation } from '@lambda-lint/cloudformation';
+import { readSam } from '@lambda-lint/sam';
+import { readServerless } from '@lambda-lint/serverless';
+import { HandlerAnalyzer } from '@lambda-lint/handler';
+import { discover, looksLikeTemplate, type DiscoveredFile } from './discover.js';
+import type { Host } from './host.js';
+
+export interface LintOptions {
+  host: Host;
+  /** Absolute paths of files or directories to lint. */
+  paths: readonly string[];
+  /** Absolute project root: nothing outside it is read. */
+  root: string;
+  rules: readonly AnyRule[];
+  config?: LintConfig;
+  today?: Date;
+  maxFileBytes?: number;
+  /** Serverless `--stage` and other `${opt:...}` values. */
+  options?: Record<string, string>;
+}
+
+export interface LintResult {
+  findings: Finding[];
+  model: AppModel;
+  handlers: HandlerBinding[];
+  /** Configuration and code files read. */
+  fileCount: number;
+  functionCount: number;
+}
+
+function decode(bytes: Uint8Array): string {
+  return new TextDecoder('utf-8').decode(bytes);
+}
+
+/** Reads every configuration file under `paths`, analyses the handlers they point to, and runs the rules. */
+export function lint(options: LintOptions): LintResult {
+  const { host, root } = options;
+  const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const model = emptyModel(root);
+  const files = discover(host, options.paths).filter((f) => isInside(root, f.path));
+  const readText = (abs: string): string | undefined => {
+    if (!isInside(root, abs)) return undefined;
+    const bytes = host.readFile(abs);
+    if (!bytes || checkBytes(abs, bytes, maxBytes)) return undefined;
+    return decode(bytes);
+  };
+
+  const configFiles: string[] = [];
+  for (const file of files) {
+    const parsed = readConfig(file, host, maxBytes, model);
+    if (!parsed) continue;
+    configFiles.push(file.path);
+    model.fileCount++;
+    if (!parsed.root) continue;
+    if (file.kind === 'serverless') {
+      readServerless(parsed, model, { root, readFile: readText, env: host.env, ...(options.options ? { options: options.options } : {}) });
+    } else if (isSamTemplate(parsed.root)) {
+      readSam(parsed, model);
+    } else {
+      readCloudFormation(parsed, model);
+    }
+  }
+  for (const file of configFiles) linkTemplate(model, file);
+
+  const enabled = resolveRules(options.rules, options.config);
+  const needsCode = enabled.some(({ rule }) => rule.scope === 'handler' || rule.scope === 'cross' || rule.id === 'unresolved-handler');
+  const handlers = needsCode ? analyseHandlers(model, readText, root) : [];
+
+  const findings = runRules({
+    model,
+    rules: options.rules,
+    handlers,
+    ...(options.config ? { config: options.config } : {}),
+    ...(options.today ? { today: options.today } : {}),
+  });
+  return { findings, model, handlers, fileCount: model.fileCount, functionCount: model.functions.length };
+}
+
+function readConfig(file: DiscoveredFile, host: Host, maxBytes: number, model: AppModel): ParsedSource | undefined {
+  const bytes = host.readFile(file.path);
+  if (!bytes) return undefined;
+  const problem = checkBytes(file.path, bytes, maxBytes);
+  if (problem) {
+    // A file of any name could be a template only if we can read it; unknown ones are skipped.
+    if (file.kind !== 'maybe-template') model.diagnostics.push(problem);
+    return undefined;
+  }
+  const text = decode(bytes);
+  if (file.kind === 'maybe-template' && !looksLikeTemplate(text)) return undefined;
+  const format = file.path.endsWith('.json') ? 'json' : 'yaml';
+  const parsed = parseSource(file.path, text, { format });
+  if (file.kind === 'maybe-template') {
+    // Another tool's file that merely mentions AWS types is not ours to judge.
+    if (!parsed.root) {
+      if (/AWSTemplateFormatVersion/.test(text)) model.diagnostics.push(...parsed.diagnostics);
+      else return undefined;
+    } else if (!isCloudFormationTemplate(parsed.root)) return undefined;
+  } else {
+    model.diagnostics.push(...parsed.diagnostics);
+  }
+  return parsed;
+}
+
+function analyseHandlers(model: AppModel, readText: (abs: string) => string | undefined, root: string): HandlerBinding[] {
+  const analyzer = new HandlerAnalyzer({ readFile: readText }, root);
+  const handlers: HandlerBinding[] = [];
+  for (const fn of model.functions) {
+    const ref = fn.handler;
+    if (!ref) continue;
+    if (!isInside(root, ref.modulePath)) {
+      model.diagnostics.push({
+        ruleId: 'unresolved-handler',
+        message: `${fn.name}: handler module ${ref.modulePath} is outside the project root ${root}; it was not read, so the code rules did not run on it.`,
+        loc: ref.loc,
+        function: fn.name,
+      });
+      continue;
+    }
+    const result = analyzer.resolve(ref);
+    if (result.ok) {
+      handlers.push({ fn, file: result.file, exportName: result.exportName, code: result.code });
+    } else if (!ref.optional) {
+      model.diagnostics.push({ ruleId: 'unresolved-handler', message: `${fn.name}: ${result.message}`, loc: ref.loc, function: fn.name });
+    }
+  }
+  const codeDiagnostics = analyzer.diagnostics();
+  model.diagnostics.push(...codeDiagnostics);
+  model.fileCount += new Set(handlers.map((h) => h.file)).size;
+  return handlers;
+}
+
+export function isInside(root: string, path: string): boolean {
+  return path === root || path.startsWith(root.endsWith('/') ? root : root + '/');
+}

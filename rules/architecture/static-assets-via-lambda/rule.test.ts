@@ -1,0 +1,275 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { at, fixtureTests, lintFiles, positions } from '../../test-support/harness.js';
+import { isAssetPath } from './rule.js';
+
+const ID = 'static-assets-via-lambda';
+const handler = 'export const handler = async () => ({ statusCode: 200, body: "ok" });\n';
+
+describe('static-assets-via-lambda', () => {
+  it('recognises asset paths', () => {
+    expect(
+      ['/static/{proxy+}', 'assets/app.css', '/public', '/favicon.ico', '/js/app.js', '/img/logo.PNG', 'GET /fonts/brand.woff2', 'ANY /static/{proxy+}', '/index.html'].map(
+        isAssetPath,
+      ),
+    ).toEqual([true, true, true, true, true, true, true, true, true]);
+    expect(['/brands/{id}', '/{proxy+}', '/api/assets-report', '/statistics', 'POST /assets', 'DELETE /static/{key}', '*'].map(isAssetPath)).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
+  });
+
+  describe('serverless.yml', () => {
+    // The function `web` is on line 8; `events` are its event items from line 11.
+    const app = (events: string) => ({
+      'serverless.yml': `service: brand-web
+provider:
+  name: aws
+  runtime: nodejs20.x
+  memorySize: 256
+  timeout: 10
+functions:
+  web:
+    handler: src/web.handler
+    events:
+${events}`,
+      'src/web.ts': handler,
+    });
+
+    it('reports asset routes at their path, in http and httpApi string forms', async () => {
+      const r = await lintFiles(app("      - http: GET /static/{proxy+}\n      - httpApi: 'GET /assets/app.css'\n"));
+      expect(positions(r, ID)).toEqual([at(ID, 'route', 11, 19, 11, 35), at(ID, 'route', 12, 23, 12, 38)]);
+      expect(r.findings.find((f) => f.ruleId === ID)?.message).toContain('web: route /static/{proxy+} serves static files through Lambda');
+    });
+
+    it('reports asset routes in the object form', async () => {
+      const r = await lintFiles(app('      - httpApi:\n          method: GET\n          path: /favicon.ico\n      - http:\n          method: get\n          path: public/logo.png\n'));
+      expect(positions(r, ID)).toEqual([at(ID, 'route', 13, 17, 13, 29), at(ID, 'route', 16, 17, 16, 32)]);
+    });
+
+    it('reports ALB path conditions for assets', async () => {
+      const r = await lintFiles(
+        app(
+          '      - alb:\n          listenerArn: arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/web/1/2\n          priority: 1\n          conditions:\n            path: /static/*\n',
+        ),
+      );
+      expect(positions(r, ID)).toEqual([at(ID, 'route', 15, 19, 15, 28)]);
+    });
+
+    it('does not report API routes, catch-all routes or writes to an /assets resource', async () => {
+      const r = await lintFiles(
+        app("      - httpApi: GET /brands/{id}\n      - httpApi: '*'\n      - http: ANY /{proxy+}\n      - httpApi: POST /assets\n      - http:\n          method: delete\n          path: /assets/{id}\n"),
+      );
+      expect(positions(r, ID)).toEqual([]);
+    });
+  });
+
+  describe('SAM', () => {
+    // The function `Web` is on line 3; `events` are its Events entries from line 12.
+    const sam = (events: string, resources = '') => ({
+      'template.yaml': `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Web:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: nodejs20.x
+      CodeUri: src/
+      Handler: web.handler
+      MemorySize: 256
+      Timeout: 10
+      Events:
+${events}${resources}`,
+      'src/web.ts': handler,
+    });
+    const event = (name: string, type: string, path: string, method: string) =>
+      `        ${name}:\n          Type: ${type}\n          Properties:\n            Path: ${path}\n            Method: ${method}\n`;
+
+    it('reports Api and HttpApi events on asset paths at the Path value', async () => {
+      const r = await lintFiles(sam(`${event('Static', 'Api', '/static/{proxy+}', 'GET')}${event('Favicon', 'HttpApi', '/favicon.ico', 'ANY')}`));
+      expect(positions(r, ID)).toEqual([at(ID, 'route', 15, 19, 15, 35), at(ID, 'route', 20, 19, 20, 31)]);
+    });
+
+    it('does not report API paths or non-read methods', async () => {
+      const r = await lintFiles(sam(`${event('Get', 'HttpApi', '/brands/{id}', 'GET')}${event('Upload', 'Api', '/assets', 'post')}`));
+      expect(positions(r, ID)).toEqual([]);
+    });
+  });
+
+  describe('CloudFormation', () => {
+    // The function `Web` is on line 3; `resources` start on line 13.
+    const template = (resources: string) => ({
+      'template.yaml': `AWSTemplateFormatVersion: '2010-09-09'
+Resources:
+  Web:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: nodejs20.x
+      Handler: index.handler
+      MemorySize: 256
+      Timeout: 10
+      Role: arn:aws:iam::123456789012:role/web
+      Code:
+        ZipFile: exports.handler = async () => {}
+${resources}`,
+    });
+    const restApi = (first: string, second: string, method = 'GET') => `  Api:
+    Type: AWS::ApiGateway::RestApi
+    Properties:
+      Name: brand-web
+  FirstResource:
+    Type: AWS::ApiGateway::Resource
+    Properties:
+      RestApiId: !Ref Api
+      ParentId: !GetAtt Api.RootResourceId
+      PathPart: ${first}
+  SecondResource:
+    Type: AWS::ApiGateway::Resource
+    Properties:
+      RestApiId: !Ref Api
+      ParentId: !Ref FirstResource
+      PathPart: '${second}'
+  WebMethod:
+    Type: AWS::ApiGateway::Method
+    Properties:
+      RestApiId: !Ref Api
+      ResourceId: !Ref SecondResource
+      HttpMethod: ${method}
+      AuthorizationType: NONE
+      Integration:
+        Type: AWS_PROXY
+        IntegrationHttpMethod: POST
+        Uri: !Sub arn:aws:apigateway:\${AWS::Region}:lambda:path/2015-03-31/functions/\${Web.Arn}/invocations
+`;
+
+    it('reports a REST API method on an asset path built from the resource chain, at the method', async () => {
+      const r = await lintFiles(template(restApi('static', '{proxy+}')));
+      expect(positions(r, ID)).toEqual([at(ID, 'route', 29, 3, 29, 12)]);
+      expect(r.findings.find((f) => f.ruleId === ID)?.message).toContain('route /static/{proxy+}');
+    });
+
+    it('does not report REST API methods on API paths or that write', async () => {
+      expect(positions(await lintFiles(template(restApi('brands', '{id}'))), ID)).toEqual([]);
+      expect(positions(await lintFiles(template(restApi('assets', '{id}', 'PUT'))), ID)).toEqual([]);
+    });
+
+    const httpApi = (routeKey: string) => `  HttpApi:
+    Type: AWS::ApiGatewayV2::Api
+    Properties:
+      Name: brand-web
+      ProtocolType: HTTP
+  WebIntegration:
+    Type: AWS::ApiGatewayV2::Integration
+    Properties:
+      ApiId: !Ref HttpApi
+      IntegrationType: AWS_PROXY
+      IntegrationUri: !GetAtt Web.Arn
+      PayloadFormatVersion: '2.0'
+  WebRoute:
+    Type: AWS::ApiGatewayV2::Route
+    Properties:
+      ApiId: !Ref HttpApi
+      RouteKey: ${routeKey}
+      Target: !Sub integrations/\${WebIntegration}
+`;
+
+    it('reports an HTTP API route on an asset path at its RouteKey', async () => {
+      const r = await lintFiles(template(httpApi("'GET /static/{proxy+}'")));
+      expect(positions(r, ID)).toEqual([at(ID, 'route', 29, 17, 29, 39)]);
+      expect(positions(await lintFiles(template(httpApi('GET /brands/{id}'))), ID)).toEqual([]);
+    });
+
+    const distribution = (origins: string, defaultOrigin: string, behaviors = '') => `  Api:
+    Type: AWS::ApiGateway::RestApi
+    Properties:
+      Name: brand-web
+  Assets:
+    Type: AWS::S3::Bucket
+  Site:
+    Type: AWS::CloudFront::Distribution
+    Properties:
+      DistributionConfig:
+        Enabled: true
+        Origins:
+${origins}        DefaultCacheBehavior:
+          TargetOriginId: ${defaultOrigin}
+          ViewerProtocolPolicy: redirect-to-https
+${behaviors}`;
+    const apiOrigin = `          - Id: api
+            DomainName: !Sub '\${Api}.execute-api.\${AWS::Region}.amazonaws.com'
+            OriginPath: /prod
+            CustomOriginConfig:
+              OriginProtocolPolicy: https-only
+`;
+    const s3Origin = `          - Id: assets
+            DomainName: !GetAtt Assets.RegionalDomainName
+            S3OriginConfig: {}
+`;
+    const behavior = (pattern: string, origin: string) =>
+      `        CacheBehaviors:\n          - PathPattern: ${pattern}\n            TargetOriginId: ${origin}\n            ViewerProtocolPolicy: redirect-to-https\n`;
+
+    it('reports a distribution whose default behaviour targets API Gateway, at its TargetOriginId', async () => {
+      const r = await lintFiles(template(distribution(apiOrigin, 'api')));
+      expect(positions(r, ID)).toEqual([at(ID, 'distribution', 31, 27, 31, 30)]);
+      expect(r.findings.find((f) => f.ruleId === ID)?.message).toContain('Site: the default cache behaviour sends every path that no other behaviour matches (the site itself) to API Gateway');
+    });
+
+    it('reports a default behaviour on a literal execute-api domain', async () => {
+      const origin = '          - Id: api\n            DomainName: abc123.execute-api.eu-west-1.amazonaws.com\n            CustomOriginConfig: { OriginProtocolPolicy: https-only }\n';
+      expect(positions(await lintFiles(template(distribution(origin, 'api'))), ID)).toEqual([at(ID, 'distribution', 29, 27, 29, 30)]);
+    });
+
+    it('reports a default behaviour that targets a function URL', async () => {
+      const url = `  WebUrl:\n    Type: AWS::Lambda::Url\n    Properties:\n      AuthType: AWS_IAM\n      TargetFunctionArn: !GetAtt Web.Arn\n`;
+      const origin = "          - Id: web\n            DomainName: !Select [2, !Split ['/', !GetAtt WebUrl.FunctionUrl]]\n            CustomOriginConfig: { OriginProtocolPolicy: https-only }\n";
+      const r = await lintFiles(template(`${url}${distribution(origin, 'web')}`));
+      expect(positions(r, ID)).toEqual([at(ID, 'distribution', 34, 27, 34, 30)]);
+      expect(r.findings.find((f) => f.ruleId === ID)?.message).toContain('to a Lambda function URL');
+    });
+
+    it('reports an asset path pattern that targets API Gateway, at the pattern', async () => {
+      const r = await lintFiles(template(distribution(`${s3Origin}${apiOrigin}`, 'assets', behavior("'/assets/*'", 'api'))));
+      expect(positions(r, ID)).toEqual([at(ID, 'distribution', 37, 26, 37, 37)]);
+      expect(r.findings.find((f) => f.ruleId === ID)?.message).toContain('the cache behaviour /assets/* sends asset requests to API Gateway');
+    });
+
+    it('does not report an S3 default origin with /api/* routed to API Gateway', async () => {
+      const r = await lintFiles(template(distribution(`${s3Origin}${apiOrigin}`, 'assets', behavior("'/api/*'", 'api'))));
+      expect(positions(r, ID)).toEqual([]);
+    });
+
+    it('does not report an API default behaviour when the asset paths go to S3 (server-side rendering)', async () => {
+      const r = await lintFiles(template(distribution(`${s3Origin}${apiOrigin}`, 'api', behavior("'/static/*'", 'assets'))));
+      expect(positions(r, ID)).toEqual([]);
+    });
+
+    it('reads JSON templates', async () => {
+      const json = `{
+  "Resources": {
+    "Web": {
+      "Type": "AWS::Lambda::Function",
+      "Properties": { "Runtime": "nodejs20.x", "Handler": "index.handler", "MemorySize": 256, "Timeout": 10, "Role": "arn:aws:iam::123456789012:role/web", "Code": { "ZipFile": "exports.handler = async () => {}" } }
+    },
+    "HttpApi": { "Type": "AWS::ApiGatewayV2::Api", "Properties": { "Name": "brand-web", "ProtocolType": "HTTP" } },
+    "WebIntegration": {
+      "Type": "AWS::ApiGatewayV2::Integration",
+      "Properties": { "ApiId": { "Ref": "HttpApi" }, "IntegrationType": "AWS_PROXY", "IntegrationUri": { "Fn::GetAtt": ["Web", "Arn"] }, "PayloadFormatVersion": "2.0" }
+    },
+    "FaviconRoute": {
+      "Type": "AWS::ApiGatewayV2::Route",
+      "Properties": { "ApiId": { "Ref": "HttpApi" }, "RouteKey": "GET /favicon.ico", "Target": { "Fn::Sub": "integrations/\${WebIntegration}" } }
+    }
+  }
+}
+`;
+      const r = await lintFiles({ 'template.json': json });
+      expect(positions(r, ID)).toEqual([at(ID, 'route', 14, 66, 14, 84)]);
+    });
+  });
+
+  fixtureTests(fileURLToPath(new URL('.', import.meta.url)), ID);
+});

@@ -1,0 +1,50 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { at, fixtureTests, lintFiles, positions } from '../../test-support/harness.js';
+
+const handler = 'export const handler = async () => ({ statusCode: 200, body: "ok" });\n';
+const serverless = (h: string) =>
+  `service: s\nprovider:\n  name: aws\n  runtime: nodejs20.x\n  memorySize: 256\n  timeout: 10\nfunctions:\n  api:\n    handler: ${h}\n`;
+
+describe('unresolved-handler', () => {
+  it('reports a missing handler file at the handler setting', async () => {
+    const r = await lintFiles({ 'serverless.yml': serverless('src/missing.handler'), 'src/api.ts': handler });
+    expect(positions(r, 'unresolved-handler')).toEqual([at('unresolved-handler', 'diagnostic', 9, 14, 9, 33)]);
+    expect(r.findings[0]!.function).toBe('api');
+  });
+
+  it('reports a missing export', async () => {
+    const r = await lintFiles({ 'serverless.yml': serverless('src/api.main'), 'src/api.ts': handler });
+    expect(positions(r, 'unresolved-handler')).toEqual([at('unresolved-handler', 'diagnostic', 9, 14, 9, 26)]);
+    expect(r.findings[0]!.message).toContain('main');
+  });
+
+  it('finds .js, .mjs and CommonJS handlers', async () => {
+    for (const [file, code] of [
+      ['src/api.js', 'exports.handler = async () => ({});\n'],
+      ['src/api.mjs', 'export async function handler() { return {}; }\n'],
+      ['src/api.cjs', 'module.exports.handler = async () => ({});\n'],
+    ] as const) {
+      const r = await lintFiles({ 'serverless.yml': serverless('src/api.handler'), [file]: code });
+      expect(positions(r, 'unresolved-handler')).toEqual([]);
+    }
+  });
+
+  it('resolves SAM CodeUri + Handler', async () => {
+    const sam = (codeUri: string) => ({
+      'template.yaml': `Transform: AWS::Serverless-2016-10-31\nResources:\n  Api:\n    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: nodejs20.x\n      MemorySize: 256\n      Timeout: 10\n      CodeUri: ${codeUri}\n      Handler: app.handler\n`,
+      'functions/api/app.ts': handler,
+    });
+    expect(positions(await lintFiles(sam('functions/api/')), 'unresolved-handler')).toEqual([]);
+    expect(positions(await lintFiles(sam('functions/other/')), 'unresolved-handler')).toEqual([
+      at('unresolved-handler', 'diagnostic', 10, 16, 10, 27),
+    ]);
+  });
+
+  it('never reads a handler outside the project root', async () => {
+    const r = await lintFiles({ 'serverless.yml': serverless('../outside/api.handler') });
+    expect(positions(r, 'unresolved-handler')).toEqual([at('unresolved-handler', 'diagnostic', 9, 14, 9, 36)]);
+  });
+
+  fixtureTests(fileURLToPath(new URL('.', import.meta.url)), 'unresolved-handler');
+});

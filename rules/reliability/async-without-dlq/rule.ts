@@ -1,0 +1,94 @@
+import { defineRule, invocationModeOf, get, type LambdaFunction, type Resource, type Trigger } from '@lambda-lint/core';
+
+const SOURCE_NAMES: Record<string, string> = {
+  s3: 'S3',
+  sns: 'SNS',
+  eventbridge: 'EventBridge',
+  schedule: 'a schedule',
+  cloudwatchLogs: 'CloudWatch Logs',
+  iot: 'IoT',
+  ses: 'SES',
+  codecommit: 'CodeCommit',
+  config: 'AWS Config',
+};
+
+function queueOf(trigger: Trigger, fn: LambdaFunction, resources: readonly Resource[]): Resource | undefined {
+  if (!trigger.sourceLogicalId) return undefined;
+  return resources.find((r) => r.file === fn.file && r.logicalId === trigger.sourceLogicalId && r.type === 'AWS::SQS::Queue');
+}
+
+export default defineRule({
+  id: 'async-without-dlq',
+  category: 'reliability',
+  severity: 'error',
+  scope: 'infra',
+  platforms: ['serverless', 'cloudformation', 'sam', 'cdk'],
+  description:
+    'An asynchronously invoked function without a dead-letter queue or on-failure destination; an SQS trigger queue without a redrive policy; a stream mapping without an on-failure destination.',
+  messages: {
+    async:
+      '{{name}} is invoked asynchronously by {{sources}}: after two failed retries the event is dropped and nobody finds out. Configure an on-failure destination or dead-letter queue ({{how}}).',
+    queueWithoutRedrive:
+      'Queue {{queue}} triggers {{name}} but has no RedrivePolicy: a message that keeps failing is received again and again until it expires, blocking the batch and billing every attempt. Add a RedrivePolicy with a dead-letter queue and a maxReceiveCount (e.g. 5).',
+    streamWithoutOnFailure:
+      '{{name}} reads a {{stream}} stream without an on-failure destination: a record that keeps failing blocks its shard until it expires, and then it is lost. Set an on-failure destination (with maximumRetryAttempts and bisectBatchOnFunctionError).',
+  },
+  defaultOptions: {},
+  check(ctx) {
+    // A queue consumed by several functions is one problem: report it once, naming every consumer.
+    const queues = new Map<Resource, { names: string[]; fn: LambdaFunction; consumers: { trigger: Trigger; name: string }[] }>();
+    for (const fn of ctx.model.functions) {
+      const asyncTriggers = fn.events.filter((t) => invocationModeOf(t.type) === 'async');
+      if (asyncTriggers.length > 0 && fn.asyncFailureTargets.length === 0) {
+        const sources = [...new Set(asyncTriggers.map((t) => SOURCE_NAMES[t.type] ?? t.type))];
+        ctx.report({
+          messageId: 'async',
+          data: { name: fn.name, sources: sources.join(', '), how: howToFix(fn) },
+          loc: fn.loc,
+          fn,
+          related: asyncTriggers.slice(0, 3).map((t) => ({ loc: t.loc, message: `asynchronous trigger (${SOURCE_NAMES[t.type] ?? t.type})` })),
+        });
+      }
+      for (const trigger of fn.events) {
+        if (trigger.type === 'sqs') {
+          const queue = queueOf(trigger, fn, ctx.model.resources);
+          if (!queue || get(queue.properties, 'RedrivePolicy')) continue;
+          const seen = queues.get(queue) ?? { names: [], fn, consumers: [] };
+          if (!seen.names.includes(fn.name)) seen.names.push(fn.name);
+          seen.consumers.push({ trigger, name: fn.name });
+          queues.set(queue, seen);
+        } else if ((trigger.type === 'kinesis' || trigger.type === 'dynamodbStream') && !trigger.onFailure) {
+          ctx.report({
+            messageId: 'streamWithoutOnFailure',
+            data: { name: fn.name, stream: trigger.type === 'kinesis' ? 'Kinesis' : 'DynamoDB' },
+            loc: trigger.loc,
+            fn,
+          });
+        }
+      }
+    }
+    for (const [queue, { names, fn, consumers }] of queues) {
+      ctx.report({
+        messageId: 'queueWithoutRedrive',
+        data: { queue: queue.constructPath ?? queue.logicalId, name: names.join(', ') },
+        loc: queue.loc,
+        ...(names.length === 1 ? { fn } : {}),
+        resource: queue.constructPath ?? queue.logicalId,
+        related: consumers.slice(0, 3).map((c) => ({ loc: c.trigger.loc, message: `${c.name} consumes the queue here` })),
+      });
+    }
+  },
+});
+
+function howToFix(fn: LambdaFunction): string {
+  switch (fn.platform) {
+    case 'serverless':
+      return '`destinations.onFailure` or `onError` on the function';
+    case 'sam':
+      return '`DeadLetterQueue` or `EventInvokeConfig.DestinationConfig.OnFailure`';
+    case 'cdk':
+      return '`onFailure` or `deadLetterQueue` on the function';
+    default:
+      return '`DeadLetterConfig` or an `AWS::Lambda::EventInvokeConfig` with `DestinationConfig.OnFailure`';
+  }
+}
