@@ -9,5 +9,5 @@ const rows = [...allRules]
   .map((r) => `| [\`${r.id}\`](rules/${ruleFolders[r.id]}/README.md) | ${r.severity} | ${r.category} | ${r.scope} | ${r.description.replace(/\|/g, '\\|')} |`);
 const table = ['| rule | default | category | reads | what it finds |', '| --- | --- | --- | --- | --- |', ...rows].join('\n');
 const readme = readFileSync('README.md', 'utf8');
-const next = readme.replace(/(<!-- rules:start -->\n)[\s\S]*?(\n<!-- rules:end -->)/, `$1${table}$2`);
+const next = readme.replace(/<!-- rules:start -->[\s\S]*?<!-- rules:end -->/, () => `<!-- rules:start -->\n${table}\n<!-- rules:end -->`);
 if (next !== readme) writeFileSync('README.md', next);

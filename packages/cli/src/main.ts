@@ -129,6 +129,8 @@ function run(paths: string[], opts: CliOptions, io: CliIO): number {
       },
     }),
   );
+  for (const e of result.internalErrors) io.stderr(`lambda-lint: internal error in rule ${e.ruleId}: ${e.message}\n`);
+  if (result.internalErrors.length > 0) return 2;
   if (summary.errors > 0) return 1;
   if (opts.maxWarnings !== undefined && summary.warnings > opts.maxWarnings) {
     io.stderr(`lambda-lint: ${summary.warnings} warnings exceed --max-warnings ${opts.maxWarnings}\n`);

@@ -272,6 +272,7 @@ function linkResource(r: Resource, c: LinkContext): void {
     }
     case 'AWS::IAM::Policy':
     case 'AWS::IAM::ManagedPolicy':
+    case 'AWS::IAM::RolePolicy':
       return linkPolicy(r, c);
     case 'AWS::ApiGateway::Method':
       return linkRestMethod(r, c);
@@ -288,7 +289,8 @@ function linkResource(r: Resource, c: LinkContext): void {
 function linkPolicy(r: Resource, c: LinkContext): void {
   const statements = statementsOfDocument(prop(r, 'PolicyDocument'));
   const attached: Role[] = [];
-  for (const id of referencedIds(prop(r, 'Roles'))) {
+  // `Roles` of a policy; `RoleName` of an `AWS::IAM::RolePolicy` (an inline policy of one role).
+  for (const id of referencedIds(prop(r, r.type === 'AWS::IAM::RolePolicy' ? 'RoleName' : 'Roles'))) {
     const role = c.roles.get(roleId(c.file, id));
     if (role) attached.push(role);
   }

@@ -33,6 +33,8 @@ export interface RunInput {
   handlers?: readonly HandlerBinding[];
   config?: LintConfig;
   today?: Date;
+  /** Receives a rule that threw: the run goes on with the other rules, and the caller decides the exit code. */
+  onRuleError?: (ruleId: string, error: unknown) => void;
 }
 
 export class ConfigError extends Error {}
@@ -82,7 +84,12 @@ export function runRules(input: RunInput): Finding[] {
       if (r.related?.length) finding.related = r.related;
       findings.push(finding);
     };
-    rule.check({ model: input.model, handlers: input.handlers ?? [], options, today: input.today ?? new Date(), report });
+    try {
+      rule.check({ model: input.model, handlers: input.handlers ?? [], options, today: input.today ?? new Date(), report });
+    } catch (error) {
+      if (!input.onRuleError) throw error;
+      input.onRuleError(rule.id, error);
+    }
   }
   return sortAndDedupe(findings);
 }

@@ -202,6 +202,24 @@ describe('resolve: export forms', () => {
       'src/ingest.handler',
       ['handler@ingest.ts:2'],
     ],
+    [
+      'module.exports.handler = require(...).handler',
+      { 'src/ingest.js': "module.exports.handler = require('./impl').handler;", 'src/impl.js': 'exports.handler = async function impl() {};' },
+      'src/ingest.handler',
+      ['impl@impl.js:1'],
+    ],
+    [
+      'module.exports = require(...) (whole module)',
+      { 'src/ingest.js': "module.exports = require('./impl');", 'src/impl.js': 'module.exports.handler = async function impl() {};' },
+      'src/ingest.handler',
+      ['impl@impl.js:1'],
+    ],
+    [
+      'response streaming wrapper on a global',
+      { 'src/ingest.mjs': 'export const handler = awslambda.streamifyResponse(async (event, responseStream) => {\n  responseStream.end();\n});' },
+      'src/ingest.handler',
+      ['handler@ingest.mjs:1'],
+    ],
     ['export = (TypeScript CommonJS)', { 'src/ingest.ts': 'const handler = async () => 1;\nexport = { handler };' }, 'src/ingest.handler', ['handler@ingest.ts:1']],
   ];
   for (const [title, files, handler, expected] of cases) {
@@ -216,6 +234,14 @@ describe('resolve: export forms', () => {
     expect(code.handlerFunctions).toEqual([]);
     expect(code.exportNode).toBeUndefined();
     expect(code.reachableFunctions).toEqual([]);
+  });
+
+  it('gives the benefit of the doubt when the export may come from a package or opaque code', () => {
+    expect(resolveOk({ 'src/ingest.ts': "export * from '@acme/handlers';" }).handlerFunctions).toEqual([]);
+    expect(resolveOk({ 'src/ingest.js': "module.exports = require('@acme/handlers').create();" }).handlerFunctions).toEqual([]);
+    expect(resolveOk({ 'src/ingest.js': 'module.exports = makeApi();\nfunction makeApi() { return {}; }' }).handlerFunctions).toEqual([]);
+    const r = analyzerFor({ 'src/ingest.js': 'module.exports = { main() {} };' }).resolve(ref('src/ingest.handler'));
+    expect(r).toMatchObject({ ok: false, reason: 'export-not-found', message: 'handler file src/ingest.js has no export "handler"; it exports "main"' });
   });
 
   it('finds the export node', () => {

@@ -19,8 +19,8 @@ export class HandlerAnalyzer {
   readonly #codes = new Map<string, ResolveResult>();
 
   /** @param root absolute project root: no file outside it is read. */
-  constructor(host: CodeHost, root: string) {
-    this.#program = new Program(host, root);
+  constructor(host: CodeHost, root: string, options: { maxFileBytes?: number } = {}) {
+    this.#program = new Program(host, root, options);
   }
 
   get root(): string {
@@ -64,7 +64,7 @@ export class HandlerAnalyzer {
         return {
           ok: false,
           reason: 'export-not-found',
-          message: `handler file ${this.#rel(candidate)} could not be analysed (binary or larger than 5 MB)`,
+          message: `handler file ${this.#rel(candidate)} could not be analysed (${program.unparseableReason(candidate) ?? 'unreadable'})`,
           triedFiles: tried,
         };
       }
@@ -79,7 +79,11 @@ export class HandlerAnalyzer {
           triedFiles: tried,
         };
       }
-      return { ok: true, file: file.path, exportName: ref.exportName, code: new HandlerCode(program, file, ref.exportName, def) };
+      const code = new HandlerCode(program, file, ref.exportName, def);
+      // Follow the call graph now, so that the local modules it reaches are parsed and their
+      // syntax errors are in diagnostics() as soon as resolve() returns.
+      void code.reachableFunctions;
+      return { ok: true, file: file.path, exportName: ref.exportName, code };
     }
     return {
       ok: false,
@@ -91,7 +95,8 @@ export class HandlerAnalyzer {
 
   /**
    * `parse-error` diagnostics (syntax errors with exact ranges, binary or oversized files) of every
-   * file parsed so far, each file once. Returns the full list on every call.
+   * file parsed so far, each file once: the handler modules and the local modules their code
+   * reaches (resolve() follows the call graph before it returns). Returns the full list on every call.
    */
   diagnostics(): InputDiagnostic[] {
     return [...this.#program.diagnostics];

@@ -1,6 +1,7 @@
 import type { HandlerBinding } from '@lambda-lint/core';
 import {
   ts,
+  type SyntaxKind,
   type ArrowFunction,
   type BindingElement,
   type ConstructorDeclaration,
@@ -17,7 +18,7 @@ import {
 import { evaluateString, moduleMemberOf, type ModuleMember } from './facts.js';
 import type { Def, ParsedFile, Program } from './program.js';
 import type { BindingKind, ImportOrigin, TsBinding } from './scope.js';
-import { enclosingBoundary, isCodeBoundary, isTsFunctionLike, propertyNameText, skipOuterExpressions, type TsFunctionLike } from './syntax.js';
+import { enclosingBoundary, isCodeBoundary, isTsFunctionLike, propertyNameText, skipOuterExpressions, walkDescendants, type TsFunctionLike } from './syntax.js';
 
 const SK = ts.SyntaxKind;
 
@@ -141,15 +142,10 @@ export class HandlerCode {
     // Inline functions of a wrapper expression (`.use({ before: async (r) => ... })`) run per request too.
     const roots = [...handlerTs];
     if (valueTs && !isTsFunctionLike(valueTs) && valueTs.kind !== SK.SourceFile && !ts.isClassLike(valueTs)) {
-      const visit = (n: ts.Node): void => {
-        if (isTsFunctionLike(n)) {
-          roots.push(n);
-          return;
-        }
-        if (isCodeBoundary(n)) return;
-        ts.forEachChild(n, visit);
-      };
-      visit(valueTs);
+      walkDescendants(valueTs, (n) => {
+        if (isTsFunctionLike(n)) roots.push(n);
+        return !isCodeBoundary(n);
+      });
     }
     this.#roots = roots;
   }
@@ -196,19 +192,22 @@ export class HandlerCode {
   /**
    * Visits every node of reachable code exactly once, with its innermost enclosing function:
    * each reachable function's parameters and body, not descending into nested functions
-   * (they are reachable themselves and visited with their own `fn`).
+   * (they are reachable themselves and visited with their own `fn`). Pass `kinds` to be called
+   * only for nodes of those kinds: much faster on large files, as only those nodes are wrapped.
    */
-  forEachReachableNode(cb: (node: Node, fn: FunctionLikeNode) => void): void {
+  forEachReachableNode(cb: (node: Node, fn: FunctionLikeNode) => void, kinds?: readonly SyntaxKind[]): void {
     const program = this.#program;
+    const wanted = kinds ? new Set<SyntaxKind>(kinds) : undefined;
     for (const fnTs of this.#reachableTs()) {
-      const fn = program.wrap<FunctionLikeNode>(fnTs);
-      const visit = (n: ts.Node): void => {
-        cb(program.wrap(n), fn);
-        if (isCodeBoundary(n)) return;
-        ts.forEachChild(n, visit);
+      // Wrap with the file at hand: finding a deep node's file walks all its ancestors.
+      const file = program.fileOf(fnTs);
+      const fn = program.wrap<FunctionLikeNode>(fnTs, file);
+      const visit = (n: ts.Node): boolean => {
+        if (!wanted || wanted.has(n.kind)) cb(program.wrap(n, file), fn);
+        return !isCodeBoundary(n);
       };
-      for (const p of fnTs.parameters) visit(p);
-      if (fnTs.body) visit(fnTs.body);
+      for (const p of fnTs.parameters) if (visit(p)) walkDescendants(p, visit);
+      if (fnTs.body && visit(fnTs.body)) walkDescendants(fnTs.body, visit);
     }
   }
 
@@ -298,6 +297,24 @@ export class HandlerCode {
   }
 
   /**
+   * The `new C(...)` expressions that construct a class, found in the class's own module and in
+   * the modules of reachable code (where singletons are made).
+   */
+  instantiationsOf(cls: Node): Node[] {
+    const program = this.#program;
+    const clsTs = cls.compilerNode;
+    if (!ts.isClassLike(clsTs)) return [];
+    const files = new Set([program.fileOf(clsTs), ...this.#reachableTs().map((f) => program.fileOf(f)), program.fileOf(this.sourceFile.compilerNode)]);
+    const out: Node[] = [];
+    for (const file of files) {
+      for (const ne of program.newExpressionsOf(file)) {
+        if (program.valueOf(ne.expression) === clsTs) out.push(program.wrap(ne, file));
+      }
+    }
+    return out;
+  }
+
+  /**
    * A readable name for a function: its own name, the variable, property or method it is
    * assigned to, or the nearest named enclosing function; the export name for an anonymous handler.
    */
@@ -342,4 +359,13 @@ function ownName(fn: TsFunctionLike): string | undefined {
 /** The analysis attached to a handler binding by the linter. */
 export function codeOf(binding: HandlerBinding): HandlerCode {
   return binding.code as HandlerCode;
+}
+
+/**
+ * Visits the descendants of a node depth-first in source order, without recursion (deep trees in
+ * generated code cannot overflow the stack). `cb` returns `false` to skip a node's children.
+ */
+export function forEachDescendantNode(node: Node, cb: (descendant: Node) => boolean | void): void {
+  const owner = node as unknown as { _getNodeFromCompilerNode(n: ts.Node): Node };
+  walkDescendants(node.compilerNode, (n) => cb(owner._getNodeFromCompilerNode(n)));
 }

@@ -97,6 +97,20 @@ function isTmpdirCall(member: ModuleMember | undefined): boolean {
 export function evaluateString(program: Program, node: ts.Node, depth = 0): string | undefined {
   if (depth > MAX_DEPTH) return undefined;
   const e = skipOuterExpressions(node);
+  let cache = program.caches.get('evaluateString') as Map<ts.Node, string | undefined | null> | undefined;
+  if (!cache) {
+    cache = new Map();
+    program.caches.set('evaluateString', cache);
+  }
+  const cached = cache.get(e);
+  if (cached !== undefined) return cached ?? undefined;
+  cache.set(e, null); // cycle guard
+  const result = evaluateUncached(program, e, depth);
+  cache.set(e, result ?? null);
+  return result;
+}
+
+function evaluateUncached(program: Program, e: ts.Node, depth: number): string | undefined {
   switch (e.kind) {
     case SK.StringLiteral:
     case SK.NoSubstitutionTemplateLiteral:

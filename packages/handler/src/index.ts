@@ -2,6 +2,7 @@ export { HandlerAnalyzer, type ResolveResult, type CodeHost } from './analyzer.j
 export {
   HandlerCode,
   codeOf,
+  forEachDescendantNode,
   isAtModuleScope,
   isModuleLevelDeclaration,
   type FunctionLikeNode,

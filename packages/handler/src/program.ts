@@ -18,6 +18,7 @@ import {
   skipOuterExpressions,
   stringLiteralValue,
   hasModifier,
+  walkDescendants,
   type TsFunctionLike,
 } from './syntax.js';
 
@@ -72,10 +73,21 @@ export class Program {
   readonly #files = new Map<string, ParsedFile | 'missing' | 'unparseable'>();
   readonly #byTs = new Map<ts.SourceFile, ParsedFile>();
   readonly #diagnostics: InputDiagnostic[] = [];
+  readonly #unparseable = new Map<string, string>();
+  readonly #scopes = new ScopeIndex();
   readonly #functionsOf = new Map<ts.Node, TsFunctionLike[]>();
   readonly #edges = new Map<ts.Node, TsFunctionLike[]>();
+  // Memoised lookups: keep resolution polynomial on adversarial code (cycles, spreads, star re-exports).
+  readonly #valueCache: MemoTable<ts.Node | undefined> = new Map();
+  readonly #memberCache: MemoTable<Def | undefined> = new Map();
+  readonly #exportCache: MemoTable<Def | undefined> = new Map();
+  /** Free-form per-program caches for fact helpers. */
+  readonly caches = new Map<string, Map<ts.Node, unknown>>();
 
-  constructor(host: CodeHost, root: string) {
+  readonly maxFileBytes: number;
+
+  constructor(host: CodeHost, root: string, options: { maxFileBytes?: number } = {}) {
+    this.maxFileBytes = options.maxFileBytes ?? MAX_FILE_BYTES;
     this.#host = host;
     this.root = normalizeAbs(root);
     this.#project = new Project({
@@ -100,7 +112,7 @@ export class Program {
 
   /** Whether a path may be read: inside the root and not in node_modules. */
   isReadable(absPath: string): boolean {
-    return isInside(this.root, absPath) && !absPath.includes('/node_modules/');
+    return isInside(this.root, absPath) && !absPath.slice(this.root.length).includes('/node_modules/');
   }
 
   /** Loads and parses a file once. */
@@ -125,33 +137,46 @@ export class Program {
     return result;
   }
 
+  /** Why a file could not be analysed, if it could not. */
+  unparseableReason(absPath: string): string | undefined {
+    return this.#unparseable.get(normalizeAbs(absPath));
+  }
+
+  #reject(path: string, reason: string, message: string): 'unparseable' {
+    this.#unparseable.set(path, reason);
+    this.#diagnostics.push({ ruleId: 'parse-error', message, loc: { file: path, line: 1, column: 1, endLine: 1, endColumn: 1 } });
+    return 'unparseable';
+  }
+
   #parse(path: string, text: string): ParsedFile | 'unparseable' {
-    if (text.length > MAX_FILE_BYTES || Buffer.byteLength(text, 'utf8') > MAX_FILE_BYTES) {
-      this.#diagnostics.push({
-        ruleId: 'parse-error',
-        message: `File is larger than 5 MB (${(Buffer.byteLength(text, 'utf8') / 1048576).toFixed(1)} MB) and was not analysed: a handler source this large is usually generated or bundled output; point the function at its source file.`,
-        loc: { file: path, line: 1, column: 1, endLine: 1, endColumn: 1 },
-      });
-      return 'unparseable';
+    const lang = /\.[cm]?tsx?$/.test(path) ? 'TypeScript' : 'JavaScript';
+    if (text.length > this.maxFileBytes || Buffer.byteLength(text, 'utf8') > this.maxFileBytes) {
+      const mb = (Buffer.byteLength(text, 'utf8') / 1048576).toFixed(1);
+      const limit = String(Number((this.maxFileBytes / 1048576).toFixed(1)));
+      return this.#reject(
+        path,
+        `larger than ${limit} MB`,
+        `File is larger than the ${limit} MB limit (${mb} MB) and was not analysed: a handler source this large is usually generated or bundled output; point the function at its source file.`,
+      );
     }
-    const nul = text.indexOf('\0');
-    if (nul >= 0) {
-      this.#diagnostics.push({
-        ruleId: 'parse-error',
-        message: 'File contains a NUL byte: it is binary, not JavaScript or TypeScript source, and was not analysed.',
-        loc: { file: path, line: 1, column: 1, endLine: 1, endColumn: 1 },
-      });
-      return 'unparseable';
+    if (text.indexOf('\0') >= 0) {
+      return this.#reject(path, 'binary', 'File contains a NUL byte: it is binary, not JavaScript or TypeScript source, and was not analysed.');
     }
     // A byte order mark is not a column.
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    const sourceFile = this.#project.createSourceFile(path, text, { overwrite: true });
+    let sourceFile: SourceFile;
+    try {
+      sourceFile = this.#project.createSourceFile(path, text, { overwrite: true });
+    } catch (e) {
+      const why = e instanceof RangeError ? 'its code is nested too deeply' : `the parser failed (${e instanceof Error ? e.message : String(e)})`;
+      return this.#reject(path, 'nested too deeply to parse', `${lang} file could not be parsed: ${why}; it was not analysed.`);
+    }
     const tsFile = sourceFile.compilerNode;
-    const file: ParsedFile = { path, sourceFile, ts: tsFile, scopes: new ScopeIndex(tsFile) };
+    const file: ParsedFile = { path, sourceFile, ts: tsFile, scopes: this.#scopes };
     this.#byTs.set(tsFile, file);
-    const lang = /\.[cm]?tsx?$/.test(path) ? 'TypeScript' : 'JavaScript';
     const parseDiagnostics = (tsFile as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
-    for (const d of parseDiagnostics) {
+    // Only the first syntax error of a file: the later ones are mostly the parser's recovery, as in ESLint.
+    for (const d of parseDiagnostics.slice(0, 1)) {
       const start = d.start ?? 0;
       const end = start + (d.length ?? 0);
       this.#diagnostics.push({
@@ -172,8 +197,7 @@ export class Program {
   }
 
   /** The ts-morph wrapper of a compiler node (one wrapper per node, shared with ts-morph's own navigation). */
-  wrap<T extends Node = Node>(node: ts.Node): T {
-    const file = this.fileOf(node);
+  wrap<T extends Node = Node>(node: ts.Node, file: ParsedFile = this.fileOf(node)): T {
     if (node === file.ts) return file.sourceFile as unknown as T;
     return (file.sourceFile as unknown as { _getNodeFromCompilerNode(n: ts.Node): T })._getNodeFromCompilerNode(node);
   }
@@ -196,7 +220,7 @@ export class Program {
   // ---------------------------------------------------------------- scopes and exports
 
   resolveIdentifier(id: ts.Identifier): TsBinding | undefined {
-    return this.fileOf(id).scopes.resolve(id);
+    return this.#scopes.resolve(id);
   }
 
   /** Follows an import (ESM, `import =`, or `require()` initialiser) to what the other module exports. */
@@ -236,6 +260,10 @@ export class Program {
   /** The export `name` of a module; follows re-exports; undefined when the module has no such export. */
   findExport(file: ParsedFile, name: string, depth = 0): Def | undefined {
     if (depth > MAX_DEPTH) return undefined;
+    return memo(this.#exportCache, file.ts, name, () => this.#findExport(file, name, depth));
+  }
+
+  #findExport(file: ParsedFile, name: string, depth: number): Def | undefined {
     const idx = this.exportsOf(file);
     const entry = idx.named.get(name);
     if (entry) {
@@ -259,23 +287,33 @@ export class Program {
     }
     const cjs = idx.cjs.get(name);
     if (cjs) return { kind: 'node', node: cjs };
+    // Where the export may exist but syntax cannot tell: `module.exports = makeApi()`, `export * from 'pkg'`.
+    let unknown: string | undefined;
     if (idx.cjsWhole) {
       const whole = this.valueOf(idx.cjsWhole, depth + 1);
       if (whole) {
         const m = this.memberOf(whole, name, depth + 1);
         if (m) return m;
       }
+      if (!whole || !isKnownShape(whole)) unknown = 'module.exports';
     }
     if (name !== 'default') {
       for (const spec of idx.stars) {
-        if (!isRelativeSpecifier(spec)) continue;
+        if (!isRelativeSpecifier(spec) && !spec.startsWith('/')) {
+          unknown ??= spec;
+          continue;
+        }
         const target = this.resolveModule(file.path, spec);
-        if (!target || target === file) continue;
+        if (!target) {
+          unknown ??= spec;
+          continue;
+        }
+        if (target === file) continue;
         const d = this.findExport(target, name, depth + 1);
         if (d) return d;
       }
     }
-    return undefined;
+    return unknown === undefined ? undefined : { kind: 'external', specifier: unknown };
   }
 
   /** Export names a module declares (for messages). */
@@ -339,6 +377,10 @@ export class Program {
   valueOf(node: ts.Node, depth = 0): ts.Node | undefined {
     if (depth > MAX_DEPTH) return undefined;
     const e = skipOuterExpressions(node);
+    return memo(this.#valueCache, e, '', () => this.#valueOf(e, depth));
+  }
+
+  #valueOf(e: ts.Node, depth: number): ts.Node | undefined {
     switch (e.kind) {
       case SK.Identifier:
         return this.valueOfDef(this.defOfIdentifier(e as ts.Identifier, depth + 1), depth + 1);
@@ -358,8 +400,18 @@ export class Program {
       case SK.ThisKeyword:
         return thisClass(e);
       case SK.CallExpression: {
-        const spec = requireSpecifier(e);
+        const call = e as ts.CallExpression;
+        const spec = requireSpecifier(call);
         if (spec !== undefined) return this.resolveModule(this.fileOf(e).path, spec)?.ts;
+        // `Object.freeze({...})` is the object itself.
+        const callee = skipOuterExpressions(call.expression);
+        if (isAccess(callee) && call.arguments.length === 1) {
+          const fn = accessedName(callee);
+          const obj = skipOuterExpressions(callee.expression);
+          if ((fn === 'freeze' || fn === 'seal') && obj.kind === SK.Identifier && (obj as ts.Identifier).text === 'Object' && !this.resolveIdentifier(obj as ts.Identifier)) {
+            return this.valueOf(call.arguments[0]!, depth + 1);
+          }
+        }
         return e;
       }
       case SK.AwaitExpression: {
@@ -378,6 +430,10 @@ export class Program {
   /** The member `name` of a value (module, object literal, class, instance created by `new`). */
   memberOf(obj: ts.Node, name: string, depth = 0): Def | undefined {
     if (depth > MAX_DEPTH) return undefined;
+    return memo(this.#memberCache, obj, name, () => this.#memberOf(obj, name, depth));
+  }
+
+  #memberOf(obj: ts.Node, name: string, depth: number): Def | undefined {
     switch (obj.kind) {
       case SK.SourceFile:
         return this.findExport(this.fileOf(obj), name, depth + 1);
@@ -458,9 +514,20 @@ export class Program {
 
   #computeFunctionsOf(e: ts.Node, depth: number): TsFunctionLike[] {
     switch (e.kind) {
-      case SK.Identifier:
-      case SK.PropertyAccessExpression:
+      case SK.Identifier: {
+        // A variable: what its initialiser stands for (`const route = routes[key]` included).
+        const def = this.defOfIdentifier(e as ts.Identifier, depth + 1);
+        if (def?.kind === 'binding' && def.binding.declaration.kind === SK.VariableDeclaration && !def.binding.bindingElement && !def.binding.importFrom) {
+          const init = (def.binding.declaration as ts.VariableDeclaration).initializer;
+          return init ? this.functionsOf(init, depth + 1) : [];
+        }
+        const v = this.valueOfDef(def, depth + 1);
+        return v && v !== e ? this.functionsOf(v, depth + 1) : [];
+      }
       case SK.ElementAccessExpression:
+        if (accessedName(e) === undefined) return this.#dispatchTable((e as ts.ElementAccessExpression).expression, depth);
+      // falls through
+      case SK.PropertyAccessExpression:
       case SK.ThisKeyword: {
         const v = this.valueOf(e, depth + 1);
         return v && v !== e ? this.functionsOf(v, depth + 1) : [];
@@ -543,16 +610,15 @@ export class Program {
     if (!body) return [];
     if (body.kind !== SK.Block) return this.functionsOf(body, depth + 1);
     const out: TsFunctionLike[] = [];
-    const visit = (n: ts.Node): void => {
-      if (isCodeBoundary(n) || ts.isClassLike(n)) return;
+    walkDescendants(body, (n) => {
+      if (isCodeBoundary(n) || ts.isClassLike(n)) return false;
       if (n.kind === SK.ReturnStatement) {
         const expr = (n as ts.ReturnStatement).expression;
         if (expr) out.push(...this.functionsOf(expr, depth + 1));
-        return;
+        return false;
       }
-      ts.forEachChild(n, visit);
-    };
-    ts.forEachChild(body, visit);
+      return true;
+    });
     return out;
   }
 
@@ -570,30 +636,27 @@ export class Program {
         const target = this.functionsOf(e.expression, depth + 1);
         if (target.length) return target;
       }
-      if (name === undefined && e.kind === SK.ElementAccessExpression) {
-        // `routes[key](event)`: any function-valued property of a local object literal.
-        const obj = this.valueOf(e.expression, depth + 1);
-        if (obj?.kind === SK.ObjectLiteralExpression) {
-          const out: TsFunctionLike[] = [];
-          for (const p of (obj as ts.ObjectLiteralExpression).properties) {
-            if (p.kind === SK.MethodDeclaration) out.push(p);
-            else if (p.kind === SK.PropertyAssignment) out.push(...this.functionsOf(p.initializer, depth + 1));
-            else if (p.kind === SK.ShorthandPropertyAssignment) out.push(...this.functionsOf(p.name, depth + 1));
-          }
-          return out;
-        }
-        return [];
-      }
+      if (name === undefined && e.kind === SK.ElementAccessExpression) return this.#dispatchTable(e.expression, depth);
     }
     if (e.kind === SK.Identifier || isAccess(e) || e.kind === SK.ThisKeyword) {
-      const v = this.valueOf(e, depth + 1);
-      if (!v || v === e) return [];
-      if (isTsFunctionLike(v)) return [v];
-      // A wrapped function (`const f = memoize(async () => ...)`) runs the wrapped one.
-      if (v.kind === SK.CallExpression) return this.functionsOf(v, depth + 1);
-      return [];
+      // A function, a name bound to one, a wrapped function (`const f = memoize(async () => ...)`),
+      // or an entry of a dispatch table (`const route = routes[key]; route(event)`).
+      return this.functionsOf(e, depth + 1);
     }
     return [];
+  }
+
+  /** `routes[key]`: any function-valued property of a local object literal. */
+  #dispatchTable(objExpr: ts.Expression, depth: number): TsFunctionLike[] {
+    const obj = this.valueOf(objExpr, depth + 1);
+    if (obj?.kind !== SK.ObjectLiteralExpression) return [];
+    const out: TsFunctionLike[] = [];
+    for (const p of (obj as ts.ObjectLiteralExpression).properties) {
+      if (p.kind === SK.MethodDeclaration) out.push(p);
+      else if (p.kind === SK.PropertyAssignment) out.push(...this.functionsOf(p.initializer, depth + 1));
+      else if (p.kind === SK.ShorthandPropertyAssignment) out.push(...this.functionsOf(p.name, depth + 1));
+    }
+    return out;
   }
 
   /**
@@ -604,10 +667,10 @@ export class Program {
     const cached = this.#edges.get(fn);
     if (cached) return cached;
     const out: TsFunctionLike[] = [];
-    const visit = (n: ts.Node): void => {
+    const visit = (n: ts.Node): boolean => {
       if (isCodeBoundary(n)) {
         if (isTsFunctionLike(n)) out.push(n);
-        return;
+        return false;
       }
       switch (n.kind) {
         case SK.CallExpression: {
@@ -634,13 +697,33 @@ export class Program {
         default:
           break;
       }
-      ts.forEachChild(n, visit);
+      return true;
     };
-    for (const p of fn.parameters) visit(p);
-    if (fn.body) visit(fn.body);
+    for (const p of fn.parameters) if (visit(p)) walkDescendants(p, visit);
+    if (fn.body && visit(fn.body)) walkDescendants(fn.body, visit);
     const result = dedupe(out);
     this.#edges.set(fn, result);
     return result;
+  }
+
+  /** Every `new X(...)` of a file, collected once. */
+  newExpressionsOf(file: ParsedFile): readonly ts.NewExpression[] {
+    let cache = this.caches.get('new') as Map<ts.Node, ts.NewExpression[]> | undefined;
+    if (!cache) {
+      cache = new Map();
+      this.caches.set('new', cache);
+    }
+    let list = cache.get(file.ts);
+    if (!list) {
+      const found: ts.NewExpression[] = [];
+      walkDescendants(file.ts, (n) => {
+        if (n.kind === SK.NewExpression) found.push(n as ts.NewExpression);
+        return true;
+      });
+      list = found;
+      cache.set(file.ts, list);
+    }
+    return list;
   }
 
   /** A function passed by reference (`items.map(transform)`). */
@@ -671,6 +754,31 @@ export class Program {
     }
     return order;
   }
+}
+
+type MemoTable<T> = Map<ts.Node, Map<string, T | typeof IN_PROGRESS>>;
+const IN_PROGRESS: unique symbol = Symbol('in progress');
+
+/** Cached `compute()` per (node, key); a lookup that comes back to itself while computing gets undefined. */
+function memo<T>(table: MemoTable<T | undefined>, node: ts.Node, key: string, compute: () => T | undefined): T | undefined {
+  let byKey = table.get(node);
+  if (!byKey) {
+    byKey = new Map();
+    table.set(node, byKey);
+  }
+  if (byKey.has(key)) {
+    const v = byKey.get(key);
+    return v === IN_PROGRESS ? undefined : (v as T | undefined);
+  }
+  byKey.set(key, IN_PROGRESS);
+  const result = compute();
+  byKey.set(key, result);
+  return result;
+}
+
+/** A value whose members syntax fully knows: a module, an object literal, a class or an instance of a local class. */
+function isKnownShape(v: ts.Node): boolean {
+  return v.kind === SK.SourceFile || v.kind === SK.ObjectLiteralExpression || ts.isClassLike(v) || isTsFunctionLike(v);
 }
 
 function dedupe<T>(items: T[]): T[] {

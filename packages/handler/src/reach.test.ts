@@ -154,12 +154,39 @@ describe('reachability', () => {
     expect(reachable(code)).toEqual(['getItem@ingest.ts:6', 'handler@ingest.ts:9', 'listItems@ingest.ts:7', 'run@ingest.ts:2', 'transform@ingest.ts:5']);
   });
 
+  it('follows a frozen route table looked up into a variable', () => {
+    const code = resolve({
+      'src/ingest.ts': [
+        'const listBrands = async () => 1;', // 1
+        'const getBrand = async () => 2;', // 2
+        'const routes = Object.freeze({ "GET /brands": listBrands, "GET /brands/{id}": getBrand });', // 3
+        'export const handler = async (event) => {', // 4
+        '  const route = routes[event.routeKey];', // 5
+        '  return route ? route(event) : undefined;', // 6
+        '};',
+      ].join('\n'),
+    });
+    expect(reachable(code)).toEqual(['getBrand@ingest.ts:2', 'handler@ingest.ts:4', 'listBrands@ingest.ts:1']);
+  });
+
   it('treats inline functions of the wrapper expression (middleware) as reachable', () => {
     const code = resolve({
       'src/ingest.ts': "import middy from '@middy/core';\nconst impl = async () => 1;\nexport const handler = middy(impl).use({\n  before: async (request) => {},\n});",
     });
     expect(reachable(code)).toEqual(['before@ingest.ts:4', 'impl@ingest.ts:2']);
     expect(code.handlerFunctions.map((f) => code.functionName(f))).toEqual(['impl']);
+  });
+
+  it('finds where a local class is instantiated (instantiationsOf)', () => {
+    const code = resolve({
+      'src/ingest.ts': "import { Service } from './service.js';\nimport { shared } from './service.js';\nexport const handler = async () => { new Service().run(); return shared.run(); };",
+      'src/service.ts': 'export class Service { run() { return 1; } }\nexport const shared = new Service();',
+    });
+    const cls = code.files[1]!.getClassOrThrow('Service');
+    expect(code.instantiationsOf(cls).map((n) => `${n.getSourceFile().getBaseName()}:${n.getStartLineNumber()} ${code.isAtModuleScope(n)}`).sort()).toEqual([
+      'ingest.ts:3 false',
+      'service.ts:2 true',
+    ]);
   });
 
   it('handles recursion and cycles between modules', () => {

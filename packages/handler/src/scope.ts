@@ -9,6 +9,7 @@ import {
   stringLiteralValue,
   propertyNameText,
   varKindOf,
+  walkDescendants,
 } from './syntax.js';
 
 const SK = ts.SyntaxKind;
@@ -60,11 +61,14 @@ export interface TsBinding {
 
 type Table = Map<string, TsBinding>;
 
-/** Lexical scope resolution for one source file, built lazily per scope and cached. */
+/**
+ * Lexical scope resolution, built lazily per scope and cached. One index serves every file of a
+ * program. Resolution is amortised O(1) per ancestor: the nearest enclosing scope of each node
+ * visited is remembered, so identifiers deep in generated code do not rewalk their ancestors.
+ */
 export class ScopeIndex {
   readonly #tables = new Map<ts.Node, Table>();
-
-  constructor(readonly sourceFile: ts.SourceFile) {}
+  readonly #nearest = new Map<ts.Node, ts.Node | null>();
 
   /** The binding an identifier refers to, walking enclosing scopes; undefined for globals and property names. */
   resolve(id: ts.Identifier): TsBinding | undefined {
@@ -80,17 +84,39 @@ export class ScopeIndex {
 
   /** Looks `name` up from the position of `from`, walking outward. */
   resolveName(name: string, from: ts.Node): TsBinding | undefined {
-    let cur: ts.Node | undefined = from.parent;
-    let child: ts.Node = from;
+    let scope = this.#scopeAbove(from);
+    while (scope) {
+      const b = this.table(scope).get(name);
+      if (b) return b;
+      scope = this.#scopeAbove(scope);
+    }
+    return undefined;
+  }
+
+  /** The nearest ancestor of `node` that is a scope for it. */
+  #scopeAbove(node: ts.Node): ts.Node | undefined {
+    const path: ts.Node[] = [];
+    let child = node;
+    let cur = node.parent;
+    let found: ts.Node | null = null;
     while (cur) {
-      if (isScopeNode(cur, child)) {
-        const b = this.table(cur).get(name);
-        if (b) return b;
+      // A class expression's own name is not in the class's scope; every other child is.
+      if (isScopeNode(cur) && !(cur.kind === SK.ClassExpression && (cur as ts.ClassExpression).name === child)) {
+        found = cur;
+        break;
       }
+      const known = this.#nearest.get(child);
+      if (known !== undefined && child !== node) {
+        found = known;
+        break;
+      }
+      path.push(child);
       child = cur;
       cur = cur.parent;
     }
-    return undefined;
+    // Everything between `node` and the scope found shares it (the starting node excepted: it may be the class name).
+    for (let i = 1; i < path.length; i++) this.#nearest.set(path[i]!, found);
+    return found ?? undefined;
   }
 
   /** All names declared directly in a scope node. */
@@ -142,7 +168,7 @@ export function isPropertyNameIdentifier(id: ts.Identifier): boolean {
   }
 }
 
-function isScopeNode(node: ts.Node, child: ts.Node): boolean {
+function isScopeNode(node: ts.Node): boolean {
   switch (node.kind) {
     case SK.SourceFile:
     case SK.CaseBlock:
@@ -163,7 +189,7 @@ function isScopeNode(node: ts.Node, child: ts.Node): boolean {
     case SK.CatchClause:
       return !!(node as ts.CatchClause).variableDeclaration;
     case SK.ClassExpression:
-      return !!(node as ts.ClassExpression).name && child !== (node as ts.ClassExpression).name;
+      return !!(node as ts.ClassExpression).name;
     default:
       return isTsFunctionLike(node);
   }
@@ -365,20 +391,19 @@ function importOriginOfVariable(decl: ts.VariableDeclaration, element: ts.Bindin
 
 /** Collects `var` declarations nested in blocks/loops/try of a statement list (not in nested functions). */
 function collectHoistedVars(statements: readonly ts.Statement[], addList: (l: ts.VariableDeclarationList) => void, skipTop: boolean): void {
-  const visit = (node: ts.Node, top: boolean): void => {
-    if (isCodeBoundary(node) || ts.isClassLike(node)) return;
+  const enter = (node: ts.Node): boolean => {
+    if (isCodeBoundary(node) || ts.isClassLike(node)) return false;
     if (node.kind === SK.VariableDeclarationList) {
       const list = node as ts.VariableDeclarationList;
-      if (varKindOf(list) === 'var' && !top) addList(list);
-      return;
-    }
-    if (node.kind === SK.VariableStatement) {
-      visit((node as ts.VariableStatement).declarationList, top);
-      return;
+      if (varKindOf(list) === 'var') addList(list);
+      return false;
     }
     // Expressions cannot declare var; only descend into statements.
-    if (ts.isExpression(node)) return;
-    ts.forEachChild(node, (c) => visit(c, false));
+    return !ts.isExpression(node);
   };
-  for (const st of statements) visit(st, skipTop);
+  for (const st of statements) {
+    // Top-level `var` statements are already declared by the statement list itself.
+    if (skipTop && st.kind === SK.VariableStatement) continue;
+    if (enter(st)) walkDescendants(st, enter);
+  }
 }

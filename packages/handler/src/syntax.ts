@@ -167,3 +167,28 @@ export function enclosingFunction(node: ts.Node): TsFunctionLike | undefined {
   }
   return undefined;
 }
+
+/**
+ * Visits the descendants of `root` depth-first in source order without recursion, so that very
+ * deep trees (long `a + b + ...` chains in generated code) cannot overflow the stack. `enter`
+ * returns `false` to skip a node's children.
+ */
+export function walkDescendants(root: ts.Node, enter: (node: ts.Node) => boolean | void): void {
+  const stack: ts.Node[] = [];
+  const children: ts.Node[] = [];
+  const collect = (c: ts.Node): undefined => {
+    children.push(c);
+    return undefined;
+  };
+  const pushChildren = (n: ts.Node): void => {
+    children.length = 0;
+    ts.forEachChild(n, collect);
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
+  };
+  pushChildren(root);
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (enter(n) === false) continue;
+    pushChildren(n);
+  }
+}

@@ -34,6 +34,8 @@ export interface LintResult {
   findings: Finding[];
   model: AppModel;
   handlers: HandlerBinding[];
+  /** Rules that failed with an exception (a bug in lambda-lint, not in the linted code). */
+  internalErrors: { ruleId: string; message: string }[];
   /** Configuration and code files read. */
   fileCount: number;
   functionCount: number;
@@ -75,16 +77,24 @@ export function lint(options: LintOptions): LintResult {
 
   const enabled = resolveRules(options.rules, options.config);
   const needsCode = enabled.some(({ rule }) => rule.scope === 'handler' || rule.scope === 'cross' || rule.id === 'unresolved-handler');
-  const handlers = needsCode ? analyseHandlers(model, readText, root) : [];
+  // Code files go to the analyzer as they are: it reports binary and oversized ones as parse errors itself.
+  const readCode = (abs: string): string | undefined => {
+    if (!isInside(root, abs)) return undefined;
+    const bytes = host.readFile(abs);
+    return bytes ? decode(bytes) : undefined;
+  };
+  const handlers = needsCode ? analyseHandlers(model, readCode, root, maxBytes) : [];
 
+  const internalErrors: LintResult['internalErrors'] = [];
   const findings = runRules({
+    onRuleError: (ruleId, error) => internalErrors.push({ ruleId, message: error instanceof Error ? error.message : String(error) }),
     model,
     rules: options.rules,
     handlers,
     ...(options.config ? { config: options.config } : {}),
     ...(options.today ? { today: options.today } : {}),
   });
-  return { findings, model, handlers, fileCount: model.fileCount, functionCount: model.functions.length };
+  return { findings, model, handlers, internalErrors, fileCount: model.fileCount, functionCount: model.functions.length };
 }
 
 function readConfig(file: DiscoveredFile, host: Host, maxBytes: number, model: AppModel): ParsedSource | undefined {
@@ -112,8 +122,8 @@ function readConfig(file: DiscoveredFile, host: Host, maxBytes: number, model: A
   return parsed;
 }
 
-function analyseHandlers(model: AppModel, readText: (abs: string) => string | undefined, root: string): HandlerBinding[] {
-  const analyzer = new HandlerAnalyzer({ readFile: readText }, root);
+function analyseHandlers(model: AppModel, readText: (abs: string) => string | undefined, root: string, maxFileBytes: number): HandlerBinding[] {
+  const analyzer = new HandlerAnalyzer({ readFile: readText }, root, { maxFileBytes });
   const handlers: HandlerBinding[] = [];
   for (const fn of model.functions) {
     const ref = fn.handler;
@@ -136,7 +146,7 @@ function analyseHandlers(model: AppModel, readText: (abs: string) => string | un
   }
   const codeDiagnostics = analyzer.diagnostics();
   model.diagnostics.push(...codeDiagnostics);
-  model.fileCount += new Set(handlers.map((h) => h.file)).size;
+  model.fileCount += analyzer.fileCount;
   return handlers;
 }
 

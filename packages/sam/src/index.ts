@@ -1,6 +1,7 @@
 import {
   entry,
   get,
+  intrinsic,
   isMap,
   items,
   str,
@@ -119,6 +120,11 @@ function samPoliciesRole(r: Resource, policies: Value | undefined): Role {
       continue;
     }
     if (!isMap(policy)) continue;
+    // `!Sub arn:${AWS::Partition}:iam::aws:policy/X`, `!Ref CustomerPolicy`: an ARN only known as an expression.
+    if (intrinsic(policy)) {
+      role.managedPolicies.push({ value: undefined, loc: policy.loc, node: policy });
+      continue;
+    }
     if (entry(policy, 'Statement')) {
       role.statements.push(...parseStatements(get(policy, 'Statement')));
       continue;

@@ -30,7 +30,7 @@ ${fn}${resources ? `resources:\n  Resources:\n${resources}` : ''}`,
       ['cloudwatchEvent', '      - cloudwatchEvent:\n          event:\n            source: [aws.ec2]\n', 'EventBridge'],
       ['cloudwatchLog', "      - cloudwatchLog: '/aws/lambda/brand-api'\n", 'CloudWatch Logs'],
       ['iot', "      - iot:\n          sql: \"SELECT * FROM 'brand/telemetry'\"\n", 'IoT'],
-    ])('reports a %s-triggered function without a failure target at its key', async (_type, event, source) => {
+    ])('reports a function with a %s event and no failure target at its key', async (_type, event, source) => {
       const r = await lintFiles(app(`    events:\n${event}`));
       expect(positions(r, ID)).toEqual([at(ID, 'async', 8, 3, 8, 9)]);
       const message = r.findings.find((f) => f.ruleId === ID)?.message;
@@ -78,6 +78,13 @@ ${fn}${resources ? `resources:\n  Resources:\n${resources}` : ''}`,
     it('accepts a trigger queue with a RedrivePolicy, and needs no function DLQ for it', async () => {
       const redrive = '      Properties:\n        RedrivePolicy:\n          deadLetterTargetArn: !GetAtt JobsDlq.Arn\n          maxReceiveCount: 5\n    JobsDlq:\n      Type: AWS::SQS::Queue\n';
       expect(positions(await lintFiles(app(sqs, queue(redrive))), ID)).toEqual([]);
+    });
+
+    it('finds the queue behind a literal ARN by its QueueName', async () => {
+      const r = await lintFiles(
+        app('    events:\n      - sqs: arn:aws:sqs:eu-west-1:123456789012:brand-jobs\n', queue('      Properties:\n        QueueName: brand-jobs\n')),
+      );
+      expect(positions(r, ID)).toEqual([at(ID, 'queueWithoutRedrive', 14, 5, 14, 9)]);
     });
 
     it('stays silent on a queue that is not in the application', async () => {
@@ -306,6 +313,11 @@ ${props}${resources}`,
         `      EventInvokeConfig:\n        MaximumRetryAttempts: 1\n        DestinationConfig:\n          ${which}:\n            Type: SQS\n            Destination: arn:aws:sqs:eu-west-1:123456789012:ingest-events\n`;
       expect(positions(await lintFiles(sam(`${config('OnFailure')}${s3}`, bucket)), ID)).toEqual([]);
       expect(positions(await lintFiles(sam(`${config('OnSuccess')}${s3}`, bucket)), ID)).toEqual([at(ID, 'async', 3, 3, 3, 9)]);
+    });
+
+    it('accepts an OnFailure of Type SQS without Destination (SAM creates the queue)', async () => {
+      const config = '      EventInvokeConfig:\n        DestinationConfig:\n          OnFailure:\n            Type: SQS\n';
+      expect(positions(await lintFiles(sam(`${config}${s3}`, bucket)), ID)).toEqual([]);
     });
 
     it('accepts a separate AWS::Lambda::EventInvokeConfig for the function', async () => {

@@ -301,6 +301,21 @@ ${role}${resources}`,
       ]);
     });
 
+    it('reports statements of an AWS::IAM::RolePolicy on the role', async () => {
+      const rolePolicy = `  IngestRolePolicy:
+    Type: AWS::IAM::RolePolicy
+    Properties:
+      RoleName: !Ref IngestRole
+      PolicyName: ingest-queue
+      PolicyDocument:
+        Statement:
+          - Effect: Allow
+            Action: sqs:*
+            Resource: arn:aws:sqs:eu-west-1:123456789012:jobs
+`;
+      expect(positions(await lintFiles(template('', rolePolicy)), ID)).toEqual([at(ID, 'service', 30, 21, 30, 26)]);
+    });
+
     it('ignores Deny statements and actions that cannot be resolved', async () => {
       const r = await lintFiles(
         template(`      Policies:
@@ -384,6 +399,15 @@ ${policies}  Brands:
         at(ID, 'managedPolicy', 15, 11, 15, 50),
       ]);
       expect(r.findings.find((f) => f.ruleId === ID)?.message).toContain('Function role IngestRole has the AWS managed policy AdministratorAccess');
+    });
+
+    it('reports a managed policy ARN written with !Sub, and stays silent on a !Ref to a customer policy', async () => {
+      const r = await lintFiles(
+        sam(`        - !Sub arn:\${AWS::Partition}:iam::aws:policy/AmazonS3FullAccess
+        - !Ref BrandsReadPolicy
+`),
+      );
+      expect(positions(r, ID)).toEqual([at(ID, 'managedPolicy', 12, 11, 12, 72)]);
     });
 
     it('reports wildcards and NotAction in inline policy statements', async () => {

@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { at, fixtureTests, lintFiles, positions } from '../../test-support/harness.js';
 
@@ -117,6 +118,28 @@ describe(ID, () => {
       'src/app.mjs': lines("import { writeFile } from 'fs/promises';", "export const handler = async () => writeFile('/tmp/a.txt', 'x');"),
     });
     expect(positions(sam, ID)).toEqual([fixed(2, 46, 2, 58)]);
+  });
+
+  it('never throws on broken or unusual code', async () => {
+    const base = lines(
+      "import fs, { writeFileSync } from 'node:fs';",
+      "import path from 'node:path';",
+      "const OUT = path.join('/tmp', 'out.json');",
+      'export const handler = async (event: { body: string }) => {',
+      "  writeFileSync(OUT + '.bak', event.body);",
+      '  fs.promises.writeFile(`/tmp/${OUT}`, event.body);',
+      '  return fs.readFileSync(OUT);',
+      '};',
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(fc.nat(base.length), fc.nat(6), fc.constantFrom('', '(', ')', '`', '${', '}', '+', "'", '/tmp/', 'require(', ',')), { maxLength: 5 }), async (edits) => {
+        let text = base;
+        for (const [pos, del, ins] of edits) text = text.slice(0, pos) + ins + text.slice(pos + del);
+        const r = await lintFiles(app(text));
+        for (const f of r.findings) expect(f.loc.line).toBeGreaterThan(0);
+      }),
+      { numRuns: 60 },
+    );
   });
 
   fixtureTests(fileURLToPath(new URL('.', import.meta.url)), ID);

@@ -1,6 +1,8 @@
 import { defineRule } from '@lambda-lint/core';
 import { codeOf, locOfNode, type ModuleMember } from '@lambda-lint/handler';
-import { Node } from 'ts-morph';
+import { Node, SyntaxKind } from 'ts-morph';
+
+const CALLS = [SyntaxKind.CallExpression];
 import { posix } from 'node:path';
 
 /** fs functions that read or write file contents, with the indexes of their path arguments. */
@@ -113,7 +115,7 @@ export default defineRule({
             fn: binding.fn,
           });
         }
-      });
+      }, CALLS);
     }
   },
 });

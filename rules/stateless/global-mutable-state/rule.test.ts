@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { at, fixtureTests, lintFiles, positions } from '../../test-support/harness.js';
 
@@ -90,6 +91,9 @@ describe(ID, () => {
       ['memoised promise with a reset on failure', ['let initPromise: Promise<void> | undefined;', 'function init() {', '  return load().catch((e) => {', '    initPromise = undefined;', '    throw e;', '  });', '}', 'async function load() {}', 'export const handler = async () => {', '  if (!initPromise) initPromise = init();', '  await initPromise;', '};']],
       ['early return when cached', ['let secret: string | undefined;', 'async function getSecret() {', '  if (secret) return secret;', '  secret = await fetchIt();', '  return secret;', '}', 'async function fetchIt() { return "s"; }', 'export const handler = async () => getSecret();']],
       ['x ?? (x = ...) and typeof guards', ['let conf;', 'let pool;', 'export const handler = async () => {', '  const c = conf ?? (conf = { a: 1 });', "  if (typeof pool === 'undefined') { pool = []; }", '  return [c, pool];', '};']],
+      ['a token cache refreshed when it expires', ['let token: string | undefined;', 'let expiresAt = 0;', 'async function getToken() {', '  if (token && Date.now() < expiresAt) return token;', '  token = await fetchToken();', '  expiresAt = Date.now() + 300_000;', '  return token;', '}', 'async function fetchToken() { return "t"; }', 'export const handler = async () => getToken();']],
+      ['initialised in the else branch', ['let client: object | undefined;', 'export const handler = async () => {', '  if (client) {', '    return client;', '  } else {', '    client = {};', '  }', '  return client;', '};']],
+      ['an init function called only while unset', ['let db: object | undefined;', 'let openedAt = 0;', 'async function connect() {', '  db = {};', '  openedAt = Date.now();', '}', 'async function getDb() {', '  if (db) return db;', '  await connect();', '  return db;', '}', 'export const handler = async () => {', '  if (!db) await connect();', '  return getDb();', '};']],
       ['property of a module object initialised once', ['const cache: { client?: object } = {};', 'export const handler = async () => {', '  if (!cache.client) cache.client = {};', '  cache.client ??= {};', '  return cache.client;', '};']],
     ];
     for (const [title, code] of cases) {
@@ -97,6 +101,18 @@ describe(ID, () => {
         expect(await found(app(lines(...code)))).toEqual([]);
       });
     }
+  });
+
+  it('reports an init function that is also called without a guard', async () => {
+    expect(
+      await found(app(lines('let db: object | undefined;', 'async function connect() {', '  db = {};', '}', 'export const handler = async () => {', '  if (!db) await connect();', '  await connect();', '  return db;', '};'))),
+    ).toEqual([reassigned(3, 3, 3, 5)]);
+  });
+
+  it('reports a module-level write next to, but outside, a lazy initialisation', async () => {
+    expect(
+      await found(app(lines('let client: object | undefined;', 'let lastUsed = 0;', 'export const handler = async () => {', '  if (!client) client = {};', '  lastUsed = Date.now();', '  return client;', '};'))),
+    ).toEqual([reassigned(5, 3, 5, 11)]);
   });
 
   describe('mutated module-level containers', () => {
@@ -149,7 +165,9 @@ describe(ID, () => {
     });
 
     it('reports a container nested in a module-level object literal', async () => {
-      expect(await found(app(lines('const state = { items: [] as string[] };', 'export const handler = async () => {', '  state.items.push("x");', '};')))).toEqual([mutated(3, 3, 3, 24)]);
+      const r = await lintFiles(app(lines('const state = { items: [] as string[] };', 'export const handler = async () => {', '  state.items.push("x");', '};')));
+      expect(positions(r, ID)).toEqual([mutated(3, 3, 3, 24)]);
+      expect(r.findings[0]!.message).toContain('handler: module-level array "state.items" (declared on line 1) is mutated by state.items.push()');
     });
 
     it('ignores methods of clients that merely share a name with a container method', async () => {
@@ -167,6 +185,62 @@ describe(ID, () => {
               '  await redis.set(event.id, "1");',
               '  settings.set("x", 1);',
               '  return s3.config;',
+              '};',
+            ),
+          ),
+        ),
+      ).toEqual([]);
+    });
+  });
+
+  describe('module-level instances of local classes', () => {
+    it('reports writes to fields of a singleton through this, not in its constructor or lazy fields', async () => {
+      const r = await lintFiles(
+        app(
+          lines(
+            'class BrandService {', // 1
+            '  private seen = new Set<string>();', // 2
+            '  private calls = 0;', // 3
+            '  private client?: object;', // 4
+            '  private log: string[];', // 5
+            '  constructor() {', // 6
+            '    this.log = [];', // 7
+            '    this.calls = 0;', // 8
+            '  }', // 9
+            '  async handle(event: { id: string }) {', // 10
+            '    this.client ??= {};', // 11
+            '    this.seen.add(event.id);', // 12
+            '    this.calls++;', // 13
+            '    [1].forEach(() => this.log.push(event.id));', // 14
+            '    return this.seen.size;', // 15
+            '  }', // 16
+            '}', // 17
+            'const service = new BrandService();', // 18
+            'export const handler = service.handle.bind(service);', // 19
+          ),
+        ),
+      );
+      expect(positions(r, ID)).toEqual([mutated(12, 5, 12, 28), mutated(13, 5, 13, 15), mutated(14, 23, 14, 46)]);
+      expect(r.findings.filter((f) => f.ruleId === ID).map((f) => f.message.split(' on every')[0])).toEqual([
+        'handle: module-level Set "service.seen" (declared on line 18) is mutated by this.seen.add()',
+        'handle: module-level instance of BrandService "service" (declared on line 18) is mutated by this.calls++',
+        'handle: module-level array "service.log" (declared on line 18) is mutated by this.log.push()',
+      ]);
+    });
+
+    it('ignores classes instantiated per request', async () => {
+      expect(
+        await found(
+          app(
+            lines(
+              'class Batch {',
+              '  items: string[] = [];',
+              '  add(id: string) { this.items.push(id); }',
+              '}',
+              'export const handler = async (event: { ids: string[] }) => {',
+              '  const batch = new Batch();',
+              '  for (const id of event.ids) batch.add(id);',
+              '  return batch.items;',
               '};',
             ),
           ),
@@ -263,6 +337,32 @@ describe(ID, () => {
       });
       expect(positions(r, ID)).toEqual([mutated(3, 3, 3, 21)]);
     });
+  });
+
+  it('never throws on broken or unusual code', async () => {
+    const base = lines(
+      "import { put } from './lib/db.js';",
+      'let count = 0;',
+      'const cache = new Map<string, number>();',
+      'class Svc { items: string[] = []; run(x: string) { this.items.push(x); } }',
+      'const svc = new Svc();',
+      'export const handler = async (event: { id: string }) => {',
+      '  if (!cache.size) count = 1;',
+      '  cache.set(event.id, ++count);',
+      '  [count] = [1];',
+      '  svc.run(event.id);',
+      '  return put(event);',
+      '};',
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(fc.nat(base.length), fc.nat(6), fc.constantFrom('', '(', ')', '{', '}', '=', '++', '.', ';', 'this', '`', '[', ']', '!', '??=')), { maxLength: 5 }), async (edits) => {
+        let text = base;
+        for (const [pos, del, ins] of edits) text = text.slice(0, pos) + ins + text.slice(pos + del);
+        const r = await lintFiles(app(text, { 'src/lib/db.ts': 'export const put = async (x: unknown) => x;\n' }));
+        for (const f of r.findings) expect(f.loc.line).toBeGreaterThan(0);
+      }),
+      { numRuns: 60 },
+    );
   });
 
   fixtureTests(fileURLToPath(new URL('.', import.meta.url)), ID);

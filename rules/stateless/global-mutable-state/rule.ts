@@ -1,11 +1,20 @@
 import { defineRule } from '@lambda-lint/core';
-import { codeOf, locOfNode, type HandlerCode, type ScopeBinding } from '@lambda-lint/handler';
-import { Node, SyntaxKind, type BinaryExpression, type Identifier, type StringLiteral } from 'ts-morph';
+import { codeOf, forEachDescendantNode, locOfNode, type HandlerCode, type ScopeBinding } from '@lambda-lint/handler';
+import { Node, SyntaxKind, type BinaryExpression } from 'ts-morph';
 import { posix } from 'node:path';
 
 const ARRAY_MUTATORS = new Set(['push', 'pop', 'shift', 'unshift', 'splice', 'sort', 'reverse', 'fill', 'copyWithin']);
 const MAP_MUTATORS = new Set(['set', 'delete', 'clear']);
 const SET_MUTATORS = new Set(['add', 'delete', 'clear']);
+
+/** The nodes that can write: assignments, `++`/`--`, `delete`, mutating calls. */
+const WRITE_KINDS = [
+  SyntaxKind.BinaryExpression,
+  SyntaxKind.PrefixUnaryExpression,
+  SyntaxKind.PostfixUnaryExpression,
+  SyntaxKind.DeleteExpression,
+  SyntaxKind.CallExpression,
+];
 
 /** Binding kinds whose value is module state that a write changes. */
 const STATE_KINDS = new Set(['var', 'let', 'const', 'class', 'function']);
@@ -14,12 +23,16 @@ type Container = 'array' | 'Map' | 'Set' | 'object';
 
 interface Candidate {
   messageId: 'reassigned' | 'mutated';
-  binding: ScopeBinding;
+  /** The variable, for a reassignment. */
+  binding?: ScopeBinding;
   /** What is reported: the identifier for a reassignment, the property access or the call for a mutation. */
   node: Node;
-  fn: Node;
   /** The assignment, when it is one (`x = ...`), to recognise resets of lazily initialised values. */
   assignment?: BinaryExpression;
+  /** The function that writes and the written reference, to recognise initialisation functions called under a guard. */
+  writer?: { fn: Node; key: string };
+  /** Set once the write is known to be one-time initialisation. */
+  lazy?: boolean;
   data: Record<string, string>;
 }
 
@@ -31,11 +44,27 @@ function unwrap(node: Node): Node {
   return cur;
 }
 
-/** `a.b[c].d` -> `a`; undefined when the chain does not start at an identifier. */
-function rootIdentifier(node: Node): Node | undefined {
+/** `a.b[c].d` -> `a`, `this.x.y` -> `this`; undefined when the chain starts elsewhere (a call, a literal). */
+function rootOf(node: Node): Node | undefined {
   let cur = unwrap(node);
   while (Node.isPropertyAccessExpression(cur) || Node.isElementAccessExpression(cur)) cur = unwrap(cur.getExpression());
-  return Node.isIdentifier(cur) ? cur : undefined;
+  return Node.isIdentifier(cur) || Node.isThisExpression(cur) ? cur : undefined;
+}
+
+/** The static property names from the root to `node`: `a.b.c` -> ['b', 'c']; undefined if one is computed. */
+function pathOf(node: Node): string[] | undefined {
+  const names: string[] = [];
+  let cur = unwrap(node);
+  while (Node.isPropertyAccessExpression(cur) || Node.isElementAccessExpression(cur)) {
+    if (Node.isPropertyAccessExpression(cur)) names.unshift(cur.getName());
+    else {
+      const arg = unwrap(cur.getArgumentExpression() ?? cur);
+      if (!Node.isStringLiteral(arg) && !Node.isNoSubstitutionTemplateLiteral(arg)) return undefined;
+      names.unshift(arg.getLiteralText());
+    }
+    cur = unwrap(cur.getExpression());
+  }
+  return names;
 }
 
 function isAssignmentOperator(kind: SyntaxKind): boolean {
@@ -50,9 +79,9 @@ function refKey(code: HandlerCode, node: Node): string | undefined {
     return b ? `${b.file}:${b.nameNode.getStart()}` : `global:${n.getText()}`;
   }
   if (Node.isPropertyAccessExpression(n) || Node.isElementAccessExpression(n)) {
-    const root = rootIdentifier(n);
+    const root = rootOf(n);
     if (!root) return undefined;
-    const rootKey = refKey(code, root);
+    const rootKey = Node.isThisExpression(root) ? 'this' : refKey(code, root);
     return `${rootKey}${n.getText().replace(/\s+/g, '').replace(/\?\./g, '.').replace(/!/g, '').slice(root.getText().length)}`;
   }
   return undefined;
@@ -63,9 +92,11 @@ function isNullish(node: Node): boolean {
   return Node.isNullLiteral(n) || (Node.isIdentifier(n) && n.getText() === 'undefined') || Node.isVoidExpression(n);
 }
 
-function isTypeofUndefined(test: Node, other: Node, refs: (n: Node) => boolean): boolean {
+/** `typeof x` compared with `'undefined'`. */
+function isTypeofUndefined(test: Node, other: Node): boolean {
   const t = unwrap(test);
-  return Node.isTypeOfExpression(t) && refs(t.getExpression()) && Node.isStringLiteral(unwrap(other)) && (unwrap(other) as StringLiteral).getLiteralText() === 'undefined';
+  const o = unwrap(other);
+  return Node.isTypeOfExpression(t) && Node.isStringLiteral(o) && o.getLiteralText() === 'undefined';
 }
 
 /** References whose falsiness a condition tests (`!x`, `x == null`, `x === undefined`, `typeof x === 'undefined'`, in `&&` / `||`). */
@@ -91,7 +122,7 @@ function falsyTested(code: HandlerCode, cond: Node, out: Set<string>): void {
         if (k) out.add(k);
       }
       const t = unwrap(a);
-      if (Node.isTypeOfExpression(t) && isTypeofUndefined(t, b, () => true)) {
+      if (Node.isTypeOfExpression(t) && isTypeofUndefined(t, b)) {
         const k = refKey(code, t.getExpression());
         if (k) out.add(k);
       }
@@ -99,25 +130,53 @@ function falsyTested(code: HandlerCode, cond: Node, out: Set<string>): void {
   }
 }
 
-/** Whether a condition is true only when `key` is set (`x`, `!!x`, `x != null`, `x !== undefined`, in `&&`). */
-function truthyTests(code: HandlerCode, cond: Node, key: string): boolean {
+/** References a condition requires to be set (`x`, `!!x`, `x != null`, `x !== undefined`, `typeof x !== 'undefined'`, in `&&`). */
+function truthyTested(code: HandlerCode, cond: Node, out: Set<string>): void {
   const c = unwrap(cond);
-  if (refKey(code, c) === key) return true;
+  const direct = refKey(code, c);
+  if (direct) {
+    out.add(direct);
+    return;
+  }
   if (Node.isPrefixUnaryExpression(c) && c.getOperatorToken() === SyntaxKind.ExclamationToken) {
     const inner = unwrap(c.getOperand());
-    return Node.isPrefixUnaryExpression(inner) && inner.getOperatorToken() === SyntaxKind.ExclamationToken && refKey(code, inner.getOperand()) === key;
+    if (Node.isPrefixUnaryExpression(inner) && inner.getOperatorToken() === SyntaxKind.ExclamationToken) {
+      const k = refKey(code, inner.getOperand());
+      if (k) out.add(k);
+    }
+    return;
   }
-  if (!Node.isBinaryExpression(c)) return false;
+  if (!Node.isBinaryExpression(c)) return;
   const op = c.getOperatorToken().getKind();
-  if (op === SyntaxKind.AmpersandAmpersandToken) return truthyTests(code, c.getLeft(), key) || truthyTests(code, c.getRight(), key);
+  if (op === SyntaxKind.AmpersandAmpersandToken) {
+    truthyTested(code, c.getLeft(), out);
+    truthyTested(code, c.getRight(), out);
+    return;
+  }
   if (op === SyntaxKind.ExclamationEqualsToken || op === SyntaxKind.ExclamationEqualsEqualsToken) {
     const [l, r] = [c.getLeft(), c.getRight()];
     for (const [a, b] of [[l, r], [r, l]] as const) {
-      if (isNullish(b) && refKey(code, a) === key) return true;
+      if (isNullish(b)) {
+        const k = refKey(code, a);
+        if (k) out.add(k);
+      }
       const t = unwrap(a);
-      if (Node.isTypeOfExpression(t) && refKey(code, t.getExpression()) === key && isTypeofUndefined(t, b, () => true)) return true;
+      if (Node.isTypeOfExpression(t) && isTypeofUndefined(t, b)) {
+        const k = refKey(code, t.getExpression());
+        if (k) out.add(k);
+      }
     }
   }
+}
+
+function tested(fill: (out: Set<string>) => void): Set<string> {
+  const out = new Set<string>();
+  fill(out);
+  return out;
+}
+
+function intersects(a: Set<string>, b: Set<string>): boolean {
+  for (const x of a) if (b.has(x)) return true;
   return false;
 }
 
@@ -131,23 +190,18 @@ function alwaysExits(stmt: Node | undefined): boolean {
   return false;
 }
 
-/** Keys of the references a statement assigns with `=` (to tell which variables an `if` initialises). */
-function assignedIn(code: HandlerCode, stmt: Node): Set<string> {
+/** Keys of the references some statements assign (to tell which variables a guarded block initialises). */
+function assignedIn(code: HandlerCode, statements: readonly Node[]): Set<string> {
   const out = new Set<string>();
-  const visit = (n: Node): void => {
+  const visit = (n: Node): boolean => {
+    if (Node.isFunctionLikeDeclaration(n) || Node.isArrowFunction(n) || Node.isFunctionExpression(n)) return false;
     if (Node.isBinaryExpression(n) && isAssignmentOperator(n.getOperatorToken().getKind())) {
       const k = refKey(code, n.getLeft());
       if (k) out.add(k);
     }
+    return true;
   };
-  visit(stmt);
-  stmt.forEachDescendant((n, traversal) => {
-    if (Node.isFunctionLikeDeclaration(n) || Node.isArrowFunction(n) || Node.isFunctionExpression(n)) {
-      traversal.skip();
-      return;
-    }
-    visit(n);
-  });
+  for (const st of statements) if (visit(st)) forEachDescendantNode(st, visit);
   return out;
 }
 
@@ -165,43 +219,45 @@ function isLazyInit(code: HandlerCode, assignment: BinaryExpression, target: Nod
     const op = right.getOperatorToken().getKind();
     if ((op === SyntaxKind.QuestionQuestionToken || op === SyntaxKind.BarBarToken) && refKey(code, right.getLeft()) === key) return true;
   }
-  let child: Node = assignment;
+  return isGuarded(code, assignment, key);
+}
+
+/**
+ * Whether `start` (an assignment, or a call of an initialisation function) only runs while the
+ * reference `key` is not set yet, judging by the code around it in its function.
+ */
+function isGuarded(code: HandlerCode, start: Node, key: string): boolean {
+  let child: Node = start;
   let parent = child.getParent();
   while (parent && !Node.isSourceFile(parent)) {
     if (Node.isIfStatement(parent)) {
       const cond = parent.getExpression();
       if (child === parent.getThenStatement()) {
-        const tested = new Set<string>();
-        falsyTested(code, cond, tested);
-        if (tested.has(key)) return true;
-        if (tested.size) {
-          const assigned = assignedIn(code, parent.getThenStatement());
-          for (const t of tested) if (assigned.has(t)) return true;
-        }
-      } else if (child === parent.getElseStatement() && truthyTests(code, cond, key)) {
-        return true;
+        // `if (!x) { x = ...; y = ... }`: x, and whatever else the guarded block sets up with it
+        const unset = tested((out) => falsyTested(code, cond, out));
+        if (unset.has(key) || (unset.size > 0 && intersects(unset, assignedIn(code, [child])))) return true;
+      } else if (child === parent.getElseStatement()) {
+        const set = tested((out) => truthyTested(code, cond, out));
+        if (set.has(key) || (set.size > 0 && intersects(set, assignedIn(code, [child])))) return true;
       }
     } else if (Node.isConditionalExpression(parent)) {
       const cond = parent.getCondition();
-      if (child === parent.getWhenFalse() && truthyTests(code, cond, key)) return true;
-      if (child === parent.getWhenTrue()) {
-        const tested = new Set<string>();
-        falsyTested(code, cond, tested);
-        if (tested.has(key)) return true;
-      }
+      if (child === parent.getWhenFalse() && tested((out) => truthyTested(code, cond, out)).has(key)) return true;
+      if (child === parent.getWhenTrue() && tested((out) => falsyTested(code, cond, out)).has(key)) return true;
     } else if (Node.isBinaryExpression(parent) && child === parent.getRight()) {
       const op = parent.getOperatorToken().getKind();
       if ((op === SyntaxKind.BarBarToken || op === SyntaxKind.QuestionQuestionToken) && refKey(code, parent.getLeft()) === key) return true;
-      if (op === SyntaxKind.AmpersandAmpersandToken) {
-        const tested = new Set<string>();
-        falsyTested(code, parent.getLeft(), tested);
-        if (tested.has(key)) return true;
-      }
+      const left = parent.getLeft();
+      if (op === SyntaxKind.AmpersandAmpersandToken && tested((out) => falsyTested(code, left, out)).has(key)) return true;
     } else if (Node.isBlock(parent) || Node.isCaseClause(parent) || Node.isDefaultClause(parent)) {
-      // `if (x) return x;` before the assignment, in the same statement list
-      for (const st of parent.getStatements()) {
-        if (st === child) break;
-        if (Node.isIfStatement(st) && alwaysExits(st.getThenStatement()) && truthyTests(code, st.getExpression(), key)) return true;
+      // `if (x) return x; x = ...` (also `if (token && Date.now() < expiresAt) return token; token = ...; expiresAt = ...`)
+      const statements = parent.getStatements();
+      const index = statements.indexOf(child as (typeof statements)[number]);
+      for (let i = 0; i < index; i++) {
+        const st = statements[i]!;
+        if (!Node.isIfStatement(st) || !alwaysExits(st.getThenStatement())) continue;
+        const set = tested((out) => truthyTested(code, st.getExpression(), out));
+        if (set.has(key) || (set.size > 0 && intersects(set, assignedIn(code, statements.slice(i + 1, index + 1))))) return true;
       }
     }
     if (Node.isFunctionLikeDeclaration(parent) || Node.isArrowFunction(parent) || Node.isFunctionExpression(parent)) break;
@@ -211,37 +267,103 @@ function isLazyInit(code: HandlerCode, assignment: BinaryExpression, target: Nod
   return false;
 }
 
-/** The module-level binding a written reference belongs to, if it is module state this rule tracks. */
-function moduleState(code: HandlerCode, root: Node): ScopeBinding | undefined {
+/** Module state a write can reach: a module-level binding, or a module-level instance of a class (through `this`). */
+interface State {
+  name: string;
+  /** How the message calls it when it is not a known container: object, class, function, instance of X. */
+  what: string;
+  /** Where it is declared (the variable name). */
+  declaredAt: Node;
+  /** The variable binding, for reassignments. */
+  binding?: ScopeBinding;
+  /** The initial value at a property path (`[]` for the value itself). */
+  initial(path: readonly string[]): Node | undefined;
+}
+
+function objectProperty(value: Node | undefined, name: string): Node | undefined {
+  const v = value ? unwrap(value) : undefined;
+  if (!v || !Node.isObjectLiteralExpression(v)) return undefined;
+  const prop = v.getProperty(name);
+  return prop && Node.isPropertyAssignment(prop) ? prop.getInitializer() : undefined;
+}
+
+function walkPath(value: Node | undefined, path: readonly string[]): Node | undefined {
+  let v = value;
+  for (const name of path) v = objectProperty(v, name);
+  return v;
+}
+
+/** The module-level binding a written reference starts at, if it is module state this rule tracks. */
+function bindingState(code: HandlerCode, root: Node): State | undefined {
   if (!Node.isIdentifier(root)) return undefined;
   const b = code.resolveReference(root);
   if (!b || !b.moduleLevel || b.importFrom || !STATE_KINDS.has(b.kind)) return undefined;
-  return b;
+  return { name: b.name, what: kindWord(b), declaredAt: b.nameNode, binding: b, initial: (path) => walkPath(b.initializer, path) };
 }
 
-/** What a module-level container holds, from its declaration: `[]`, `new Map()`, `{...}`. */
-function containerOf(binding: ScopeBinding, receiver: Node): Container | undefined {
-  let value: Node | undefined = binding.initializer;
-  // Walk `state.items.list` through nested object literals.
-  const names: string[] = [];
-  let cur = unwrap(receiver);
-  while (Node.isPropertyAccessExpression(cur)) {
-    names.unshift(cur.getName());
-    cur = unwrap(cur.getExpression());
+/**
+ * `this` in an instance method of a class whose every instance is created at module scope
+ * (`const service = new Service()`): a singleton whose fields live as long as the environment.
+ * Constructors and field initialisers run once per instance and are not per-request writes.
+ */
+function instanceState(code: HandlerCode, thisNode: Node): State | undefined {
+  let cur = thisNode.getParent();
+  while (cur && Node.isArrowFunction(cur)) cur = cur.getParent();
+  while (cur && !Node.isMethodDeclaration(cur) && !Node.isGetAccessorDeclaration(cur) && !Node.isSetAccessorDeclaration(cur)) {
+    if (Node.isFunctionDeclaration(cur) || Node.isFunctionExpression(cur) || Node.isConstructorDeclaration(cur) || Node.isPropertyDeclaration(cur) || Node.isClassStaticBlockDeclaration(cur) || Node.isSourceFile(cur)) {
+      return undefined;
+    }
+    cur = cur.getParent();
+    while (cur && Node.isArrowFunction(cur)) cur = cur.getParent();
   }
-  if (!Node.isIdentifier(cur)) return undefined;
-  for (const name of names) {
-    value = value ? unwrap(value) : undefined;
-    if (!value || !Node.isObjectLiteralExpression(value)) return undefined;
-    const prop = value.getProperty(name);
-    value = prop && Node.isPropertyAssignment(prop) ? prop.getInitializer() : undefined;
-  }
+  if (!cur || cur.isStatic()) return undefined;
+  const cls = cur.getParent();
+  if (!Node.isClassDeclaration(cls) && !Node.isClassExpression(cls)) return undefined;
+  const instances = code.instantiationsOf(cls);
+  if (instances.length === 0 || instances.some((n) => !code.isAtModuleScope(n))) return undefined;
+  const first = instances[0]!;
+  let holder = first.getParent();
+  while (holder && (Node.isParenthesizedExpression(holder) || Node.isAsExpression(holder) || Node.isSatisfiesExpression(holder))) holder = holder.getParent();
+  const variable = holder && Node.isVariableDeclaration(holder) ? holder : undefined;
+  const className = cls.getName() ?? 'anonymous class';
+  return {
+    name: variable ? variable.getName() : `new ${className}()`,
+    what: `instance of ${className}`,
+    declaredAt: variable ? variable.getNameNode() : first,
+    initial: (path) => {
+      if (path.length === 0) return undefined;
+      const [field, ...rest] = path;
+      let value: Node | undefined;
+      const prop = cls.getProperty(field!);
+      if (prop && !prop.isStatic()) value = prop.getInitializer();
+      if (!value) {
+        for (const ctor of cls.getConstructors()) {
+          for (const st of ctor.getStatements()) {
+            if (!Node.isExpressionStatement(st)) continue;
+            const e = unwrap(st.getExpression());
+            if (!Node.isBinaryExpression(e) || e.getOperatorToken().getKind() !== SyntaxKind.EqualsToken) continue;
+            const left = unwrap(e.getLeft());
+            if (Node.isPropertyAccessExpression(left) && Node.isThisExpression(unwrap(left.getExpression())) && left.getName() === field) value = e.getRight();
+          }
+        }
+      }
+      return walkPath(value, rest);
+    },
+  };
+}
+
+function stateOf(code: HandlerCode, root: Node): State | undefined {
+  return Node.isThisExpression(root) ? instanceState(code, root) : bindingState(code, root);
+}
+
+/** What kind of container a value is, from how it is created: `[]`, `new Map()`, `{...}`. */
+function containerKind(value: Node | undefined): Container | undefined {
   if (!value) return undefined;
-  value = unwrap(value);
-  if (Node.isArrayLiteralExpression(value)) return 'array';
-  if (Node.isObjectLiteralExpression(value)) return 'object';
-  if (Node.isNewExpression(value) || Node.isCallExpression(value)) {
-    const callee = unwrap(value.getExpression()).getText();
+  const v = unwrap(value);
+  if (Node.isArrayLiteralExpression(v)) return 'array';
+  if (Node.isObjectLiteralExpression(v)) return 'object';
+  if (Node.isNewExpression(v) || Node.isCallExpression(v)) {
+    const callee = unwrap(v.getExpression()).getText();
     if (callee === 'Map' || callee === 'WeakMap') return 'Map';
     if (callee === 'Set' || callee === 'WeakSet') return 'Set';
     if (callee === 'Array' || callee === 'Array.from' || callee === 'Array.of') return 'array';
@@ -291,10 +413,34 @@ export default defineRule({
       const candidates: Candidate[] = [];
       const lazy = new Set<ScopeBinding>();
 
-      const declared = (b: ScopeBinding, at: Node): string => {
-        const line = b.nameNode.getStartLineNumber();
-        if (b.file === at.getSourceFile().getFilePath()) return `declared on line ${line}`;
-        return `declared in ${posix.relative(root, b.file)}:${line}`;
+      const declared = (state: State, at: Node): string => {
+        const line = state.declaredAt.getStartLineNumber();
+        const file = state.declaredAt.getSourceFile().getFilePath();
+        if (file === at.getSourceFile().getFilePath()) return `declared on line ${line}`;
+        return `declared in ${posix.relative(root, file)}:${line}`;
+      };
+
+      /** `container` is what the written value is, at `path` below the state (`state.items` -> ['items']). */
+      const mutated = (state: State, node: Node, fn: Node, container: Container | undefined, path: readonly string[], operation: string, writer?: Candidate['writer']): void => {
+        const name = container ? [state.name, ...path].join('.') : state.name;
+        const c: Candidate = {
+          messageId: 'mutated',
+          node,
+          data: { function: code.functionName(fn), what: container ?? state.what, name, declared: declared(state, node), operation },
+        };
+        if (writer) c.writer = writer;
+        candidates.push(c);
+      };
+      /** Where each reachable function is called from. */
+      const callers = new Map<Node, Node[]>();
+      /** The module state each function assigns with `=`. */
+      const assignedBy = new Map<Node, Set<string>>();
+      const noteAssignment = (fn: Node, target: Node): void => {
+        const key = refKey(code, target);
+        if (!key) return;
+        const keys = assignedBy.get(fn);
+        if (keys) keys.add(key);
+        else assignedBy.set(fn, new Set([key]));
       };
 
       const write = (target: Node, fn: Node, operator: SyntaxKind, assignment: BinaryExpression | undefined): void => {
@@ -319,8 +465,10 @@ export default defineRule({
         }
         const isLazyOp = operator === SyntaxKind.QuestionQuestionEqualsToken || operator === SyntaxKind.BarBarEqualsToken;
         if (Node.isIdentifier(t)) {
-          const b = moduleState(code, t);
-          if (!b || (b.kind !== 'var' && b.kind !== 'let')) return;
+          const state = bindingState(code, t);
+          const b = state?.binding;
+          if (!state || !b || (b.kind !== 'var' && b.kind !== 'let')) return;
+          if (assignment && operator === SyntaxKind.EqualsToken) noteAssignment(fn, t);
           if (isLazyOp || (assignment && operator === SyntaxKind.EqualsToken && isLazyInit(code, assignment, t))) {
             lazy.add(b);
             return;
@@ -333,29 +481,27 @@ export default defineRule({
                 : operator === SyntaxKind.MinusMinusToken
                   ? 'decremented'
                   : `updated with ${assignmentText(assignment)}`;
-          const c: Candidate = { messageId: 'reassigned', binding: b, node: t, fn, data: { function: code.functionName(fn), name: b.name, declared: declared(b, t), action } };
+          const c: Candidate = { messageId: 'reassigned', binding: b, node: t, data: { function: code.functionName(fn), name: b.name, declared: declared(state, t), action } };
           if (assignment) c.assignment = assignment;
+          const key = refKey(code, t);
+          if (assignment && operator === SyntaxKind.EqualsToken && key) c.writer = { fn, key };
           candidates.push(c);
           return;
         }
         if (Node.isPropertyAccessExpression(t) || Node.isElementAccessExpression(t)) {
-          const r = rootIdentifier(t);
-          const b = r ? moduleState(code, r) : undefined;
-          if (!b) return;
+          const r = rootOf(t);
+          const state = r ? stateOf(code, r) : undefined;
+          if (!state) return;
+          if (assignment && operator === SyntaxKind.EqualsToken) noteAssignment(fn, t);
           if (isLazyOp || (assignment && operator === SyntaxKind.EqualsToken && isLazyInit(code, assignment, t))) return;
+          const key = assignment && operator === SyntaxKind.EqualsToken ? refKey(code, t) : undefined;
           const operation =
             operator === SyntaxKind.DeleteKeyword
               ? `delete ${compact(t)}`
               : operatorText(operator)
                 ? `${compact(t)}${operatorText(operator)}`
                 : `assigning ${compact(t)}`;
-          candidates.push({
-            messageId: 'mutated',
-            binding: b,
-            node: t,
-            fn,
-            data: { function: code.functionName(fn), what: containerOf(b, r!) ?? kindWord(b), name: b.name, declared: declared(b, t), operation },
-          });
+          mutated(state, t, fn, containerKind(state.initial([])), [], operation, key ? { fn, key } : undefined);
         }
       };
 
@@ -375,42 +521,52 @@ export default defineRule({
           return;
         }
         if (!Node.isCallExpression(node)) return;
+        for (const target of code.functionsOf(node.getExpression())) {
+          const sites = callers.get(target);
+          if (sites) sites.push(node);
+          else callers.set(target, [node]);
+        }
         const callee = unwrap(node.getExpression());
         if (!Node.isPropertyAccessExpression(callee)) return;
         const method = callee.getName();
         const receiver = callee.getExpression();
         // Object.assign(state, ...)
-        if (method === 'assign' && Node.isIdentifier(unwrap(receiver)) && unwrap(receiver).getText() === 'Object' && !code.resolveIdentifier(unwrap(receiver) as Identifier)) {
+        const objectGlobal = unwrap(receiver);
+        if (method === 'assign' && Node.isIdentifier(objectGlobal) && objectGlobal.getText() === 'Object' && !code.resolveIdentifier(objectGlobal)) {
           const target = node.getArguments()[0];
-          const r = target ? rootIdentifier(target) : undefined;
-          const b = r ? moduleState(code, r) : undefined;
-          if (!b || !target) return;
-          candidates.push({
-            messageId: 'mutated',
-            binding: b,
-            node,
-            fn,
-            data: { function: code.functionName(fn), what: containerOf(b, target) ?? kindWord(b), name: b.name, declared: declared(b, node), operation: `Object.assign(${compact(target)}, ...)` },
-          });
+          const r = target ? rootOf(target) : undefined;
+          const state = r ? stateOf(code, r) : undefined;
+          const path = target ? pathOf(target) : undefined;
+          if (!state || !target) return;
+          mutated(state, node, fn, path ? containerKind(state.initial(path)) : undefined, path ?? [], `Object.assign(${compact(target)}, ...)`);
           return;
         }
-        const r = rootIdentifier(receiver);
-        const b = r ? moduleState(code, r) : undefined;
-        if (!b) return;
-        const container = containerOf(b, receiver);
+        const r = rootOf(receiver);
+        const state = r ? stateOf(code, r) : undefined;
+        const path = pathOf(receiver);
+        if (!state || !path) return;
+        const container = containerKind(state.initial(path));
         if (!container || !containerMutates(container, method)) return;
-        candidates.push({
-          messageId: 'mutated',
-          binding: b,
-          node,
-          fn,
-          data: { function: code.functionName(fn), what: container, name: b.name, declared: declared(b, node), operation: `${compact(receiver)}.${method}()` },
-        });
-      });
+        mutated(state, node, fn, container, path, `${compact(receiver)}.${method}()`);
+      }, WRITE_KINDS);
 
+      // An initialisation function whose every call is guarded (`if (!db) await connect();` with `db = ...` in connect).
+      // Every call must be guarded by a value the function sets up (`db`, and `openedAt` set along with it).
+      const initialises = (writer: NonNullable<Candidate['writer']>): boolean => {
+        const sites = callers.get(writer.fn);
+        const keys = [...(assignedBy.get(writer.fn) ?? [writer.key])];
+        return !!sites && sites.length > 0 && sites.every((site) => keys.some((k) => isGuarded(code, site, k)));
+      };
       for (const c of candidates) {
+        if (c.writer && initialises(c.writer)) {
+          if (c.binding) lazy.add(c.binding);
+          c.lazy = true;
+        }
+      }
+      for (const c of candidates) {
+        if (c.lazy) continue;
         // Resetting a lazily initialised value so that the next request recreates it (`client = undefined` after an error).
-        if (c.messageId === 'reassigned' && lazy.has(c.binding) && c.assignment && isNullish(c.assignment.getRight())) continue;
+        if (c.messageId === 'reassigned' && c.binding && lazy.has(c.binding) && c.assignment && isNullish(c.assignment.getRight())) continue;
         ctx.report({ messageId: c.messageId, data: c.data, loc: locOfNode(c.node), fn: binding.fn });
       }
     }

@@ -34,9 +34,9 @@ async function getBrandItem(brandId: string): Promise<Item> {
 }
 
 /** Runs a conditional write; a failed condition means the item is missing (404) or exists (409). */
-async function conditional<T>(write: Promise<T>, status: 404 | 409, message: string): Promise<T> {
+async function conditional<T>(write: () => Promise<T>, status: 404 | 409, message: string): Promise<T> {
   try {
-    return await write;
+    return await write();
   } catch (err) {
     if (err instanceof ConditionalCheckFailedException) throw new HttpError(status, message);
     throw err;
@@ -73,7 +73,8 @@ const createBrand: Route = async (event, log) => {
     updatedAt: now,
   };
   await conditional(
-    ddb.send(new PutCommand({ TableName: TABLE_NAME, Item: item, ConditionExpression: 'attribute_not_exists(pk)' })),
+    () =>
+      ddb.send(new PutCommand({ TableName: TABLE_NAME, Item: item, ConditionExpression: 'attribute_not_exists(pk)' })),
     409,
     'brand already exists',
   );
@@ -106,17 +107,18 @@ const updateBrand: Route = async (event, log) => {
     }
   }
   const result = await conditional(
-    ddb.send(
-      new UpdateCommand({
-        TableName: TABLE_NAME,
-        Key: { pk: brandPk(id), sk: BRAND_SK },
-        UpdateExpression: 'SET ' + set.join(', ') + (remove.length > 0 ? ' REMOVE ' + remove.join(', ') : ''),
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-        ReturnValues: 'ALL_NEW',
-      }),
-    ),
+    () =>
+      ddb.send(
+        new UpdateCommand({
+          TableName: TABLE_NAME,
+          Key: { pk: brandPk(id), sk: BRAND_SK },
+          UpdateExpression: 'SET ' + set.join(', ') + (remove.length > 0 ? ' REMOVE ' + remove.join(', ') : ''),
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
+        }),
+      ),
     404,
     'brand not found',
   );
@@ -137,13 +139,14 @@ const deleteBrand: Route = async (event, log) => {
   );
   if ((assets.Items ?? []).length > 0) throw new HttpError(409, 'delete the brand assets first');
   await conditional(
-    ddb.send(
-      new DeleteCommand({
-        TableName: TABLE_NAME,
-        Key: { pk: brandPk(id), sk: BRAND_SK },
-        ConditionExpression: 'attribute_exists(pk)',
-      }),
-    ),
+    () =>
+      ddb.send(
+        new DeleteCommand({
+          TableName: TABLE_NAME,
+          Key: { pk: brandPk(id), sk: BRAND_SK },
+          ConditionExpression: 'attribute_exists(pk)',
+        }),
+      ),
     404,
     'brand not found',
   );
@@ -179,7 +182,8 @@ const createAsset: Route = async (event, log) => {
   const assetId = randomUUID();
   const item: Item = { pk: brandPk(brandId), sk: assetSk(assetId), assetId, brandId, ...input, createdAt: new Date().toISOString() };
   await conditional(
-    ddb.send(new PutCommand({ TableName: TABLE_NAME, Item: item, ConditionExpression: 'attribute_not_exists(pk)' })),
+    () =>
+      ddb.send(new PutCommand({ TableName: TABLE_NAME, Item: item, ConditionExpression: 'attribute_not_exists(pk)' })),
     409,
     'asset already exists',
   );
@@ -192,13 +196,14 @@ const deleteAsset: Route = async (event, log) => {
   const brandId = uuidParam(event, 'id');
   const assetId = uuidParam(event, 'assetId');
   await conditional(
-    ddb.send(
-      new DeleteCommand({
-        TableName: TABLE_NAME,
-        Key: { pk: brandPk(brandId), sk: assetSk(assetId) },
-        ConditionExpression: 'attribute_exists(pk)',
-      }),
-    ),
+    () =>
+      ddb.send(
+        new DeleteCommand({
+          TableName: TABLE_NAME,
+          Key: { pk: brandPk(brandId), sk: assetSk(assetId) },
+          ConditionExpression: 'attribute_exists(pk)',
+        }),
+      ),
     404,
     'asset not found',
   );
