@@ -12,6 +12,8 @@ export default defineConfig({
       '@lambda-lint/sam': pkg('sam'),
       '@lambda-lint/serverless': pkg('serverless'),
       '@lambda-lint/handler': pkg('handler'),
+      '@lambda-lint/cdk': pkg('cdk'),
+      '@lambda-lint/schema': pkg('schema'),
       '@lambda-lint/linter': pkg('linter'),
       '@lambda-lint/rules': fileURLToPath(new URL('./rules/index.ts', import.meta.url)),
     },
