@@ -25,7 +25,7 @@ function project(files: Record<string, string | Buffer>): string {
 
 const broken = {
   'serverless.yml':
-    'service: s\nprovider:\n  name: aws\n  runtime: nodejs20.x\n  memorySize: 256\nfunctions:\n  ingest:\n    handler: src/ingest.handler\n    timeout: 10\n',
+    'service: s\nprovider:\n  name: aws\n  runtime: nodejs24.x\n  memorySize: 256\n  logRetentionInDays: 30\nfunctions:\n  ingest:\n    handler: src/ingest.handler\n    timeout: 10\n',
   'src/ingest.ts':
     "import { writeFileSync } from 'node:fs';\n\nexport const handler = async (event: { body: string }) => {\n  writeFileSync('/tmp/output.json', event.body);\n  return { ok: true };\n};\n",
 };
@@ -84,7 +84,7 @@ describe('lambda-lint CLI', () => {
 
   it('exits 0 with warnings, and 1 when they exceed --max-warnings', () => {
     const dir = project({
-      'serverless.yml': 'service: s\nprovider:\n  name: aws\n  runtime: nodejs20.x\nfunctions:\n  a:\n    handler: a.handler\n',
+      'serverless.yml': 'service: s\nprovider:\n  name: aws\n  runtime: nodejs24.x\nfunctions:\n  a:\n    handler: a.handler\n',
       'a.js': 'exports.handler = async () => ({});\n',
     });
     expect(cli([dir]).code).toBe(0);

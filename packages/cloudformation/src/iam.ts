@@ -1,11 +1,15 @@
 import { entry, items, str, type IamStatement, type Prop, type Value } from '@lambda-lint/core';
+import { asString, propFrom, type ValueContext } from './values.js';
 
-function stringProps(v: Value | undefined): Prop<string>[] {
-  return items(v).map((node) => ({ value: str(node), loc: node.loc, node }));
+function stringProps(v: Value | undefined, ctx: ValueContext | undefined): Prop<string>[] {
+  return items(v).map((node) => (ctx ? propFrom(node, ctx, asString) : { value: str(node), loc: node.loc, node }));
 }
 
-/** Reads IAM policy statements (a `Statement` list or a single statement), in either key casing serverless allows. */
-export function parseStatements(statements: Value | undefined): IamStatement[] {
+/**
+ * Reads IAM policy statements (a `Statement` list or a single statement), in either key casing serverless allows.
+ * With a template context, values are resolved (parameter defaults, `Fn::Sub`...; see `resolveAll`).
+ */
+export function parseStatements(statements: Value | undefined, ctx?: ValueContext): IamStatement[] {
   const out: IamStatement[] = [];
   for (const s of items(statements)) {
     if (s.kind !== 'map') continue;
@@ -13,12 +17,14 @@ export function parseStatements(statements: Value | undefined): IamStatement[] {
     const effect = field('Effect');
     out.push({
       effect: effect
-        ? { value: str(effect.value), loc: effect.value.loc, node: effect.value }
+        ? ctx
+          ? propFrom(effect.value, ctx, asString)
+          : { value: str(effect.value), loc: effect.value.loc, node: effect.value }
         : { value: 'Allow', loc: s.loc, node: s },
-      actions: stringProps(field('Action')?.value),
-      notActions: stringProps(field('NotAction')?.value),
-      resources: stringProps(field('Resource')?.value),
-      notResources: stringProps(field('NotResource')?.value),
+      actions: stringProps(field('Action')?.value, ctx),
+      notActions: stringProps(field('NotAction')?.value, ctx),
+      resources: stringProps(field('Resource')?.value, ctx),
+      notResources: stringProps(field('NotResource')?.value, ctx),
       loc: s.loc,
       node: s,
     });
@@ -27,6 +33,6 @@ export function parseStatements(statements: Value | undefined): IamStatement[] {
 }
 
 /** Statements of a policy document (`{ Version, Statement: [...] }`). */
-export function statementsOfDocument(doc: Value | undefined): IamStatement[] {
-  return parseStatements(entry(doc, 'Statement')?.value);
+export function statementsOfDocument(doc: Value | undefined, ctx?: ValueContext): IamStatement[] {
+  return parseStatements(entry(doc, 'Statement')?.value, ctx);
 }

@@ -3,6 +3,7 @@ import {
   get,
   isMap,
   items,
+  num,
   str,
   type AppModel,
   type DistributionBehavior,
@@ -17,15 +18,25 @@ import {
   type TriggerType,
   type Value,
 } from '@lambda-lint/core';
+import { linkApiStages } from './apis.js';
+import { linkAliases, qualifierOf } from './deployment.js';
+import type { SourceText } from './embedded.js';
 import { statementsOfDocument } from './iam.js';
+import { stateMachineFromResource, type FileAccess } from './state-machines.js';
+import { linkLogGroups } from './logs.js';
 import { referencedIds, textOf } from './refs.js';
 import { createContext, numberProp, prop, resourcesFrom, stringProp, type TemplateContext } from './template.js';
+import { resolveAll, type ValueContext } from './values.js';
 
 export interface ReadResourcesOptions {
   file: string;
   platform: Platform;
   /** Template root, for `Parameters` defaults. */
   root?: Value;
+  /** The template's text, to locate what is inside strings (`DefinitionString`). */
+  source?: SourceText;
+  /** Reads files the template points to (`DefinitionS3Location`), inside the project root only. */
+  files?: FileAccess;
 }
 
 /**
@@ -37,8 +48,13 @@ export function readResources(resourcesMap: Value | undefined, model: AppModel, 
   const ctx = createContext(options.file, options.platform, options.root);
   const resources = resourcesFrom(resourcesMap, ctx);
   model.resources.push(...resources);
-  for (const r of resources) if (r.type === 'AWS::IAM::Role') model.roles.push(roleFromResource(r));
+  for (const r of resources) if (r.type === 'AWS::IAM::Role') model.roles.push(roleFromResource(r, ctx));
   for (const r of resources) if (r.type === 'AWS::Lambda::Function') model.functions.push(functionFromResource(r, ctx));
+  for (const r of resources) {
+    if (r.type === 'AWS::StepFunctions::StateMachine') {
+      model.stateMachines.push(stateMachineFromResource(r, r.properties, model, ctx, { source: options.source, files: options.files }));
+    }
+  }
   return resources;
 }
 
@@ -46,8 +62,8 @@ export function roleId(file: string, logicalId: string): string {
   return `${file}#${logicalId}`;
 }
 
-function roleFromResource(r: Resource): Role {
-  const statements = items(prop(r, 'Policies')).flatMap((p) => statementsOfDocument(get(p, 'PolicyDocument')));
+function roleFromResource(r: Resource, ctx: TemplateContext): Role {
+  const statements = items(prop(r, 'Policies')).flatMap((p) => statementsOfDocument(get(p, 'PolicyDocument'), ctx));
   const managedPolicies = items(prop(r, 'ManagedPolicyArns')).map((node) => ({ value: str(node), loc: node.loc, node }));
   return { id: roleId(r.file, r.logicalId), loc: r.loc, statements, managedPolicies, resource: r };
 }
@@ -64,7 +80,7 @@ function functionFromResource(r: Resource, ctx: TemplateContext): LambdaFunction
     resource: r,
     events: [],
     asyncFailureTargets: [],
-    environment: environmentOf(prop(r, 'Environment', 'Variables')),
+    environment: environmentOf(prop(r, 'Environment', 'Variables'), undefined, ctx),
   };
   if (r.constructPath) fn.constructPath = r.constructPath;
   const runtime = stringProp(prop(r, 'Runtime'), ctx);
@@ -73,6 +89,10 @@ function functionFromResource(r: Resource, ctx: TemplateContext): LambdaFunction
   if (memory) fn.memorySize = memory;
   const timeout = numberProp(prop(r, 'Timeout'), ctx);
   if (timeout) fn.timeout = timeout;
+  const logGroupName = stringProp(get(prop(r, 'LoggingConfig'), 'LogGroup'), ctx);
+  if (logGroupName) fn.logGroupName = logGroupName;
+  const reserved = numberProp(prop(r, 'ReservedConcurrentExecutions'), ctx);
+  if (reserved) fn.reservedConcurrency = reserved;
   const vpc = prop(r, 'VpcConfig');
   if (vpc) fn.vpc = { value: vpc, loc: vpc.loc, node: vpc };
   const dlq = get(prop(r, 'DeadLetterConfig'), 'TargetArn');
@@ -82,9 +102,26 @@ function functionFromResource(r: Resource, ctx: TemplateContext): LambdaFunction
   return fn;
 }
 
-export function environmentOf(vars: Value | undefined, inheritedFrom?: 'provider' | 'globals'): EnvVar[] {
+/**
+ * Environment variables. With a template context, values are resolved (see `EnvVar.value`): the value
+ * as written is kept in `source`, and a value that depends on a condition lists its `alternatives`.
+ */
+export function environmentOf(vars: Value | undefined, inheritedFrom?: 'provider' | 'globals', ctx?: ValueContext): EnvVar[] {
   if (!isMap(vars)) return [];
-  return vars.entries.map((e) => ({ name: e.key, nameLoc: e.keyLoc, value: e.value, ...(inheritedFrom ? { inheritedFrom } : {}) }));
+  return vars.entries.map((e) => {
+    const v: EnvVar = { name: e.key, nameLoc: e.keyLoc, value: e.value, ...(inheritedFrom ? { inheritedFrom } : {}) };
+    if (!ctx) return v;
+    const all = resolveAll(e.value, ctx);
+    if (all.length === 1) {
+      if (all[0]!.value !== e.value) {
+        v.value = all[0]!.value;
+        v.source = e.value;
+      }
+    } else {
+      v.alternatives = all.map((r) => r.value);
+    }
+    return v;
+  });
 }
 
 /** `Handler: src/app.handler` with a local `Code` path (as `aws cloudformation package` takes it). */
@@ -174,7 +211,19 @@ export function linkTemplate(model: AppModel, file: string): void {
   const roles = new Map<string, Role>();
   for (const role of model.roles) roles.set(role.id, role);
 
-  for (const r of resources.values()) linkResource(r, { model, file, resources, functions, roles });
+  const ctx = templateContextOf(model, file, resources);
+  for (const r of resources.values()) linkResource(r, { model, file, resources, functions, roles, ctx });
+  linkApiStages(model, resources, ctx);
+  linkAliases(resources, functions, ctx);
+  // Triggers that name an alias or version (or `${Fn.Arn}:live`) invoke it rather than $LATEST.
+  for (const f of new Set(functions.values())) {
+    for (const t of f.events) {
+      if (t.qualifier || !t.resource || t.resource.file !== file) continue;
+      const q = qualifierOf(t.node, f, functions, resources) ?? qualifierOf(t.resource.node, f, functions, resources);
+      if (q) t.qualifier = q;
+    }
+  }
+  linkLogGroups(model, file, resources, functions.values());
   for (const f of functions.values()) {
     if (f.role || !f.resource) continue;
     const roleNode = prop(f.resource, 'Role');
@@ -191,6 +240,16 @@ interface LinkContext {
   resources: Map<string, Resource>;
   functions: Map<string, LambdaFunction>;
   roles: Map<string, Role>;
+  ctx: TemplateContext;
+}
+
+/** Parameters and mappings of the file's template (a serverless.yml's `resources` block). */
+function templateContextOf(model: AppModel, file: string, resources: Map<string, Resource>): TemplateContext {
+  const doc = model.documents.find((d) => d.file === file);
+  const root = doc?.platform === 'serverless' ? get(doc.root, 'resources') : doc?.root;
+  const ctx = createContext(file, doc?.platform ?? 'cloudformation', root);
+  for (const [id, r] of resources) ctx.resources.set(id, r);
+  return ctx;
 }
 
 function firstFunction(v: Value | undefined, functions: Map<string, LambdaFunction>, resources?: Map<string, Resource>): LambdaFunction | undefined {
@@ -287,7 +346,7 @@ function linkResource(r: Resource, c: LinkContext): void {
 
 /** Standalone policies add their statements to the roles they attach to (directly or by ARN). */
 function linkPolicy(r: Resource, c: LinkContext): void {
-  const statements = statementsOfDocument(prop(r, 'PolicyDocument'));
+  const statements = statementsOfDocument(prop(r, 'PolicyDocument'), c.ctx);
   const attached: Role[] = [];
   // `Roles` of a policy; `RoleName` of an `AWS::IAM::RolePolicy` (an inline policy of one role).
   for (const id of referencedIds(prop(r, r.type === 'AWS::IAM::RolePolicy' ? 'RoleName' : 'Roles'))) {
@@ -319,12 +378,15 @@ function linkEventSourceMapping(r: Resource, c: LinkContext): void {
     else if (target.type === 'AWS::DynamoDB::Table' || target.type === 'AWS::DynamoDB::GlobalTable') type = 'dynamodbStream';
     else if (target.type === 'AWS::MSK::Cluster') type = 'kafka';
     else if (target.type === 'AWS::AmazonMQ::Broker') type = 'mq';
+    else if (target.type === 'AWS::DocDB::DBCluster') type = 'documentdb';
   }
   if (type === 'other') type = triggerTypeFromArn(textOf(source)) ?? (prop(r, 'SelfManagedEventSource') ? 'kafka' : prop(r, 'Queues') ? 'mq' : 'other');
   const trigger: Trigger = { type, loc: r.loc, node: r.node, resource: r };
   if (sourceLogicalId) trigger.sourceLogicalId = sourceLogicalId;
   const onFailure = get(prop(r, 'DestinationConfig'), 'OnFailure', 'Destination');
   if (onFailure) trigger.onFailure = onFailure.loc;
+  const maximumConcurrency = get(prop(r, 'ScalingConfig'), 'MaximumConcurrency');
+  if (maximumConcurrency) trigger.maximumConcurrency = { value: num(maximumConcurrency), loc: maximumConcurrency.loc, node: maximumConcurrency };
   addTrigger(fn, trigger);
 }
 
@@ -334,6 +396,7 @@ export function triggerTypeFromArn(arn: string): TriggerType | undefined {
   if (/arn:aws[\w-]*:dynamodb:.*\/stream\//.test(arn)) return 'dynamodbStream';
   if (/arn:aws[\w-]*:kafka:/.test(arn)) return 'kafka';
   if (/arn:aws[\w-]*:mq:/.test(arn)) return 'mq';
+  if (/arn:aws[\w-]*:rds:.*:cluster:/.test(arn)) return 'documentdb';
   return undefined;
 }
 
@@ -352,8 +415,11 @@ function linkRestMethod(r: Resource, c: LinkContext): void {
   }
   const method = prop(r, 'HttpMethod');
   const path = '/' + segments.join('/');
+  // A non-proxy integration can invoke the function asynchronously (serverless `http: { async: true }`).
+  const invocationType = str(get(prop(r, 'Integration'), 'RequestParameters', 'integration.request.header.X-Amz-Invocation-Type'));
   addTrigger(fn, {
     type: 'http',
+    ...(invocationType === "'Event'" ? { invocation: 'async' as const } : {}),
     loc: r.loc,
     node: r.node,
     resource: r,

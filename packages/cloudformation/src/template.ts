@@ -1,9 +1,7 @@
 import {
   entry,
   get,
-  intrinsic,
   isMap,
-  num,
   str,
   type AppModel,
   type MapValue,
@@ -12,6 +10,7 @@ import {
   type Resource,
   type Value,
 } from '@lambda-lint/core';
+import { asBoolean, asNumber, asString, propFrom, resolveOne, type ValueContext } from './values.js';
 
 /** What a reader knows about the template a resource came from. */
 export interface TemplateContext {
@@ -21,38 +20,55 @@ export interface TemplateContext {
   dir: string;
   /** Parameter defaults by name; `undefined` for a parameter without a default (unknown at lint time). */
   parameters: Map<string, Value | undefined>;
+  /** Parameter `Type` by name: list types resolve to lists, SSM parameter types to deploy-time unknowns. */
+  parameterTypes: Map<string, string>;
+  /** The template's `Mappings`, for `Fn::FindInMap`. */
+  mappings: Value | undefined;
   resources: Map<string, Resource>;
 }
 
 export function createContext(file: string, platform: Platform, root: Value | undefined): TemplateContext {
   const parameters = new Map<string, Value | undefined>();
+  const parameterTypes = new Map<string, string>();
   const params = get(root, 'Parameters');
-  if (isMap(params)) for (const p of params.entries) parameters.set(p.key, get(p.value, 'Default'));
-  return { file, platform, dir: file.slice(0, file.lastIndexOf('/')) || '/', parameters, resources: new Map() };
+  if (isMap(params)) {
+    for (const p of params.entries) {
+      parameters.set(p.key, get(p.value, 'Default'));
+      const type = str(get(p.value, 'Type'));
+      if (type !== undefined) parameterTypes.set(p.key, type);
+    }
+  }
+  return {
+    file,
+    platform,
+    dir: file.slice(0, file.lastIndexOf('/')) || '/',
+    parameters,
+    parameterTypes,
+    mappings: get(root, 'Mappings'),
+    resources: new Map(),
+  };
 }
 
 /**
- * Resolves what can be known offline: a `Ref` to a parameter with a default becomes that default.
- * Anything else intrinsic stays as it is, and the typed readers below turn it into "unknown".
+ * Resolves what can be known offline (see {@link resolveAll}): a literal, a parameter default, a
+ * computed `Fn::Sub`/`Fn::Join`/`Fn::FindInMap`...; an `unknown` value when it is only known at deploy
+ * time or depends on a condition.
  */
-export function resolveValue(v: Value | undefined, ctx: TemplateContext): Value | undefined {
-  const fn = intrinsic(v);
-  if (fn?.fn === 'Ref') {
-    const name = str(fn.arg);
-    if (name !== undefined && ctx.parameters.has(name)) return ctx.parameters.get(name) ?? v;
-  }
-  return v;
+export function resolveValue(v: Value | undefined, ctx: ValueContext): Value | undefined {
+  return v === undefined ? undefined : resolveOne(v, ctx);
 }
 
-export function numberProp(v: Value | undefined, ctx: TemplateContext): Prop<number> | undefined {
-  if (!v) return undefined;
-  return { value: num(resolveValue(v, ctx)), loc: v.loc, node: v };
+/** A number property; its `alternatives` when it depends on a condition (see `Prop.alternatives`). */
+export function numberProp(v: Value | undefined, ctx: ValueContext): Prop<number> | undefined {
+  return v === undefined ? undefined : propFrom(v, ctx, asNumber);
 }
 
-export function stringProp(v: Value | undefined, ctx: TemplateContext): Prop<string> | undefined {
-  if (!v) return undefined;
-  const r = resolveValue(v, ctx);
-  return { value: r?.kind === 'scalar' ? str(r) : undefined, loc: v.loc, node: v };
+export function stringProp(v: Value | undefined, ctx: ValueContext): Prop<string> | undefined {
+  return v === undefined ? undefined : propFrom(v, ctx, asString);
+}
+
+export function booleanProp(v: Value | undefined, ctx: ValueContext): Prop<boolean> | undefined {
+  return v === undefined ? undefined : propFrom(v, ctx, asBoolean);
 }
 
 /** Reads the `Resources` map into Resource objects (without interpreting them). */

@@ -10,6 +10,18 @@ export interface Prop<T> {
   node: Value;
   /** Set when the value comes from a shared default (`provider`, SAM `Globals`) rather than the function itself. */
   inheritedFrom?: 'provider' | 'globals';
+  /**
+   * Set when the value depends on a condition (CloudFormation `Fn::If`, a `Fn::FindInMap` whose key is
+   * only known at deploy time): one entry per possible value, each located where that value is written,
+   * each possibly unknown. `value` is then defined only when every alternative has the same value.
+   * Rules check each alternative (`propAlternatives(p)`) and stay silent on the unknown ones.
+   */
+  alternatives?: Prop<T>[];
+}
+
+/** The possible values of a property: its alternatives when it depends on a condition, else the property itself. */
+export function propAlternatives<T>(p: Prop<T>): Prop<T>[] {
+  return p.alternatives ?? [p];
 }
 
 export interface SourceDocument {
@@ -52,6 +64,8 @@ export type TriggerType =
   | 'dynamodbStream'
   | 'kafka'
   | 'mq'
+  /** DocumentDB change streams (poll-based, like the other event source mappings). */
+  | 'documentdb'
   | 'cognito'
   | 'alexa'
   | 'other';
@@ -62,7 +76,7 @@ export type InvocationMode = 'sync' | 'async' | 'poll';
 const ASYNC: ReadonlySet<TriggerType> = new Set([
   's3', 'sns', 'eventbridge', 'schedule', 'cloudwatchLogs', 'iot', 'ses', 'codecommit', 'config',
 ]);
-const POLL: ReadonlySet<TriggerType> = new Set(['sqs', 'kinesis', 'dynamodbStream', 'kafka', 'mq']);
+const POLL: ReadonlySet<TriggerType> = new Set(['sqs', 'kinesis', 'dynamodbStream', 'kafka', 'mq', 'documentdb']);
 
 export function invocationModeOf(type: TriggerType): InvocationMode {
   if (ASYNC.has(type)) return 'async';
@@ -70,11 +84,21 @@ export function invocationModeOf(type: TriggerType): InvocationMode {
   return 'sync';
 }
 
+/** How this trigger invokes the function: its own `invocation` when set (an API Gateway integration with `InvocationType: Event`), else its type's. */
+export function triggerInvocationMode(trigger: Trigger): InvocationMode {
+  return trigger.invocation ?? invocationModeOf(trigger.type);
+}
+
 export interface Trigger {
   type: TriggerType;
   /** The event's definition (the `- http:` item, the SAM event key, the event source mapping resource). */
   loc: Loc;
   node: Value;
+  /**
+   * Set when the trigger invokes differently from what its type says: a serverless `http` event with
+   * `async: true`, an API Gateway integration sending `X-Amz-Invocation-Type: Event` (asynchronous).
+   */
+  invocation?: InvocationMode;
   /** HTTP path or WebSocket route key. */
   path?: Prop<string>;
   method?: Prop<string>;
@@ -82,8 +106,22 @@ export interface Trigger {
   sourceLogicalId?: string;
   /** For streams: the configured on-failure destination, if any. */
   onFailure?: Loc;
+  /**
+   * The event source's own dead-letter queue for events it could not deliver to the function (EventBridge
+   * rule / schedule target `DeadLetterConfig`). It catches delivery failures, not function errors: it does
+   * not replace the function's on-failure destination.
+   */
+  targetDeadLetter?: Loc;
+  /**
+   * Set when the trigger invokes a published alias or version rather than `$LATEST`: SAM events of a
+   * function with `AutoPublishAlias`, or a CloudFormation trigger that names an `AWS::Lambda::Alias` /
+   * `AWS::Lambda::Version` (logical id given when there is one).
+   */
+  qualifier?: { kind: 'alias' | 'version'; logicalId?: string };
   /** The CloudFormation resource that implements the trigger, when there is one (event source mapping, permission). */
   resource?: Resource;
+  /** For SQS: the event source mapping's cap on concurrent invocations (`maximumConcurrency`, `ScalingConfig.MaximumConcurrency`). */
+  maximumConcurrency?: Prop<number>;
 }
 
 export interface IamStatement {
@@ -95,6 +133,14 @@ export interface IamStatement {
   /** The statement itself. */
   loc: Loc;
   node: Value;
+  /**
+   * Who wrote the statement: the user (`inline`, also when undefined), a SAM policy template expanded
+   * from the project's data table (`policy-template`, see `policyTemplate`), an AWS managed policy
+   * (`managed`), or the platform itself (`platform`). Template and managed statements are coarse by design.
+   */
+  origin?: 'inline' | 'policy-template' | 'managed' | 'platform';
+  /** For `origin: 'policy-template'`: the template's name, e.g. `DynamoDBCrudPolicy`. */
+  policyTemplate?: string;
 }
 
 /** An execution role: explicit (`AWS::IAM::Role`) or generated (serverless provider role, SAM `Policies`). */
@@ -110,8 +156,17 @@ export interface Role {
 export interface EnvVar {
   name: string;
   nameLoc: Loc;
+  /**
+   * The value, resolved where it can be known offline (CloudFormation parameter defaults, `Fn::Sub`,
+   * `Fn::Join`...: then a scalar at the value's position); deploy-time values (`{{resolve:...}}`,
+   * `${ssm:...}`, `Ref AWS::Region`) are an `unknown` value whose `text` is the source text.
+   */
   value: Value;
   inheritedFrom?: 'provider' | 'globals';
+  /** The value as written, when `value` was computed from it (e.g. a `Ref` to a parameter default). */
+  source?: Value;
+  /** When the value depends on a condition (`Fn::If`): each possible value, resolved as `value` is. */
+  alternatives?: Value[];
 }
 
 /** Where a function's failed asynchronous invocations go. */
@@ -157,6 +212,120 @@ export interface LambdaFunction {
   role?: Role;
   environment: EnvVar[];
   vpc?: Prop<unknown>;
+  /**
+   * How long the function's logs are kept: serverless `logRetentionInDays` (function or provider), or
+   * `RetentionInDays` of the log group it writes to (`/aws/lambda/<name>`, or `LoggingConfig.LogGroup`).
+   * Absent when nothing sets a retention (CloudWatch keeps the logs forever); `value` undefined when it
+   * cannot be known offline or the log group is defined outside the application.
+   */
+  logRetention?: Prop<number>;
+  /** The application's log group resource that receives the function's logs, when there is one. */
+  logGroup?: Resource;
+  /** `LoggingConfig.LogGroup` (SAM: with `Globals`): the log group the function writes to instead of `/aws/lambda/<name>`. */
+  logGroupName?: Prop<string>;
+  /** Reserved concurrency (`reservedConcurrency`, `ReservedConcurrentExecutions`). */
+  reservedConcurrency?: Prop<number>;
+  /** A published alias that triggers can invoke instead of `$LATEST` (SAM `AutoPublishAlias`, `AWS::Lambda::Alias`). */
+  alias?: FunctionAlias;
+  /** Gradual (canary / linear) deployment of new versions (SAM `DeploymentPreference`, a CodeDeploy deployment group). */
+  deployment?: GradualDeployment;
+}
+
+export interface FunctionAlias {
+  /** The alias name (`AutoPublishAlias: live`, `AWS::Lambda::Alias` `Name`). */
+  name: Prop<string>;
+  /** The `AutoPublishAlias` key, or the alias resource's key. */
+  loc: Loc;
+  /** The `AWS::Lambda::Alias` resource, when the template declares one. */
+  resource?: Resource;
+}
+
+export interface GradualDeployment {
+  /**
+   * As written: SAM `Type` (`Canary10Percent5Minutes`, `Linear10PercentEvery1Minute`, `AllAtOnce`) or the
+   * CodeDeploy `DeploymentConfigName` (`CodeDeployDefault.LambdaCanary10Percent5Minutes`).
+   */
+  type?: Prop<string>;
+  /** From `type`; undefined when it is unknown or a custom deployment configuration. */
+  strategy?: 'canary' | 'linear' | 'all-at-once';
+  /** CloudWatch alarms that stop and roll back the deployment (`Alarms`, `AlarmConfiguration.Alarms[].Name`). */
+  alarms: Prop<string>[];
+  /** SAM `DeploymentPreference.Enabled` (default true). */
+  enabled?: Prop<boolean>;
+  /** The `DeploymentPreference` key, or the deployment group resource's key. */
+  loc: Loc;
+  /** The `AWS::CodeDeploy::DeploymentGroup`, when the template declares one. */
+  resource?: Resource;
+}
+
+/** An API Gateway stage: where access logs, tracing and throttling are configured. */
+export interface ApiStage {
+  kind: 'rest' | 'http' | 'websocket';
+  /** Unique within a run: the defining file and the stage's (or SAM API's) logical id. */
+  id: string;
+  /** For messages: the stage or API resource's logical id (construct path for CDK), `ServerlessRestApi` / `ServerlessHttpApi` for SAM's implicit APIs. */
+  name: string;
+  platform: Platform;
+  file: string;
+  /** Where findings about missing settings point: the stage resource's key, the SAM API resource's key, or the first event that creates an implicit API. */
+  loc: Loc;
+  /** The stage resource (`AWS::ApiGateway::Stage`, `AWS::ApiGatewayV2::Stage`, `AWS::ApiGateway::Deployment` with `StageName`) or the SAM API resource. */
+  resource?: Resource;
+  /** Logical id of the API the stage belongs to, when known. */
+  apiLogicalId?: string;
+  stageName?: Prop<string>;
+  /** Set for an API that the platform creates from function events (SAM implicit API, Serverless `http`/`httpApi` events). */
+  implicit?: boolean;
+  /** X-Ray tracing of a REST stage (`TracingEnabled`); undefined when not set. HTTP and WebSocket APIs cannot trace. */
+  tracing?: Prop<boolean>;
+  /** Access logging; undefined when not configured. */
+  accessLog?: ApiAccessLog;
+  /** Every throttling setting that applies to the stage; empty when there is none. */
+  throttling: ApiThrottle[];
+}
+
+export interface ApiAccessLog {
+  /** The log group ARN (`DestinationArn`). */
+  destination?: Prop<string>;
+  /** The log line format (`Format`): JSON, CLF, XML or CSV. */
+  format?: Prop<string>;
+  /** The `AccessLogSetting(s)` block. */
+  loc: Loc;
+}
+
+export interface ApiThrottle {
+  /** `stage`: the stage default (`MethodSettings` for `/*` `*`, `DefaultRouteSettings`, stage-wide limits); `route`: one method or route; `usage-plan`: a usage plan covering the stage. */
+  scope: 'stage' | 'route' | 'usage-plan';
+  burstLimit?: Prop<number>;
+  rateLimit?: Prop<number>;
+  loc: Loc;
+}
+
+/** A Step Functions state machine. */
+export interface StateMachine {
+  /** Unique within a run: the defining file and name. */
+  id: string;
+  /** For messages: the logical id (construct path for CDK) or the serverless-step-functions name. */
+  name: string;
+  logicalId?: string;
+  platform: Platform;
+  file: string;
+  /** The state machine's key: where findings about missing settings point. */
+  loc: Loc;
+  node: Value;
+  resource?: Resource;
+  constructPath?: string;
+  /**
+   * The Amazon States Language definition as a position-preserving tree: inline `Definition`, the
+   * JSON inside `DefinitionString` (also `Fn::Sub` / `Fn::Join`, positions mapped into the template,
+   * `${...}` placeholders outside strings as unknown values), or a local `DefinitionUri` file
+   * (positions in that file). Undefined when it cannot be read offline (S3, unreadable).
+   */
+  definition?: Value;
+  /** `STANDARD` or `EXPRESS` (`Type`, `StateMachineType`). */
+  type?: Prop<string>;
+  /** X-Ray tracing (`TracingConfiguration.Enabled`, SAM `Tracing.Enabled`); undefined when not set. */
+  tracing?: Prop<boolean>;
 }
 
 export interface DistributionBehavior {
@@ -191,6 +360,9 @@ export interface AppModel {
   /** IAM statements of policies that are not part of a function role (standalone policies, managed policies). */
   otherStatements: IamStatement[];
   distributions: Distribution[];
+  /** API Gateway stages, explicit and implicit. */
+  apis: ApiStage[];
+  stateMachines: StateMachine[];
   diagnostics: InputDiagnostic[];
   /** Number of files read (configuration and code). */
   fileCount: number;
@@ -205,6 +377,8 @@ export function emptyModel(root: string): AppModel {
     roles: [],
     otherStatements: [],
     distributions: [],
+    apis: [],
+    stateMachines: [],
     diagnostics: [],
     fileCount: 0,
   };

@@ -23,6 +23,12 @@ export interface MapValue {
   kind: 'map';
   entries: MapEntry[];
   loc: Loc;
+  /**
+   * Set when the map may hold more entries than listed: a `serverless.ts` object literal that spreads a
+   * value that cannot be evaluated offline (`{ ...imported, timeout: 10 }`). A key it lacks is then
+   * unknown, not absent.
+   */
+  open?: boolean;
 }
 
 export interface SeqValue {

@@ -14,3 +14,4 @@ export { MAX_FILE_BYTES } from './program.js';
 export { HANDLER_EXTENSIONS } from './modules.js';
 export { isTsFunctionLike, skipOuterExpressions, type TsFunctionLike } from './syntax.js';
 export { normalizeSpecifier, type ModuleMember } from './facts.js';
+export { evaluateConfigModule, type EvaluatedConfig } from './config.js';

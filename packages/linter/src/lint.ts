@@ -13,7 +13,9 @@ import { isCloudFormationTemplate, isSamTemplate, linkTemplate, readCloudFormati
 import { readSam } from '@lambda-lint/sam';
 import { readServerless } from '@lambda-lint/serverless';
 import { HandlerAnalyzer } from '@lambda-lint/handler';
+import { readCdkAssemblies } from '@lambda-lint/cdk';
 import { discover, looksLikeTemplate, type DiscoveredFile } from './discover.js';
+import { parseServerlessConfig, readServerlessPackages } from './serverless.js';
 import type { Host } from './host.js';
 
 export interface LintOptions {
@@ -41,8 +43,9 @@ export interface LintResult {
   functionCount: number;
 }
 
+/** UTF-8 text with its byte order mark kept: the parsers remove exactly one (a second one is content). */
 function decode(bytes: Uint8Array): string {
-  return new TextDecoder('utf-8').decode(bytes);
+  return new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
 }
 
 /** Reads every configuration file under `paths`, analyses the handlers they point to, and runs the rules. */
@@ -59,20 +62,39 @@ export function lint(options: LintOptions): LintResult {
   };
 
   const configFiles: string[] = [];
+  const packageOutputs: ParsedSource[] = [];
+  const cdkManifests: string[] = [];
   for (const file of files) {
+    if (file.kind === 'cdk-assembly') {
+      cdkManifests.push(file.path);
+      continue;
+    }
     const parsed = readConfig(file, host, maxBytes, model);
     if (!parsed) continue;
     configFiles.push(file.path);
     model.fileCount++;
     if (!parsed.root) continue;
-    if (file.kind === 'serverless') {
+    if (file.kind === 'serverless-package') {
+      // Read once every serverless.yml is: how depends on whether its service's configuration is in the run.
+      packageOutputs.push(parsed);
+    } else if (file.kind === 'serverless') {
       readServerless(parsed, model, { root, readFile: readText, env: host.env, ...(options.options ? { options: options.options } : {}) });
     } else if (isSamTemplate(parsed.root)) {
-      readSam(parsed, model);
+      readSam(parsed, model, { readFile: readText, root });
     } else {
-      readCloudFormation(parsed, model);
+      readCloudFormation(parsed, model, 'cloudformation', { readFile: readText, root });
     }
   }
+  readServerlessPackages(packageOutputs, model, {
+    root,
+    configs: files.filter((f) => f.kind === 'serverless').map((f) => f.path),
+    readText,
+    env: host.env,
+    ...(options.options ? { options: options.options } : {}),
+  });
+  // CDK synth output: every stack, stage and nested stack template, with handlers mapped from the app's source.
+  const cdk = readCdkAssemblies(cdkManifests, model, { root, readFile: (abs) => (isInside(root, abs) ? host.readFile(abs) : undefined), maxFileBytes: maxBytes });
+  configFiles.push(...cdk.templates);
   for (const file of configFiles) linkTemplate(model, file);
 
   const enabled = resolveRules(options.rules, options.config);
@@ -109,7 +131,7 @@ function readConfig(file: DiscoveredFile, host: Host, maxBytes: number, model: A
   const text = decode(bytes);
   if (file.kind === 'maybe-template' && !looksLikeTemplate(text)) return undefined;
   const format = file.path.endsWith('.json') ? 'json' : 'yaml';
-  const parsed = parseSource(file.path, text, { format });
+  const parsed = file.kind === 'serverless' ? parseServerlessConfig(file.path, text) : parseSource(file.path, text, { format });
   if (file.kind === 'maybe-template') {
     // Another tool's file that merely mentions AWS types is not ours to judge.
     if (!parsed.root) {
@@ -118,6 +140,17 @@ function readConfig(file: DiscoveredFile, host: Host, maxBytes: number, model: A
     } else if (!isCloudFormationTemplate(parsed.root)) return undefined;
   } else {
     model.diagnostics.push(...parsed.diagnostics);
+    // A configuration or a template is a mapping: a list or a lone scalar cannot be read as one.
+    const top = parsed.root;
+    if (top && (top.kind === 'scalar' || top.kind === 'seq')) {
+      const l = top.loc;
+      model.diagnostics.push({
+        ruleId: 'parse-error',
+        message: `Expected ${format === 'json' ? 'a JSON object' : 'a YAML mapping'} at the top level, found ${top.kind === 'seq' ? 'a list' : 'a single value'}; the file was not read.`,
+        loc: l.endLine === l.line ? l : { ...l, endLine: l.line, endColumn: l.column + 1 },
+      });
+      return { ...parsed, root: undefined };
+    }
   }
   return parsed;
 }
@@ -141,7 +174,7 @@ function analyseHandlers(model: AppModel, readText: (abs: string) => string | un
     if (result.ok) {
       handlers.push({ fn, file: result.file, exportName: result.exportName, code: result.code });
     } else if (!ref.optional) {
-      model.diagnostics.push({ ruleId: 'unresolved-handler', message: `${fn.name}: ${result.message}`, loc: ref.loc, function: fn.name });
+      model.diagnostics.push({ ruleId: 'unresolved-handler', message: `${fn.name}: ${result.message}`, loc: ref.loc, function: fn.name, ...(fn.constructPath ? { resource: fn.constructPath } : {}) });
     }
   }
   const codeDiagnostics = analyzer.diagnostics();

@@ -1,64 +1,108 @@
 import {
   entry,
   get,
-  intrinsic,
   isMap,
-  items,
   str,
   type AppModel,
   type LambdaFunction,
   type MapValue,
-  type Prop,
   type Resource,
   type Role,
+  type Trigger,
   type Value,
 } from '@lambda-lint/core';
 import {
+  booleanProp,
   createContext,
+  deploymentStrategy,
   environmentOf,
   esbuildEntryPoint,
   handlerRef,
   joinPath,
   numberProp,
-  parseStatements,
   readResources,
-  roleId,
+  stateMachineFromResource,
   stringProp,
+  type FileAccess,
   type TemplateContext,
 } from '@lambda-lint/cloudformation';
 import type { ParsedSource } from '@lambda-lint/source';
+import { implicitApis, inherited, samHttpApi, samRestApi } from './apis.js';
 import { samEvents } from './events.js';
 import { mergeGlobals } from './globals.js';
+import { samPoliciesRole } from './policies.js';
 
 export { mergeGlobals } from './globals.js';
-export { samEvents } from './events.js';
+export { SAM_EVENT_TYPES, samEvents, samEventType } from './events.js';
+export { expandPolicyTemplate, samPoliciesRole } from './policies.js';
+export { POLICY_TEMPLATES, type PolicyTemplate, type PolicyTemplateStatement } from './data/policy-templates.js';
 
-/** Reads an AWS SAM template: plain resources as CloudFormation, `AWS::Serverless::Function` with `Globals` merged. */
-export function readSam(parsed: ParsedSource, model: AppModel): void {
-  if (!parsed.root) return;
-  const file = parsed.file;
-  model.documents.push({ file, platform: 'sam', root: parsed.root });
-  const resources = readResources(get(parsed.root, 'Resources'), model, { file, platform: 'sam', root: parsed.root });
-  const ctx = createContext(file, 'sam', parsed.root);
-  for (const r of resources) ctx.resources.set(r.logicalId, r);
-  const globals = get(parsed.root, 'Globals', 'Function');
-  for (const r of resources) {
-    if (r.type !== 'AWS::Serverless::Function') continue;
-    const fromGlobals = new Set<Value>();
-    const props = mergeGlobals(globals, r.properties, fromGlobals);
-    const { fn, role } = samFunction(r, props, fromGlobals, ctx);
-    model.functions.push(fn);
-    if (role) {
-      // The generated role is the function's execution role.
-      fn.role = role;
-      model.roles.push(role);
-    }
-  }
+export interface ReadSamOptions {
+  /** Text of a file the template points to (`DefinitionUri`); undefined when it cannot be read. */
+  readFile(absPath: string): string | undefined;
+  /** Absolute project root: nothing outside it is read. */
+  root: string;
 }
 
-function inherited<T>(p: Prop<T> | undefined, fromGlobals: Set<Value>): Prop<T> | undefined {
-  if (p && fromGlobals.has(p.node)) p.inheritedFrom = 'globals';
-  return p;
+/**
+ * Reads an AWS SAM template: plain resources as CloudFormation; `AWS::Serverless::Function`,
+ * `Api`, `HttpApi` and `StateMachine` with their `Globals` merged; the APIs SAM creates from events.
+ * `options` lets it read local `DefinitionUri` files (inside the project root only).
+ */
+export function readSam(parsed: ParsedSource, model: AppModel, options?: ReadSamOptions): void {
+  if (!parsed.root) return;
+  const file = parsed.file;
+  const source = { text: parsed.text, lineStarts: parsed.lineStarts };
+  const files: FileAccess | undefined = options ? { readFile: (p) => options.readFile(p), root: options.root } : undefined;
+  model.documents.push({ file, platform: 'sam', root: parsed.root });
+  const resources = readResources(get(parsed.root, 'Resources'), model, {
+    file,
+    platform: 'sam',
+    root: parsed.root,
+    source,
+    ...(files ? { files } : {}),
+  });
+  const ctx = createContext(file, 'sam', parsed.root);
+  for (const r of resources) ctx.resources.set(r.logicalId, r);
+  const globals = get(parsed.root, 'Globals');
+  const merged = (r: Resource, section: string, fromGlobals: Set<Value>) => mergeGlobals(get(globals, section), r.properties, fromGlobals);
+  const apiEvents: Trigger[] = [];
+  for (const r of resources) {
+    const fromGlobals = new Set<Value>();
+    switch (r.type) {
+      case 'AWS::Serverless::Function': {
+        const { fn, role } = samFunction(r, merged(r, 'Function', fromGlobals), fromGlobals, ctx);
+        model.functions.push(fn);
+        apiEvents.push(...fn.events);
+        if (role) {
+          // The generated role is the function's execution role.
+          fn.role = role;
+          model.roles.push(role);
+        }
+        break;
+      }
+      case 'AWS::Serverless::Api':
+        model.apis.push(samRestApi(identity(r), merged(r, 'Api', fromGlobals), fromGlobals, ctx));
+        break;
+      case 'AWS::Serverless::HttpApi':
+        model.apis.push(samHttpApi(identity(r), merged(r, 'HttpApi', fromGlobals), fromGlobals, ctx));
+        break;
+      case 'AWS::Serverless::StateMachine': {
+        const sm = stateMachineFromResource(r, merged(r, 'StateMachine', fromGlobals), model, ctx, { source, files });
+        inherited(sm.tracing, fromGlobals);
+        inherited(sm.type, fromGlobals);
+        model.stateMachines.push(sm);
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  model.apis.push(...implicitApis(file, apiEvents, globals, ctx));
+}
+
+function identity(r: Resource) {
+  return { id: `${r.file}#${r.logicalId}`, name: r.constructPath ?? r.logicalId, file: r.file, loc: r.loc, resource: r };
 }
 
 function samFunction(r: Resource, props: MapValue | undefined, fromGlobals: Set<Value>, ctx: TemplateContext): { fn: LambdaFunction; role?: Role } {
@@ -72,7 +116,7 @@ function samFunction(r: Resource, props: MapValue | undefined, fromGlobals: Set<
     loc: r.loc,
     node: r.node,
     resource: r,
-    events: samEvents(p('Events')),
+    events: samEvents(p('Events'), ctx),
     asyncFailureTargets: [],
     environment: [],
   };
@@ -82,10 +126,14 @@ function samFunction(r: Resource, props: MapValue | undefined, fromGlobals: Set<
   if (memory) fn.memorySize = memory;
   const timeout = inherited(numberProp(p('Timeout'), ctx), fromGlobals);
   if (timeout) fn.timeout = timeout;
+  const logGroupName = inherited(stringProp(get(p('LoggingConfig'), 'LogGroup'), ctx), fromGlobals);
+  if (logGroupName) fn.logGroupName = logGroupName;
+  const reserved = inherited(numberProp(p('ReservedConcurrentExecutions'), ctx), fromGlobals);
+  if (reserved) fn.reservedConcurrency = reserved;
   const vars = get(p('Environment'), 'Variables');
   if (isMap(vars)) {
     for (const v of vars.entries) {
-      fn.environment.push(...environmentOf({ kind: 'map', entries: [v], loc: vars.loc }, fromGlobals.has(v.value) || fromGlobals.has(vars) ? 'globals' : undefined));
+      fn.environment.push(...environmentOf({ kind: 'map', entries: [v], loc: vars.loc }, fromGlobals.has(v.value) || fromGlobals.has(vars) ? 'globals' : undefined, ctx));
     }
   }
   const vpc = p('VpcConfig');
@@ -98,6 +146,7 @@ function samFunction(r: Resource, props: MapValue | undefined, fromGlobals: Set<
   }
   const urlConfig = entry(props, 'FunctionUrlConfig');
   if (urlConfig) fn.events.push({ type: 'functionUrl', loc: urlConfig.keyLoc, node: urlConfig.value });
+  readDeployment(fn, props, fromGlobals, ctx);
 
   const handlerNode = p('Handler');
   const handler = str(handlerNode);
@@ -107,31 +156,39 @@ function samFunction(r: Resource, props: MapValue | undefined, fromGlobals: Set<
     if (ref) fn.handler = ref;
   }
   if (p('Role') !== undefined) return { fn };
-  return { fn, role: samPoliciesRole(r, p('Policies')) };
+  return { fn, role: samPoliciesRole(r, p('Policies'), ctx) };
 }
 
-/** The role SAM generates from `Policies`: inline statements, managed policy names/ARNs and policy templates. */
-function samPoliciesRole(r: Resource, policies: Value | undefined): Role {
-  const role: Role = { id: roleId(r.file, `${r.logicalId}Role`), loc: policies?.loc ?? r.loc, statements: [], managedPolicies: [], resource: r };
-  for (const policy of items(policies)) {
-    const name = str(policy);
-    if (name !== undefined) {
-      role.managedPolicies.push({ value: name, loc: policy.loc, node: policy });
-      continue;
-    }
-    if (!isMap(policy)) continue;
-    // `!Sub arn:${AWS::Partition}:iam::aws:policy/X`, `!Ref CustomerPolicy`: an ARN only known as an expression.
-    if (intrinsic(policy)) {
-      role.managedPolicies.push({ value: undefined, loc: policy.loc, node: policy });
-      continue;
-    }
-    if (entry(policy, 'Statement')) {
-      role.statements.push(...parseStatements(get(policy, 'Statement')));
-      continue;
-    }
-    // A policy template (`DynamoDBCrudPolicy: {TableName: ...}`) is recorded by name: it is scoped by design.
-    const only = policy.entries.length === 1 ? policy.entries[0] : undefined;
-    if (only) role.managedPolicies.push({ value: `template:${only.key}`, loc: only.keyLoc, node: only.value });
+/**
+ * `AutoPublishAlias` (SAM publishes a version on every change and points the alias and every event
+ * source at it) and `DeploymentPreference` (CodeDeploy shifts traffic to the new version).
+ */
+function readDeployment(fn: LambdaFunction, props: MapValue | undefined, fromGlobals: Set<Value>, ctx: TemplateContext): void {
+  const aliasEntry = entry(props, 'AutoPublishAlias');
+  const aliasName = aliasEntry ? inherited(stringProp(aliasEntry.value, ctx), fromGlobals) : undefined;
+  if (aliasEntry && aliasName) {
+    fn.alias = { name: aliasName, loc: aliasEntry.keyLoc };
+    const qualifier: Trigger['qualifier'] =
+      aliasName.value !== undefined ? { kind: 'alias', logicalId: `${fn.logicalId}Alias${aliasName.value.replace(/[^A-Za-z0-9]/g, '')}` } : { kind: 'alias' };
+    for (const t of fn.events) t.qualifier = qualifier;
   }
-  return role;
+  const preference = entry(props, 'DeploymentPreference');
+  if (!preference || !isMap(preference.value)) return;
+  const d = preference.value;
+  const deployment: NonNullable<LambdaFunction['deployment']> = { alarms: [], loc: preference.keyLoc };
+  const type = inherited(stringProp(get(d, 'Type'), ctx), fromGlobals);
+  if (type) {
+    deployment.type = type;
+    const strategy = deploymentStrategy(type.value);
+    if (strategy) deployment.strategy = strategy;
+  }
+  const alarms = get(d, 'Alarms');
+  if (alarms?.kind === 'seq') {
+    for (const a of alarms.items) deployment.alarms.push(inherited(stringProp(a, ctx), fromGlobals)!);
+  } else if (alarms) {
+    deployment.alarms.push(inherited(stringProp(alarms, ctx), fromGlobals)!);
+  }
+  const enabled = inherited(booleanProp(get(d, 'Enabled'), ctx), fromGlobals);
+  if (enabled) deployment.enabled = enabled;
+  fn.deployment = deployment;
 }

@@ -2,10 +2,13 @@ import { locFromOffsets, type Loc, type ScalarValue } from '@lambda-lint/core';
 
 /** The text of the files a Value tree came from, to turn offsets inside a scalar into columns. */
 export class SourceTexts {
-  private readonly texts = new Map<string, { text: string; lineStarts: readonly number[] }>();
+  private readonly texts = new Map<string, { text: string; lineStarts: readonly number[]; js: boolean }>();
+  /** offsetMap() per scalar: a string with many variables asks for it once per variable (linear, not quadratic). */
+  private readonly maps = new WeakMap<ScalarValue, number[] | null>();
 
-  add(file: string, text: string, lineStarts: readonly number[]): void {
-    this.texts.set(file, { text, lineStarts });
+  /** `js`: the file is JavaScript or TypeScript (`serverless.ts`), whose string literals escape with `\\`. */
+  add(file: string, text: string, lineStarts: readonly number[], js = false): void {
+    this.texts.set(file, { text, lineStarts, js });
   }
 
   /**
@@ -23,7 +26,11 @@ export class SourceTexts {
     if (lineStart === undefined || endLineStart === undefined) return loc;
     const rawStart = lineStart + loc.column - 1;
     const raw = src.text.slice(rawStart, endLineStart + loc.endColumn - 1);
-    const map = loc.line === loc.endLine ? offsetMap(raw, scalar.value) : undefined;
+    let map = this.maps.get(scalar);
+    if (map === undefined) {
+      map = (loc.line === loc.endLine ? offsetMap(raw, scalar.value, src.js) : undefined) ?? null;
+      this.maps.set(scalar, map);
+    }
     if (!map) {
       if (loc.line === loc.endLine) return loc;
       // A block or folded scalar: the text is found verbatim when it occurs once.
@@ -42,20 +49,21 @@ export class SourceTexts {
  * For each index of `value` (and one past its end), the index in `raw` where that character's
  * source starts. Undefined when `raw` is not a plain, single- or double-quoted spelling of `value`.
  */
-export function offsetMap(raw: string, value: string): number[] | undefined {
+export function offsetMap(raw: string, value: string, js = false): number[] | undefined {
   if (raw === value) return Array.from({ length: value.length + 1 }, (_, i) => i);
   const q = raw[0];
-  if ((q !== "'" && q !== '"') || raw.length < 2 || raw[raw.length - 1] !== q) return undefined;
+  // Single and double quotes as YAML spells them; a backtick as JavaScript does (serverless.ts / .js).
+  if ((q !== "'" && q !== '"' && q !== '`') || raw.length < 2 || raw[raw.length - 1] !== q) return undefined;
   const map: number[] = [];
   let produced = 0;
   let i = 1;
   const last = raw.length - 1;
   while (i < last) {
     map.push(i);
-    if (q === "'" && raw[i] === "'" && raw[i + 1] === "'") {
+    if (q === "'" && !js && raw[i] === "'" && raw[i + 1] === "'") {
       produced++;
       i += 2;
-    } else if (q === '"' && raw[i] === '\\') {
+    } else if ((q === '"' || q === '`' || js) && raw[i] === '\\') {
       const n = raw[i + 1];
       const len = n === 'x' ? 4 : n === 'u' ? 6 : n === 'U' ? 10 : 2;
       if (n === 'U') {

@@ -24,8 +24,9 @@ import {
 import type { ParsedSource } from '@lambda-lint/source';
 import { environmentOf, handlerRef, parseStatements, readResources, roleId } from '@lambda-lint/cloudformation';
 import type { SourceTexts } from './locate.js';
-import { perFunctionRoleLogicalId, PROVIDER_ROLE_LOGICAL_ID, serverlessLogicalId } from './naming.js';
+import { bucketLogicalId, perFunctionRoleLogicalId, PROVIDER_ROLE_LOGICAL_ID, serverlessLogicalId, topicLogicalId } from './naming.js';
 import { VariableResolver } from './variables.js';
+import { applyExtensions } from './extensions.js';
 
 export interface ServerlessReadOptions {
   /** Absolute project root: nothing outside it is read. */
@@ -106,7 +107,7 @@ export function readServerless(parsed: ParsedSource, model: AppModel, opts: Serv
     ...(region !== undefined ? { region } : {}),
     ...(opts.options ? { options: opts.options } : {}),
   });
-  resolver.texts.add(file, parsed.text, parsed.lineStarts);
+  resolver.texts.add(file, parsed.text, parsed.lineStarts, /\.[cm]?[jt]s$/.test(file));
   const root = resolver.resolveAll();
   model.documents.push({ file, platform: 'serverless', root });
   if (!isMap(root)) return;
@@ -119,6 +120,8 @@ class ServerlessReader {
   private readonly intents: { fn: LambdaFunction; intent: RoleIntent }[] = [];
   private readonly streams: StreamLink[] = [];
   private readonly queues: { trigger: Trigger; arn: Value | undefined }[] = [];
+  /** `sns`/`s3` events that name an existing topic or bucket by ARN or name, found in `resources` afterwards. */
+  private readonly existingSources: { trigger: Trigger; kind: 'sns' | 's3'; ref: Value }[] = [];
 
   constructor(
     private readonly file: string,
@@ -145,6 +148,7 @@ class ServerlessReader {
     const byId = new Map(fileResources.map((r) => [r.logicalId, r]));
     this.linkRoles();
     this.linkSources(byId);
+    applyExtensions(get(this.root, 'resources'), this.model, this.file, byId);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -166,8 +170,13 @@ class ServerlessReader {
       environment: [],
     };
     if (!isMap(def)) {
-      // e.g. `${file(./fn.js)}`: the definition is unknown, and so is its handler.
-      if (def.kind === 'unknown') fn.handlerUnknown = def.loc;
+      // e.g. `${file(./fn.js)}`: the definition is unknown, and so are its handler and settings.
+      if (def.kind === 'unknown') {
+        fn.handlerUnknown = def.loc;
+        fn.runtime = { value: undefined, loc: def.loc, node: def };
+        fn.memorySize = { value: undefined, loc: def.loc, node: def };
+        fn.timeout = { value: undefined, loc: def.loc, node: def };
+      }
       return fn;
     }
     const runtime = this.setting(def, 'runtime', str);
@@ -176,6 +185,10 @@ class ServerlessReader {
     if (memorySize) fn.memorySize = memorySize;
     const timeout = this.setting(def, 'timeout', num);
     if (timeout) fn.timeout = timeout;
+    const logRetention = this.setting(def, 'logRetentionInDays', num) ?? this.logGroupExtension(fn.logicalId);
+    if (logRetention) fn.logRetention = logRetention;
+    const reserved = entry(def, 'reservedConcurrency');
+    if (reserved && !isNull(reserved.value)) fn.reservedConcurrency = { value: num(reserved.value), loc: reserved.value.loc, node: reserved.value };
     this.readHandler(fn, def);
     fn.environment = this.environment(def);
     const vpc = this.vpc(def);
@@ -199,11 +212,24 @@ class ServerlessReader {
   private setting<T>(def: MapValue, key: string, convert: (v: Value) => T | undefined): Prop<T> | undefined {
     const own = entry(def, key);
     if (own && !isNull(own.value)) return { value: convert(own.value), loc: own.value.loc, node: own.value };
+    // A definition that may hold keys that cannot be seen (a spread in serverless.ts): unknown, not unset.
+    if (def.open) return { value: undefined, loc: def.loc, node: def };
     const inherited = entry(this.provider, key);
     if (inherited && !isNull(inherited.value)) {
       return { value: convert(inherited.value), loc: inherited.value.loc, node: inherited.value, inheritedFrom: 'provider' };
     }
+    const provider = this.provider;
+    if (provider && (provider.kind === 'unknown' || (isMap(provider) && provider.open))) {
+      return { value: undefined, loc: provider.loc, node: provider, inheritedFrom: 'provider' };
+    }
     return undefined;
+  }
+
+  /** `resources.extensions.<Fn>LogGroup.Properties.RetentionInDays`: the generated log group's retention. */
+  private logGroupExtension(functionLogicalId: string): Prop<number> | undefined {
+    const logGroupId = functionLogicalId.replace(/LambdaFunction$/, 'LogGroup');
+    const v = get(this.root, 'resources', 'extensions', logGroupId, 'Properties', 'RetentionInDays');
+    return v && !isNull(v) ? { value: num(v), loc: v.loc, node: v } : undefined;
   }
 
   private readHandler(fn: LambdaFunction, def: MapValue): void {
@@ -251,6 +277,12 @@ class ServerlessReader {
       case 'http':
       case 'httpApi':
         this.route(trigger, cfg, key === 'httpApi');
+        // `async: true`: API Gateway invokes the function with `InvocationType: Event` and answers at once.
+        if (key === 'http' && isMap(cfg) && bool(get(cfg, 'async')) === true) trigger.invocation = 'async';
+        break;
+      case 'sns':
+      case 's3':
+        this.eventSource(trigger, key, cfg);
         break;
       case 'websocket': {
         const route = isMap(cfg) ? get(cfg, 'route') : cfg;
@@ -268,6 +300,10 @@ class ServerlessReader {
         const arn = isMap(cfg) && !intrinsic(cfg) ? get(cfg, 'arn') : cfg;
         const id = referencedLogicalId(arn);
         if (id) trigger.sourceLogicalId = id;
+        const maximumConcurrency = isMap(cfg) && !intrinsic(cfg) ? get(cfg, 'maximumConcurrency') : undefined;
+        if (maximumConcurrency && !isNull(maximumConcurrency)) {
+          trigger.maximumConcurrency = { value: num(maximumConcurrency), loc: maximumConcurrency.loc, node: maximumConcurrency };
+        }
         this.queues.push({ trigger, arn });
         break;
       }
@@ -287,6 +323,34 @@ class ServerlessReader {
         break;
     }
     return trigger;
+  }
+
+  /**
+   * The topic or bucket of an `sns`/`s3` event. A name the framework creates the resource for gets its
+   * generated logical id (`sns: brand-events` -> `SNSTopicBrandevents`, `s3: uploads` -> `S3BucketUploads`),
+   * which a same-named entry of `resources` configures; a `Ref`/`GetAtt` names the resource; an ARN or an
+   * `existing: true` bucket is looked up in `resources` by name.
+   */
+  private eventSource(trigger: Trigger, kind: 'sns' | 's3', cfg: Value): void {
+    const object = isMap(cfg) && !intrinsic(cfg);
+    const ref = object ? (kind === 'sns' ? get(cfg, 'arn') : get(cfg, 'bucket')) : cfg;
+    const id = referencedLogicalId(ref);
+    if (id) {
+      trigger.sourceLogicalId = id;
+      return;
+    }
+    const name = str(ref);
+    if (kind === 'sns') {
+      if (name !== undefined && name.startsWith('arn:')) this.existingSources.push({ trigger, kind, ref: ref! });
+      else {
+        const topicName = name ?? (object ? str(get(cfg, 'topicName')) : undefined);
+        if (topicName && !topicName.includes('${')) trigger.sourceLogicalId = topicLogicalId(topicName);
+      }
+      return;
+    }
+    if (name === undefined || name.includes('${')) return;
+    if (object && bool(get(cfg, 'existing')) === true) this.existingSources.push({ trigger, kind, ref: ref! });
+    else trigger.sourceLogicalId = bucketLogicalId(name);
   }
 
   /** `http: GET /brands`, `httpApi: 'GET /x'`, `httpApi: '*'`, or `{ method, path }`. */
@@ -414,6 +478,13 @@ class ServerlessReader {
     for (const { trigger, arn } of this.queues) {
       if (trigger.sourceLogicalId) continue;
       const found = findByArnName(arn, byId, [['AWS::SQS::Queue', 'QueueName', /:([^:/]+)$/]]);
+      if (found) trigger.sourceLogicalId = found.logicalId;
+    }
+    for (const { trigger, kind, ref } of this.existingSources) {
+      const found =
+        kind === 'sns'
+          ? findByArnName(ref, byId, [['AWS::SNS::Topic', 'TopicName', /:([^:/]+)$/]])
+          : [...byId.values()].find((r) => r.type === 'AWS::S3::Bucket' && str(get(r.properties, 'BucketName')) === str(ref));
       if (found) trigger.sourceLogicalId = found.logicalId;
     }
   }

@@ -125,6 +125,7 @@ export class VariableResolver {
       this.deepStack.add(s);
       try {
         const out: MapValue = { kind: 'map', entries: s.entries.map((e) => ({ ...e, value: this.deep(e.value) })), loc: s.loc };
+        if (s.open) out.open = true;
         result = out;
       } finally {
         this.deepStack.delete(s);

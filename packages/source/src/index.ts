@@ -2,6 +2,7 @@ import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, 
 import {
   lineStartsOf,
   locFromOffsets,
+  positionAt,
   type InputDiagnostic,
   type Loc,
   type MapEntry,
@@ -71,11 +72,16 @@ export function checkBytes(file: string, bytes: Uint8Array, maxBytes = DEFAULT_M
       loc: at,
     };
   }
-  const probe = Math.min(bytes.length, 8192);
-  for (let i = 0; i < probe; i++) {
-    if (bytes[i] === 0) {
-      return { ruleId: 'parse-error', message: 'File is binary (it contains NUL bytes), not text; it was not read.', loc: at };
-    }
+  // The whole file, as the handler analysis does: YAML and JSON text never contains a NUL byte.
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) {
+    const before = new TextDecoder().decode(bytes.subarray(0, nul));
+    const where = positionAt(lineStartsOf(before), before.length);
+    return {
+      ruleId: 'parse-error',
+      message: `File is binary (it contains NUL bytes, the first at ${where.line}:${where.column}), not text; it was not read.`,
+      loc: at,
+    };
   }
   return undefined;
 }
@@ -91,7 +97,8 @@ export function parseSource(file: string, rawText: string, options: ParseOptions
   const lineStarts = lineStartsOf(text);
   const result: ParsedSource = { file, text, root: undefined, diagnostics: [], lineStarts };
   const fail = (message: string, start: number, end: number): ParsedSource => {
-    const loc = locFromOffsets(file, lineStarts, Math.min(start, text.length), Math.min(Math.max(end, start), text.length));
+    const s = notInsideCrlf(text, Math.min(start, text.length));
+    const loc = locFromOffsets(file, lineStarts, s, Math.max(s, notInsideCrlf(text, Math.min(end, text.length))));
     result.diagnostics.push({ ruleId: 'parse-error', message, loc });
     return result;
   };
@@ -150,6 +157,11 @@ function keyEnd(text: string, start: number, fallback: number): number {
   return m && m[0].length > 0 ? start + m[0].length : fallback;
 }
 
+/** An offset between the `\r` and `\n` of a CRLF is the end of that line: the `\r`'s offset. */
+function notInsideCrlf(text: string, offset: number): number {
+  return offset > 0 && text.charCodeAt(offset) === 10 && text.charCodeAt(offset - 1) === 13 ? offset - 1 : offset;
+}
+
 function firstLine(s: string): string {
   return s.split('\n')[0]!.trim();
 }
@@ -157,6 +169,10 @@ function firstLine(s: string): string {
 class Converter {
   private expanded = 0;
   private readonly aliasStack = new Set<YamlNode>();
+  /** Alias targets: `Alias.resolve()` searches the whole document, once per alias node is enough. */
+  private readonly targets = new Map<YamlNode, YamlNode | undefined>();
+  /** The range of the outermost alias being expanded: where an alias bomb is reported. */
+  private outermostAlias: [number, number] | undefined;
 
   constructor(
     private readonly file: string,
@@ -166,7 +182,7 @@ class Converter {
   ) {}
 
   private loc(start: number, end: number): Loc {
-    return locFromOffsets(this.file, this.lineStarts, start, end);
+    return locFromOffsets(this.file, this.lineStarts, notInsideCrlf(this.text, start), notInsideCrlf(this.text, end));
   }
 
   private rangeOf(node: YamlNode): [number, number] {
@@ -176,7 +192,7 @@ class Converter {
 
   convert(node: YamlNode, viaAlias = false): Value {
     if (viaAlias && ++this.expanded > MAX_ALIAS_EXPANSION) {
-      const [s, e] = this.rangeOf(node);
+      const [s, e] = this.outermostAlias ?? this.rangeOf(node);
       throw new ParseFailure(`YAML aliases expand to more than ${MAX_ALIAS_EXPANSION} nodes (an alias bomb); the file was not read.`, s, e);
     }
     if (isAlias(node)) return this.convertAlias(node);
@@ -195,16 +211,23 @@ class Converter {
 
   private convertAlias(node: YamlNode): Value {
     if (!isAlias(node)) throw new Error('not an alias');
-    const target = node.resolve(this.doc);
+    let target = this.targets.get(node);
+    if (target === undefined && !this.targets.has(node)) {
+      target = node.resolve(this.doc);
+      this.targets.set(node, target);
+    }
     const [start, end] = this.rangeOf(node);
     if (!target) throw new ParseFailure(`YAML alias *${node.source} has no anchor.`, start, end);
     if (this.aliasStack.has(target)) throw new ParseFailure(`YAML alias *${node.source} refers to itself.`, start, end);
+    const outermost = this.aliasStack.size === 0;
+    if (outermost) this.outermostAlias = [start, end];
     this.aliasStack.add(target);
     try {
       // The expanded value keeps the anchor's positions: that is where its text is.
       return this.convert(target, true);
     } finally {
       this.aliasStack.delete(target);
+      if (outermost) this.outermostAlias = undefined;
     }
   }
 

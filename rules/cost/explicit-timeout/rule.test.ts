@@ -93,6 +93,24 @@ describe('explicit-timeout', () => {
     });
   });
 
+  describe('CDK synth output', () => {
+    it('reports a function without Timeout at its logical id, named by its construct path', async () => {
+      const fn = {
+        Type: 'AWS::Lambda::Function',
+        Properties: { Code: { S3Bucket: 'assets', S3Key: 'handler.zip' }, Handler: 'index.handler', Role: 'arn:aws:iam::123456789012:role/shop', Runtime: 'nodejs22.x' },
+        Metadata: { 'aws:cdk:path': 'Shop/Api/Handler/Resource' },
+      };
+      const r = await lintFiles({
+        'cdk.out/manifest.json': JSON.stringify({ version: '36.0.0', artifacts: { Shop: { type: 'aws:cloudformation:stack', properties: { templateFile: 'Shop.template.json' } } } }),
+        'cdk.out/Shop.template.json': JSON.stringify({ Resources: { ApiHandler5E7490E8: fn } }, undefined, 1),
+      });
+      expect(positions(r, 'explicit-timeout')).toEqual([at('explicit-timeout', 'missing', 3, 3, 3, 23)]);
+      const finding = r.findings.find((f) => f.ruleId === 'explicit-timeout');
+      expect(finding?.resource).toBe('Shop/Api/Handler');
+      expect(finding?.message).toMatch(/^Shop\/Api\/Handler: no timeout is set, so the Lambda default of 3 s applies/);
+    });
+  });
+
   it('takes the maximum from options', async () => {
     const r = await lintFiles(
       {

@@ -4,7 +4,7 @@ import { at, fixtureTests, lintFiles, positions } from '../../test-support/harne
 
 const handler = 'export const handler = async () => ({ statusCode: 200, body: "ok" });\n';
 const serverless = (h: string) =>
-  `service: s\nprovider:\n  name: aws\n  runtime: nodejs20.x\n  memorySize: 256\n  timeout: 10\nfunctions:\n  api:\n    handler: ${h}\n`;
+  `service: s\nprovider:\n  name: aws\n  runtime: nodejs22.x\n  memorySize: 256\n  timeout: 10\nfunctions:\n  api:\n    handler: ${h}\n    logRetentionInDays: 30\n`;
 
 describe('unresolved-handler', () => {
   it('reports a missing handler file at the handler setting', async () => {
@@ -32,7 +32,7 @@ describe('unresolved-handler', () => {
 
   it('resolves SAM CodeUri + Handler', async () => {
     const sam = (codeUri: string) => ({
-      'template.yaml': `Transform: AWS::Serverless-2016-10-31\nResources:\n  Api:\n    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: nodejs20.x\n      MemorySize: 256\n      Timeout: 10\n      CodeUri: ${codeUri}\n      Handler: app.handler\n`,
+      'template.yaml': `Transform: AWS::Serverless-2016-10-31\nResources:\n  Api:\n    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: nodejs22.x\n      MemorySize: 256\n      Timeout: 10\n      CodeUri: ${codeUri}\n      Handler: app.handler\n`,
       'functions/api/app.ts': handler,
     });
     expect(positions(await lintFiles(sam('functions/api/')), 'unresolved-handler')).toEqual([]);

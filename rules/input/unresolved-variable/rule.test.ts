@@ -8,7 +8,7 @@ describe('unresolved-variable', () => {
   it('reports a missing self reference at the variable and treats the value as unknown', async () => {
     const r = await lintFiles({
       'serverless.yml':
-        'service: s\nprovider:\n  name: aws\n  runtime: nodejs20.x\n  memorySize: 256\n  timeout: ${self:custom.timeout}\nfunctions:\n  api:\n    handler: src/api.handler\n',
+        'service: s\nprovider:\n  name: aws\n  runtime: nodejs22.x\n  memorySize: 256\n  timeout: ${self:custom.timeout}\nfunctions:\n  api:\n    handler: src/api.handler\n    logRetentionInDays: 30\n',
       'src/api.ts': handler,
     });
     expect(positions(r, 'unresolved-variable')).toEqual([at('unresolved-variable', 'diagnostic', 6, 12, 6, 34)]);
@@ -19,7 +19,7 @@ describe('unresolved-variable', () => {
   it('does not report deploy-time values', async () => {
     const r = await lintFiles({
       'serverless.yml':
-        'service: s\nprovider:\n  name: aws\n  runtime: nodejs20.x\n  memorySize: 256\n  timeout: ${ssm:/s/timeout}\nfunctions:\n  api:\n    handler: src/api.handler\n',
+        'service: s\nprovider:\n  name: aws\n  runtime: nodejs22.x\n  memorySize: 256\n  timeout: ${ssm:/s/timeout}\nfunctions:\n  api:\n    handler: src/api.handler\n    logRetentionInDays: 30\n',
       'src/api.ts': handler,
     });
     expect(r.findings).toEqual([]);

@@ -1,6 +1,7 @@
-import { defineRule, invocationModeOf, get, type LambdaFunction, type Resource, type Trigger } from '@lambda-lint/core';
+import { defineRule, triggerInvocationMode, get, type LambdaFunction, type Resource, type Trigger } from '@lambda-lint/core';
 
 const SOURCE_NAMES: Record<string, string> = {
+  http: 'API Gateway (asynchronous integration)',
   s3: 'S3',
   sns: 'SNS',
   eventbridge: 'EventBridge',
@@ -38,7 +39,7 @@ export default defineRule({
     // A queue consumed by several functions is one problem: report it once, naming every consumer.
     const queues = new Map<Resource, { names: string[]; fn: LambdaFunction; consumers: { trigger: Trigger; name: string }[] }>();
     for (const fn of ctx.model.functions) {
-      const asyncTriggers = fn.events.filter((t) => invocationModeOf(t.type) === 'async');
+      const asyncTriggers = fn.events.filter((t) => triggerInvocationMode(t) === 'async');
       if (asyncTriggers.length > 0 && fn.asyncFailureTargets.length === 0) {
         const sources = [...new Set(asyncTriggers.map((t) => SOURCE_NAMES[t.type] ?? t.type))];
         ctx.report({

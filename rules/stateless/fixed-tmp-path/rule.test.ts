@@ -6,7 +6,7 @@ import { at, fixtureTests, lintFiles, positions } from '../../test-support/harne
 const ID = 'fixed-tmp-path';
 
 const SERVERLESS =
-  'service: s\nprovider:\n  name: aws\n  runtime: nodejs20.x\n  memorySize: 256\n  timeout: 10\nfunctions:\n  ingest:\n    handler: src/ingest.handler\n';
+  'service: s\nprovider:\n  name: aws\n  runtime: nodejs22.x\n  memorySize: 256\n  timeout: 10\nfunctions:\n  ingest:\n    handler: src/ingest.handler\n    logRetentionInDays: 30\n';
 
 const lines = (...l: string[]): string => `${l.join('\n')}\n`;
 

@@ -1,0 +1,53 @@
+import type { AppModel, IamStatement, Role, Value } from '@lambda-lint/core';
+
+/** Every IAM statement of the application once, with the role it belongs to (the first one, when roles share it). */
+export function uniqueStatements(model: AppModel): { statement: IamStatement; role: Role | undefined }[] {
+  const seen = new Set<Value>();
+  const out: { statement: IamStatement; role: Role | undefined }[] = [];
+  const add = (statement: IamStatement, role: Role | undefined) => {
+    // serverless-iam-roles-per-function copies the provider's statements into each function role.
+    if (seen.has(statement.node)) return;
+    seen.add(statement.node);
+    out.push({ statement, role });
+  };
+  for (const role of model.roles) for (const s of role.statements) add(s, role);
+  for (const s of model.otherStatements) add(s, undefined);
+  return out;
+}
+
+/** Written by the user (not expanded from a SAM policy template, an AWS managed policy or the platform). */
+export function isInline(statement: IamStatement): boolean {
+  return statement.origin === undefined || statement.origin === 'inline';
+}
+
+/** An explicit role by its construct path or logical id; a generated one (SAM `Policies`, serverless) by the id the reader gave it. */
+export function roleName(role: Role): string {
+  if (role.resource?.type === 'AWS::IAM::Role') return role.resource.constructPath ?? role.resource.logicalId;
+  return role.id.slice(role.id.lastIndexOf('#') + 1);
+}
+
+/**
+ * Roles that the CDK itself creates for its singleton helper functions (log retention, bucket
+ * notifications, custom resource providers): the user does not write their policies and cannot
+ * narrow them. Their construct path has a segment ending in a 32-hex-digit id or a `Custom::` provider.
+ */
+export function isCdkInternalRole(role: Role | undefined): boolean {
+  const path = role?.resource?.constructPath;
+  if (!path) return false;
+  return path.split('/').some((segment) => /[0-9a-f]{32}$/i.test(segment) || segment.startsWith('Custom::'));
+}
+
+/** Whether an IAM action pattern (`*`, `iam:*`, `iam:Pass*`, `iam:PassRole`) matches `action`, case-insensitively as IAM does. */
+export function actionMatches(pattern: string, action: string): boolean {
+  const re = new RegExp(
+    '^' +
+      pattern
+        .trim()
+        .split('')
+        .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[\\^$.+()[\]{}|/]/g, '\\$&')))
+        .join('') +
+      '$',
+    'i',
+  );
+  return re.test(action);
+}
