@@ -11,17 +11,31 @@ import apiTimeoutExceedsGateway from './cost/api-timeout-exceeds-gateway/rule.js
 import explicitTimeout from './cost/explicit-timeout/rule.js';
 import memorySize from './cost/memory-size/rule.js';
 import reservedConcurrency from './cost/reserved-concurrency/rule.js';
+import noAlias from './deployment/no-alias/rule.js';
+import noGradualDeployment from './deployment/no-gradual-deployment/rule.js';
+import base64UploadSize from './files/base64-upload-size/rule.js';
+import presignedUrlUnrestricted from './files/presigned-url-unrestricted/rule.js';
 import parseError from './input/parse-error/rule.js';
 import resourceSchema from './input/resource-schema/rule.js';
 import unresolvedHandler from './input/unresolved-handler/rule.js';
 import unresolvedVariable from './input/unresolved-variable/rule.js';
+import apiAccessLogging from './observability/api-access-logging/rule.js';
+import apiThrottling from './observability/api-throttling/rule.js';
+import tracingDisabled from './observability/tracing-disabled/rule.js';
 import asyncWithoutDlq from './reliability/async-without-dlq/rule.js';
+import floatingPromise from './reliability/floating-promise/rule.js';
+import missingAlarms from './reliability/missing-alarms/rule.js';
+import scanInRequestPath from './reliability/scan-in-request-path/rule.js';
+import stepFunctionsTaskRetry from './reliability/step-functions-task-retry/rule.js';
+import websocketGoneNotHandled from './reliability/websocket-gone-not-handled/rule.js';
 import iamPassroleWildcard from './security/iam-passrole-wildcard/rule.js';
 import iamWildcardAction from './security/iam-wildcard-action/rule.js';
 import iamWildcardResource from './security/iam-wildcard-resource/rule.js';
 import secretInEnv from './security/secret-in-env/rule.js';
+import clientInHandler from './stateless/client-in-handler/rule.js';
 import fixedTmpPath from './stateless/fixed-tmp-path/rule.js';
 import globalMutableState from './stateless/global-mutable-state/rule.js';
+import tmpFileNotCleaned from './stateless/tmp-file-not-cleaned/rule.js';
 
 export const allRules: readonly AnyRule[] = [
   deprecatedRuntime,
@@ -35,17 +49,31 @@ export const allRules: readonly AnyRule[] = [
   explicitTimeout,
   memorySize,
   reservedConcurrency,
+  noAlias,
+  noGradualDeployment,
+  base64UploadSize,
+  presignedUrlUnrestricted,
   parseError,
   resourceSchema,
   unresolvedHandler,
   unresolvedVariable,
+  apiAccessLogging,
+  apiThrottling,
+  tracingDisabled,
   asyncWithoutDlq,
+  floatingPromise,
+  missingAlarms,
+  scanInRequestPath,
+  stepFunctionsTaskRetry,
+  websocketGoneNotHandled,
   iamPassroleWildcard,
   iamWildcardAction,
   iamWildcardResource,
   secretInEnv,
+  clientInHandler,
   fixedTmpPath,
   globalMutableState,
+  tmpFileNotCleaned,
 ];
 
 export const ruleFolders: Readonly<Record<string, string>> = {
@@ -60,17 +88,31 @@ export const ruleFolders: Readonly<Record<string, string>> = {
   'explicit-timeout': 'cost/explicit-timeout',
   'memory-size': 'cost/memory-size',
   'reserved-concurrency': 'cost/reserved-concurrency',
+  'no-alias': 'deployment/no-alias',
+  'no-gradual-deployment': 'deployment/no-gradual-deployment',
+  'base64-upload-size': 'files/base64-upload-size',
+  'presigned-url-unrestricted': 'files/presigned-url-unrestricted',
   'parse-error': 'input/parse-error',
   'resource-schema': 'input/resource-schema',
   'unresolved-handler': 'input/unresolved-handler',
   'unresolved-variable': 'input/unresolved-variable',
+  'api-access-logging': 'observability/api-access-logging',
+  'api-throttling': 'observability/api-throttling',
+  'tracing-disabled': 'observability/tracing-disabled',
   'async-without-dlq': 'reliability/async-without-dlq',
+  'floating-promise': 'reliability/floating-promise',
+  'missing-alarms': 'reliability/missing-alarms',
+  'scan-in-request-path': 'reliability/scan-in-request-path',
+  'step-functions-task-retry': 'reliability/step-functions-task-retry',
+  'websocket-gone-not-handled': 'reliability/websocket-gone-not-handled',
   'iam-passrole-wildcard': 'security/iam-passrole-wildcard',
   'iam-wildcard-action': 'security/iam-wildcard-action',
   'iam-wildcard-resource': 'security/iam-wildcard-resource',
   'secret-in-env': 'security/secret-in-env',
+  'client-in-handler': 'stateless/client-in-handler',
   'fixed-tmp-path': 'stateless/fixed-tmp-path',
   'global-mutable-state': 'stateless/global-mutable-state',
+  'tmp-file-not-cleaned': 'stateless/tmp-file-not-cleaned',
 };
 
 export default allRules;

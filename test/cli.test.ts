@@ -25,7 +25,7 @@ function project(files: Record<string, string | Buffer>): string {
 
 const broken = {
   'serverless.yml':
-    'service: s\nprovider:\n  name: aws\n  runtime: nodejs24.x\n  memorySize: 256\n  logRetentionInDays: 30\nfunctions:\n  ingest:\n    handler: src/ingest.handler\n    timeout: 10\n',
+    'service: s\nprovider:\n  name: aws\n  runtime: nodejs24.x\n  memorySize: 256\n  logRetentionInDays: 30\nfunctions:\n  ingest:\n    handler: src/ingest.handler\n    timeout: 10\n    tracing: Active\ncustom:\n  alerts:\n    definitions:\n      functionDuration:\n        statistic: p99\n    alarms:\n      - functionErrors\n      - functionThrottles\n      - functionDuration\n',
   'src/ingest.ts':
     "import { writeFileSync } from 'node:fs';\n\nexport const handler = async (event: { body: string }) => {\n  writeFileSync('/tmp/output.json', event.body);\n  return { ok: true };\n};\n",
 };

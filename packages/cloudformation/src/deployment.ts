@@ -101,6 +101,8 @@ export function qualifierOf(
     const type = resources.get(id)?.type;
     if (type === 'AWS::Lambda::Alias') return { kind: 'alias', logicalId: id };
     if (type === 'AWS::Lambda::Version') return { kind: 'version', logicalId: id };
+    // Not a resource of the template: the alias SAM generates for `AutoPublishAlias`.
+    if (!type && id !== fn.logicalId && fn.alias && !fn.alias.resource) return { kind: 'alias', logicalId: id };
   }
   return qualifiedText(node, fn, functions);
 }

@@ -4,6 +4,7 @@ import { readResources } from './resources.js';
 import type { FileAccess } from './state-machines.js';
 import { isSamTemplate } from './template.js';
 
+export * from './alarms.js';
 export * from './apis.js';
 export * from './deployment.js';
 export * from './embedded.js';

@@ -1,6 +1,7 @@
 import {
   entry,
   get,
+  intrinsic,
   isMap,
   items,
   num,
@@ -12,12 +13,14 @@ import {
   type LambdaFunction,
   type Loc,
   type Platform,
+  type Prop,
   type Resource,
   type Role,
   type Trigger,
   type TriggerType,
   type Value,
 } from '@lambda-lint/core';
+import { linkAlarms } from './alarms.js';
 import { linkApiStages } from './apis.js';
 import { linkAliases, qualifierOf } from './deployment.js';
 import type { SourceText } from './embedded.js';
@@ -26,7 +29,7 @@ import { stateMachineFromResource, type FileAccess } from './state-machines.js';
 import { linkLogGroups } from './logs.js';
 import { referencedIds, textOf } from './refs.js';
 import { createContext, numberProp, prop, resourcesFrom, stringProp, type TemplateContext } from './template.js';
-import { resolveAll, type ValueContext } from './values.js';
+import { propFrom, resolveAll, type ValueContext } from './values.js';
 
 export interface ReadResourcesOptions {
   file: string;
@@ -93,6 +96,9 @@ function functionFromResource(r: Resource, ctx: TemplateContext): LambdaFunction
   if (logGroupName) fn.logGroupName = logGroupName;
   const reserved = numberProp(prop(r, 'ReservedConcurrentExecutions'), ctx);
   if (reserved) fn.reservedConcurrency = reserved;
+  const tracingConfig = prop(r, 'TracingConfig');
+  const tracing = tracingModeProp(isMap(tracingConfig) && !intrinsic(tracingConfig) ? get(tracingConfig, 'Mode') : tracingConfig, ctx);
+  if (tracing) fn.tracing = tracing;
   const vpc = prop(r, 'VpcConfig');
   if (vpc) fn.vpc = { value: vpc, loc: vpc.loc, node: vpc };
   const dlq = get(prop(r, 'DeadLetterConfig'), 'TargetArn');
@@ -100,6 +106,19 @@ function functionFromResource(r: Resource, ctx: TemplateContext): LambdaFunction
   const handler = handlerRefOf(r, ctx);
   if (handler) fn.handler = handler;
   return fn;
+}
+
+/** `Active` / `PassThrough` as AWS spells them, whatever the case written; other values as written. */
+export function tracingMode(v: Value): string | undefined {
+  const s = v.kind === 'scalar' ? str(v) : undefined;
+  if (s === undefined) return undefined;
+  const lower = s.toLowerCase();
+  return lower === 'active' ? 'Active' : lower === 'passthrough' ? 'PassThrough' : s;
+}
+
+/** A Lambda tracing mode (`TracingConfig.Mode`, SAM `Tracing`), resolved and normalized (see {@link tracingMode}). */
+export function tracingModeProp(v: Value | undefined, ctx: ValueContext): Prop<string> | undefined {
+  return v === undefined ? undefined : propFrom(v, ctx, tracingMode);
 }
 
 /**
@@ -208,6 +227,10 @@ export function linkTemplate(model: AppModel, file: string): void {
     const target = firstFunction(prop(r, 'FunctionName'), functions, resources);
     if (target) functions.set(r.logicalId, target);
   }
+  // SAM `AutoPublishAlias`: the alias SAM generates (`<Function>Alias<name>`) stands for its function too.
+  for (const f of model.functions) {
+    if (f.file === file && f.platform === 'sam' && f.alias && !f.alias.resource && f.alias.name.value) functions.set(`${f.logicalId}Alias${f.alias.name.value.replace(/[^A-Za-z0-9]/g, '')}`, f);
+  }
   const roles = new Map<string, Role>();
   for (const role of model.roles) roles.set(role.id, role);
 
@@ -224,6 +247,7 @@ export function linkTemplate(model: AppModel, file: string): void {
     }
   }
   linkLogGroups(model, file, resources, functions.values());
+  linkAlarms(model, file, resources, functions, ctx);
   for (const f of functions.values()) {
     if (f.role || !f.resource) continue;
     const roleNode = prop(f.resource, 'Role');
@@ -446,6 +470,9 @@ function linkV2Route(r: Resource, c: LinkContext): void {
     const trigger: Trigger = { type: websocket ? 'websocket' : 'httpApi', loc: r.loc, node: r.node, resource: r };
     if (routeKeyNode) trigger.path = { value: path, loc: routeKeyNode.loc, node: routeKeyNode };
     if (routeKeyNode && method) trigger.method = { value: method, loc: routeKeyNode.loc, node: routeKeyNode };
+    // The integration, not the route, names what is invoked: the function, or an alias or version of it.
+    const qualifier = qualifierOf(integration.node, fn, c.functions, c.resources);
+    if (qualifier) trigger.qualifier = qualifier;
     addTrigger(fn, trigger);
   }
 }

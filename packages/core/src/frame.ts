@@ -1,5 +1,13 @@
 import type { Loc } from './loc.js';
 
+/** C0 and C1 control characters other than tab and newline, and DEL: one replacement character each. */
+export const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
+
+/** Text safe to print on a terminal: each control character replaced by U+FFFD. */
+export function printable(text: string): string {
+  return text.replace(CONTROL, '\uFFFD');
+}
+
 /** A few lines of source around `loc` with carets under the range, as linters print them. */
 export function codeFrame(text: string, loc: Loc, context = 1): string {
   const lines = text.split(/\r\n|\r|\n/);
@@ -8,7 +16,8 @@ export function codeFrame(text: string, loc: Loc, context = 1): string {
   const width = String(last).length;
   const out: string[] = [];
   for (let n = first; n <= last; n++) {
-    const line = (lines[n - 1] ?? '').replace(/\t/g, ' ');
+    // Control characters (a binary file's escape sequences, NUL bytes) must not reach a terminal.
+    const line = (lines[n - 1] ?? '').replace(/\t/g, ' ').replace(CONTROL, '\uFFFD');
     const marker = n >= loc.line && n <= loc.endLine ? '>' : ' ';
     out.push(`${marker} ${String(n).padStart(width)} | ${line}`.trimEnd());
     if (n >= loc.line && n <= loc.endLine) {

@@ -229,6 +229,12 @@ export interface LambdaFunction {
   alias?: FunctionAlias;
   /** Gradual (canary / linear) deployment of new versions (SAM `DeploymentPreference`, a CodeDeploy deployment group). */
   deployment?: GradualDeployment;
+  /**
+   * X-Ray tracing mode, normalized to `Active` or `PassThrough` (CloudFormation `TracingConfig.Mode`, SAM
+   * `Tracing` incl. `Globals`, serverless function `tracing` / `provider.tracing.lambda`, where `true` is
+   * `Active`); undefined when nothing sets it (Lambda then uses `PassThrough`). `value` undefined when unknown.
+   */
+  tracing?: Prop<string>;
 }
 
 export interface FunctionAlias {
@@ -274,7 +280,7 @@ export interface ApiStage {
   /** Logical id of the API the stage belongs to, when known. */
   apiLogicalId?: string;
   stageName?: Prop<string>;
-  /** Set for an API that the platform creates from function events (SAM implicit API, Serverless `http`/`httpApi` events). */
+  /** Set for an API that the platform creates from function events (SAM implicit API, Serverless `http`/`httpApi`/`websocket` events). */
   implicit?: boolean;
   /** X-Ray tracing of a REST stage (`TracingEnabled`); undefined when not set. HTTP and WebSocket APIs cannot trace. */
   tracing?: Prop<boolean>;
@@ -289,6 +295,8 @@ export interface ApiAccessLog {
   destination?: Prop<string>;
   /** The log line format (`Format`): JSON, CLF, XML or CSV. */
   format?: Prop<string>;
+  /** Set when `format` is the platform's default rather than written by the user (Serverless `provider.logs.restApi: true`). */
+  defaultFormat?: boolean;
   /** The `AccessLogSetting(s)` block. */
   loc: Loc;
 }
@@ -341,6 +349,26 @@ export interface Distribution {
   behaviors: DistributionBehavior[];
 }
 
+/**
+ * A CloudWatch alarm on a function's metric: an `AWS::CloudWatch::Alarm` (one entry per metric it reads:
+ * its own `MetricName`, or each `MetricStat` of a `Metrics` math array), or an alarm that
+ * serverless-plugin-aws-alerts generates from `custom.alerts` / a function's `alarms`.
+ */
+export interface Alarm {
+  metricName?: Prop<string>;
+  namespace?: Prop<string>;
+  /** Ids (`LambdaFunction.id`) of the functions the alarm watches (`FunctionName` / `Resource` dimension). */
+  functionIds: string[];
+  /** `Statistic` (`Sum`, `Average`, `Maximum`...). */
+  statistic?: Prop<string>;
+  /** `ExtendedStatistic` (a percentile such as `p99`). */
+  extendedStatistic?: Prop<string>;
+  /** The alarm resource's key, or the aws-alerts entry (alarm name in the list) that creates it. */
+  loc: Loc;
+  resource?: Resource;
+  source: 'cloudformation' | 'aws-alerts';
+}
+
 /** A problem with the input itself (rules `parse-error`, `unresolved-handler`, ...), raised while reading. */
 export interface InputDiagnostic {
   ruleId: string;
@@ -363,6 +391,8 @@ export interface AppModel {
   /** API Gateway stages, explicit and implicit. */
   apis: ApiStage[];
   stateMachines: StateMachine[];
+  /** CloudWatch alarms on function metrics (CloudFormation resources and serverless-plugin-aws-alerts). */
+  alarms: Alarm[];
   diagnostics: InputDiagnostic[];
   /** Number of files read (configuration and code). */
   fileCount: number;
@@ -379,6 +409,7 @@ export function emptyModel(root: string): AppModel {
     distributions: [],
     apis: [],
     stateMachines: [],
+    alarms: [],
     diagnostics: [],
     fileCount: 0,
   };

@@ -15,3 +15,16 @@ export { HANDLER_EXTENSIONS } from './modules.js';
 export { isTsFunctionLike, skipOuterExpressions, type TsFunctionLike } from './syntax.js';
 export { normalizeSpecifier, type ModuleMember } from './facts.js';
 export { evaluateConfigModule, type EvaluatedConfig } from './config.js';
+export {
+  sdkFactsOf,
+  type SdkFacts,
+  type SdkFact,
+  type FactScope,
+  type ClientCategory,
+  type ClientFact,
+  type OperationFact,
+  type PaginatorFact,
+  type PresignFact,
+  type PowertoolsFact,
+} from './sdk.js';
+export { isOneTimeInit } from './lazy.js';

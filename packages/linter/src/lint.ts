@@ -147,7 +147,8 @@ function readConfig(file: DiscoveredFile, host: Host, maxBytes: number, model: A
       model.diagnostics.push({
         ruleId: 'parse-error',
         message: `Expected ${format === 'json' ? 'a JSON object' : 'a YAML mapping'} at the top level, found ${top.kind === 'seq' ? 'a list' : 'a single value'}; the file was not read.`,
-        loc: l.endLine === l.line ? l : { ...l, endLine: l.line, endColumn: l.column + 1 },
+        // Where the value starts (a list can span the whole file).
+        loc: l.endLine === l.line ? l : { ...l, endLine: l.line, endColumn: l.column },
       });
       return { ...parsed, root: undefined };
     }

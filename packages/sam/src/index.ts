@@ -23,6 +23,7 @@ import {
   readResources,
   stateMachineFromResource,
   stringProp,
+  tracingModeProp,
   type FileAccess,
   type TemplateContext,
 } from '@lambda-lint/cloudformation';
@@ -130,6 +131,8 @@ function samFunction(r: Resource, props: MapValue | undefined, fromGlobals: Set<
   if (logGroupName) fn.logGroupName = logGroupName;
   const reserved = inherited(numberProp(p('ReservedConcurrentExecutions'), ctx), fromGlobals);
   if (reserved) fn.reservedConcurrency = reserved;
+  const tracing = inherited(tracingModeProp(p('Tracing'), ctx), fromGlobals);
+  if (tracing) fn.tracing = tracing;
   const vars = get(p('Environment'), 'Variables');
   if (isMap(vars)) {
     for (const v of vars.entries) {

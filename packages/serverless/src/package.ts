@@ -29,7 +29,7 @@ import {
   type Value,
 } from '@lambda-lint/core';
 import type { ParsedSource } from '@lambda-lint/source';
-import { createContext, handlerRef, numberProp, readResources, resourcesFrom, stringProp, type TemplateContext } from '@lambda-lint/cloudformation';
+import { createContext, handlerRef, numberProp, readResources, referencedIds, resourcesFrom, stringProp, type TemplateContext } from '@lambda-lint/cloudformation';
 import {
   apiGatewayMethodLogicalId,
   httpApiRouteLogicalId,
@@ -138,8 +138,9 @@ export function readServerlessPackage(parsed: ParsedSource, model: AppModel, opt
   if (!parsed.root) return;
   const serviceDir = serviceDirOfPackage(parsed.file);
   let source: ConfigIndex | undefined;
+  let scratch: AppModel | undefined;
   if (opts.config?.root) {
-    const scratch = emptyModel(opts.root);
+    scratch = emptyModel(opts.root);
     readServerless(opts.config, scratch, opts);
     source = indexConfig(scratch, opts.config.file);
   }
@@ -154,6 +155,7 @@ export function readServerlessPackage(parsed: ParsedSource, model: AppModel, opt
     ...(source ? {} : { source: { text: parsed.text, lineStarts: parsed.lineStarts } }),
     files: { readFile: opts.readFile, root: opts.root },
   });
+  if (scratch) restStageSettingsFromConfig(model, parsed.file, scratch);
   const added = model.functions.filter((f) => !before.has(f));
   model.functions = model.functions.filter((f) => before.has(f) || !isFrameworkHelperFunction(f.logicalId));
   for (const fn of added) {
@@ -161,6 +163,29 @@ export function readServerlessPackage(parsed: ParsedSource, model: AppModel, opt
     const origin = source?.functions.get(fn.logicalId);
     rebaseHandler(fn, serviceDir, origin === undefined);
     if (origin) asServerlessFunction(fn, origin);
+  }
+}
+
+/**
+ * The framework applies the REST stage's `provider.logs.restApi` with API calls after deploying, not in
+ * the template: the packaged `ApiGatewayDeployment...` (which names the stage) gets the access log
+ * setting the configuration asks for, as `StageDescription.AccessLogSetting` located in the configuration.
+ */
+function restStageSettingsFromConfig(model: AppModel, file: string, config: AppModel): void {
+  const log = config.apis.find((a) => a.implicit && a.kind === 'rest')?.accessLog;
+  if (!log?.format) return;
+  const format: Value = log.format.value !== undefined ? { kind: 'scalar', value: log.format.value, loc: log.format.loc } : log.format.node;
+  for (const r of model.resources) {
+    const props = r.properties;
+    if (r.file !== file || r.type !== 'AWS::ApiGateway::Deployment' || !props || get(props, 'StageName') === undefined) continue;
+    if (!referencedIds(get(props, 'RestApiId')).has('ApiGatewayRestApi') || get(props, 'StageDescription', 'AccessLogSetting')) continue;
+    const description = get(props, 'StageDescription');
+    const setting: MapValue = { kind: 'map', loc: log.loc, entries: [{ key: 'Format', keyLoc: log.format.loc, value: format }] };
+    const entries = [...(isMap(description) ? description.entries : []), { key: 'AccessLogSetting', keyLoc: log.loc, value: setting }];
+    r.properties = {
+      ...props,
+      entries: [...props.entries.filter((e) => e.key !== 'StageDescription'), { key: 'StageDescription', keyLoc: log.loc, value: { kind: 'map', loc: log.loc, entries } }],
+    };
   }
 }
 

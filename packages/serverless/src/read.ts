@@ -27,6 +27,11 @@ import type { SourceTexts } from './locate.js';
 import { bucketLogicalId, perFunctionRoleLogicalId, PROVIDER_ROLE_LOGICAL_ID, serverlessLogicalId, topicLogicalId } from './naming.js';
 import { VariableResolver } from './variables.js';
 import { applyExtensions } from './extensions.js';
+import { readAlertsPlugin } from './alarms.js';
+import { readServerlessApis } from './apis.js';
+import { readTracing } from './tracing.js';
+import { applyDeploymentPlugins } from './deployment.js';
+import { readStepFunctions } from './step-functions.js';
 
 export interface ServerlessReadOptions {
   /** Absolute project root: nothing outside it is read. */
@@ -112,6 +117,8 @@ export function readServerless(parsed: ParsedSource, model: AppModel, opts: Serv
   model.documents.push({ file, platform: 'serverless', root });
   if (!isMap(root)) return;
   new ServerlessReader(file, serviceDir, root, model, opts.root, resolver.texts).read();
+  readAlertsPlugin(root, model, file, resolver.stage());
+  applyDeploymentPlugins(root, model, file, resolver.stage());
 }
 
 class ServerlessReader {
@@ -149,6 +156,9 @@ class ServerlessReader {
     this.linkRoles();
     this.linkSources(byId);
     applyExtensions(get(this.root, 'resources'), this.model, this.file, byId);
+    readServerlessApis(this.root, this.model, this.file);
+    readStepFunctions(this.root, this.model, this.file);
+    readTracing(this.root, this.model, this.file);
   }
 
   // -------------------------------------------------------------------------------------------

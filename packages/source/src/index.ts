@@ -1,4 +1,18 @@
-import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import {
+  Composer,
+  CST,
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  Lexer,
+  Parser,
+  visit,
+  YAMLParseError,
+  type Document,
+  type Node as YamlNode,
+} from 'yaml';
 import {
   lineStartsOf,
   locFromOffsets,
@@ -37,6 +51,12 @@ const CFN_TAGS: Record<string, string> = {
 export const DEFAULT_MAX_FILE_BYTES = 5 * 1024 * 1024;
 /** More nodes than this reached through aliases is an alias bomb ("billion laughs"), not a template. */
 const MAX_ALIAS_EXPANSION = 100_000;
+/**
+ * Collections nested deeper than this are refused before parsing: the YAML library and every
+ * reader after it recurse per level, and running out of stack must never happen (near the stack
+ * limit V8 can even abort the process). Real templates nest a few dozen levels at most.
+ */
+export const MAX_NESTING_DEPTH = 200;
 
 export interface ParsedSource {
   file: string;
@@ -110,11 +130,17 @@ export function parseSource(file: string, rawText: string, options: ParseOptions
     if (jsonError) return fail(`Invalid JSON: ${jsonError.message}`, jsonError.offset, jsonError.offset + 1);
   }
   let doc: Document.Parsed;
+  let tokens: CST.Token[];
   try {
-    doc = parseDocument(text, {
+    const t = tokenize(text, MAX_NESTING_DEPTH);
+    if (typeof t === 'number') {
+      return fail(`${options.format.toUpperCase()} nested more than ${MAX_NESTING_DEPTH} levels deep; the file was not read.`, t, t + 1);
+    }
+    tokens = t;
+    doc = compose(tokens, text, {
       schema: options.format === 'json' ? 'json' : 'core',
-      prettyErrors: false,
-      uniqueKeys: true,
+      // Duplicate keys are found while converting, in linear time (the library's check is quadratic per mapping).
+      uniqueKeys: false,
       merge: options.format === 'yaml',
       strict: true,
     });
@@ -123,10 +149,11 @@ export function parseSource(file: string, rawText: string, options: ParseOptions
   }
   const error = doc.errors[0];
   if (error) {
-    const [start, rawEnd] = error.pos;
-    const end = error.code === 'DUPLICATE_KEY' ? keyEnd(text, start, rawEnd) : rawEnd;
-    const what = error.code === 'DUPLICATE_KEY' ? 'duplicate key' : options.format.toUpperCase();
-    return fail(`Invalid ${what}: ${firstLine(error.message)}`, start, end);
+    let [start, end] = error.pos;
+    // The library finds a missing closing quote at the end of the input: point at the opening one.
+    const quote = error.code === 'MISSING_CHAR' && /quote/.test(error.message) ? unclosedQuote(tokens, start) : undefined;
+    if (quote !== undefined) [start, end] = [quote, quote + 1];
+    return fail(`Invalid ${options.format.toUpperCase()}: ${firstLine(error.message)}`, start, end);
   }
   try {
     const converter = new Converter(file, text, lineStarts, doc);
@@ -145,16 +172,267 @@ function strictJsonError(text: string): { message: string; offset: number } | un
     return undefined;
   } catch (e) {
     const message = (e as Error).message;
+    // V8 names the position, except in messages that quote a short source whole.
     const at = /at position (\d+)/.exec(message);
-    const offset = at ? Number(at[1]) : text.length;
-    return { message: message.replace(/ in JSON at position \d+.*$/, '').replace(/^Unexpected end of JSON input$/, 'unexpected end of input'), offset };
+    const offset = at ? Number(at[1]) : jsonErrorOffset(text);
+    const clean = message
+      .replace(/ (?:in JSON )?at position \d+.*$/, '')
+      .replace(/, (?:"|\.\.\.").*" is not valid JSON$/s, '')
+      .replace(/^Unexpected end of JSON input$/, 'unexpected end of input');
+    return { message: clean, offset };
   }
 }
 
-/** The end of the mapping key that starts at `start` (YAML reports only its first character). */
-function keyEnd(text: string, start: number, fallback: number): number {
-  const m = /^(?:"(?:[^"\\\n]|\\.)*"|'[^'\n]*'|[^:\n]*?)(?=\s*:)/.exec(text.slice(start));
-  return m && m[0].length > 0 ? start + m[0].length : fallback;
+/**
+ * The offset of the first character that makes `text` invalid JSON (its length when the input
+ * ends too early), scanning as V8's parser does. Iterative: any nesting depth.
+ */
+export function jsonErrorOffset(text: string): number {
+  const n = text.length;
+  let i = 0;
+  const stack: number[] = [];
+  const isDigit = (c: number) => c >= 48 && c <= 57;
+  const skipSpace = () => {
+    for (let c = text.charCodeAt(i); c === 32 || c === 9 || c === 10 || c === 13; c = text.charCodeAt(++i));
+  };
+  /** At a `"`: moves past the string; returns the offset of an error in it. */
+  const string = (): number | undefined => {
+    for (i++; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 34) {
+        i++;
+        return undefined;
+      }
+      if (c < 32) return i;
+      if (c === 92) {
+        const e = text[++i];
+        if (e === undefined) return n;
+        if (e === 'u') {
+          for (let k = 1; k <= 4; k++) if (!/[0-9a-fA-F]/.test(text[i + k] ?? '')) return Math.min(i + k, n);
+          i += 4;
+        } else if (!'"\\/bfnrt'.includes(e)) return i;
+      }
+    }
+    return n;
+  };
+  /** At a value's first character: moves past it; returns the offset of an error in it. */
+  const scalar = (): number | undefined => {
+    const c = text.charCodeAt(i);
+    if (c === 34) return string();
+    for (const word of ['true', 'false', 'null']) {
+      if (text[i] !== word[0]) continue;
+      for (let k = 0; k < word.length; k++, i++) if (text[i] !== word[k]) return Math.min(i, n);
+      return undefined;
+    }
+    if (c !== 45 && !isDigit(c)) return i;
+    if (c === 45) i++;
+    if (text.charCodeAt(i) === 48) i++;
+    else if (isDigit(text.charCodeAt(i))) while (isDigit(text.charCodeAt(i))) i++;
+    else return Math.min(i, n);
+    if (text.charCodeAt(i) === 46) {
+      if (!isDigit(text.charCodeAt(++i))) return Math.min(i, n);
+      while (isDigit(text.charCodeAt(i))) i++;
+    }
+    if (text[i] === 'e' || text[i] === 'E') {
+      i++;
+      if (text[i] === '+' || text[i] === '-') i++;
+      if (!isDigit(text.charCodeAt(i))) return Math.min(i, n);
+      while (isDigit(text.charCodeAt(i))) i++;
+    }
+    return undefined;
+  };
+  let expect: 'value' | 'value-or-close' | 'key' | 'key-or-close' | 'colon' | 'next' = 'value';
+  for (;;) {
+    skipSpace();
+    if (i >= n) return n;
+    const c = text.charCodeAt(i);
+    switch (expect) {
+      case 'value':
+      case 'value-or-close':
+        if (c === 93 && expect === 'value-or-close') {
+          stack.pop();
+          i++;
+          expect = 'next';
+        } else if (c === 123 || c === 91) {
+          stack.push(c);
+          i++;
+          expect = c === 123 ? 'key-or-close' : 'value-or-close';
+        } else {
+          const bad = scalar();
+          if (bad !== undefined) return bad;
+          expect = 'next';
+        }
+        break;
+      case 'key':
+      case 'key-or-close':
+        if (c === 125 && expect === 'key-or-close') {
+          stack.pop();
+          i++;
+          expect = 'next';
+        } else if (c === 34) {
+          const bad = string();
+          if (bad !== undefined) return bad;
+          expect = 'colon';
+        } else return i;
+        break;
+      case 'colon':
+        if (c !== 58) return i;
+        i++;
+        expect = 'value';
+        break;
+      case 'next': {
+        const open = stack[stack.length - 1];
+        if (open === undefined) return i;
+        if (c === 44) {
+          i++;
+          expect = open === 123 ? 'key' : 'value';
+        } else if ((open === 123 && c === 125) || (open === 91 && c === 93)) {
+          stack.pop();
+          i++;
+        } else return i;
+        break;
+      }
+    }
+  }
+}
+
+/** The offset of the opening quote of the last quoted scalar before `before` that has no closing quote. */
+function unclosedQuote(tokens: readonly CST.Token[], before: number): number | undefined {
+  let found: number | undefined;
+  const stack: (CST.Token | undefined)[] = [...tokens];
+  while (stack.length > 0) {
+    const t = stack.pop();
+    if (!t) continue;
+    if (t.type === 'single-quoted-scalar' || t.type === 'double-quoted-scalar') {
+      const q = t.source[0];
+      const closed = t.source.length > 1 && t.source.endsWith(q!) && !(q === '"' && /(?:^|[^\\])(?:\\\\)*\\"$/.test(t.source));
+      if (!closed && t.offset <= before && (found === undefined || t.offset > found)) found = t.offset;
+    } else if (t.type === 'document') {
+      stack.push(t.value);
+    } else if (t.type === 'block-map' || t.type === 'block-seq' || t.type === 'flow-collection') {
+      for (const item of t.items) stack.push(item.key ?? undefined, item.value ?? undefined);
+    }
+  }
+  return found;
+}
+
+/** `parseDocument()` of the library, from tokens: the first document, and an error for any other. */
+function compose(tokens: readonly CST.Token[], text: string, options: ConstructorParameters<typeof Composer>[0]): Document.Parsed {
+  const length = text.length;
+  const composer = new Composer(options);
+  let doc: Document.Parsed | undefined;
+  // The library warns about every CloudFormation tag (it does not know them); a warning is an Error
+  // object, and capturing thousands of stack traces is most of the time of a large template.
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    for (const d of composer.compose(tokens, true, length)) {
+      if (!doc) doc = d;
+      else {
+        // At the `---` that starts the second document.
+        const at = d.range[0];
+        const marker = text.startsWith('---', at) ? 3 : 1;
+        doc.errors.push(new YAMLParseError([at, at + marker], 'MULTIPLE_DOCS', 'The file holds more than one YAML document (a `---` separator); a configuration file has one.'));
+        break;
+      }
+    }
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+  if (!doc) throw new Error('no YAML document');
+  return doc;
+}
+
+/**
+ * The YAML library's concrete syntax tree, built in one pass of its (iterative) lexer that also
+ * measures how deep collections nest: the offset of the first collection nested deeper than
+ * `max` levels is returned instead, before anything recursive runs on it. Flow collections (`[`,
+ * `{`, all of JSON) count exactly; block collections count by the columns of their keys and `-` /
+ * `?` indicators, which is what nests them.
+ */
+function tokenize(text: string, max: number): CST.Token[] | number {
+  const parser = new Parser();
+  const tokens: CST.Token[] = [];
+  const deep = nestingBeyond(text, max, (lexeme) => {
+    for (const t of parser.next(lexeme)) tokens.push(t);
+  });
+  if (deep !== undefined) return deep;
+  for (const t of parser.end()) tokens.push(t);
+  return tokens;
+}
+
+function nestingBeyond(text: string, max: number, onLexeme: (lexeme: string) => void): number | undefined {
+  let offset = 0;
+  let lineStart = 0;
+  let flow = 0;
+  let atScalar = false;
+  /** Offset where the current scalar token starts. */
+  let scalarAt = 0;
+  /** Whether the next content token starts a block node (first on its line, or after `- ` / `? `). */
+  let nodeStart = true;
+  const columns: number[] = [];
+  const blockNode = (at: number): boolean => {
+    const column = at - lineStart;
+    while (columns.length > 0 && columns[columns.length - 1]! >= column) columns.pop();
+    columns.push(column);
+    return columns.length + flow > max;
+  };
+  for (const source of new Lexer().lex(text)) {
+    onLexeme(source);
+    if (atScalar) {
+      atScalar = false;
+      offset += source.length;
+      if (flow === 0 && nodeStart && blockNode(scalarAt)) return scalarAt;
+      nodeStart = false;
+      continue;
+    }
+    const type = CST.tokenType(source);
+    switch (type) {
+      case 'scalar':
+        atScalar = true;
+        scalarAt = offset;
+        continue;
+      case 'doc-mode':
+      case 'flow-error-end':
+        continue;
+      case 'flow-seq-start':
+      case 'flow-map-start':
+        if (++flow + columns.length > max) return offset;
+        nodeStart = false;
+        break;
+      case 'flow-seq-end':
+      case 'flow-map-end':
+        flow = Math.max(0, flow - 1);
+        break;
+      case 'seq-item-ind':
+      case 'explicit-key-ind':
+        if (flow === 0) {
+          if (blockNode(offset)) return offset;
+          nodeStart = true;
+        }
+        break;
+      case 'newline':
+        lineStart = offset + source.length;
+        nodeStart = true;
+        break;
+      case 'doc-start':
+        columns.length = 0;
+        break;
+      case 'space':
+      case 'comment':
+      case 'anchor':
+      case 'tag':
+      case 'byte-order-mark':
+        break;
+      default:
+        if (type === 'alias' || type === 'single-quoted-scalar' || type === 'double-quoted-scalar' || type === 'block-scalar-header') {
+          if (flow === 0 && nodeStart && blockNode(offset)) return offset;
+        }
+        nodeStart = false;
+    }
+    offset += source.length;
+  }
+  return undefined;
 }
 
 /** An offset between the `\r` and `\n` of a CRLF is the end of that line: the `\r`'s offset. */
@@ -169,10 +447,12 @@ function firstLine(s: string): string {
 class Converter {
   private expanded = 0;
   private readonly aliasStack = new Set<YamlNode>();
-  /** Alias targets: `Alias.resolve()` searches the whole document, once per alias node is enough. */
-  private readonly targets = new Map<YamlNode, YamlNode | undefined>();
+  /** Alias -> anchored node, for every alias of the document; built on the first alias met. */
+  private targets: Map<YamlNode, YamlNode | undefined> | undefined;
   /** The range of the outermost alias being expanded: where an alias bomb is reported. */
   private outermostAlias: [number, number] | undefined;
+  /** Collections being converted, aliases expanded: aliases can nest deeper than the text does. */
+  private depth = 0;
 
   constructor(
     private readonly file: string,
@@ -211,11 +491,8 @@ class Converter {
 
   private convertAlias(node: YamlNode): Value {
     if (!isAlias(node)) throw new Error('not an alias');
-    let target = this.targets.get(node);
-    if (target === undefined && !this.targets.has(node)) {
-      target = node.resolve(this.doc);
-      this.targets.set(node, target);
-    }
+    this.targets ??= this.resolveAliases();
+    const target = this.targets.get(node);
     const [start, end] = this.rangeOf(node);
     if (!target) throw new ParseFailure(`YAML alias *${node.source} has no anchor.`, start, end);
     if (this.aliasStack.has(target)) throw new ParseFailure(`YAML alias *${node.source} refers to itself.`, start, end);
@@ -229,6 +506,22 @@ class Converter {
       this.aliasStack.delete(target);
       if (outermost) this.outermostAlias = undefined;
     }
+  }
+
+  /**
+   * An alias refers to the last node before it with that anchor. One pass over the document
+   * (`Alias.resolve()` walks the whole document for every alias: quadratic on alias-heavy files).
+   */
+  private resolveAliases(): Map<YamlNode, YamlNode | undefined> {
+    const targets = new Map<YamlNode, YamlNode | undefined>();
+    const anchors = new Map<string, YamlNode>();
+    visit(this.doc, {
+      Node: (_key, n) => {
+        if (isAlias(n)) targets.set(n, anchors.get(n.source));
+        else if (n.anchor) anchors.set(n.anchor, n);
+      },
+    });
+    return targets;
   }
 
   private convertUntagged(node: YamlNode, viaAlias: boolean, start: number, end: number): Value {
@@ -245,28 +538,49 @@ class Converter {
               : String(v);
       return { kind: 'scalar', value, loc };
     }
+    if ((isSeq(node) || isMap(node)) && this.depth >= MAX_NESTING_DEPTH) {
+      const [s, e] = this.outermostAlias ?? [start, end];
+      const how = this.outermostAlias ? 'expanding YAML aliases nests' : 'YAML nests';
+      throw new ParseFailure(`${how} collections more than ${MAX_NESTING_DEPTH} levels deep; the file was not read.`, s, e);
+    }
+    this.depth++;
+    try {
+      return this.convertCollection(node, viaAlias, start, end, loc);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private convertCollection(node: YamlNode, viaAlias: boolean, start: number, end: number, loc: Loc): Value {
     if (isSeq(node)) {
       return { kind: 'seq', items: node.items.map((item) => this.convert(item as YamlNode, viaAlias)), loc };
     }
     if (isMap(node)) {
       const entries: MapEntry[] = [];
+      const keys = new Set<string>();
+      let merged = false;
       for (const pair of node.items) {
         if (!isPair(pair)) continue;
         const keyNode = pair.key as YamlNode | null;
         if (isScalar(keyNode) && typeof keyNode.value === 'symbol') {
           // `<<: *defaults` merge key: the merged entries come first and explicit keys override them.
           this.mergeInto(entries, pair.value as YamlNode | null, viaAlias);
+          merged = true;
           continue;
         }
         const keyText = isScalar(keyNode) ? String(keyNode.value) : undefined;
         const [ks, ke] = keyNode ? this.rangeOf(keyNode) : [start, start];
         if (keyText === undefined) throw new ParseFailure('Mapping keys must be plain values, not collections.', ks, ke);
+        if (keys.has(keyText)) throw new ParseFailure(`Invalid duplicate key: "${keyText}" is already a key of this mapping; keys must be unique.`, ks, ke);
+        keys.add(keyText);
         const keyLoc = this.loc(ks, ke);
         const value: Value = pair.value
           ? this.convert(pair.value as YamlNode, viaAlias)
           : { kind: 'scalar', value: null, loc: { ...keyLoc, column: keyLoc.endColumn, line: keyLoc.endLine } };
-        const existing = entries.findIndex((e) => e.key === keyText);
-        if (existing >= 0) entries.splice(existing, 1);
+        if (merged) {
+          const existing = entries.findIndex((e) => e.key === keyText);
+          if (existing >= 0) entries.splice(existing, 1);
+        }
         entries.push({ key: keyText, keyLoc, value });
       }
       return { kind: 'map', entries, loc };

@@ -4,7 +4,7 @@ import { at, fixtureTests, lintFiles, positions } from '../../test-support/harne
 
 const goodHandler = 'export const handler = async () => ({ statusCode: 200, body: "ok" });\n';
 const goodServerless =
-  'service: s\nprovider:\n  name: aws\n  runtime: nodejs22.x\n  memorySize: 256\n  timeout: 10\nfunctions:\n  api:\n    handler: src/api.handler\n    logRetentionInDays: 30\n';
+  'service: s\nprovider:\n  name: aws\n  runtime: nodejs22.x\n  memorySize: 256\n  timeout: 10\nfunctions:\n  api:\n    handler: src/api.handler\n    logRetentionInDays: 30\n    tracing: Active\ncustom:\n  alerts:\n    definitions:\n      functionDuration:\n        statistic: p99\n    alarms:\n      - functionErrors\n      - functionThrottles\n      - functionDuration\n';
 
 describe('parse-error', () => {
   it('reports invalid YAML at the offending token and still lints the other files', async () => {

@@ -4,19 +4,19 @@ import { at, fixtureTests, lintFiles, positions } from '../../test-support/harne
 
 const handler = 'export const handler = async () => ({ statusCode: 200, body: "ok" });\n';
 const serverless = (h: string) =>
-  `service: s\nprovider:\n  name: aws\n  runtime: nodejs22.x\n  memorySize: 256\n  timeout: 10\nfunctions:\n  api:\n    handler: ${h}\n    logRetentionInDays: 30\n`;
+  `service: s\nprovider:\n  name: aws\n  runtime: nodejs22.x\n  memorySize: 256\n  timeout: 10\nfunctions:\n  api:\n    handler: ${h}\n    logRetentionInDays: 30\n    tracing: Active\ncustom:\n  alerts:\n    definitions:\n      functionDuration:\n        statistic: p99\n    alarms:\n      - functionErrors\n      - functionThrottles\n      - functionDuration\n`;
 
 describe('unresolved-handler', () => {
   it('reports a missing handler file at the handler setting', async () => {
     const r = await lintFiles({ 'serverless.yml': serverless('src/missing.handler'), 'src/api.ts': handler });
     expect(positions(r, 'unresolved-handler')).toEqual([at('unresolved-handler', 'diagnostic', 9, 14, 9, 33)]);
-    expect(r.findings[0]!.function).toBe('api');
+    expect(r.findings.filter((f) => f.ruleId === 'unresolved-handler')[0]!.function).toBe('api');
   });
 
   it('reports a missing export', async () => {
     const r = await lintFiles({ 'serverless.yml': serverless('src/api.main'), 'src/api.ts': handler });
     expect(positions(r, 'unresolved-handler')).toEqual([at('unresolved-handler', 'diagnostic', 9, 14, 9, 26)]);
-    expect(r.findings[0]!.message).toContain('main');
+    expect(r.findings.filter((f) => f.ruleId === 'unresolved-handler')[0]!.message).toContain('main');
   });
 
   it('finds .js, .mjs and CommonJS handlers', async () => {

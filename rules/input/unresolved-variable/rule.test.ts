@@ -19,7 +19,7 @@ describe('unresolved-variable', () => {
   it('does not report deploy-time values', async () => {
     const r = await lintFiles({
       'serverless.yml':
-        'service: s\nprovider:\n  name: aws\n  runtime: nodejs22.x\n  memorySize: 256\n  timeout: ${ssm:/s/timeout}\nfunctions:\n  api:\n    handler: src/api.handler\n    logRetentionInDays: 30\n',
+        'service: s\nprovider:\n  name: aws\n  runtime: nodejs22.x\n  memorySize: 256\n  timeout: ${ssm:/s/timeout}\nfunctions:\n  api:\n    handler: src/api.handler\n    logRetentionInDays: 30\n    tracing: Active\ncustom:\n  alerts:\n    definitions:\n      functionDuration:\n        statistic: p99\n    alarms:\n      - functionErrors\n      - functionThrottles\n      - functionDuration\n',
       'src/api.ts': handler,
     });
     expect(r.findings).toEqual([]);

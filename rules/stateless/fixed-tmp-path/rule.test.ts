@@ -6,7 +6,7 @@ import { at, fixtureTests, lintFiles, positions } from '../../test-support/harne
 const ID = 'fixed-tmp-path';
 
 const SERVERLESS =
-  'service: s\nprovider:\n  name: aws\n  runtime: nodejs22.x\n  memorySize: 256\n  timeout: 10\nfunctions:\n  ingest:\n    handler: src/ingest.handler\n    logRetentionInDays: 30\n';
+  'service: s\nprovider:\n  name: aws\n  runtime: nodejs22.x\n  memorySize: 256\n  timeout: 10\nfunctions:\n  ingest:\n    handler: src/ingest.handler\n    logRetentionInDays: 30\n    tracing: Active\n';
 
 const lines = (...l: string[]): string => `${l.join('\n')}\n`;
 
@@ -26,10 +26,10 @@ describe(ID, () => {
       app(lines("import { writeFileSync } from 'node:fs';", '', 'export const handler = async (event: { body: string }) => {', "  writeFileSync('/tmp/output.json', event.body);", '  return { ok: true };', '};')),
     );
     expect(positions(r, ID)).toEqual([fixed(4, 17, 4, 35)]);
-    expect(r.findings[0]!.message).toBe(
+    expect(r.findings.filter((f) => f.ruleId === 'fixed-tmp-path')[0]!.message).toBe(
       'handler: writeFileSync() uses the fixed path "/tmp/output.json". /tmp survives between invocations of a warm environment, so this request reads or overwrites what an earlier request left there: stale or leaked data, half-written files after a timeout, and a full disk as files pile up. Make the path unique per request, e.g. path.join(os.tmpdir(), `${context.awsRequestId}-output.json`) or randomUUID(), or create a directory with fs.mkdtemp(), and remove it in a finally block.',
     );
-    expect(r.findings[0]).toMatchObject({ severity: 'error', function: 'ingest' });
+    expect(r.findings.filter((f) => f.ruleId === 'fixed-tmp-path')[0]).toMatchObject({ severity: 'error', function: 'ingest' });
   });
 
   it('evaluates path.join, os.tmpdir(), templates, concatenation and const bindings', async () => {
@@ -71,8 +71,8 @@ describe(ID, () => {
       }),
     );
     expect(positions(r, ID)).toEqual([fixed(3, 33, 3, 52)]);
-    expect(r.findings[0]!.loc.file).toBe('/project/src/lib/store.ts');
-    expect(r.findings[0]!.message.startsWith('save: createWriteStream() uses the fixed path "/tmp/store.ndjson"')).toBe(true);
+    expect(r.findings.filter((f) => f.ruleId === 'fixed-tmp-path')[0]!.loc.file).toBe('/project/src/lib/store.ts');
+    expect(r.findings.filter((f) => f.ruleId === 'fixed-tmp-path')[0]!.message.startsWith('save: createWriteStream() uses the fixed path "/tmp/store.ndjson"')).toBe(true);
   });
 
   describe('not a finding', () => {

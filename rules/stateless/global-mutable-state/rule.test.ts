@@ -6,7 +6,7 @@ import { at, fixtureTests, lintFiles, positions } from '../../test-support/harne
 const ID = 'global-mutable-state';
 
 const SERVERLESS =
-  'service: s\nprovider:\n  name: aws\n  runtime: nodejs22.x\n  memorySize: 256\n  timeout: 10\nfunctions:\n  ingest:\n    handler: src/ingest.handler\n    logRetentionInDays: 30\n';
+  'service: s\nprovider:\n  name: aws\n  runtime: nodejs22.x\n  memorySize: 256\n  timeout: 10\nfunctions:\n  ingest:\n    handler: src/ingest.handler\n    logRetentionInDays: 30\n    tracing: Active\n';
 
 const lines = (...l: string[]): string => `${l.join('\n')}\n`;
 
@@ -48,7 +48,7 @@ describe(ID, () => {
       expect(messages[1]).toContain('"lastEvent" (declared on line 2) is reassigned');
       expect(messages[2]).toContain('"total" (declared on line 3) is updated with +=');
       expect(messages[3]).toContain('is decremented');
-      expect(r.findings[0]).toMatchObject({ function: 'ingest', severity: 'error' });
+      expect(r.findings.filter((f) => f.ruleId === 'global-mutable-state')[0]).toMatchObject({ function: 'ingest', severity: 'error' });
     });
 
     it('reports destructuring assignment to module-level variables', async () => {
@@ -167,7 +167,7 @@ describe(ID, () => {
     it('reports a container nested in a module-level object literal', async () => {
       const r = await lintFiles(app(lines('const state = { items: [] as string[] };', 'export const handler = async () => {', '  state.items.push("x");', '};')));
       expect(positions(r, ID)).toEqual([mutated(3, 3, 3, 24)]);
-      expect(r.findings[0]!.message).toContain('handler: module-level array "state.items" (declared on line 1) is mutated by state.items.push()');
+      expect(r.findings.filter((f) => f.ruleId === 'global-mutable-state')[0]!.message).toContain('handler: module-level array "state.items" (declared on line 1) is mutated by state.items.push()');
     });
 
     it('ignores methods of clients that merely share a name with a container method', async () => {

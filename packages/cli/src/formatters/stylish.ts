@@ -1,5 +1,5 @@
 import { createColors } from 'picocolors';
-import { codeFrame, type Finding } from '@lambda-lint/core';
+import { codeFrame, printable, type Finding } from '@lambda-lint/core';
 import { relativePath, type FormatInput } from './types.js';
 
 /** `--format stylish`: findings grouped by file, each with a code frame, and a summary line. */
@@ -13,13 +13,13 @@ export function formatStylish(input: FormatInput): string {
   }
   const out: string[] = [];
   for (const [file, findings] of byFile) {
-    out.push(c.underline(relativePath(input.cwd, file)));
+    out.push(c.underline(printable(relativePath(input.cwd, file))));
     const text = input.sourceText(file);
     for (const f of findings) {
       const sev = f.severity === 'error' ? c.red('error') : f.severity === 'warning' ? c.yellow('warning') : c.blue('info');
       const where = c.dim(`${f.loc.line}:${f.loc.column}`);
-      const fn = f.function ? c.dim(` [${f.function}]`) : '';
-      out.push(`  ${where}  ${sev}  ${f.message}  ${c.dim(f.ruleId)}${fn}`);
+      const fn = f.function ? c.dim(` [${printable(f.function)}]`) : '';
+      out.push(`  ${where}  ${sev}  ${printable(f.message)}  ${c.dim(f.ruleId)}${fn}`);
       if (text !== undefined) {
         const frame = codeFrame(text, f.loc)
           .split('\n')
@@ -27,7 +27,7 @@ export function formatStylish(input: FormatInput): string {
         out.push(...frame);
       }
       for (const r of f.related ?? []) {
-        out.push(c.dim(`    related: ${relativePath(input.cwd, r.loc.file)}:${r.loc.line}:${r.loc.column} ${r.message}`));
+        out.push(c.dim(printable(`    related: ${relativePath(input.cwd, r.loc.file)}:${r.loc.line}:${r.loc.column} ${r.message}`)));
       }
       out.push('');
     }

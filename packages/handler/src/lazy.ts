@@ -1,0 +1,270 @@
+/**
+ * One-time lazy initialisation told apart from per-request work: whether a node inside a
+ * reachable function only runs while a module-level (or singleton `this.x`) value is not set yet.
+ */
+import { Node, SyntaxKind, type CallExpression } from 'ts-morph';
+import { forEachDescendantNode, type HandlerCode } from './code.js';
+
+const MAX_DEPTH = 6;
+
+function unwrap(node: Node): Node {
+  let cur = node;
+  while (Node.isParenthesizedExpression(cur) || Node.isNonNullExpression(cur) || Node.isAsExpression(cur) || Node.isSatisfiesExpression(cur) || Node.isTypeAssertion(cur)) {
+    cur = cur.getExpression();
+  }
+  return cur;
+}
+
+function isFunctionLike(n: Node): boolean {
+  return Node.isFunctionDeclaration(n) || Node.isFunctionExpression(n) || Node.isArrowFunction(n) || Node.isMethodDeclaration(n) || Node.isConstructorDeclaration(n) || Node.isGetAccessorDeclaration(n) || Node.isSetAccessorDeclaration(n);
+}
+
+/**
+ * A key for a value that outlives the invocation: a module-level variable (`client`), a member of
+ * one (`clients.s3`, `cache.get(k)` for a module-level Map), or a field of `this`. Undefined for
+ * locals, parameters and anything else.
+ */
+function persistentKey(code: HandlerCode, node: Node): string | undefined {
+  let n = unwrap(node);
+  // `cache.get(key)` / `cache.has(key)`: the cache itself
+  if (Node.isCallExpression(n)) {
+    const callee = unwrap(n.getExpression());
+    if (Node.isPropertyAccessExpression(callee) && (callee.getName() === 'get' || callee.getName() === 'has')) n = unwrap(callee.getExpression());
+    else return undefined;
+  }
+  let root = n;
+  while (Node.isPropertyAccessExpression(root) || Node.isElementAccessExpression(root)) root = unwrap(root.getExpression());
+  const suffix = n === root ? '' : n.getText().replace(/\s+/g, '').replace(/\?\./g, '.').replace(/!/g, '').slice(root.getText().length);
+  if (Node.isThisExpression(root)) return suffix ? `this${suffix}` : undefined;
+  if (!Node.isIdentifier(root)) return undefined;
+  const b = code.resolveReference(root);
+  if (!b || !b.moduleLevel || b.importFrom) return undefined;
+  if (b.kind !== 'let' && b.kind !== 'var' && b.kind !== 'const') return undefined;
+  return `${b.file}:${b.nameNode.getStart()}${suffix}`;
+}
+
+function isNullish(node: Node): boolean {
+  const n = unwrap(node);
+  return Node.isNullLiteral(n) || (Node.isIdentifier(n) && n.getText() === 'undefined') || Node.isVoidExpression(n);
+}
+
+/** Persistent values a condition requires to be unset (`!x`, `x == null`, `x === undefined`, `!cache.has(k)`), through `&&`/`||`. */
+function unsetTested(code: HandlerCode, cond: Node, out: Set<string>): void {
+  const c = unwrap(cond);
+  if (Node.isPrefixUnaryExpression(c) && c.getOperatorToken() === SyntaxKind.ExclamationToken) {
+    const k = persistentKey(code, c.getOperand());
+    if (k) out.add(k);
+    return;
+  }
+  if (!Node.isBinaryExpression(c)) return;
+  const op = c.getOperatorToken().getKind();
+  if (op === SyntaxKind.AmpersandAmpersandToken || op === SyntaxKind.BarBarToken) {
+    unsetTested(code, c.getLeft(), out);
+    unsetTested(code, c.getRight(), out);
+    return;
+  }
+  if (op === SyntaxKind.EqualsEqualsToken || op === SyntaxKind.EqualsEqualsEqualsToken) {
+    for (const [a, b] of [[c.getLeft(), c.getRight()], [c.getRight(), c.getLeft()]] as const) {
+      if (isNullish(b)) {
+        const k = persistentKey(code, a);
+        if (k) out.add(k);
+      }
+      const t = unwrap(a);
+      const o = unwrap(b);
+      if (Node.isTypeOfExpression(t) && Node.isStringLiteral(o) && o.getLiteralText() === 'undefined') {
+        const k = persistentKey(code, t.getExpression());
+        if (k) out.add(k);
+      }
+    }
+  }
+}
+
+/** Persistent values a condition requires to be set (`x`, `x && fresh`, `x != null`, `cache.has(k)`). */
+function setTested(code: HandlerCode, cond: Node, out: Set<string>): void {
+  const c = unwrap(cond);
+  const direct = persistentKey(code, c);
+  if (direct) {
+    out.add(direct);
+    return;
+  }
+  if (Node.isPrefixUnaryExpression(c) && c.getOperatorToken() === SyntaxKind.ExclamationToken) {
+    const inner = unwrap(c.getOperand());
+    if (Node.isPrefixUnaryExpression(inner) && inner.getOperatorToken() === SyntaxKind.ExclamationToken) {
+      const k = persistentKey(code, inner.getOperand());
+      if (k) out.add(k);
+    }
+    return;
+  }
+  if (!Node.isBinaryExpression(c)) return;
+  const op = c.getOperatorToken().getKind();
+  if (op === SyntaxKind.AmpersandAmpersandToken) {
+    setTested(code, c.getLeft(), out);
+    setTested(code, c.getRight(), out);
+    return;
+  }
+  if (op === SyntaxKind.ExclamationEqualsToken || op === SyntaxKind.ExclamationEqualsEqualsToken) {
+    for (const [a, b] of [[c.getLeft(), c.getRight()], [c.getRight(), c.getLeft()]] as const) {
+      if (isNullish(b)) {
+        const k = persistentKey(code, a);
+        if (k) out.add(k);
+      }
+    }
+  }
+}
+
+/** Persistent values written in some statements: assignments, and `cache.set(k, v)` on a module-level Map. */
+function writtenIn(code: HandlerCode, nodes: readonly Node[]): Set<string> {
+  const out = new Set<string>();
+  const visit = (n: Node): boolean => {
+    if (isFunctionLike(n) && !Node.isArrowFunction(n)) return false;
+    if (Node.isBinaryExpression(n)) {
+      const op = n.getOperatorToken().getKind();
+      if (op >= SyntaxKind.FirstAssignment && op <= SyntaxKind.LastAssignment) {
+        const k = persistentKey(code, n.getLeft());
+        if (k) out.add(k);
+      }
+    } else if (Node.isCallExpression(n)) {
+      const callee = unwrap(n.getExpression());
+      if (Node.isPropertyAccessExpression(callee) && callee.getName() === 'set') {
+        const k = persistentKey(code, callee.getExpression());
+        if (k) out.add(k);
+      }
+    }
+    return true;
+  };
+  for (const st of nodes) if (visit(st)) forEachDescendantNode(st, visit);
+  return out;
+}
+
+function intersects(a: Set<string>, b: Set<string>): boolean {
+  for (const x of a) if (b.has(x)) return true;
+  return false;
+}
+
+function alwaysExits(stmt: Node | undefined): boolean {
+  if (!stmt) return false;
+  if (Node.isReturnStatement(stmt) || Node.isThrowStatement(stmt)) return true;
+  if (Node.isBlock(stmt)) {
+    const statements = stmt.getStatements();
+    return alwaysExits(statements[statements.length - 1]);
+  }
+  return false;
+}
+
+/** Whether `start` sits, within its own function, in code that only runs while a persistent value is unset. */
+function guardedInFunction(code: HandlerCode, start: Node): boolean {
+  let child: Node = start;
+  let parent = child.getParent();
+  while (parent && !Node.isSourceFile(parent)) {
+    if (Node.isIfStatement(parent)) {
+      const cond = parent.getExpression();
+      if (child === parent.getThenStatement()) {
+        const unset = new Set<string>();
+        unsetTested(code, cond, unset);
+        if (unset.size && intersects(unset, writtenIn(code, [child]))) return true;
+      } else if (child === parent.getElseStatement()) {
+        const set = new Set<string>();
+        setTested(code, cond, set);
+        if (set.size && intersects(set, writtenIn(code, [child]))) return true;
+      }
+    } else if (Node.isConditionalExpression(parent)) {
+      const cond = parent.getCondition();
+      const keys = new Set<string>();
+      if (child === parent.getWhenFalse()) setTested(code, cond, keys);
+      else if (child === parent.getWhenTrue()) unsetTested(code, cond, keys);
+      if (keys.size && intersects(keys, writtenIn(code, [child]))) return true;
+    } else if (Node.isBinaryExpression(parent) && child === parent.getRight()) {
+      const op = parent.getOperatorToken().getKind();
+      const leftKey = persistentKey(code, parent.getLeft());
+      // `client ??= new X()`, `client ||= new X()`
+      if ((op === SyntaxKind.QuestionQuestionEqualsToken || op === SyntaxKind.BarBarEqualsToken) && leftKey) return true;
+      // `client ?? (client = new X())`, `client || (client = new X())`
+      if ((op === SyntaxKind.QuestionQuestionToken || op === SyntaxKind.BarBarToken) && leftKey && writtenIn(code, [child]).has(leftKey)) return true;
+      // `client = client ?? new X()`
+      if (op === SyntaxKind.EqualsToken && leftKey) {
+        const right = unwrap(parent.getRight());
+        if (Node.isBinaryExpression(right)) {
+          const rop = right.getOperatorToken().getKind();
+          if ((rop === SyntaxKind.QuestionQuestionToken || rop === SyntaxKind.BarBarToken) && persistentKey(code, right.getLeft()) === leftKey) return true;
+        }
+      }
+      if (op === SyntaxKind.AmpersandAmpersandToken) {
+        const unset = new Set<string>();
+        unsetTested(code, parent.getLeft(), unset);
+        if (unset.size && intersects(unset, writtenIn(code, [child]))) return true;
+      }
+    } else if (Node.isBlock(parent) || Node.isCaseClause(parent) || Node.isDefaultClause(parent)) {
+      // `if (client) return client; client = new X(); return client;`
+      const statements = parent.getStatements() as Node[];
+      const index = statements.indexOf(child);
+      for (let i = 0; i < index; i++) {
+        const st = statements[i]!;
+        if (!Node.isIfStatement(st) || !alwaysExits(st.getThenStatement())) continue;
+        const set = new Set<string>();
+        setTested(code, st.getExpression(), set);
+        if (set.size && intersects(set, writtenIn(code, statements.slice(i + 1)))) return true;
+      }
+    }
+    if (isFunctionLike(parent)) break;
+    child = parent;
+    parent = parent.getParent();
+  }
+  return false;
+}
+
+const callerCache = new WeakMap<HandlerCode, Map<Node, Node[]>>();
+
+/** Call sites (and `new` sites of classes) of the functions of reachable code and of module scope. */
+function callersOf(code: HandlerCode): Map<Node, Node[]> {
+  let map = callerCache.get(code);
+  if (map) return map;
+  const m = new Map<Node, Node[]>();
+  map = m;
+  const note = (call: CallExpression): void => {
+    for (const fn of code.functionsOf(call.getExpression())) {
+      const sites = m.get(fn);
+      if (sites) sites.push(call);
+      else m.set(fn, [call]);
+    }
+  };
+  code.forEachReachableNode((n) => {
+    if (Node.isCallExpression(n)) note(n);
+  }, [SyntaxKind.CallExpression]);
+  for (const file of code.files) {
+    forEachDescendantNode(file, (n) => {
+      if (isFunctionLike(n)) return false;
+      if (Node.isCallExpression(n) && code.isAtModuleScope(n)) note(n);
+      return true;
+    });
+  }
+  callerCache.set(code, map);
+  return map;
+}
+
+/**
+ * Whether a node in handler code runs only as one-time initialisation, not on every invocation:
+ * it is guarded by a module-level (or `this.x`) value that the guarded code sets
+ * (`if (!client) client = new X()`, `client ??= new X()`, `client = client ?? new X()`,
+ * `if (cached) return cached; cached = ...`, `if (!cache.has(k)) cache.set(k, ...)`), or it is in a
+ * function (or a class constructor) whose every call (construction) is so guarded or runs at module
+ * scope (`promise ??= connect()`, `const repo = new Repo()` at module scope). Memoised promises
+ * (`p ??= (async () => ...)()`) count.
+ */
+export function isOneTimeInit(code: HandlerCode, node: Node, depth = 0): boolean {
+  if (depth > MAX_DEPTH) return false;
+  if (code.isAtModuleScope(node)) return true;
+  if (guardedInFunction(code, node)) return true;
+  const fn = code.enclosingFunction(node);
+  if (!fn) return false;
+  if (code.handlerFunctions.some((h) => h === fn)) return false;
+  let sites: Node[] = [];
+  if (Node.isConstructorDeclaration(fn)) {
+    const cls = fn.getParent();
+    sites = code.instantiationsOf(cls);
+  } else {
+    sites = callersOf(code).get(fn) ?? [];
+    // A method of a class only constructed at module scope or lazily is not enough: methods run per call.
+  }
+  if (sites.length === 0) return false;
+  return sites.every((site) => site !== node && isOneTimeInit(code, site, depth + 1));
+}

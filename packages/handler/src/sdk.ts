@@ -1,0 +1,712 @@
+/**
+ * Recognition of the AWS SDK (v3 and v2), Powertools for AWS Lambda, and common database and
+ * HTTP clients in handler code, syntax only: imports are resolved by module specifier (named,
+ * namespace, default, `require`, destructuring), never by type.
+ *
+ * ```ts
+ * const sdk = sdkFactsOf(code);
+ * for (const op of sdk.operations) if (op.service === 'dynamodb' && op.operation === 'Scan' && op.scope === 'invocation') ...
+ * ```
+ */
+import { Node, SyntaxKind, type CallExpression, type NewExpression } from 'ts-morph';
+import { forEachDescendantNode, type FunctionLikeNode, type HandlerCode, type ScopeBinding } from './code.js';
+import type { ModuleMember } from './facts.js';
+
+/** Where a fact's code runs. */
+export type FactScope =
+  /** At module load (cold start), once per execution environment. */
+  | 'module'
+  /** Inside a function the handler can run: on every invocation that takes that path. */
+  | 'invocation'
+  /** Inside a function the handler does not reach (e.g. a factory only called at module scope). */
+  | 'other';
+
+/** What family a constructed client belongs to. */
+export type ClientCategory =
+  /** `new S3Client({})`, `new DynamoDBClient({})` from `@aws-sdk/client-*`. */
+  | 'aws-v3'
+  /** Aggregated v3 client: `new DynamoDB({})`, `new S3({})` (methods per operation). */
+  | 'aws-v3-aggregated'
+  /** `DynamoDBDocumentClient.from(client)` (command style) from `@aws-sdk/lib-dynamodb`. */
+  | 'document-client'
+  /** `DynamoDBDocument.from(client)` (methods per operation) from `@aws-sdk/lib-dynamodb`. */
+  | 'document-client-aggregated'
+  /** `new AWS.S3()`, `new AWS.DynamoDB.DocumentClient()`, `new DynamoDB()` from `aws-sdk` / `aws-sdk/clients/*`. */
+  | 'aws-v2'
+  /** `pg` Pool/Client, `mysql2` createConnection/createPool, `ioredis`, `redis` createClient, `mongodb` MongoClient, `mongoose`, `postgres`. */
+  | 'database'
+  /** `http.Agent`, `https.Agent`, `undici` Agent/Pool/Client, `agentkeepalive`. */
+  | 'http-agent'
+  /** Powertools Logger, Metrics, Tracer, parameter providers, BatchProcessor, idempotency persistence/config. */
+  | 'powertools';
+
+interface FactBase {
+  /**
+   * The recognised expression: the `new X(...)`, `X.from(...)`, `createPool(...)` for a client;
+   * the `client.send(...)` / `client.getItem(...)` / `docClient.put(...)` call for an operation;
+   * the call for a paginator, presigner or Powertools function.
+   */
+  readonly node: Node;
+  /** Module scope, per invocation, or an unreached function. */
+  readonly scope: FactScope;
+  /** The innermost function containing the node, undefined at module scope. */
+  readonly fn: FunctionLikeNode | undefined;
+  /** The module specifier the recognised name comes from, without `node:` (`@aws-sdk/client-dynamodb`, `aws-sdk`, `pg`). */
+  readonly module: string;
+  /**
+   * The service: for AWS the `@aws-sdk/client-<service>` suffix (`dynamodb`, `s3`, `ssm`, `secrets-manager`,
+   * `sqs`, `apigatewaymanagementapi`, ...; v2 class names are mapped to it); otherwise the package
+   * (`pg`, `mysql2`, `ioredis`, `redis`, `mongodb`, `mongoose`, `postgres`, `http`, `https`, `undici`,
+   * `agentkeepalive`) or the Powertools utility (`logger`, `metrics`, `tracer`, `parameters`, `idempotency`, `batch`).
+   */
+  readonly service: string;
+}
+
+/** A reusable client or resource being constructed. */
+export interface ClientFact extends FactBase {
+  readonly kind: 'client';
+  readonly category: ClientCategory;
+  /** The constructed name as imported: `S3Client`, `DynamoDBDocumentClient`, `DynamoDB.DocumentClient`, `Pool`, `createPool`. */
+  readonly name: string;
+  /** The node to report: the `new ...` or call expression (same as `node`). */
+  readonly node: NewExpression | CallExpression;
+  /** The first argument (configuration), if any. */
+  readonly config: Node | undefined;
+  /** A DynamoDB document client (`DynamoDBDocumentClient.from`, `DynamoDBDocument.from`, v2 `DocumentClient`). */
+  readonly documentClient: boolean;
+}
+
+/** An AWS API call. */
+export interface OperationFact extends FactBase {
+  readonly kind: 'operation';
+  /** `command`: `client.send(new XCommand(input))`; `method`: aggregated v3 or v2 `client.op(input)`. */
+  readonly style: 'command' | 'method';
+  /**
+   * The AWS API operation in PascalCase: `PutItem`, `GetObject`, `GetSecretValue`. The DynamoDB
+   * document client's `PutCommand` / `put()` are `PutItem` (Get -> GetItem, Update -> UpdateItem,
+   * Delete -> DeleteItem, BatchWrite -> BatchWriteItem, BatchGet -> BatchGetItem,
+   * TransactWrite -> TransactWriteItems, TransactGet -> TransactGetItems; Query/Scan unchanged).
+   */
+  readonly operation: string;
+  /** What the code names: `PutItemCommand`, `PutCommand`, `putItem`, `put`. */
+  readonly written: string;
+  /** From `@aws-sdk/lib-dynamodb` or the v2 `DocumentClient` (marshalled items). */
+  readonly documentClient: boolean;
+  readonly sdk: 'v3' | 'v2';
+  /** The call: `client.send(...)` or `client.putItem(...)`. For v2 see also `promiseCall`. */
+  readonly node: CallExpression;
+  /** The `new XCommand(...)` expression (command style), wherever it is written. */
+  readonly command: NewExpression | undefined;
+  /** The input: the command's first argument or the method's first argument (an object literal when written inline; follow it with `resolveValue`). */
+  readonly input: Node | undefined;
+  /** The expression the call is made on (`client` in `client.send(...)`). */
+  readonly receiver: Node;
+  /** The client the receiver stands for, when its construction can be seen. */
+  readonly client: ClientFact | undefined;
+  /** v2: the `.promise()` call wrapping this call, if any. */
+  readonly promiseCall: CallExpression | undefined;
+  /** v2: the last argument is a callback function. */
+  readonly callback: boolean;
+}
+
+/** `paginateScan(config, input)`, `paginateQuery(...)`, `paginateListObjectsV2(...)`. */
+export interface PaginatorFact extends FactBase {
+  readonly kind: 'paginator';
+  /** The paginated operation: `Scan`, `Query`, `ListObjectsV2`. */
+  readonly operation: string;
+  /** `paginateScan`. */
+  readonly written: string;
+  readonly documentClient: boolean;
+  readonly node: CallExpression;
+  /** The first argument (`{ client, pageSize }`). */
+  readonly config: Node | undefined;
+  /** The second argument (the operation input). */
+  readonly input: Node | undefined;
+}
+
+/** `getSignedUrl(client, new PutObjectCommand(...), { expiresIn })`, `createPresignedPost(client, {...})`, v2 `s3.getSignedUrl('putObject', params)`. */
+export interface PresignFact extends FactBase {
+  readonly kind: 'presign';
+  /** `getSignedUrl`, `createPresignedPost`, `getSignedUrlPromise`. */
+  readonly function: string;
+  readonly sdk: 'v3' | 'v2';
+  /** The presigned operation: `PutObject`, `GetObject`; `PostObject` for createPresignedPost; undefined when not visible. */
+  readonly operation: string | undefined;
+  readonly node: CallExpression;
+  /** The command expression passed (v3 getSignedUrl), resolved to its `new XCommand(...)` when visible. */
+  readonly command: NewExpression | undefined;
+  /** The operation input: the command's first argument, createPresignedPost's params, v2's params. */
+  readonly input: Node | undefined;
+  /** The options argument (v3 getSignedUrl's third argument); for createPresignedPost and v2 the params object. */
+  readonly options: Node | undefined;
+  /** The expiry expression: `expiresIn` (v3 getSignedUrl), `Expires` (createPresignedPost, v2). */
+  readonly expires: Node | undefined;
+  /** The expiry in seconds when it is a constant number; undefined when absent or dynamic (see `expires`). */
+  readonly expiresSeconds: number | undefined;
+}
+
+/** A Powertools function call: parameters, idempotency, batch. Constructions (Logger, ...) are {@link ClientFact}s with category `powertools`. */
+export interface PowertoolsFact extends FactBase {
+  readonly kind: 'powertools';
+  /** `parameters`, `idempotency`, `batch`. */
+  readonly service: string;
+  /** `getParameter`, `getParameters`, `getParametersByName`, `getSecret`, `getAppConfig`, `makeIdempotent`, `idempotent`, `makeHandlerIdempotent`, `processPartialResponse`, `processPartialResponseSync`. */
+  readonly name: string;
+  readonly node: CallExpression;
+  /** Parameters: served from Powertools' built-in cache (false when `maxAge: 0` or `forceFetch: true` is passed). Always true otherwise. */
+  readonly cached: boolean;
+}
+
+export type SdkFact = ClientFact | OperationFact | PaginatorFact | PresignFact | PowertoolsFact;
+
+/** Everything recognised in a handler's code: module scope of the files holding reachable code, and reachable functions. */
+export interface SdkFacts {
+  readonly all: readonly SdkFact[];
+  readonly clients: readonly ClientFact[];
+  readonly operations: readonly OperationFact[];
+  readonly paginators: readonly PaginatorFact[];
+  readonly presigners: readonly PresignFact[];
+  readonly powertools: readonly PowertoolsFact[];
+  /** The fact recorded for a node (the `new`/call expression), if any. */
+  factAt(node: Node): SdkFact | undefined;
+  /**
+   * The client an expression stands for: a construction written inline, or a variable, imported
+   * binding, `this.x` field or `let` assigned (also lazily) to one. Works for clients anywhere in the
+   * project, also in modules whose module scope is not listed in `clients`.
+   */
+  clientOf(expr: Node): ClientFact | undefined;
+  /** Whether a `new X(...)` expression constructs an AWS SDK v3 command (`GetItemCommand`, lib-dynamodb `PutCommand`): its operation. */
+  commandOf(expr: Node): { operation: string; written: string; service: string; module: string; documentClient: boolean; input: Node | undefined; node: NewExpression } | undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const DOC_OPERATIONS: Readonly<Record<string, string>> = {
+  Get: 'GetItem',
+  Put: 'PutItem',
+  Update: 'UpdateItem',
+  Delete: 'DeleteItem',
+  Query: 'Query',
+  Scan: 'Scan',
+  BatchGet: 'BatchGetItem',
+  BatchWrite: 'BatchWriteItem',
+  TransactGet: 'TransactGetItems',
+  TransactWrite: 'TransactWriteItems',
+  ExecuteStatement: 'ExecuteStatement',
+  BatchExecuteStatement: 'BatchExecuteStatement',
+  ExecuteTransaction: 'ExecuteTransaction',
+};
+
+/** v2 service class names whose `@aws-sdk/client-*` suffix is not the lowercased name. */
+const V2_SERVICES: Readonly<Record<string, string>> = {
+  SecretsManager: 'secrets-manager',
+  StepFunctions: 'sfn',
+  CloudWatchEvents: 'cloudwatch-events',
+  CloudWatchLogs: 'cloudwatch-logs',
+  EventBridge: 'eventbridge',
+  ApiGatewayManagementApi: 'apigatewaymanagementapi',
+  CognitoIdentityServiceProvider: 'cognito-identity-provider',
+  KinesisVideo: 'kinesis-video',
+  ElastiCache: 'elasticache',
+  DynamoDBStreams: 'dynamodb-streams',
+  IotData: 'iot-data-plane',
+  SESV2: 'sesv2',
+};
+
+/** `aws-sdk/clients/<file>` names whose `@aws-sdk/client-*` suffix differs. */
+const V2_CLIENT_MODULES: Readonly<Record<string, string>> = {
+  secretsmanager: 'secrets-manager',
+  stepfunctions: 'sfn',
+  cloudwatchevents: 'cloudwatch-events',
+  cloudwatchlogs: 'cloudwatch-logs',
+  cognitoidentityserviceprovider: 'cognito-identity-provider',
+  iotdata: 'iot-data-plane',
+  dynamodbstreams: 'dynamodb-streams',
+  kinesisvideo: 'kinesis-video',
+};
+
+/** `aws-sdk` top-level names that are not service clients. */
+const V2_NON_CLIENTS = new Set(['Config', 'Credentials', 'Endpoint', 'HttpClient', 'Request', 'Response', 'Service', 'MetadataService', 'EventListeners', 'SequentialExecutor', 'ParamValidator', 'TemporaryCredentials', 'ChainableTemporaryCredentials', 'WebIdentityCredentials', 'CredentialProviderChain', 'Signers', 'Protocol', 'XML', 'JSON', 'Model', 'util', 'config']);
+
+/** Non-operation methods of clients (v3 aggregated and v2). */
+const NON_OPERATION_METHODS = new Set(['send', 'destroy', 'config', 'middlewareStack', 'on', 'once', 'promise', 'makeRequest', 'makeUnauthenticatedRequest', 'waitFor', 'setupRequestListeners', 'getSignedUrl', 'getSignedUrlPromise', 'createPresignedPost', 'createReadStream', 'upload', 'service', 'options']);
+
+const PARAMETER_FUNCTIONS = new Set(['getParameter', 'getParameters', 'getParametersByName', 'getSecret', 'getAppConfig']);
+const POWERTOOLS_CLASSES: Readonly<Record<string, string>> = {
+  logger: 'Logger',
+  metrics: 'Metrics',
+  tracer: 'Tracer',
+};
+
+function upperFirst(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+function unwrap(node: Node): Node {
+  let cur = node;
+  while (Node.isParenthesizedExpression(cur) || Node.isNonNullExpression(cur) || Node.isAsExpression(cur) || Node.isSatisfiesExpression(cur) || Node.isTypeAssertion(cur)) {
+    cur = cur.getExpression();
+  }
+  return cur;
+}
+
+/** `@aws-sdk/client-dynamodb` -> `dynamodb`; `@aws-sdk/lib-dynamodb` -> `dynamodb`. */
+function awsV3Service(module: string): string | undefined {
+  if (module.startsWith('@aws-sdk/client-')) return module.slice('@aws-sdk/client-'.length);
+  if (module === '@aws-sdk/lib-dynamodb') return 'dynamodb';
+  if (module === '@aws-sdk/lib-storage') return 's3';
+  return undefined;
+}
+
+function v2Service(className: string): string {
+  return V2_SERVICES[className] ?? className.toLowerCase();
+}
+
+/** `aws-sdk` member path of a v2 client class: `['DynamoDB']`, `['DynamoDB', 'DocumentClient']`; for `aws-sdk/clients/x` the default export is the class. */
+function v2Client(member: ModuleMember): { service: string; name: string; documentClient: boolean } | undefined {
+  let path = member.path;
+  let service: string | undefined;
+  if (member.module === 'aws-sdk' || member.module === 'aws-sdk/global') {
+    if (path.length === 0) return undefined;
+    if (path[0] === 'default') path = path.slice(1);
+    const cls = path[0];
+    if (!cls || !/^[A-Z]/.test(cls) || V2_NON_CLIENTS.has(cls) || cls.endsWith('Credentials')) return undefined;
+    service = v2Service(cls);
+    path = path.slice(1);
+    if (path.length === 0) return { service, name: cls, documentClient: false };
+    if (path.length === 1 && path[0] === 'DocumentClient' && cls === 'DynamoDB') return { service, name: 'DynamoDB.DocumentClient', documentClient: true };
+    return undefined;
+  }
+  if (member.module.startsWith('aws-sdk/clients/')) {
+    const file = member.module.slice('aws-sdk/clients/'.length);
+    service = V2_CLIENT_MODULES[file] ?? file;
+    if (path[0] === 'default') path = path.slice(1);
+    if (path.length === 0) return { service, name: file, documentClient: false };
+    if (path.length === 1 && path[0] === 'DocumentClient' && service === 'dynamodb') return { service, name: 'DynamoDB.DocumentClient', documentClient: true };
+  }
+  return undefined;
+}
+
+interface Construction {
+  category: ClientCategory;
+  service: string;
+  name: string;
+  module: string;
+  /** For aggregated/v2 clients: methods map to operations of the document client. */
+  documentClient: boolean;
+}
+
+const DB_NEW: Readonly<Record<string, readonly string[]>> = {
+  pg: ['Pool', 'Client', 'native.Pool', 'native.Client'],
+  'pg-pool': [''],
+  ioredis: ['', 'Redis', 'Cluster', 'default', 'Redis.Cluster'],
+  mongodb: ['MongoClient'],
+  mysql2: [],
+  redis: [],
+};
+const DB_CALL: Readonly<Record<string, readonly string[]>> = {
+  mysql: ['createConnection', 'createPool', 'createPoolCluster'],
+  mysql2: ['createConnection', 'createPool', 'createPoolCluster'],
+  'mysql2/promise': ['createConnection', 'createPool', 'createPoolCluster'],
+  redis: ['createClient', 'createCluster'],
+  mongodb: ['MongoClient.connect'],
+  mongoose: ['connect', 'createConnection'],
+  postgres: [''],
+};
+const HTTP_NEW: Readonly<Record<string, readonly string[]>> = {
+  http: ['Agent'],
+  https: ['Agent'],
+  undici: ['Agent', 'Pool', 'Client'],
+  agentkeepalive: ['', 'HttpsAgent'],
+};
+
+function stripDefault(path: readonly string[]): string[] {
+  return path[0] === 'default' ? path.slice(1) : [...path];
+}
+
+function constructionOf(member: ModuleMember, isNew: boolean): Construction | undefined {
+  const { module } = member;
+  const path = stripDefault(member.path);
+  const joined = path.join('.');
+  if (isNew) {
+    if (module.startsWith('@aws-sdk/client-') && path.length === 1) {
+      const name = path[0]!;
+      const service = awsV3Service(module)!;
+      if (!/^[A-Z]/.test(name) || /(Command|Exception|Error)$/.test(name)) return undefined;
+      if (name.endsWith('Client')) return { category: 'aws-v3', service, name, module, documentClient: false };
+      return { category: 'aws-v3-aggregated', service, name, module, documentClient: false };
+    }
+    const v2 = v2Client(member);
+    if (v2) return { category: 'aws-v2', service: v2.service, name: v2.name, module, documentClient: v2.documentClient };
+    if (DB_NEW[module]?.includes(joined)) return { category: 'database', service: module, name: joined || module, module, documentClient: false };
+    if (HTTP_NEW[module]?.includes(joined)) return { category: 'http-agent', service: module, name: joined || module, module, documentClient: false };
+    if (module.startsWith('@aws-lambda-powertools/') && path.length === 1) {
+      const utility = module.slice('@aws-lambda-powertools/'.length).split('/')[0]!;
+      const name = path[0]!;
+      if (POWERTOOLS_CLASSES[utility] === name) return { category: 'powertools', service: utility, name, module, documentClient: false };
+      if (utility === 'parameters' && name.endsWith('Provider')) return { category: 'powertools', service: utility, name, module, documentClient: false };
+      if (utility === 'batch' && /Processor/.test(name)) return { category: 'powertools', service: utility, name, module, documentClient: false };
+      if (utility === 'idempotency' && (name.endsWith('PersistenceLayer') || name === 'IdempotencyConfig')) return { category: 'powertools', service: utility, name, module, documentClient: false };
+    }
+    return undefined;
+  }
+  if (module === '@aws-sdk/lib-dynamodb' && path.length === 2 && path[1] === 'from') {
+    if (path[0] === 'DynamoDBDocumentClient') return { category: 'document-client', service: 'dynamodb', name: 'DynamoDBDocumentClient', module, documentClient: true };
+    if (path[0] === 'DynamoDBDocument') return { category: 'document-client-aggregated', service: 'dynamodb', name: 'DynamoDBDocument', module, documentClient: true };
+  }
+  if (DB_CALL[module]?.includes(joined)) return { category: 'database', service: module === 'mysql2/promise' ? 'mysql2' : module, name: joined || module, module, documentClient: false };
+  return undefined;
+}
+
+interface Collector {
+  code: HandlerCode;
+  facts: SdkFact[];
+  byNode: Map<Node, SdkFact>;
+  clientCache: Map<Node, ClientFact | null>;
+  assignedCache: Map<Node, Node[]>;
+}
+
+function scopeOf(code: HandlerCode, node: Node): { scope: FactScope; fn: FunctionLikeNode | undefined } {
+  // Decorators (`@idempotent({...})`) are evaluated when the class is defined.
+  if (code.isAtModuleScope(node) || node.getFirstAncestorByKind(SyntaxKind.Decorator)) return { scope: 'module', fn: undefined };
+  const fn = code.enclosingFunction(node);
+  return { scope: code.isInReachableCode(node) ? 'invocation' : 'other', fn };
+}
+
+/** The client fact for a `new`/call expression that constructs one. */
+function clientAt(c: Collector, node: Node): ClientFact | undefined {
+  const cached = c.clientCache.get(node);
+  if (cached !== undefined) return cached ?? undefined;
+  let out: ClientFact | undefined;
+  if (Node.isNewExpression(node) || Node.isCallExpression(node)) {
+    const member = c.code.moduleMemberOf(node.getExpression());
+    const k = member ? constructionOf(member, Node.isNewExpression(node)) : undefined;
+    if (k) {
+      const { scope, fn } = scopeOf(c.code, node);
+      const fact: ClientFact = {
+        kind: 'client',
+        category: k.category,
+        service: k.service,
+        name: k.name,
+        module: k.module,
+        node,
+        config: node.getArguments()[0],
+        scope,
+        fn,
+        documentClient: k.documentClient,
+      };
+      out = fact;
+    }
+  }
+  c.clientCache.set(node, out ?? null);
+  return out;
+}
+
+/** Values a `let`/`var` binding is assigned (`client = new X()`, `client ??= new X()`) within its scope. */
+function assignedValues(binding: ScopeBinding): Node[] {
+  const out: Node[] = [];
+  if (binding.kind !== 'let' && binding.kind !== 'var') return out;
+  forEachDescendantNode(binding.scope, (n) => {
+    if (Node.isBinaryExpression(n)) {
+      const op = n.getOperatorToken().getKind();
+      if (op === SyntaxKind.EqualsToken || op === SyntaxKind.QuestionQuestionEqualsToken || op === SyntaxKind.BarBarEqualsToken) {
+        const left = unwrap(n.getLeft());
+        if (Node.isIdentifier(left) && left.getText() === binding.name) out.push(n.getRight());
+      }
+    }
+    return true;
+  });
+  return out;
+}
+
+function clientOfExpr(c: Collector, expr: Node, depth = 0): ClientFact | undefined {
+  if (depth > 6) return undefined;
+  let e = unwrap(expr);
+  if (Node.isAwaitExpression(e)) e = unwrap(e.getExpression());
+  if (Node.isNewExpression(e) || Node.isCallExpression(e)) {
+    const direct = clientAt(c, e);
+    if (direct) return direct;
+  }
+  if (Node.isBinaryExpression(e)) {
+    const op = e.getOperatorToken().getKind();
+    if (op === SyntaxKind.QuestionQuestionToken || op === SyntaxKind.BarBarToken) return clientOfExpr(c, e.getRight(), depth + 1) ?? clientOfExpr(c, e.getLeft(), depth + 1);
+    if (op === SyntaxKind.EqualsToken || op === SyntaxKind.QuestionQuestionEqualsToken || op === SyntaxKind.BarBarEqualsToken) return clientOfExpr(c, e.getRight(), depth + 1);
+    return undefined;
+  }
+  if (!Node.isIdentifier(e) && !Node.isPropertyAccessExpression(e) && !Node.isElementAccessExpression(e) && !Node.isThisExpression(e)) return undefined;
+  const value = c.code.resolveValue(e);
+  if (value && value !== e && (Node.isNewExpression(value) || Node.isCallExpression(value) || Node.isBinaryExpression(value) || Node.isAwaitExpression(value))) {
+    const v = clientOfExpr(c, value, depth + 1);
+    if (v) return v;
+  }
+  if (Node.isIdentifier(e)) {
+    const b = c.code.resolveReference(e);
+    if (b) {
+      let values = c.assignedCache.get(b.declaration);
+      if (!values) {
+        values = assignedValues(b);
+        c.assignedCache.set(b.declaration, values);
+      }
+      for (const v of values) {
+        const f = clientOfExpr(c, v, depth + 1);
+        if (f) return f;
+      }
+    }
+  }
+  return undefined;
+}
+
+function commandAt(c: Collector, expr: Node, depth = 0): ReturnType<SdkFacts['commandOf']> {
+  if (depth > 6) return undefined;
+  const e = unwrap(expr);
+  if (Node.isIdentifier(e)) {
+    const b = c.code.resolveReference(e);
+    if (!b || b.kind !== 'const' || !b.initializer) return undefined;
+    return commandAt(c, b.initializer, depth + 1);
+  }
+  if (!Node.isNewExpression(e)) return undefined;
+  const member = c.code.moduleMemberOf(e.getExpression());
+  if (!member) return undefined;
+  const service = awsV3Service(member.module);
+  const path = stripDefault(member.path);
+  if (!service || path.length !== 1 || !path[0]!.endsWith('Command')) return undefined;
+  const written = path[0]!;
+  const base = written.slice(0, -'Command'.length);
+  const documentClient = member.module === '@aws-sdk/lib-dynamodb';
+  const operation = documentClient ? DOC_OPERATIONS[base] ?? base : base;
+  return { operation, written, service, module: member.module, documentClient, input: e.getArguments()[0], node: e };
+}
+
+function calleeName(call: CallExpression): { receiver: Node; name: string } | undefined {
+  const callee = unwrap(call.getExpression());
+  if (Node.isPropertyAccessExpression(callee)) return { receiver: callee.getExpression(), name: callee.getName() };
+  if (Node.isElementAccessExpression(callee)) {
+    const arg = callee.getArgumentExpression();
+    if (arg && (Node.isStringLiteral(arg) || Node.isNoSubstitutionTemplateLiteral(arg))) return { receiver: callee.getExpression(), name: arg.getLiteralText() };
+  }
+  return undefined;
+}
+
+function objectProperty(obj: Node | undefined, name: string): Node | undefined {
+  const o = obj ? unwrap(obj) : undefined;
+  if (!o || !Node.isObjectLiteralExpression(o)) return undefined;
+  for (const p of o.getProperties()) {
+    if (Node.isPropertyAssignment(p) && p.getName().replace(/^['"]|['"]$/g, '') === name) return p.getInitializer();
+    if (Node.isShorthandPropertyAssignment(p) && p.getName() === name) return p.getNameNode();
+  }
+  return undefined;
+}
+
+function numberValue(c: Collector, node: Node | undefined): number | undefined {
+  if (!node) return undefined;
+  const e = unwrap(node);
+  if (Node.isNumericLiteral(e)) return Number(e.getLiteralValue());
+  if (Node.isBinaryExpression(e)) {
+    const l = numberValue(c, e.getLeft());
+    const r = numberValue(c, e.getRight());
+    if (l === undefined || r === undefined) return undefined;
+    switch (e.getOperatorToken().getKind()) {
+      case SyntaxKind.AsteriskToken:
+        return l * r;
+      case SyntaxKind.PlusToken:
+        return l + r;
+      case SyntaxKind.MinusToken:
+        return l - r;
+      case SyntaxKind.SlashToken:
+        return l / r;
+      default:
+        return undefined;
+    }
+  }
+  if (Node.isIdentifier(e)) {
+    const b = c.code.resolveReference(e);
+    if (b && b.kind === 'const' && b.initializer) return numberValue(c, b.initializer);
+  }
+  return undefined;
+}
+
+function recogniseCall(c: Collector, call: CallExpression): SdkFact | undefined {
+  const { code } = c;
+  const client = clientAt(c, call);
+  if (client) return client;
+  const member = code.moduleMemberOf(call.getExpression());
+  if (member) {
+    const path = stripDefault(member.path);
+    const name = path.length === 1 ? path[0]! : undefined;
+    const where = () => scopeOf(code, call);
+    // Paginators
+    const service = awsV3Service(member.module);
+    if (service && name && name.startsWith('paginate') && name.length > 'paginate'.length) {
+      const base = name.slice('paginate'.length);
+      const documentClient = member.module === '@aws-sdk/lib-dynamodb';
+      return { kind: 'paginator', operation: documentClient ? DOC_OPERATIONS[base] ?? base : base, written: name, documentClient, node: call, config: call.getArguments()[0], input: call.getArguments()[1], module: member.module, service, ...where() };
+    }
+    // Presigners
+    if ((member.module === '@aws-sdk/s3-request-presigner' && name === 'getSignedUrl') || (member.module === '@aws-sdk/s3-presigned-post' && name === 'createPresignedPost')) {
+      const args = call.getArguments();
+      if (name === 'getSignedUrl') {
+        const command = args[1] ? commandAt(c, args[1]) : undefined;
+        const options = args[2];
+        const expires = objectProperty(options, 'expiresIn');
+        return { kind: 'presign', function: name, sdk: 'v3', operation: command?.operation, node: call, command: command?.node, input: command?.input, options, expires, expiresSeconds: numberValue(c, expires), module: member.module, service: 's3', ...where() };
+      }
+      const params = args[1];
+      const expires = objectProperty(params, 'Expires');
+      return { kind: 'presign', function: name, sdk: 'v3', operation: 'PostObject', node: call, command: undefined, input: params, options: params, expires, expiresSeconds: numberValue(c, expires), module: member.module, service: 's3', ...where() };
+    }
+    // Powertools functions
+    if (member.module.startsWith('@aws-lambda-powertools/') && name) {
+      const utility = member.module.slice('@aws-lambda-powertools/'.length).split('/')[0]!;
+      const known =
+        (utility === 'parameters' && PARAMETER_FUNCTIONS.has(name)) ||
+        (utility === 'idempotency' && (name === 'makeIdempotent' || name === 'idempotent' || name === 'makeHandlerIdempotent')) ||
+        (utility === 'batch' && (name === 'processPartialResponse' || name === 'processPartialResponseSync'));
+      if (known) {
+        let cached = true;
+        if (utility === 'parameters') {
+          for (const a of call.getArguments()) {
+            const maxAge = numberValue(c, objectProperty(a, 'maxAge'));
+            const force = objectProperty(a, 'forceFetch');
+            if (maxAge === 0 || (force && force.getKind() === SyntaxKind.TrueKeyword)) cached = false;
+          }
+        }
+        return { kind: 'powertools', service: utility, name, node: call, cached, module: member.module, ...where() };
+      }
+    }
+  }
+  // Calls on clients: v3 `send`, aggregated v3 / v2 methods, v2 presigning.
+  const callee = calleeName(call);
+  if (!callee) return undefined;
+  if (callee.name === 'send') {
+    const arg = call.getArguments()[0];
+    const command = arg ? commandAt(c, arg) : undefined;
+    if (!command) return undefined;
+    return {
+      kind: 'operation',
+      style: 'command',
+      operation: command.operation,
+      written: command.written,
+      documentClient: command.documentClient,
+      sdk: 'v3',
+      node: call,
+      command: command.node,
+      input: command.input,
+      receiver: callee.receiver,
+      client: clientOfExpr(c, callee.receiver),
+      promiseCall: undefined,
+      callback: false,
+      module: command.module,
+      service: command.service,
+      ...scopeOf(code, call),
+    };
+  }
+  if (NON_OPERATION_METHODS.has(callee.name) && callee.name !== 'getSignedUrl' && callee.name !== 'getSignedUrlPromise') return undefined;
+  const target = clientOfExpr(c, callee.receiver);
+  if (!target || !(target.category === 'aws-v2' || target.category === 'aws-v3-aggregated' || target.category === 'document-client-aggregated')) return undefined;
+  const sdk = target.category === 'aws-v2' ? 'v2' : 'v3';
+  const args = call.getArguments();
+  if (callee.name === 'getSignedUrl' || callee.name === 'getSignedUrlPromise') {
+    if (sdk !== 'v2') return undefined;
+    const opArg = args[0] ? unwrap(args[0]) : undefined;
+    const op = opArg && (Node.isStringLiteral(opArg) || Node.isNoSubstitutionTemplateLiteral(opArg)) ? upperFirst(opArg.getLiteralText()) : undefined;
+    const params = args[1];
+    const expires = objectProperty(params, 'Expires');
+    return { kind: 'presign', function: callee.name, sdk: 'v2', operation: op, node: call, command: undefined, input: params, options: params, expires, expiresSeconds: numberValue(c, expires), module: target.module, service: target.service, ...scopeOf(code, call) };
+  }
+  if (!/^[a-z]/.test(callee.name)) return undefined;
+  const documentClient = target.documentClient;
+  const base = upperFirst(callee.name);
+  const operation = documentClient ? DOC_OPERATIONS[base] ?? base : base;
+  let promiseCall: CallExpression | undefined;
+  const parent = call.getParent();
+  if (parent && Node.isPropertyAccessExpression(parent) && parent.getName() === 'promise') {
+    const gp = parent.getParent();
+    if (gp && Node.isCallExpression(gp) && gp.getExpression() === parent) promiseCall = gp;
+  }
+  const last = args[args.length - 1];
+  const callback = !!last && (Node.isArrowFunction(unwrap(last)) || Node.isFunctionExpression(unwrap(last)));
+  return {
+    kind: 'operation',
+    style: 'method',
+    operation,
+    written: callee.name,
+    documentClient,
+    sdk,
+    node: call,
+    command: undefined,
+    input: args[0] && !(Node.isArrowFunction(unwrap(args[0])) || Node.isFunctionExpression(unwrap(args[0]))) ? args[0] : undefined,
+    receiver: callee.receiver,
+    client: target,
+    promiseCall,
+    callback,
+    module: target.module,
+    service: target.service,
+    ...scopeOf(code, call),
+  };
+}
+
+const cache = new WeakMap<HandlerCode, SdkFacts>();
+
+/** The SDK, Powertools, database and HTTP-client facts of a handler, computed once per {@link HandlerCode}. */
+export function sdkFactsOf(code: HandlerCode): SdkFacts {
+  let out = cache.get(code);
+  if (out) return out;
+  const c: Collector = { code, facts: [], byNode: new Map(), clientCache: new Map(), assignedCache: new Map() };
+  const visit = (node: Node): void => {
+    if (c.byNode.has(node)) return;
+    let fact: SdkFact | undefined;
+    if (Node.isNewExpression(node)) fact = clientAt(c, node);
+    else if (Node.isCallExpression(node)) fact = recogniseCall(c, node);
+    if (fact) {
+      c.facts.push(fact);
+      c.byNode.set(node, fact);
+    }
+  };
+  const kinds = [SyntaxKind.NewExpression, SyntaxKind.CallExpression];
+  // Module scope of every file holding reachable code (cold start).
+  for (const file of code.files) {
+    forEachDescendantNode(file, (n) => {
+      if (Node.isDecorator(n)) {
+        forEachDescendantNode(n, (d) => {
+          if (Node.isNewExpression(d) || Node.isCallExpression(d)) visit(d);
+          return !(Node.isArrowFunction(d) || Node.isFunctionExpression(d));
+        });
+        return false;
+      }
+      if (Node.isFunctionDeclaration(n) || Node.isFunctionExpression(n) || Node.isArrowFunction(n) || Node.isConstructorDeclaration(n) || Node.isGetAccessorDeclaration(n) || Node.isSetAccessorDeclaration(n)) return false;
+      if (Node.isMethodDeclaration(n)) {
+        // Only its decorators run at class definition; its body runs when called.
+        for (const d of n.getDecorators()) {
+          forEachDescendantNode(d, (x) => {
+            if (Node.isNewExpression(x) || Node.isCallExpression(x)) visit(x);
+            return !(Node.isArrowFunction(x) || Node.isFunctionExpression(x));
+          });
+        }
+        return false;
+      }
+      if ((Node.isNewExpression(n) || Node.isCallExpression(n)) && code.isAtModuleScope(n)) visit(n);
+      return true;
+    });
+  }
+  code.forEachReachableNode((node) => visit(node), kinds);
+  c.facts.sort((a, b) => {
+    const fa = a.node.getSourceFile().getFilePath();
+    const fb = b.node.getSourceFile().getFilePath();
+    return fa === fb ? a.node.getStart() - b.node.getStart() || a.node.getEnd() - b.node.getEnd() : fa < fb ? -1 : 1;
+  });
+  const facts = c.facts;
+  out = {
+    all: facts,
+    clients: facts.filter((f): f is ClientFact => f.kind === 'client'),
+    operations: facts.filter((f): f is OperationFact => f.kind === 'operation'),
+    paginators: facts.filter((f): f is PaginatorFact => f.kind === 'paginator'),
+    presigners: facts.filter((f): f is PresignFact => f.kind === 'presign'),
+    powertools: facts.filter((f): f is PowertoolsFact => f.kind === 'powertools'),
+    factAt: (node) => c.byNode.get(node),
+    clientOf: (expr) => clientOfExpr(c, expr),
+    commandOf: (expr) => commandAt(c, expr),
+  };
+  cache.set(code, out);
+  return out;
+}
+

@@ -1,0 +1,142 @@
+import { defineRule } from '@lambda-lint/core';
+import { codeOf, locOfNode, sdkFactsOf, type HandlerCode } from '@lambda-lint/handler';
+import { Node, SyntaxKind } from 'ts-morph';
+import { calleeName, importedName, objectLiteralOf, propertyValue, requestTriggers, unwrap } from '../../support/code-facts.js';
+
+const DYNAMO_V3 = ['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb'];
+const APIGW_V3 = ['@aws-sdk/client-apigatewaymanagementapi'];
+
+/** Whether an expression is (or names) an SDK v2 DynamoDB / DocumentClient, or a v3 aggregated client. */
+function isDynamoClient(code: HandlerCode, expr: Node): boolean {
+  let e = unwrap(expr);
+  if (Node.isIdentifier(e)) {
+    const b = code.resolveReference(e);
+    if (!b || !b.initializer) return false;
+    e = unwrap(b.initializer);
+  } else if (Node.isPropertyAccessExpression(e) && Node.isThisExpression(unwrap(e.getExpression()))) {
+    return false;
+  }
+  let target: Node | undefined;
+  if (Node.isNewExpression(e)) target = e.getExpression();
+  else if (Node.isCallExpression(e)) target = e.getExpression(); // DynamoDBDocument.from(...)
+  if (!target) return false;
+  const m = code.moduleMemberOf(target);
+  if (!m) return false;
+  if (m.module === 'aws-sdk' || m.module === 'aws-sdk/clients/dynamodb') {
+    const p = m.path.join('.');
+    return p === 'DynamoDB' || p === 'DynamoDB.DocumentClient' || p === 'DocumentClient' || p === '';
+  }
+  if (DYNAMO_V3.includes(m.module)) {
+    const p = m.path.join('.');
+    return p === 'DynamoDB' || p === 'DynamoDBDocument.from' || p === 'DynamoDBDocument';
+  }
+  return false;
+}
+
+/** Where reachable code scans DynamoDB: `new ScanCommand(...)`, `paginateScan(...)`, `client.scan(...)`. */
+export function dynamoScans(code: HandlerCode): { node: Node; api: string; table: string | undefined }[] {
+  const out: { node: Node; api: string; table: string | undefined }[] = [];
+  const seen = new Set<Node>();
+  const tableOf = (params: Node | undefined): string | undefined => {
+    const v = propertyValue(objectLiteralOf(code, params), 'TableName');
+    return v ? code.evaluateString(v) : undefined;
+  };
+  const sdk = sdkFactsOf(code);
+  for (const op of sdk.operations) {
+    if (op.scope !== 'invocation' || op.service !== 'dynamodb' || op.operation !== 'Scan') continue;
+    const node = op.command ?? op.node;
+    seen.add(node);
+    out.push({ node, api: op.command ? op.written : `${op.written}()`, table: tableOf(op.input) });
+  }
+  for (const p of sdk.paginators) {
+    if (p.scope !== 'invocation' || p.operation !== 'Scan' || !p.module.includes('dynamodb')) continue;
+    seen.add(p.node);
+    out.push({ node: p.node, api: p.written, table: tableOf(p.input) });
+  }
+  // Fallback recognition by import, for what the SDK facts do not see.
+  code.forEachReachableNode(
+    (n) => {
+      if (seen.has(n)) return;
+      if (Node.isNewExpression(n)) {
+        if (importedName(code, n.getExpression(), DYNAMO_V3) === 'ScanCommand') out.push({ node: n, api: 'ScanCommand', table: tableOf(n.getArguments()[0]) });
+        return;
+      }
+      if (!Node.isCallExpression(n)) return;
+      const callee = n.getExpression();
+      if (importedName(code, callee, DYNAMO_V3) === 'paginateScan') {
+        out.push({ node: n, api: 'paginateScan', table: tableOf(n.getArguments()[1]) });
+        return;
+      }
+      const c = unwrap(callee);
+      if (Node.isPropertyAccessExpression(c) && c.getName() === 'scan' && isDynamoClient(code, c.getExpression())) {
+        out.push({ node: n, api: 'scan()', table: tableOf(n.getArguments()[0]) });
+      }
+    },
+    [SyntaxKind.NewExpression, SyntaxKind.CallExpression],
+  );
+  return out.sort((a, b) => a.node.getStart() - b.node.getStart());
+}
+
+/** Whether reachable code posts to WebSocket connections (a broadcast). */
+function broadcasts(code: HandlerCode): boolean {
+  if (sdkFactsOf(code).operations.some((op) => op.scope === 'invocation' && op.operation === 'PostToConnection')) return true;
+  let found = false;
+  code.forEachReachableNode(
+    (n) => {
+      if (found) return;
+      if (Node.isNewExpression(n) && importedName(code, n.getExpression(), APIGW_V3) === 'PostToConnectionCommand') found = true;
+      else if (Node.isCallExpression(n) && calleeName(n.getExpression()) === 'postToConnection' && Node.isPropertyAccessExpression(unwrap(n.getExpression()))) found = true;
+    },
+    [SyntaxKind.NewExpression, SyntaxKind.CallExpression],
+  );
+  return found;
+}
+
+const TRIGGER_LABEL: Record<string, string> = {
+  http: 'REST API',
+  httpApi: 'HTTP API',
+  websocket: 'WebSocket API',
+  alb: 'Application Load Balancer',
+  functionUrl: 'function URL',
+};
+
+export default defineRule({
+  id: 'scan-in-request-path',
+  category: 'reliability',
+  severity: 'warning',
+  scope: 'cross',
+  platforms: ['serverless', 'cloudformation', 'sam', 'cdk'],
+  description:
+    'A DynamoDB Scan (ScanCommand, paginateScan, v2 `scan()`) in a function that serves requests (API, WebSocket, ALB, function URL) or broadcasts to WebSocket connections.',
+  messages: {
+    scanInRequest:
+      '{{function}}: {{api}} scans {{table}} while serving {{trigger}} requests. A Scan reads every item of the table (a FilterExpression only filters after the read), so its latency and read cost grow with the table until requests time out and throttle. Model the access pattern as a Query on the key or a global secondary index (GSI) instead.',
+    scanInBroadcast:
+      '{{function}}: {{api}} scans {{table}} to find WebSocket connections to broadcast to. Every broadcast reads the whole table, so latency and read cost grow with it. Keep connections under a shared partition key (or a GSI, e.g. per room or topic) and Query them instead.',
+  },
+  defaultOptions: {},
+  check(ctx) {
+    for (const binding of ctx.handlers) {
+      const triggers = requestTriggers(binding.fn);
+      const code = codeOf(binding);
+      let messageId: 'scanInRequest' | 'scanInBroadcast';
+      if (triggers.length) messageId = 'scanInRequest';
+      else if (broadcasts(code)) messageId = 'scanInBroadcast';
+      else continue;
+      for (const scan of dynamoScans(code)) {
+        const fn = code.enclosingFunction(scan.node);
+        ctx.report({
+          messageId,
+          data: {
+            function: fn ? code.functionName(fn) : code.exportName,
+            api: scan.api,
+            table: scan.table ? `table "${scan.table}"` : 'the table',
+            trigger: triggers.map((t) => TRIGGER_LABEL[t] ?? t).join(' / '),
+          },
+          loc: locOfNode(scan.node),
+          fn: binding.fn,
+        });
+      }
+    }
+  },
+});

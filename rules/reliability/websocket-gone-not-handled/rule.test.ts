@@ -1,0 +1,97 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { at, fixtureTests, lintFiles, positions } from '../../test-support/harness.js';
+
+const ID = 'websocket-gone-not-handled';
+
+const SERVERLESS =
+  'service: s\nprovider:\n  name: aws\n  runtime: nodejs22.x\n  memorySize: 256\n  timeout: 10\nfunctions:\n  broadcast:\n    handler: src/broadcast.handler\n    logRetentionInDays: 30\n';
+
+const lines = (...l: string[]): string => `${l.join('\n')}\n`;
+
+async function found(handler: string, file = 'src/broadcast.ts') {
+  return positions(await lintFiles({ 'serverless.yml': SERVERLESS, [file]: handler }), ID);
+}
+
+const notHandled = (line: number, column: number, endLine: number, endColumn: number) => at(ID, 'notHandled', line, column, endLine, endColumn);
+const notDeleted = (line: number, column: number, endLine: number, endColumn: number) => at(ID, 'goneNotDeleted', line, column, endLine, endColumn);
+
+const HEAD = [
+  "import { ApiGatewayManagementApiClient, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';", // 1
+  "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';", // 2
+  "import { DynamoDBDocumentClient, DeleteCommand } from '@aws-sdk/lib-dynamodb';", // 3
+  'const ws = new ApiGatewayManagementApiClient({ endpoint: process.env.WS_ENDPOINT });', // 4
+  'const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}));', // 5
+];
+
+describe(ID, () => {
+  it('reports a send without try/catch at the send call', async () => {
+    const r = await lintFiles({
+      'serverless.yml': SERVERLESS,
+      'src/broadcast.ts': lines(...HEAD, 'export const handler = async (event: { ids: string[] }) => {', "  for (const id of event.ids) await ws.send(new PostToConnectionCommand({ ConnectionId: id, Data: 'x' }));", '};'),
+    });
+    expect(positions(r, ID)).toEqual([notHandled(7, 37, 7, 106)]);
+    const f = r.findings.find((x) => x.ruleId === ID)!;
+    expect(f.message.startsWith('handler: send(PostToConnectionCommand) is not in a try/catch that handles GoneException (HTTP 410).')).toBe(true);
+    expect(f).toMatchObject({ severity: 'warning', function: 'broadcast' });
+  });
+
+  it('reports a catch that ignores GoneException, or recognises it without deleting', async () => {
+    expect(
+      await found(
+        lines(
+          ...HEAD,
+          'export const handler = async (event: { ids: string[] }) => {', // 6
+          '  for (const id of event.ids) {', // 7
+          '    try {', // 8
+          "      await ws.send(new PostToConnectionCommand({ ConnectionId: id, Data: 'x' }));", // 9
+          '    } catch (err) {', // 10
+          '      console.error({ err });', // 11
+          '    }', // 12
+          '    try {', // 13
+          "      const cmd = new PostToConnectionCommand({ ConnectionId: id, Data: 'y' });", // 14
+          '      await ws.send(cmd);', // 15
+          '    } catch (err) {', // 16
+          "      if ((err as Error).name !== 'GoneException') throw err;", // 17
+          '    }', // 18
+          '  }', // 19
+          '};',
+        ),
+      ),
+    ).toEqual([notHandled(9, 13, 9, 82), notDeleted(15, 13, 15, 25)]);
+  });
+
+  it('reports SDK v2 postToConnection', async () => {
+    expect(
+      await found(
+        lines("const AWS = require('aws-sdk');", 'const api = new AWS.ApiGatewayManagementApi({ endpoint: process.env.WS_ENDPOINT });', 'exports.handler = async (event) => {', "  await api.postToConnection({ ConnectionId: event.id, Data: 'x' }).promise();", '};'),
+        'src/broadcast.js',
+      ),
+    ).toEqual([notHandled(4, 9, 4, 68)]);
+  });
+
+  describe('not a finding', () => {
+    const cases: [string, string[]][] = [
+      [
+        'a catch that checks the name and deletes the connection',
+        [...HEAD, 'export const handler = async (event: { ids: string[] }) => {', '  await Promise.all(event.ids.map(async (id) => {', '    try {', "      await ws.send(new PostToConnectionCommand({ ConnectionId: id, Data: 'x' }));", '    } catch (err) {', "      if ((err as Error).name !== 'GoneException') throw err;", "      await doc.send(new DeleteCommand({ TableName: 'connections', Key: { id } }));", '    }', '  }));', '};'],
+      ],
+      [
+        'a 410 status check and a local helper that deletes',
+        [...HEAD, "const forget = (id: string) => doc.send(new DeleteCommand({ TableName: 'connections', Key: { id } }));", 'async function post(id: string) {', "  await ws.send(new PostToConnectionCommand({ ConnectionId: id, Data: 'x' }));", '}', 'export const handler = async (event: { id: string }) => {', '  try {', '    await post(event.id);', '  } catch (err) {', '    if ((err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 410) await forget(event.id);', '    else throw err;', '  }', '};'],
+      ],
+      [
+        'an instanceof check in a chained .catch()',
+        ["import { ApiGatewayManagementApiClient, PostToConnectionCommand, GoneException } from '@aws-sdk/client-apigatewaymanagementapi';", "import { removeConnection } from './store.js';", 'const ws = new ApiGatewayManagementApiClient({});', 'export const handler = async (event: { id: string }) => {', "  await ws.send(new PostToConnectionCommand({ ConnectionId: event.id, Data: 'x' })).catch(async (err) => {", '    if (err instanceof GoneException) return removeConnection(event.id);', '    throw err;', '  });', '};'],
+      ],
+      ['a send of another command', ["import { ApiGatewayManagementApiClient, GetConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';", 'const ws = new ApiGatewayManagementApiClient({});', 'export const handler = async (event: { id: string }) => ws.send(new GetConnectionCommand({ ConnectionId: event.id }));']],
+    ];
+    for (const [title, code] of cases) {
+      it(title, async () => {
+        expect(await found(lines(...code))).toEqual([]);
+      });
+    }
+  });
+
+  fixtureTests(fileURLToPath(new URL('.', import.meta.url)), ID);
+});

@@ -1,0 +1,146 @@
+import { defineRule } from '@lambda-lint/core';
+import { codeOf, forEachDescendantNode, locOfNode, sdkFactsOf, type HandlerCode } from '@lambda-lint/handler';
+import { Node, SyntaxKind, type CallExpression } from 'ts-morph';
+import {
+  callSitesOf,
+  calleeName,
+  chainedCatchHandlers,
+  enclosingFunctionOf,
+  enclosingTryBlocks,
+  importedName,
+  newExpressionOf,
+  unwrap,
+} from '../../support/code-facts.js';
+
+const APIGW_V3 = ['@aws-sdk/client-apigatewaymanagementapi'];
+const DELETE_COMMANDS = new Set(['DeleteItemCommand', 'DeleteCommand', 'BatchWriteItemCommand', 'BatchWriteCommand', 'TransactWriteItemsCommand', 'TransactWriteCommand']);
+/** Callee names that remove a stored connection (DynamoDB v2 `delete`/`deleteItem`, Redis `del`/`srem`, local helpers). */
+const DELETE_NAME = /^(delete|remove|del|drop|prune|purge|forget|evict|unregister|srem|hdel|zrem|disconnect)/i;
+
+/** The PostToConnection sends of reachable code: `client.send(new PostToConnectionCommand(...))`, `client.postToConnection(...)`. */
+function postToConnectionCalls(code: HandlerCode): CallExpression[] {
+  const out = new Set<CallExpression>();
+  for (const op of sdkFactsOf(code).operations) {
+    if (op.scope === 'invocation' && op.service === 'apigatewaymanagementapi' && op.operation === 'PostToConnection') out.add(op.node);
+  }
+  // Fallback by import / method name, for what the SDK facts do not see.
+  code.forEachReachableNode((n) => {
+    if (!Node.isCallExpression(n)) return;
+    const callee = unwrap(n.getExpression());
+    if (!Node.isPropertyAccessExpression(callee)) return;
+    const name = callee.getName();
+    if (name === 'postToConnection') {
+      out.add(n);
+      return;
+    }
+    if (name !== 'send') return;
+    const arg = n.getArguments()[0];
+    const ne = arg ? newExpressionOf(code, arg) : undefined;
+    if (ne && importedName(code, ne.getExpression(), APIGW_V3) === 'PostToConnectionCommand') out.add(n);
+  }, [SyntaxKind.CallExpression]);
+  return [...out].sort((a, b) => a.getStart() - b.getStart());
+}
+
+function mentionsGone(node: Node): boolean {
+  let found = false;
+  forEachDescendantNode(node, (d) => {
+    if (found) return false;
+    if (Node.isIdentifier(d) && d.getText() === 'GoneException') found = true;
+    else if (Node.isStringLiteral(d) || Node.isNoSubstitutionTemplateLiteral(d)) {
+      if (d.getLiteralValue() === 'GoneException') found = true;
+    } else if (Node.isNumericLiteral(d) && d.getLiteralValue() === 410) found = true;
+    return !found;
+  });
+  return found;
+}
+
+/** Whether code deletes something: a DynamoDB delete command, a delete-like call, or a local function that does (two levels). */
+function deletes(code: HandlerCode, node: Node, depth = 0): boolean {
+  let found = false;
+  forEachDescendantNode(node, (d) => {
+    if (found) return false;
+    if (Node.isNewExpression(d)) {
+      const name = calleeName(d.getExpression());
+      if (name && DELETE_COMMANDS.has(name)) found = true;
+    } else if (Node.isCallExpression(d)) {
+      const callee = d.getExpression();
+      const name = calleeName(callee);
+      if (name && DELETE_NAME.test(name)) found = true;
+      else if (depth < 2) {
+        const c = unwrap(callee);
+        if (Node.isIdentifier(c) || Node.isPropertyAccessExpression(c)) {
+          for (const fn of code.functionsOf(c)) {
+            if (fn.getBody() && deletes(code, fn.getBody()!, depth + 1)) {
+              found = true;
+              break;
+            }
+          }
+        }
+      }
+    }
+    return !found;
+  });
+  return found;
+}
+
+type Verdict = 'handled' | 'goneNotDeleted' | 'notHandled';
+
+/** The best verdict over the error handlers that see the call's rejection. */
+function verdictAt(code: HandlerCode, call: Node): Verdict {
+  const handlers: Node[] = [];
+  for (const t of enclosingTryBlocks(call)) {
+    const c = t.getCatchClause();
+    if (c) handlers.push(c.getBlock());
+  }
+  handlers.push(...chainedCatchHandlers(call));
+  let best: Verdict = 'notHandled';
+  for (const h of handlers) {
+    if (!mentionsGone(h)) continue;
+    if (deletes(code, h)) return 'handled';
+    best = 'goneNotDeleted';
+  }
+  return best;
+}
+
+export default defineRule({
+  id: 'websocket-gone-not-handled',
+  category: 'reliability',
+  severity: 'warning',
+  scope: 'handler',
+  platforms: ['serverless', 'cloudformation', 'sam', 'cdk'],
+  description:
+    'A WebSocket PostToConnection (SDK v3 PostToConnectionCommand, v2 postToConnection) whose GoneException (410) is not handled by deleting the stale connection.',
+  messages: {
+    notHandled:
+      "{{function}}: {{api}} is not in a try/catch that handles GoneException (HTTP 410). A client that disconnected without a clean $disconnect (network loss, closed laptop) leaves its connection id behind; posting to it throws, which fails this invocation (and a broadcast loop stops at the first stale id) while the dead id stays in the table forever. Catch the error, and when it is a GoneException (err.name === 'GoneException' or err.$metadata?.httpStatusCode === 410) delete the connection id from the connections table; rethrow anything else.",
+    goneNotDeleted:
+      '{{function}}: {{api}} catches GoneException (HTTP 410) but does not delete the stale connection. The dead connection id stays in the table, so every later broadcast posts to it again, paying for the call and the error. Delete the connection (e.g. DeleteCommand on the connections table) in the GoneException branch.',
+  },
+  defaultOptions: {},
+  check(ctx) {
+    for (const binding of ctx.handlers) {
+      const code = codeOf(binding);
+      for (const call of postToConnectionCalls(code)) {
+        let verdict = verdictAt(code, call);
+        // A helper that posts without a try: its callers may handle the error.
+        const fn = enclosingFunctionOf(call);
+        if (verdict !== 'handled' && fn) {
+          for (const site of callSitesOf(code, fn)) {
+            const v = verdictAt(code, site);
+            if (v === 'handled' || (v === 'goneNotDeleted' && verdict === 'notHandled')) verdict = v;
+            if (verdict === 'handled') break;
+          }
+        }
+        if (verdict === 'handled') continue;
+        const callee = unwrap(call.getExpression());
+        const api = Node.isPropertyAccessExpression(callee) && callee.getName() === 'postToConnection' ? 'postToConnection()' : 'send(PostToConnectionCommand)';
+        ctx.report({
+          messageId: verdict,
+          data: { function: fn ? code.functionName(fn) : code.exportName, api },
+          loc: locOfNode(call),
+          fn: binding.fn,
+        });
+      }
+    }
+  },
+});

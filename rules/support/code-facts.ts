@@ -1,0 +1,250 @@
+/**
+ * Small syntax facts shared by the handler-code rules of the files / reliability / stateless
+ * categories: unwrapping, AWS SDK construct recognition by import, try/catch/finally structure,
+ * numeric constants and the function's trigger kinds.
+ *
+ * SDK recognition here is by import (module + name); when `@lambda-lint/handler` exposes its own
+ * SDK facts (sdk.ts), these helpers are the single place to switch over.
+ */
+import type { LambdaFunction, TriggerType } from '@lambda-lint/core';
+import type { HandlerCode, ModuleMember } from '@lambda-lint/handler';
+import { Node, SyntaxKind, type CallExpression, type NewExpression, type TryStatement } from 'ts-morph';
+
+export function unwrap(node: Node): Node {
+  let cur = node;
+  for (;;) {
+    if (Node.isParenthesizedExpression(cur) || Node.isNonNullExpression(cur) || Node.isAsExpression(cur) || Node.isSatisfiesExpression(cur) || Node.isTypeAssertion(cur)) {
+      cur = cur.getExpression();
+    } else if (Node.isAwaitExpression(cur)) {
+      cur = cur.getExpression();
+    } else return cur;
+  }
+}
+
+/** Source text without whitespace, for comparing expressions written the same way. */
+export function textKey(node: Node): string {
+  return unwrap(node).getText().replace(/\s+/g, '').replace(/\?\./g, '.');
+}
+
+/** `a.b.c` -> 'c', `f` -> 'f', `a['b']` -> 'b'. */
+export function calleeName(expr: Node): string | undefined {
+  const e = unwrap(expr);
+  if (Node.isIdentifier(e)) return e.getText();
+  if (Node.isPropertyAccessExpression(e)) return e.getName();
+  if (Node.isElementAccessExpression(e)) {
+    const a = e.getArgumentExpression();
+    if (a && Node.isStringLiteral(a)) return a.getLiteralValue();
+  }
+  return undefined;
+}
+
+/** An AWS SDK v3 module (`@aws-sdk/client-s3`, `@aws-sdk/lib-dynamodb`, ...). */
+export function isSdkV3Module(module: string): boolean {
+  return module.startsWith('@aws-sdk/');
+}
+
+/** An AWS SDK v2 module (`aws-sdk`, `aws-sdk/clients/dynamodb`, `aws-sdk/global`). */
+export function isSdkV2Module(module: string): boolean {
+  return module === 'aws-sdk' || module.startsWith('aws-sdk/');
+}
+
+/** The imported export an expression names when it comes from one of `modules`: `ScanCommand` from `@aws-sdk/lib-dynamodb`. */
+export function importedName(code: HandlerCode, expr: Node, modules: readonly string[]): string | undefined {
+  const m: ModuleMember | undefined = code.moduleMemberOf(expr);
+  if (!m || !modules.includes(m.module) || m.path.length === 0) return undefined;
+  return m.path[m.path.length - 1];
+}
+
+/**
+ * The `new X(...)` an expression stands for: the expression itself, or the initialiser of the
+ * `const` it names (`const cmd = new PutObjectCommand(...); send(cmd)`).
+ */
+export function newExpressionOf(code: HandlerCode, expr: Node): NewExpression | undefined {
+  const e = unwrap(expr);
+  if (Node.isNewExpression(e)) return e;
+  if (Node.isIdentifier(e)) {
+    const b = code.resolveIdentifier(e);
+    if (b && (b.kind === 'const' || b.kind === 'let') && b.initializer) {
+      const init = unwrap(b.initializer);
+      if (Node.isNewExpression(init)) return init;
+    }
+  }
+  return undefined;
+}
+
+/** The object literal an expression stands for (directly or through a `const`). */
+export function objectLiteralOf(code: HandlerCode, expr: Node | undefined): Node | undefined {
+  if (!expr) return undefined;
+  const e = unwrap(expr);
+  if (Node.isObjectLiteralExpression(e)) return e;
+  if (Node.isIdentifier(e)) {
+    const b = code.resolveIdentifier(e);
+    if (b && (b.kind === 'const' || b.kind === 'let') && b.initializer) {
+      const init = unwrap(b.initializer);
+      if (Node.isObjectLiteralExpression(init)) return init;
+    }
+  }
+  return undefined;
+}
+
+/** The value of property `name` in an object literal (`{ name: v }` or shorthand `{ name }`). */
+export function propertyValue(obj: Node | undefined, name: string): Node | undefined {
+  if (!obj || !Node.isObjectLiteralExpression(obj)) return undefined;
+  for (const p of obj.getProperties()) {
+    if (Node.isPropertyAssignment(p)) {
+      const n = p.getNameNode();
+      const text = Node.isStringLiteral(n) ? n.getLiteralValue() : n.getText();
+      if (text === name) return p.getInitializer();
+    } else if (Node.isShorthandPropertyAssignment(p) && p.getName() === name) {
+      return p.getNameNode();
+    }
+  }
+  return undefined;
+}
+
+/** Whether an object literal has a spread (`{ ...params }`): its properties are not all known. */
+export function hasSpread(obj: Node | undefined): boolean {
+  return !!obj && Node.isObjectLiteralExpression(obj) && obj.getProperties().some((p) => Node.isSpreadAssignment(p));
+}
+
+/**
+ * The number an expression always evaluates to: numeric literals, `const` bindings, unary minus,
+ * `* / + -` of constants (`60 * 60 * 24`); undefined when any part is dynamic.
+ */
+export function evaluateNumber(code: HandlerCode, expr: Node, depth = 0): number | undefined {
+  if (depth > 12) return undefined;
+  const e = unwrap(expr);
+  if (Node.isNumericLiteral(e)) return e.getLiteralValue();
+  if (Node.isPrefixUnaryExpression(e) && e.getOperatorToken() === SyntaxKind.MinusToken) {
+    const v = evaluateNumber(code, e.getOperand(), depth + 1);
+    return v === undefined ? undefined : -v;
+  }
+  if (Node.isBinaryExpression(e)) {
+    const l = evaluateNumber(code, e.getLeft(), depth + 1);
+    const r = evaluateNumber(code, e.getRight(), depth + 1);
+    if (l === undefined || r === undefined) return undefined;
+    switch (e.getOperatorToken().getKind()) {
+      case SyntaxKind.AsteriskToken:
+        return l * r;
+      case SyntaxKind.PlusToken:
+        return l + r;
+      case SyntaxKind.MinusToken:
+        return l - r;
+      case SyntaxKind.SlashToken:
+        return r === 0 ? undefined : l / r;
+      default:
+        return undefined;
+    }
+  }
+  if (Node.isIdentifier(e)) {
+    const b = code.resolveReference(e);
+    if (b && b.kind === 'const' && b.initializer) return evaluateNumber(code, b.initializer, depth + 1);
+  }
+  return undefined;
+}
+
+/** The innermost function-like node around a node (undefined at module scope). */
+export function enclosingFunctionOf(node: Node): Node | undefined {
+  return findAncestor(node, isFunctionLike);
+}
+
+export function isFunctionLike(n: Node): boolean {
+  return (
+    Node.isFunctionDeclaration(n) ||
+    Node.isFunctionExpression(n) ||
+    Node.isArrowFunction(n) ||
+    Node.isMethodDeclaration(n) ||
+    Node.isConstructorDeclaration(n) ||
+    Node.isGetAccessorDeclaration(n) ||
+    Node.isSetAccessorDeclaration(n)
+  );
+}
+
+export function findAncestor(node: Node, pred: (n: Node) => boolean): Node | undefined {
+  let cur = node.getParent();
+  while (cur) {
+    if (pred(cur)) return cur;
+    cur = cur.getParent();
+  }
+  return undefined;
+}
+
+/**
+ * The try statements whose `try` block contains a node, innermost first, within its function
+ * and through inline callbacks passed to calls (`await Promise.all(ids.map(async (id) => send(id)))`
+ * inside a `try`); stops at a declared function.
+ */
+export function enclosingTryBlocks(node: Node): TryStatement[] {
+  const out: TryStatement[] = [];
+  let child: Node = node;
+  let cur = node.getParent();
+  while (cur) {
+    if (Node.isTryStatement(cur) && cur.getTryBlock() === child) out.push(cur);
+    if (isFunctionLike(cur)) {
+      const p = cur.getParent();
+      const inlineCallback = (Node.isArrowFunction(cur) || Node.isFunctionExpression(cur)) && p && (Node.isCallExpression(p) || Node.isNewExpression(p));
+      if (!inlineCallback) break;
+    }
+    child = cur;
+    cur = cur.getParent();
+  }
+  return out;
+}
+
+/** Whether a node lies inside the `finally` block of a try statement (in the same function). */
+export function finallyOf(node: Node): TryStatement | undefined {
+  let child: Node = node;
+  let cur = node.getParent();
+  while (cur && !isFunctionLike(cur)) {
+    if (Node.isTryStatement(cur) && cur.getFinallyBlock() === child) return cur;
+    child = cur;
+    cur = cur.getParent();
+  }
+  return undefined;
+}
+
+/**
+ * The error handlers that run when the promise of `call` rejects: `.catch(cb)` / `.then(_, cb)`
+ * chained on it.
+ */
+export function chainedCatchHandlers(call: Node): Node[] {
+  const out: Node[] = [];
+  let cur: Node = call;
+  for (;;) {
+    const p = cur.getParent();
+    if (!p || !Node.isPropertyAccessExpression(p) || p.getExpression() !== cur) break;
+    const c = p.getParent();
+    if (!c || !Node.isCallExpression(c) || c.getExpression() !== p) break;
+    const name = p.getName();
+    const args = c.getArguments();
+    if (name === 'catch' && args[0]) out.push(args[0]);
+    if (name === 'then' && args[1]) out.push(args[1]);
+    if (name !== 'catch' && name !== 'then' && name !== 'finally' && name !== 'promise') break;
+    cur = c;
+  }
+  return out;
+}
+
+/** The calls in reachable code whose callee may run `fn` (one level of callers). */
+export function callSitesOf(code: HandlerCode, fn: Node): CallExpression[] {
+  const out: CallExpression[] = [];
+  code.forEachReachableNode((n) => {
+    if (!Node.isCallExpression(n)) return;
+    const callee = unwrap(n.getExpression());
+    if (!Node.isIdentifier(callee) && !Node.isPropertyAccessExpression(callee)) return;
+    if (code.functionsOf(callee).some((f) => f === fn)) out.push(n);
+  }, [SyntaxKind.CallExpression]);
+  return out;
+}
+
+/** Triggers through which a function serves a request and answers it. */
+export const REQUEST_TRIGGERS: ReadonlySet<TriggerType> = new Set<TriggerType>(['http', 'httpApi', 'websocket', 'alb', 'functionUrl']);
+
+export function requestTriggers(fn: LambdaFunction): TriggerType[] {
+  return [...new Set(fn.events.map((e) => e.type).filter((t) => REQUEST_TRIGGERS.has(t)))];
+}
+
+/** The function has triggers and none of them is a request (only queues, streams, schedules, ...). */
+export function onlyNonRequestTriggers(fn: LambdaFunction): boolean {
+  return fn.events.length > 0 && requestTriggers(fn).length === 0;
+}
