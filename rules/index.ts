@@ -5,6 +5,7 @@ import functionUrlNoAuth from './adjacent/function-url-no-auth/rule.js';
 import logRetention from './adjacent/log-retention/rule.js';
 import sqsVisibilityTimeout from './adjacent/sqs-visibility-timeout/rule.js';
 import functionPerEndpoint from './architecture/function-per-endpoint/rule.js';
+import heavyDependencyInSharedFunction from './architecture/heavy-dependency-in-shared-function/rule.js';
 import mixedConcerns from './architecture/mixed-concerns/rule.js';
 import staticAssetsViaLambda from './architecture/static-assets-via-lambda/rule.js';
 import apiTimeoutExceedsGateway from './cost/api-timeout-exceeds-gateway/rule.js';
@@ -21,10 +22,13 @@ import unresolvedHandler from './input/unresolved-handler/rule.js';
 import unresolvedVariable from './input/unresolved-variable/rule.js';
 import apiAccessLogging from './observability/api-access-logging/rule.js';
 import apiThrottling from './observability/api-throttling/rule.js';
+import noCustomMetrics from './observability/no-custom-metrics/rule.js';
+import structuredLogging from './observability/structured-logging/rule.js';
 import tracingDisabled from './observability/tracing-disabled/rule.js';
 import asyncWithoutDlq from './reliability/async-without-dlq/rule.js';
 import floatingPromise from './reliability/floating-promise/rule.js';
 import missingAlarms from './reliability/missing-alarms/rule.js';
+import notIdempotent from './reliability/not-idempotent/rule.js';
 import scanInRequestPath from './reliability/scan-in-request-path/rule.js';
 import stepFunctionsTaskRetry from './reliability/step-functions-task-retry/rule.js';
 import websocketGoneNotHandled from './reliability/websocket-gone-not-handled/rule.js';
@@ -32,6 +36,7 @@ import iamPassroleWildcard from './security/iam-passrole-wildcard/rule.js';
 import iamWildcardAction from './security/iam-wildcard-action/rule.js';
 import iamWildcardResource from './security/iam-wildcard-resource/rule.js';
 import secretInEnv from './security/secret-in-env/rule.js';
+import vpcWithoutNeed from './security/vpc-without-need/rule.js';
 import clientInHandler from './stateless/client-in-handler/rule.js';
 import fixedTmpPath from './stateless/fixed-tmp-path/rule.js';
 import globalMutableState from './stateless/global-mutable-state/rule.js';
@@ -43,6 +48,7 @@ export const allRules: readonly AnyRule[] = [
   logRetention,
   sqsVisibilityTimeout,
   functionPerEndpoint,
+  heavyDependencyInSharedFunction,
   mixedConcerns,
   staticAssetsViaLambda,
   apiTimeoutExceedsGateway,
@@ -59,10 +65,13 @@ export const allRules: readonly AnyRule[] = [
   unresolvedVariable,
   apiAccessLogging,
   apiThrottling,
+  noCustomMetrics,
+  structuredLogging,
   tracingDisabled,
   asyncWithoutDlq,
   floatingPromise,
   missingAlarms,
+  notIdempotent,
   scanInRequestPath,
   stepFunctionsTaskRetry,
   websocketGoneNotHandled,
@@ -70,6 +79,7 @@ export const allRules: readonly AnyRule[] = [
   iamWildcardAction,
   iamWildcardResource,
   secretInEnv,
+  vpcWithoutNeed,
   clientInHandler,
   fixedTmpPath,
   globalMutableState,
@@ -82,6 +92,7 @@ export const ruleFolders: Readonly<Record<string, string>> = {
   'log-retention': 'adjacent/log-retention',
   'sqs-visibility-timeout': 'adjacent/sqs-visibility-timeout',
   'function-per-endpoint': 'architecture/function-per-endpoint',
+  'heavy-dependency-in-shared-function': 'architecture/heavy-dependency-in-shared-function',
   'mixed-concerns': 'architecture/mixed-concerns',
   'static-assets-via-lambda': 'architecture/static-assets-via-lambda',
   'api-timeout-exceeds-gateway': 'cost/api-timeout-exceeds-gateway',
@@ -98,10 +109,13 @@ export const ruleFolders: Readonly<Record<string, string>> = {
   'unresolved-variable': 'input/unresolved-variable',
   'api-access-logging': 'observability/api-access-logging',
   'api-throttling': 'observability/api-throttling',
+  'no-custom-metrics': 'observability/no-custom-metrics',
+  'structured-logging': 'observability/structured-logging',
   'tracing-disabled': 'observability/tracing-disabled',
   'async-without-dlq': 'reliability/async-without-dlq',
   'floating-promise': 'reliability/floating-promise',
   'missing-alarms': 'reliability/missing-alarms',
+  'not-idempotent': 'reliability/not-idempotent',
   'scan-in-request-path': 'reliability/scan-in-request-path',
   'step-functions-task-retry': 'reliability/step-functions-task-retry',
   'websocket-gone-not-handled': 'reliability/websocket-gone-not-handled',
@@ -109,6 +123,7 @@ export const ruleFolders: Readonly<Record<string, string>> = {
   'iam-wildcard-action': 'security/iam-wildcard-action',
   'iam-wildcard-resource': 'security/iam-wildcard-resource',
   'secret-in-env': 'security/secret-in-env',
+  'vpc-without-need': 'security/vpc-without-need',
   'client-in-handler': 'stateless/client-in-handler',
   'fixed-tmp-path': 'stateless/fixed-tmp-path',
   'global-mutable-state': 'stateless/global-mutable-state',

@@ -94,6 +94,8 @@ function functionFromResource(r: Resource, ctx: TemplateContext): LambdaFunction
   if (timeout) fn.timeout = timeout;
   const logGroupName = stringProp(get(prop(r, 'LoggingConfig'), 'LogGroup'), ctx);
   if (logGroupName) fn.logGroupName = logGroupName;
+  const logFormat = stringProp(get(prop(r, 'LoggingConfig'), 'LogFormat'), ctx);
+  if (logFormat) fn.logFormat = logFormat;
   const reserved = numberProp(prop(r, 'ReservedConcurrentExecutions'), ctx);
   if (reserved) fn.reservedConcurrency = reserved;
   const tracingConfig = prop(r, 'TracingConfig');

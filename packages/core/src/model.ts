@@ -223,6 +223,12 @@ export interface LambdaFunction {
   logGroup?: Resource;
   /** `LoggingConfig.LogGroup` (SAM: with `Globals`): the log group the function writes to instead of `/aws/lambda/<name>`. */
   logGroupName?: Prop<string>;
+  /**
+   * The format of the function's log lines: `Text` or `JSON` (CloudFormation/SAM `LoggingConfig.LogFormat`, SAM with
+   * `Globals`; serverless function `logs.logFormat` / `provider.logs.lambda.logFormat`). Absent when nothing sets it
+   * (Lambda then writes `Text`); `value` undefined when it cannot be known offline.
+   */
+  logFormat?: Prop<string>;
   /** Reserved concurrency (`reservedConcurrency`, `ReservedConcurrentExecutions`). */
   reservedConcurrency?: Prop<number>;
   /** A published alias that triggers can invoke instead of `$LATEST` (SAM `AutoPublishAlias`, `AWS::Lambda::Alias`). */

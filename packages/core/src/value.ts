@@ -158,7 +158,17 @@ export function templateText(v: Value | undefined): string | undefined {
   if (v?.kind === 'scalar') return str(v);
   const fn = intrinsic(v);
   if (!fn) return undefined;
-  if (fn.fn === 'Fn::Sub') return str(fn.arg.kind === 'seq' ? fn.arg.items[0] : fn.arg);
+  if (fn.fn === 'Fn::Sub') {
+    if (fn.arg.kind !== 'seq') return str(fn.arg);
+    const template = str(fn.arg.items[0]);
+    const vars = fn.arg.items[1];
+    if (template === undefined || vars?.kind !== 'map') return template;
+    // `!Sub ['/aws/lambda/${Name}', { Name: !Ref Fn }]`: substitute each variable's own template text.
+    return template.replace(/\$\{([^}!]+)\}/g, (whole, name: string) => {
+      const bound = entry(vars, name);
+      return bound ? (templateText(bound.value) ?? whole) : whole;
+    });
+  }
   if (fn.fn === 'Ref') {
     const name = str(fn.arg);
     return name === undefined ? undefined : `\${${name}}`;

@@ -14,6 +14,7 @@ import {
   type Node,
   type SetAccessorDeclaration,
   type SourceFile,
+  type KindToNodeMappings,
 } from 'ts-morph';
 import { evaluateString, moduleMemberOf, type ModuleMember } from './facts.js';
 import type { Def, ParsedFile, Program } from './program.js';
@@ -368,4 +369,17 @@ export function codeOf(binding: HandlerBinding): HandlerCode {
 export function forEachDescendantNode(node: Node, cb: (descendant: Node) => boolean | void): void {
   const owner = node as unknown as { _getNodeFromCompilerNode(n: ts.Node): Node };
   walkDescendants(node.compilerNode, (n) => cb(owner._getNodeFromCompilerNode(n)));
+}
+
+/**
+ * `node.getDescendantsOfKind(kind)` without recursion: ts-morph's own walk recurses once per
+ * level and overflows the stack on deep trees of generated code (a 5,000-term concatenation).
+ */
+export function descendantsOfKind<K extends SyntaxKind>(node: Node, kind: K): KindToNodeMappings[K][] {
+  const owner = node as unknown as { _getNodeFromCompilerNode(n: ts.Node): Node };
+  const out: KindToNodeMappings[K][] = [];
+  walkDescendants(node.compilerNode, (n) => {
+    if (n.kind === kind) out.push(owner._getNodeFromCompilerNode(n) as KindToNodeMappings[K]);
+  });
+  return out;
 }

@@ -3,6 +3,7 @@ export {
   HandlerCode,
   codeOf,
   forEachDescendantNode,
+  descendantsOfKind,
   isAtModuleScope,
   isModuleLevelDeclaration,
   type FunctionLikeNode,

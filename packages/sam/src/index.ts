@@ -129,6 +129,8 @@ function samFunction(r: Resource, props: MapValue | undefined, fromGlobals: Set<
   if (timeout) fn.timeout = timeout;
   const logGroupName = inherited(stringProp(get(p('LoggingConfig'), 'LogGroup'), ctx), fromGlobals);
   if (logGroupName) fn.logGroupName = logGroupName;
+  const logFormat = inherited(stringProp(get(p('LoggingConfig'), 'LogFormat'), ctx), fromGlobals);
+  if (logFormat) fn.logFormat = logFormat;
   const reserved = inherited(numberProp(p('ReservedConcurrentExecutions'), ctx), fromGlobals);
   if (reserved) fn.reservedConcurrency = reserved;
   const tracing = inherited(tracingModeProp(p('Tracing'), ctx), fromGlobals);

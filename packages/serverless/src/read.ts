@@ -30,6 +30,7 @@ import { applyExtensions } from './extensions.js';
 import { readAlertsPlugin } from './alarms.js';
 import { readServerlessApis } from './apis.js';
 import { readTracing } from './tracing.js';
+import { readLogging } from './logging.js';
 import { applyDeploymentPlugins } from './deployment.js';
 import { readStepFunctions } from './step-functions.js';
 
@@ -159,6 +160,7 @@ class ServerlessReader {
     readServerlessApis(this.root, this.model, this.file);
     readStepFunctions(this.root, this.model, this.file);
     readTracing(this.root, this.model, this.file);
+    readLogging(this.root, this.model, this.file);
   }
 
   // -------------------------------------------------------------------------------------------

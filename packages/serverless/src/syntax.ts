@@ -50,6 +50,9 @@ export function looksLikeSource(text: string): boolean {
   return SOURCE_START.test(text);
 }
 
+/** Variables nested deeper than this (`${a:${b:${c:...}}}`) are a syntax error: parsing and resolving recurse per level. */
+export const MAX_VARIABLE_NESTING = 64;
+
 /** Quick test before parsing. */
 export function mayHaveVariables(s: string): boolean {
   return s.includes('${');
@@ -88,7 +91,10 @@ export function parseVariables(s: string): ParsedString {
 
 type VarResult = { kind: 'var'; node: VarNode } | { kind: 'not-var' } | { kind: 'error'; error: SyntaxError };
 
-function parseVar(s: string, start: number): VarResult {
+function parseVar(s: string, start: number, level = 1): VarResult {
+  if (level > MAX_VARIABLE_NESTING) {
+    return { kind: 'error', error: { start, end: start + 2, message: `variables nested more than ${MAX_VARIABLE_NESTING} levels deep` } };
+  }
   const alternatives: AltNode[] = [];
   let j = start + 2;
   let altStart = j;
@@ -112,7 +118,7 @@ function parseVar(s: string, start: number): VarResult {
   while (j < s.length) {
     const c = s[j]!;
     if (c === '$' && s[j + 1] === '{') {
-      const nested = parseVar(s, j);
+      const nested = parseVar(s, j, level + 1);
       if (nested.kind === 'error') return nested;
       if (nested.kind === 'var') {
         flushText(j);

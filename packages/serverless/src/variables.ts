@@ -35,6 +35,11 @@ type Res =
   | { kind: 'missing'; what: string }
   | { kind: 'cycle'; what: string };
 
+/** Variables resolved one inside the other beyond this are unresolved (the stack must never run out). */
+const MAX_REFERENCE_DEPTH = 100;
+/** The resolved configuration nests no deeper than a parsed file may (see MAX_NESTING_DEPTH in @lambda-lint/source). */
+const MAX_RESOLVED_NESTING = 200;
+
 const CYCLE = Symbol('cycle');
 type Shallow = Value | typeof CYCLE;
 
@@ -57,6 +62,8 @@ export class VariableResolver {
   private readonly deepStack = new Set<Value>();
   private readonly fileCache = new Map<string, { root: Value | undefined } | undefined>();
   private readonly reported = new Set<string>();
+  /** Variables being resolved, one inside the other (a chain of references, nested variables, included files). */
+  private depth = 0;
   private stageValue: string | undefined;
   private regionValue: string | undefined;
   private computing = new Set<'stage' | 'region'>();
@@ -111,7 +118,11 @@ export class VariableResolver {
     if (memo) return memo;
     const s = this.shallow(node);
     let result: Value;
-    if (s === CYCLE) {
+    if (s !== CYCLE && (s.kind === 'map' || s.kind === 'seq') && this.deepStack.size >= MAX_RESOLVED_NESTING) {
+      // Variables can nest values without end (`a: {x: ${self:custom.b}}`, `b: {x: ...}`): the walk must stop.
+      this.reportNode(node, `nests values more than ${MAX_RESOLVED_NESTING} levels deep once variables are resolved`);
+      result = unknown('unresolved', textOfScalar(node), node.loc);
+    } else if (s === CYCLE) {
       // Only reachable from inside a resolution; the cycle was reported there.
       result = unknown('unresolved', textOfScalar(node), node.loc);
     } else if (s !== node && (s.kind === 'map' || s.kind === 'seq')) {
@@ -218,6 +229,17 @@ export class VariableResolver {
   }
 
   private resolveVar(v: VarNode, host: ScalarValue & { value: string }): Res {
+    // Resolution recurses per reference: a chain this long is generated or hostile, never a configuration.
+    if (this.depth >= MAX_REFERENCE_DEPTH) return { kind: 'missing', what: `it starts a chain of more than ${MAX_REFERENCE_DEPTH} variables referring to each other` };
+    this.depth++;
+    try {
+      return this.resolveAlternatives(v, host);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private resolveAlternatives(v: VarNode, host: ScalarValue & { value: string }): Res {
     const missing: string[] = [];
     for (let i = 0; i < v.alternatives.length; i++) {
       const r = this.resolveAlt(v.alternatives[i]!, v, host, i === v.alternatives.length - 1);

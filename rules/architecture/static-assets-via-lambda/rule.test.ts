@@ -271,5 +271,113 @@ ${behaviors}`;
     });
   });
 
+  describe('handler code', () => {
+    // `web` is on line 7 (columns 3-6); it has no events, so only the code is read.
+    const yml = 'service: brand-web\nprovider:\n  name: aws\n  runtime: nodejs22.x\n  memorySize: 256\nfunctions:\n  web:\n    handler: src/web.handler\n';
+    const code = (src: string, extra: Record<string, string> = {}) => ({ 'serverless.yml': yml, 'src/web.ts': src, ...extra });
+    const lines = (...l: string[]) => `${l.join('\n')}\n`;
+    const own = (r: Awaited<ReturnType<typeof lintFiles>>) => r.findings.filter((f) => f.ruleId === ID);
+
+    it('reports a file read from __dirname and returned as CSS, at the Content-Type value, relating the read', async () => {
+      const r = await lintFiles(
+        code(
+          lines(
+            "import { readFileSync } from 'node:fs';", // 1
+            "import { join } from 'node:path';", // 2
+            'export const handler = async () => {', // 3
+            "  const css = readFileSync(join(__dirname, 'public', 'app.css'), 'utf8');", // 4
+            "  return { statusCode: 200, headers: { 'Content-Type': 'text/css' }, body: css };", // 5
+            '};',
+          ),
+        ),
+      );
+      expect(positions(r, ID)).toEqual([at(ID, 'code', 5, 56, 5, 66)]);
+      expect(own(r)[0]!.message).toContain('web: handler reads a file from the deployment package and returns it as text/css');
+      expect(own(r)[0]!.related?.map((x) => [x.loc.line, x.loc.column, x.loc.endLine, x.loc.endColumn])).toEqual([[4, 15, 4, 73]]);
+    });
+
+    it('reads fs.promises, LAMBDA_TASK_ROOT, relative paths, MIME tables and conditional types in called helpers', async () => {
+      const r = await lintFiles(
+        code(
+          lines(
+            "import fs from 'fs';", // 1
+            "import { readFile } from 'fs/promises';", // 2
+            "const TYPES: Record<string, string> = { '.png': 'image/png', '.woff2': 'font/woff2' };", // 3
+            'async function serve(name: string, ext: string) {', // 4
+            '  const data = await fs.promises.readFile(`${process.env.LAMBDA_TASK_ROOT}/assets/${name}`);', // 5
+            "  return { statusCode: 200, isBase64Encoded: true, headers: { 'content-type': TYPES[ext] }, body: data.toString('base64') };", // 6
+            '}', // 7
+            'async function page(js: boolean) {', // 8
+            "  const body = await readFile('./static/index.js', 'utf8');", // 9
+            "  return { statusCode: 200, headers: { 'Content-Type': js ? 'application/javascript' : 'text/plain' }, body };", // 10
+            '}', // 11
+            'export const handler = async (e: { name: string; ext: string }) => (e.ext ? serve(e.name, e.ext) : page(true));', // 12
+          ),
+        ),
+      );
+      expect(positions(r, ID)).toEqual([at(ID, 'code', 6, 79, 6, 89), at(ID, 'code', 10, 56, 10, 100)]);
+      expect(own(r).map((f) => f.message.split(' reads')[0])).toEqual(['web: serve', 'web: page']);
+    });
+
+    it('reports a createReadStream of the bundle returned as an image', async () => {
+      const src = lines(
+        "const { createReadStream } = require('fs');", // 1
+        "const path = require('path');", // 2
+        'exports.handler = async () => {', // 3
+        "  const stream = createReadStream(path.resolve(__dirname, 'logo.svg'));", // 4
+        "  return { statusCode: 200, headers: { 'Content-Type': 'image/svg+xml' }, body: await streamToString(stream) };", // 5
+        '};', // 6
+        'async function streamToString(s) { let out = ""; for await (const c of s) out += c; return out; }', // 7
+      );
+      const r = await lintFiles({ 'serverless.yml': yml, 'src/web.js': src });
+      expect(positions(r, ID)).toEqual([at(ID, 'code', 5, 56, 5, 71)]);
+    });
+
+    it('does not report /tmp files, JSON responses, HTML templates rendered per request, or unreached code', async () => {
+      const src = lines(
+        "import { readFileSync } from 'node:fs';",
+        "import { join } from 'node:path';",
+        'export function unused() {',
+        "  return { headers: { 'Content-Type': 'text/css' }, body: readFileSync(join(__dirname, 'a.css'), 'utf8') };",
+        '}',
+        'export const handler = async (event: { name: string; report: boolean }) => {',
+        '  if (event.report) {',
+        "    const pdf = readFileSync('/tmp/report.png');",
+        "    return { statusCode: 200, headers: { 'Content-Type': 'image/png' }, body: pdf.toString('base64') };",
+        '  }',
+        "  const template = readFileSync(join(__dirname, 'welcome.html'), 'utf8');",
+        "  const html = template.replace('{{name}}', event.name);",
+        "  return { statusCode: 200, headers: { 'Content-Type': 'text/html; charset=utf-8' }, body: html };",
+        '};',
+      );
+      expect(positions(await lintFiles(code(src)), ID)).toEqual([]);
+      const json = lines(
+        "import { readFile } from 'node:fs/promises';",
+        'export const handler = async () => {',
+        "  const model = JSON.parse(await readFile(new URL('./model.json', import.meta.url), 'utf8'));",
+        "  return { statusCode: 200, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(model) };",
+        '};',
+      );
+      expect(positions(await lintFiles(code(json)), ID)).toEqual([]);
+    });
+
+    it('reports static HTML returned as read', async () => {
+      const src = lines(
+        "import { readFileSync } from 'node:fs';", // 1
+        "const page = readFileSync(new URL('./index.html', import.meta.url));", // 2
+        'export const handler = async () => {', // 3
+        "  const html = readFileSync(new URL('./index.html', import.meta.url));", // 4
+        "  return { statusCode: 200, headers: { 'Content-Type': 'text/html' }, body: html.toString() + String(page.length) };", // 5
+        '};', // 6
+        'export const handler2 = async () => {',
+        "  const html = readFileSync(new URL('./index.html', import.meta.url));",
+        "  return { statusCode: 200, headers: { 'Content-Type': 'text/html' }, body: html.toString('utf8') };",
+        '};',
+      );
+      const r = await lintFiles({ ...code(src), 'serverless.yml': `${yml}  web2:\n    handler: src/web.handler2\n` });
+      expect(positions(r, ID)).toEqual([at(ID, 'code', 9, 56, 9, 67)]);
+    });
+  });
+
   fixtureTests(fileURLToPath(new URL('.', import.meta.url)), ID);
 });

@@ -1,4 +1,7 @@
 import { defineRule, get, type Distribution, type Prop } from '@lambda-lint/core';
+import { codeOf, descendantsOfKind, locOfNode, type HandlerCode, type ModuleMember } from '@lambda-lint/handler';
+import { Node, SyntaxKind } from 'ts-morph';
+import { objectLiteralOf, unwrap } from '../../support/code-facts.js';
 
 const ASSET_PREFIX = /^\/?(static|assets|public)(\/|$)/i;
 const ASSET_FILE = /\.(css|js|mjs|map|png|jpe?g|gif|svg|ico|webp|avif|woff2?|ttf|otf|eot|html?)$/i;
@@ -24,19 +27,144 @@ function servesAssetsFromS3(d: Distribution): boolean {
   return d.behaviors.some((b) => !b.isDefault && b.target === 's3' && b.pathPattern?.value !== undefined && isAssetPath(b.pathPattern.value.replace(/\*+$/, '')));
 }
 
+/** Content types of static files: a response with one of these is a file server. */
+const ASSET_CONTENT_TYPE = /^\s*(text\/css|text\/html|application\/javascript|text\/javascript|image\/[\w.+-]+|font\/[\w.+-]+)\s*(;|$)/i;
+const FS_READS = new Set(['readFile', 'readFileSync', 'createReadStream']);
+
+/** `fs.readFile(Sync)`, `fs.promises.readFile`, `readFile` from `fs/promises`, `createReadStream` (also `fs-extra`). */
+function isFileRead(member: ModuleMember | undefined): boolean {
+  if (!member) return false;
+  const { module, path } = member;
+  if (module !== 'fs' && module !== 'fs/promises' && module !== 'fs-extra' && module !== 'graceful-fs') return false;
+  const name = path.length === 1 ? path[0] : path.length === 2 && path[0] === 'promises' ? path[1] : undefined;
+  return name !== undefined && FS_READS.has(name);
+}
+
+/**
+ * Whether a path expression points into the deployment package: built from `__dirname`,
+ * `process.env.LAMBDA_TASK_ROOT` or `import.meta` (`dirname`, `url`), or a relative (or
+ * `/var/task/...`) constant path. `/tmp` and other absolute paths are not the bundle.
+ */
+function inBundle(code: HandlerCode, expr: Node | undefined, depth = 0): boolean {
+  if (!expr || depth > 4) return false;
+  const e = unwrap(expr);
+  if (/\b__dirname\b|\bLAMBDA_TASK_ROOT\b|\bimport\.meta\b/.test(e.getText())) return true;
+  if (Node.isIdentifier(e)) {
+    const b = code.resolveReference(e);
+    if (b?.initializer && (b.kind === 'const' || b.kind === 'let')) return inBundle(code, b.initializer, depth + 1);
+  }
+  const value = code.evaluateString(e);
+  if (value === undefined || value.length === 0) return false;
+  return !value.startsWith('/') || value === '/var/task' || value.startsWith('/var/task/');
+}
+
+/** The asset content type(s) an expression may evaluate to: a constant, either branch of `a ? b : c`, a lookup in a const table. */
+function assetContentType(code: HandlerCode, expr: Node): string | undefined {
+  const e = unwrap(expr);
+  if (Node.isConditionalExpression(e)) return assetContentType(code, e.getWhenTrue()) ?? assetContentType(code, e.getWhenFalse());
+  if (Node.isBinaryExpression(e) && (e.getOperatorToken().getKind() === SyntaxKind.QuestionQuestionToken || e.getOperatorToken().getKind() === SyntaxKind.BarBarToken)) {
+    return assetContentType(code, e.getLeft()) ?? assetContentType(code, e.getRight());
+  }
+  if (Node.isElementAccessExpression(e)) {
+    // `MIME_TYPES[ext]` on a table of file types.
+    const table = objectLiteralOf(code, e.getExpression());
+    if (!table || !Node.isObjectLiteralExpression(table)) return undefined;
+    const types = table.getProperties().flatMap((p) => {
+      const v = Node.isPropertyAssignment(p) ? p.getInitializer() : undefined;
+      const text = v ? code.evaluateString(v) : undefined;
+      return text && ASSET_CONTENT_TYPE.test(text) ? [text.trim()] : [];
+    });
+    if (types.length === 0) return undefined;
+    return types.length > 3 ? `${types.slice(0, 3).join(', ')}, ...` : types.join(', ');
+  }
+  const text = code.evaluateString(e);
+  return text && ASSET_CONTENT_TYPE.test(text) ? text.trim() : undefined;
+}
+
+/**
+ * The read whose content is the `body` of the response holding this Content-Type property
+ * (`{ headers: { 'Content-Type': ... }, body }`): the read call itself, a `const` holding it, its
+ * `.toString(...)`.
+ */
+function bodyRead(code: HandlerCode, contentType: Node, reads: readonly Node[]): Node | undefined {
+  const headers = contentType.getParent();
+  const headersProp = headers?.getParent();
+  const response = headersProp?.getParent();
+  if (!headersProp || !Node.isPropertyAssignment(headersProp) || !response || !Node.isObjectLiteralExpression(response)) return undefined;
+  const body = response.getProperty('body');
+  let e: Node | undefined = Node.isPropertyAssignment(body) ? body.getInitializer() : Node.isShorthandPropertyAssignment(body) ? body.getNameNode() : undefined;
+  for (let depth = 0; e && depth < 6; depth++) {
+    e = unwrap(e);
+    if (reads.includes(e)) return e;
+    if (Node.isCallExpression(e)) {
+      const callee = unwrap(e.getExpression());
+      e = Node.isPropertyAccessExpression(callee) && callee.getName() === 'toString' ? callee.getExpression() : undefined;
+    } else if (Node.isIdentifier(e)) {
+      const b = code.resolveIdentifier(e);
+      e = b && (b.kind === 'const' || b.kind === 'let') ? b.initializer : undefined;
+    } else e = undefined;
+  }
+  return undefined;
+}
+
+interface ServedFile {
+  /** The Content-Type value. */
+  value: Node;
+  contentType: string;
+  read: Node;
+  functionName: string;
+}
+
+/** Functions of the handler that read a file of the bundle and answer with an asset Content-Type. */
+function servedFiles(code: HandlerCode): ServedFile[] {
+  // Every file read per function; the ones of the bundle are marked.
+  const reads = new Map<Node, Node[]>();
+  const bundle = new Set<Node>();
+  code.forEachReachableNode(
+    (n, fn) => {
+      if (!Node.isCallExpression(n) || !isFileRead(code.moduleMemberOf(n.getExpression()))) return;
+      reads.set(fn, [...(reads.get(fn) ?? []), n]);
+      if (inBundle(code, n.getArguments()[0])) bundle.add(n);
+    },
+    [SyntaxKind.CallExpression],
+  );
+  const out: ServedFile[] = [];
+  for (const [fn, fnReads] of reads) {
+    const firstBundleRead = fnReads.find((r) => bundle.has(r));
+    if (!firstBundleRead) continue;
+    for (const p of descendantsOfKind(fn, SyntaxKind.PropertyAssignment)) {
+      const nameNode = p.getNameNode();
+      const name = Node.isStringLiteral(nameNode) ? nameNode.getLiteralValue() : nameNode.getText();
+      if (name.toLowerCase() !== 'content-type' || code.enclosingFunction(p) !== fn) continue;
+      const value = p.getInitializer();
+      const contentType = value ? assetContentType(code, value) : undefined;
+      if (!value || !contentType) continue;
+      // HTML read from the bundle may be a template rendered per request: only a body that is the file itself counts.
+      // The body is a file read: report when that file is in the bundle. Otherwise (not traced), CSS,
+      // scripts, images and fonts are files served as they are; HTML may be a template rendered per request.
+      const traced = bodyRead(code, p, fnReads);
+      const read = traced ? (bundle.has(traced) ? traced : undefined) : /^\s*text\/html/i.test(contentType) ? undefined : firstBundleRead;
+      if (read) out.push({ value, contentType, read, functionName: code.functionName(fn) });
+    }
+  }
+  return out.sort((a, b) => a.value.getStart() - b.value.getStart());
+}
+
 export default defineRule({
   id: 'static-assets-via-lambda',
   category: 'architecture',
   severity: 'warning',
-  scope: 'infra',
+  scope: 'cross',
   platforms: ['serverless', 'cloudformation', 'sam', 'cdk'],
   description:
-    'Static files served through Lambda: HTTP routes for asset paths, or a CloudFront distribution whose default behaviour or asset path pattern targets API Gateway or a function URL.',
+    'Static files served through Lambda: HTTP routes for asset paths, a CloudFront distribution whose default behaviour or asset path pattern targets API Gateway or a function URL, or a handler that reads files from its bundle and returns them as CSS, HTML, JavaScript, images or fonts.',
   messages: {
     route:
       '{{name}}: route {{path}} serves static files through Lambda; every asset request pays an invocation and a possible cold start, and responses are capped at 6 MB. Serve assets from S3 behind CloudFront and keep Lambda for the API.',
     distribution:
       '{{distribution}}: the {{behavior}} sends {{what}} to {{target}}, so static files are served through Lambda, paying an invocation per asset. Point it at an S3 origin and route only `/api/*` to the API.',
+    code:
+      '{{name}}: {{function}} reads a file from the deployment package and returns it as {{contentType}}, so static files are served through Lambda, paying an invocation (and a possible cold start) per file, with no edge caching and a 6 MB response cap. Upload the files to S3 and serve them through CloudFront; keep the function for the API.',
   },
   defaultOptions: {},
   check(ctx) {
@@ -66,6 +194,18 @@ export default defineRule({
           },
           loc: b.isDefault ? (origin?.loc ?? b.loc) : (b.pathPattern?.loc ?? b.loc),
           resource: d.resource.constructPath ?? d.resource.logicalId,
+        });
+      }
+    }
+    for (const binding of ctx.handlers) {
+      const code = codeOf(binding);
+      for (const served of servedFiles(code)) {
+        ctx.report({
+          messageId: 'code',
+          data: { name: binding.fn.name, function: served.functionName, contentType: served.contentType },
+          loc: locOfNode(served.value),
+          fn: binding.fn,
+          related: [{ loc: locOfNode(served.read), message: 'reads the file from the deployment package here' }],
         });
       }
     }

@@ -85,6 +85,71 @@ ${fn}resources:
       expect(positions(r, ID)).toEqual([at(ID, 'vpc', 11, 3, 11, 9)]);
     });
 
+    describe('handler code', () => {
+      const pgHandler = [
+        "import { Pool } from 'pg';", // 1
+        '', // 2
+        'const pool = new Pool({ max: 1 });', // 3
+        '', // 4
+        'export const handler = async () => {', // 5
+        "  const { rows } = await pool.query('select 1');", // 6
+        '  return { statusCode: 200, body: JSON.stringify(rows) };', // 7
+        '};', // 8
+        '',
+      ].join('\n');
+      const withCode = (fn: string, code: string, extra: Record<string, string> = {}) => ({ ...app(fn), 'src/worker.ts': code, ...extra });
+
+      it('reports an HTTP function whose handler opens a pg pool, at the function key, relating the client', async () => {
+        const r = await lintFiles(withCode('    events:\n      - httpApi: GET /reports\n', pgHandler));
+        expect(positions(r, ID)).toEqual([at(ID, 'connections', 8, 3, 8, 9)]);
+        expect(messageOf(r)).toContain('worker: its handler opens pg connections and nothing caps its concurrency');
+        expect(messageOf(r)).toContain('Set `reservedConcurrency` on the function');
+        const related = r.findings.find((f) => f.ruleId === ID)?.related ?? [];
+        expect(related.map((x) => [x.loc.file.endsWith('src/worker.ts'), x.loc.line, x.loc.column, x.loc.endLine, x.loc.endColumn, x.message])).toEqual([
+          [true, 3, 14, 3, 34, 'opens a pg connection here'],
+        ]);
+      });
+
+      it('finds clients created in local modules and per invocation (mysql2, ioredis, mongodb)', async () => {
+        const code = [
+          "import Redis from 'ioredis';", // 1
+          "import { db } from './db.js';", // 2
+          'export const handler = async () => {', // 3
+          '  const redis = new Redis(process.env.REDIS_URL!);', // 4
+          '  return { statusCode: 200, body: String(await redis.get(\'k\')) + String(await db()) };', // 5
+          '};',
+          '',
+        ].join('\n');
+        const db = "import mysql from 'mysql2/promise';\nexport const db = () => mysql.createConnection({ host: process.env.DB_HOST });\n";
+        const r = await lintFiles(withCode('    events:\n      - httpApi: GET /reports\n', code, { 'src/db.ts': db }));
+        expect(positions(r, ID)).toEqual([at(ID, 'connections', 8, 3, 8, 9)]);
+        const related = r.findings.find((f) => f.ruleId === ID)?.related ?? [];
+        expect(related.map((x) => [x.loc.file.split('/').pop(), x.loc.line, x.loc.column, x.loc.endLine, x.loc.endColumn]).sort()).toEqual([
+          ['db.ts', 2, 25, 2, 78],
+          ['worker.ts', 4, 17, 4, 50],
+        ]);
+        expect(messageOf(r)).toContain('its handler opens');
+      });
+
+      it('names the queue first and adds the connections as related locations', async () => {
+        const r = await lintFiles(withCode(sqs(), pgHandler));
+        expect(positions(r, ID)).toEqual([at(ID, 'queue', 8, 3, 8, 9)]);
+        expect(r.findings.find((f) => f.ruleId === ID)?.related?.map((x) => x.loc.line)).toEqual([11, 3]);
+      });
+
+      it('accepts reserved concurrency, capped SQS mappings, and handlers without database clients', async () => {
+        expect(positions(await lintFiles(withCode('    reservedConcurrency: 10\n    events:\n      - httpApi: GET /reports\n', pgHandler)), ID)).toEqual([]);
+        expect(positions(await lintFiles(withCode(sqs('          maximumConcurrency: 5\n'), pgHandler)), ID)).toEqual([]);
+        const dynamo = "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';\nconst ddb = new DynamoDBClient({});\nexport const handler = async () => ({ statusCode: 200, body: String(Boolean(ddb)) });\n";
+        expect(positions(await lintFiles(withCode('    events:\n      - httpApi: GET /reports\n', dynamo)), ID)).toEqual([]);
+      });
+
+      it('ignores clients in functions the handler never calls', async () => {
+        const code = "import { Pool } from 'pg';\nexport function unused() { return new Pool(); }\nexport const handler = async () => ({ statusCode: 200, body: 'ok' });\n";
+        expect(positions(await lintFiles(withCode('    events:\n      - httpApi: GET /reports\n', code)), ID)).toEqual([]);
+      });
+    });
+
     it('does not ask synchronous functions outside a VPC for reserved concurrency', async () => {
       expect(positions(await lintFiles(app('    events:\n      - httpApi: GET /brands\n      - schedule: rate(1 hour)\n')), ID)).toEqual([]);
     });

@@ -1,11 +1,12 @@
-import { defineRule, get, intrinsic, type LambdaFunction, type Platform, type RelatedLocation, type Trigger, type TriggerType } from '@lambda-lint/core';
+import { defineRule, get, intrinsic, type HandlerBinding, type LambdaFunction, type Platform, type RelatedLocation, type Trigger, type TriggerType } from '@lambda-lint/core';
+import { codeOf, locOfNode, sdkFactsOf } from '@lambda-lint/handler';
 
 /**
  * Why a function's unbounded scaling hurts something. One detector per cause; the first cause
  * found picks the message, every cause adds its locations to `related`.
  */
 interface Reason {
-  kind: 'queue' | 'stream' | 'vpc';
+  kind: 'queue' | 'stream' | 'vpc' | 'connections';
   /** Human-readable list of what drives the scaling (`SQS queue JobsQueue`). */
   sources: string;
   related: RelatedLocation[];
@@ -13,7 +14,8 @@ interface Reason {
   sqs?: boolean;
 }
 
-type Detector = (fn: LambdaFunction) => Reason | undefined;
+/** `handlers`: the resolved handler code of this function (empty when it was not found). */
+type Detector = (fn: LambdaFunction, handlers: readonly HandlerBinding[]) => Reason | undefined;
 
 const QUEUES: ReadonlySet<TriggerType> = new Set(['sqs', 'mq']);
 const STREAMS: ReadonlySet<TriggerType> = new Set(['kinesis', 'dynamodbStream', 'kafka']);
@@ -71,11 +73,25 @@ const vpcReason: Detector = (fn) => {
 };
 
 /**
- * Causes, in message priority. Extension point: the handler rules will add a detector for a
- * handler that opens `pg` / `mysql2` / `redis` / `ioredis` connections (kind `connections`,
- * reading `ctx.handlers`); the rule's scope then becomes `cross`.
+ * A handler that opens connections to a connection-limited database (`pg`, `mysql2`, `redis`,
+ * `ioredis`, `mongodb`, `mongoose`, `postgres`: the SDK facts' `database` clients), at module scope
+ * or in reachable code: each concurrent execution environment holds its own connections.
  */
-const DETECTORS: readonly Detector[] = [pollReason('queue', QUEUES), pollReason('stream', STREAMS), vpcReason];
+const connectionsReason: Detector = (fn, handlers) => {
+  const clients = handlers.flatMap((b) => sdkFactsOf(codeOf(b)).clients.filter((c) => c.category === 'database' && c.scope !== 'other'));
+  if (clients.length === 0) return undefined;
+  // Every trigger is an SQS mapping with maximumConcurrency: the function cannot scale beyond those caps.
+  if (fn.events.length > 0 && fn.events.every(bounded)) return undefined;
+  const services = [...new Set(clients.map((c) => c.service))];
+  return {
+    kind: 'connections',
+    sources: services.join(', '),
+    related: clients.slice(0, 3).map((c) => ({ loc: locOfNode(c.node), message: `opens a ${c.service} connection here` })),
+  };
+};
+
+/** Causes, in message priority: the first one found picks the message, every one adds related locations. */
+const DETECTORS: readonly Detector[] = [pollReason('queue', QUEUES), pollReason('stream', STREAMS), vpcReason, connectionsReason];
 
 const KEYS: Record<Platform, { reserved: string; maximum: string }> = {
   serverless: { reserved: '`reservedConcurrency` on the function', maximum: '`maximumConcurrency` on the sqs event' },
@@ -88,10 +104,10 @@ export default defineRule({
   id: 'reserved-concurrency',
   category: 'cost',
   severity: 'info',
-  scope: 'infra',
+  scope: 'cross',
   platforms: ['serverless', 'cloudformation', 'sam', 'cdk'],
   description:
-    'No reserved concurrency (or SQS maximumConcurrency) on a function that is triggered by a queue or stream, or runs in a VPC next to connection-limited resources.',
+    'No reserved concurrency (or SQS maximumConcurrency) on a function that is triggered by a queue or stream, runs in a VPC, or whose handler opens connections to a connection-limited database (pg, mysql2, redis, mongodb).',
   messages: {
     queue:
       '{{name}} is triggered by {{sources}} and nothing caps its concurrency: a burst of queue messages scales it up to the account concurrency limit, throttling every other function in the account (APIs included) and exhausting database connections downstream. {{fix}}',
@@ -99,13 +115,17 @@ export default defineRule({
       '{{name}} reads {{sources}} and has no reserved concurrency: its concurrency grows with the number of shards or partitions (up to 10 batches per shard with ParallelizationFactor), taking concurrency from other functions and opening connections downstream. Set {{reserved}} to what the downstream can take.',
     vpc:
       '{{name}} runs in a VPC, usually to reach a connection-limited resource (RDS, ElastiCache), and has no reserved concurrency: a traffic burst scales it up to the account concurrency limit, exhausting database connections and starving other functions. Set {{reserved}} to what the database can take (and consider RDS Proxy).',
+    connections:
+      '{{name}}: its handler opens {{sources}} connections and nothing caps its concurrency: every concurrent execution environment holds its own connections, so a traffic burst exhausts the database\'s connection limit and fails this function and everything else that uses the database. Set {{reserved}} to what the database can take (and consider RDS Proxy or a connection pooler).',
   },
   defaultOptions: {},
   check(ctx) {
+    const handlersOf = new Map<string, HandlerBinding[]>();
+    for (const b of ctx.handlers) handlersOf.set(b.fn.id, [...(handlersOf.get(b.fn.id) ?? []), b]);
     for (const fn of ctx.model.functions) {
       // Any reserved concurrency counts, even one only known at deploy time.
       if (fn.reservedConcurrency) continue;
-      const reasons = DETECTORS.map((d) => d(fn)).filter((r): r is Reason => r !== undefined);
+      const reasons = DETECTORS.map((d) => d(fn, handlersOf.get(fn.id) ?? [])).filter((r): r is Reason => r !== undefined);
       const first = reasons[0];
       if (!first) continue;
       const keys = KEYS[fn.platform];

@@ -185,6 +185,17 @@ ${props}${resources}`,
     const mapping = (source: string, extra = '') =>
       `  IngestMapping:\n    Type: AWS::Lambda::EventSourceMapping\n    Properties:\n      FunctionName: !Ref Ingest\n      EventSourceArn: ${source}\n${extra}`;
 
+    it('reports a stream mapping of a function defined outside the template at the mapping', async () => {
+      const external = (extra: string) => ({
+        'template.yaml': `AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  ProjectorMapping:\n    Type: AWS::Lambda::EventSourceMapping\n    Properties:\n      FunctionName: order-projector\n      StartingPosition: LATEST\n      EventSourceArn: arn:aws:kinesis:eu-west-1:123456789012:stream/orders\n${extra}`,
+      });
+      const r = await lintFiles(external(''));
+      expect(positions(r, ID)).toEqual([at(ID, 'streamWithoutOnFailure', 3, 3, 3, 19)]);
+      expect(r.findings.find((f) => f.ruleId === ID)?.message).toContain('order-projector reads a Kinesis stream');
+      const withDestination = external('      DestinationConfig:\n        OnFailure:\n          Destination: arn:aws:sqs:eu-west-1:123456789012:failures\n');
+      expect(positions(await lintFiles(withDestination), ID)).toEqual([]);
+    });
+
     it('reports an SQS trigger queue without RedrivePolicy at the queue', async () => {
       const r = await lintFiles(template('', `  Jobs:\n    Type: AWS::SQS::Queue\n${mapping('!GetAtt Jobs.Arn')}`));
       expect(positions(r, ID)).toEqual([at(ID, 'queueWithoutRedrive', 13, 3, 13, 7)]);

@@ -1,4 +1,15 @@
-import { defineRule, triggerInvocationMode, get, type LambdaFunction, type Resource, type Trigger } from '@lambda-lint/core';
+import {
+  defineRule,
+  get,
+  referencedLogicalId,
+  templateText,
+  triggerInvocationMode,
+  type LambdaFunction,
+  type Resource,
+  type RuleContext,
+  type Trigger,
+  type Value,
+} from '@lambda-lint/core';
 
 const SOURCE_NAMES: Record<string, string> = {
   http: 'API Gateway (asynchronous integration)',
@@ -68,6 +79,7 @@ export default defineRule({
         }
       }
     }
+    reportUnlinkedStreamMappings(ctx);
     for (const [queue, { names, fn, consumers }] of queues) {
       ctx.report({
         messageId: 'queueWithoutRedrive',
@@ -80,6 +92,34 @@ export default defineRule({
     }
   },
 });
+
+/**
+ * A stream mapping for a function defined outside the application (`FunctionName: some-name`) is not
+ * linked to any model function, but the missing on-failure destination is a property of the mapping.
+ */
+function reportUnlinkedStreamMappings(ctx: RuleContext<Record<string, never>>): void {
+  const linked = new Set(ctx.model.functions.flatMap((f) => f.events.map((t) => t.resource)));
+  const byId = new Map(ctx.model.resources.map((r) => [`${r.file}#${r.logicalId}`, r]));
+  for (const r of ctx.model.resources) {
+    if (r.type !== 'AWS::Lambda::EventSourceMapping' || linked.has(r)) continue;
+    if (get(r.properties, 'DestinationConfig', 'OnFailure')) continue;
+    const stream = streamKind(get(r.properties, 'EventSourceArn'), (id) => byId.get(`${r.file}#${id}`));
+    if (!stream) continue;
+    const name = templateText(get(r.properties, 'FunctionName')) ?? r.logicalId;
+    ctx.report({ messageId: 'streamWithoutOnFailure', data: { name, stream }, loc: r.loc, resource: r.constructPath ?? r.logicalId });
+  }
+}
+
+function streamKind(arn: Value | undefined, resourceOf: (logicalId: string) => Resource | undefined): 'Kinesis' | 'DynamoDB' | undefined {
+  const text = templateText(arn) ?? '';
+  if (/:kinesis:/.test(text)) return 'Kinesis';
+  if (/:dynamodb:.*\/stream\//.test(text)) return 'DynamoDB';
+  const id = referencedLogicalId(arn);
+  const target = id ? resourceOf(id) : undefined;
+  if (target?.type === 'AWS::Kinesis::Stream') return 'Kinesis';
+  if (target?.type === 'AWS::DynamoDB::Table') return 'DynamoDB';
+  return undefined;
+}
 
 function howToFix(fn: LambdaFunction): string {
   switch (fn.platform) {

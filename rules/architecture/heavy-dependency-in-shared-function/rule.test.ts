@@ -1,0 +1,168 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { at, fixtureTests, lintFiles, positions } from '../../test-support/harness.js';
+import { heavyPackageOf } from './heavy-packages.js';
+
+const ID = 'heavy-dependency-in-shared-function';
+const lines = (...l: string[]): string => `${l.join('\n')}\n`;
+const pos = (messageId: string, line: number, column: number, endLine: number, endColumn: number) => at(ID, messageId, line, column, endLine, endColumn);
+const own = (r: Awaited<ReturnType<typeof lintFiles>>) => r.findings.filter((f) => f.ruleId === ID);
+
+// `media` is on line 8 (columns 3-8); `memorySize` (when given) on line 10; events follow.
+const serverless = (fn: string) => `service: brand-media
+provider:
+  name: aws
+  runtime: nodejs22.x
+  timeout: 10
+  logRetentionInDays: 30
+functions:
+  media:
+    handler: src/media.handler
+${fn}`;
+
+const sharpHandler = lines(
+  "import sharp from 'sharp';", // 1
+  '', // 2
+  'export const handler = async (event: { body: string }) => {', // 3
+  "  const png = await sharp(Buffer.from(event.body, 'base64')).resize(64).png().toBuffer();", // 4
+  "  return { statusCode: 200, body: png.toString('base64') };", // 5
+  '};',
+);
+
+const app = (fn: string, code = sharpHandler, extra: Record<string, string> = {}) => ({ 'serverless.yml': serverless(fn), 'src/media.ts': code, ...extra });
+const twoRoutes = '    events:\n      - httpApi: POST /thumbnails\n      - httpApi: GET /brands\n';
+
+describe(ID, () => {
+  it('matches the heavy-package table with subpaths, not look-alikes', () => {
+    expect(['sharp', 'sharp/lib/index', '@tensorflow/tfjs-node', 'puppeteer-core', '@sparticuz/chromium', 'fluent-ffmpeg', 'pdfkit/js/pdfkit'].map(heavyPackageOf)).toEqual([
+      'sharp',
+      'sharp',
+      '@tensorflow/tfjs-node',
+      'puppeteer-core',
+      '@sparticuz/chromium',
+      'fluent-ffmpeg',
+      'pdfkit',
+    ]);
+    expect(['sharpen', 'pdf-lib', 'jimp', 'canvas-confetti', '@aws-sdk/client-s3', './sharp'].map(heavyPackageOf)).toEqual([undefined, undefined, undefined, undefined, undefined, undefined]);
+  });
+
+  it('reports a heavy import in a function with several HTTP routes, at the import, relating the function', async () => {
+    const r = await lintFiles(app(`    memorySize: 2048\n${twoRoutes}`));
+    expect(positions(r, ID)).toEqual([pos('shared', 1, 1, 1, 27)]);
+    const f = own(r)[0]!;
+    expect(f.loc.file.endsWith('src/media.ts')).toBe(true);
+    expect(f.message).toContain('media: sharp (image processing) is loaded by a function that also serves 2 HTTP routes (POST /thumbnails, GET /brands)');
+    expect(f.related?.map((x) => [x.loc.line, x.loc.column, x.message])).toEqual([
+      [8, 3, 'function media'],
+      [12, 23, 'one of its HTTP routes'],
+    ]);
+  });
+
+  it('reports a small memory size at the setting, and the default at the function key', async () => {
+    const r = await lintFiles(app('    memorySize: 512\n    events:\n      - httpApi: POST /thumbnails\n'));
+    expect(positions(r, ID)).toEqual([pos('smallMemory', 10, 17, 10, 20)]);
+    expect(own(r)[0]!.message).toContain('media: its handler loads sharp (image processing) but has 512 MB of memory');
+    expect(own(r)[0]!.related?.map((x) => [x.loc.line, x.loc.column, x.message])).toEqual([[1, 1, 'sharp loaded here']]);
+    const d = await lintFiles(app('    events:\n      - httpApi: POST /thumbnails\n'));
+    expect(positions(d, ID)).toEqual([pos('smallMemory', 8, 3, 8, 8)]);
+    expect(own(d)[0]!.message).toContain('keeps the Serverless Framework default memory size of 1024 MB');
+  });
+
+  it('reports both when a shared function also has a small memory size', async () => {
+    const r = await lintFiles(app(`    memorySize: 256\n${twoRoutes}`));
+    // Sorted by file: serverless.yml first.
+    expect(positions(r, ID)).toEqual([pos('smallMemory', 10, 17, 10, 20), pos('shared', 1, 1, 1, 27)]);
+  });
+
+  it('accepts a dedicated heavy function with enough memory, and light functions with many routes', async () => {
+    expect(positions(await lintFiles(app('    memorySize: 2048\n    events:\n      - httpApi: POST /thumbnails\n')), ID)).toEqual([]);
+    const light = lines("export const handler = async () => ({ statusCode: 200, body: '[]' });");
+    expect(positions(await lintFiles(app(`    memorySize: 256\n${twoRoutes}`, light)), ID)).toEqual([]);
+  });
+
+  it('recognises a route table in code (object and Map) and a switch on the route key', async () => {
+    const table = lines(
+      "import type { Browser } from 'puppeteer-core';", // 1: type-only, not loaded
+      "const chromium = require('@sparticuz/chromium');", // 2
+      'const routes = Object.freeze({', // 3
+      "  'GET /brands': async () => ({ statusCode: 200, body: '[]' }),", // 4
+      "  'POST /brands/{id}/pdf': async () => ({ statusCode: 200, body: String(await chromium.executablePath()) }),", // 5
+      '});', // 6
+      'export const handler = async (event: { routeKey: string }) => {', // 7
+      '  const b: Browser | undefined = undefined;', // 8
+      "  return routes[event.routeKey as keyof typeof routes]?.() ?? { statusCode: 404, body: String(b) };", // 9
+      '};',
+    );
+    const r = await lintFiles(app('    memorySize: 2048\n    events:\n      - httpApi: ANY /{proxy+}\n', table));
+    expect(positions(r, ID)).toEqual([pos('shared', 2, 18, 2, 48)]);
+    expect(own(r)[0]!.message).toContain('@sparticuz/chromium (headless browser) is loaded by a function that also serves a route table of 2 routes (GET /brands, POST /brands/{id}/pdf)');
+    expect(own(r)[0]!.related?.map((x) => [x.loc.line, x.loc.column, x.message])).toEqual([
+      [8, 3, 'function media'],
+      [3, 30, 'route table'],
+    ]);
+
+    const map = lines(
+      "const routes = new Map([['GET /a', () => 1], ['POST /b', async () => (await import('onnxruntime-node')).InferenceSession]]);", // 1
+      'export const handler = async (event: { routeKey: string }) => routes.get(event.routeKey)?.();',
+    );
+    expect(positions(await lintFiles(app('    memorySize: 2048\n    events:\n      - httpApi: ANY /{proxy+}\n', map)), ID)).toEqual([pos('shared', 1, 77, 1, 103)]);
+
+    const sw = lines(
+      "import ffmpeg from 'fluent-ffmpeg';", // 1
+      'export const handler = async (event: { requestContext: { http: { method: string } } }) => {', // 2
+      '  switch (event.requestContext.http.method) {', // 3
+      "    case 'GET': return { statusCode: 200, body: 'ok' };", // 4
+      "    case 'POST': return { statusCode: 202, body: String(ffmpeg) };", // 5
+      "    default: return { statusCode: 405, body: '' };", // 6
+      '  }',
+      '};',
+    );
+    const s = await lintFiles(app('    memorySize: 2048\n    events:\n      - httpApi: ANY /media\n', sw));
+    expect(positions(s, ID)).toEqual([pos('shared', 1, 1, 1, 36)]);
+    expect(own(s)[0]!.message).toContain('2 routes switched on event.requestContext.http.method');
+  });
+
+  it('follows local modules the handler calls, and ignores packages in files it never reaches', async () => {
+    const handler = lines(
+      "import { render } from './lib/render.js';", // 1
+      'export const handler = async (event: { routeKey: string }) => {', // 2
+      '  switch (event.routeKey) {', // 3
+      "    case 'GET /brands': return { statusCode: 200, body: '[]' };", // 4
+      "    case 'POST /brands/{id}/card': return { statusCode: 200, body: await render() };", // 5
+      "    default: return { statusCode: 404, body: '' };",
+      '  }',
+      '};',
+    );
+    const render = lines("import { createCanvas } from '@napi-rs/canvas';", "export const render = async () => createCanvas(10, 10).toDataURL();");
+    const r = await lintFiles(app('    memorySize: 1024\n    events:\n      - httpApi: ANY /{proxy+}\n', handler, { 'src/lib/render.ts': render, 'src/lib/unused.ts': "import 'sharp';\n" }));
+    expect(positions(r, ID)).toEqual([pos('shared', 1, 1, 1, 48)]);
+    expect(own(r)[0]!.loc.file.endsWith('src/lib/render.ts')).toBe(true);
+  });
+
+  it('reads CommonJS handlers and SAM templates (default 128 MB)', async () => {
+    const cjs = lines("'use strict';", "const puppeteer = require('puppeteer');", 'exports.handler = async () => ({ ok: Boolean(puppeteer) });');
+    const r = await lintFiles({
+      'template.yaml': lines(
+        'Transform: AWS::Serverless-2016-10-31', // 1
+        'Resources:', // 2
+        '  Screenshot:', // 3
+        '    Type: AWS::Serverless::Function', // 4
+        '    Properties:', // 5
+        '      Runtime: nodejs22.x', // 6
+        '      CodeUri: src/', // 7
+        '      Handler: shot.handler', // 8
+        '      Timeout: 30', // 9
+      ),
+      'src/shot.js': cjs,
+    });
+    expect(positions(r, ID)).toEqual([pos('smallMemory', 3, 3, 3, 13)]);
+    expect(own(r)[0]!.message).toContain('Screenshot: its handler loads puppeteer (headless browser) but keeps the Lambda default memory size of 128 MB');
+  });
+
+  it('takes the minimum memory from the options', async () => {
+    const r = await lintFiles(app('    memorySize: 1536\n    events:\n      - httpApi: POST /thumbnails\n'), { config: { rules: { [ID]: ['warning', { minMemoryMb: 2048 }] } } });
+    expect(positions(r, ID)).toEqual([pos('smallMemory', 10, 17, 10, 21)]);
+  });
+
+  fixtureTests(fileURLToPath(new URL('.', import.meta.url)), ID);
+});

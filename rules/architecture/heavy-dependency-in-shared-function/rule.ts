@@ -1,0 +1,228 @@
+import { defineRule, propAlternatives, type LambdaFunction, type Loc, type RelatedLocation } from '@lambda-lint/core';
+import { codeOf, descendantsOfKind, locOfNode, type HandlerCode } from '@lambda-lint/handler';
+import { Node, SyntaxKind, ts, type ExportDeclaration, type ImportDeclaration, type SourceFile } from 'ts-morph';
+import { PLATFORM_DEFAULTS } from '../../support/platform.js';
+import { HEAVY_PACKAGES, heavyPackageOf, type HeavyKind } from './heavy-packages.js';
+
+/** A route key as API Gateway HTTP APIs write it: `GET /brands/{id}`. */
+const ROUTE_KEY = /^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|ANY)\s+\/\S*$/;
+/** The event fields a hand-written router switches on (`event.routeKey`, `event.requestContext.http.method`). */
+const ROUTE_FIELD = /\.(routeKey|httpMethod|path|rawPath|resource|http\.method)$/;
+const HTTP_TRIGGERS = new Set(['http', 'httpApi', 'alb']);
+
+interface HeavyImport {
+  pkg: string;
+  kind: HeavyKind;
+  /** The import declaration, `require(...)` or `import(...)` call. */
+  node: Node;
+}
+
+function literal(node: Node | undefined): string | undefined {
+  return node && (Node.isStringLiteral(node) || Node.isNoSubstitutionTemplateLiteral(node)) ? node.getLiteralValue() : undefined;
+}
+
+/** An import declaration TypeScript erases: `import type`, or only `type` named imports. */
+function typeOnly(node: Node): boolean {
+  if (Node.isImportDeclaration(node)) {
+    if (node.isTypeOnly()) return true;
+    const named = node.getNamedImports();
+    return !node.getDefaultImport() && !node.getNamespaceImport() && named.length > 0 && named.every((n) => n.isTypeOnly());
+  }
+  if (Node.isExportDeclaration(node)) return node.isTypeOnly();
+  return false;
+}
+
+/**
+ * The module specifier of an import or export declaration; undefined when there is none or the
+ * code is broken (`import x from 5`), where ts-morph's `getModuleSpecifierValue()` throws.
+ */
+function specifierOf(decl: ImportDeclaration | ExportDeclaration): string | undefined {
+  const spec = decl.compilerNode.moduleSpecifier;
+  return spec && ts.isStringLiteral(spec) ? spec.text : undefined;
+}
+
+/** What a file loads from the heavy-package table: static imports, re-exports, `require`, `import()`. */
+function heavyImportsOf(file: SourceFile): HeavyImport[] {
+  const out: HeavyImport[] = [];
+  const add = (specifier: string | undefined, node: Node) => {
+    const pkg = specifier ? heavyPackageOf(specifier) : undefined;
+    if (pkg) out.push({ pkg, kind: HEAVY_PACKAGES[pkg]!, node });
+  };
+  for (const stmt of file.getStatements()) {
+    if ((Node.isImportDeclaration(stmt) || Node.isExportDeclaration(stmt)) && !typeOnly(stmt)) add(specifierOf(stmt), stmt);
+    if (Node.isImportEqualsDeclaration(stmt) && !stmt.isTypeOnly()) {
+      const ref = stmt.getModuleReference();
+      if (Node.isExternalModuleReference(ref)) add(literal(ref.getExpression()), stmt);
+    }
+  }
+  for (const call of descendantsOfKind(file, SyntaxKind.CallExpression)) {
+    const callee = call.getExpression();
+    const isRequire = Node.isIdentifier(callee) && callee.getText() === 'require';
+    const isImport = callee.getKind() === SyntaxKind.ImportKeyword;
+    if (isRequire || isImport) add(literal(call.getArguments()[0]), call);
+  }
+  return out.sort((a, b) => a.node.getStart() - b.node.getStart());
+}
+
+/**
+ * The files loaded with the handler: those holding reachable code, and the local modules they import
+ * statically (transitively), which are evaluated at cold start whether or not the call graph reaches
+ * their functions (a route table dispatched through `Map.get` is one such case).
+ */
+function loadedFiles(code: HandlerCode): SourceFile[] {
+  const out = new Set<SourceFile>(code.files);
+  const queue = [...out];
+  while (queue.length > 0) {
+    const file = queue.pop()!;
+    for (const decl of file.getImportDeclarations()) {
+      if (typeOnly(decl) || !specifierOf(decl)?.startsWith('.')) continue;
+      const names = [decl.getDefaultImport(), ...decl.getNamedImports().filter((n) => !n.isTypeOnly()).map((n) => n.getAliasNode() ?? n.getNameNode())];
+      for (const name of names) {
+        if (!name || !Node.isIdentifier(name)) continue;
+        const target = code.resolveReference(name)?.declaration.getSourceFile();
+        if (target && target !== file && !out.has(target)) {
+          out.add(target);
+          queue.push(target);
+          break;
+        }
+      }
+    }
+  }
+  return [...out];
+}
+
+/** The route keys of a module-level route table: `{ 'GET /a': f }`, `new Map([['GET /a', f]])`. */
+function routeTables(code: HandlerCode, files: readonly SourceFile[]): { keys: string[]; node: Node }[] {
+  const out: { keys: string[]; node: Node }[] = [];
+  for (const file of files) {
+    for (const obj of descendantsOfKind(file, SyntaxKind.ObjectLiteralExpression)) {
+      if (!code.isAtModuleScope(obj)) continue;
+      const keys = obj.getProperties().flatMap((p) => {
+        if (!Node.isPropertyAssignment(p) && !Node.isMethodDeclaration(p)) return [];
+        const key = literal(p.getNameNode());
+        return key && ROUTE_KEY.test(key) ? [key] : [];
+      });
+      if (keys.length >= 2) out.push({ keys, node: obj });
+    }
+    for (const ctor of descendantsOfKind(file, SyntaxKind.NewExpression)) {
+      const arg = ctor.getArguments()[0];
+      if (ctor.getExpression().getText() !== 'Map' || !arg || !Node.isArrayLiteralExpression(arg) || !code.isAtModuleScope(ctor)) continue;
+      const keys = arg.getElements().flatMap((e) => {
+        const key = Node.isArrayLiteralExpression(e) ? literal(e.getElements()[0]) : undefined;
+        return key && ROUTE_KEY.test(key) ? [key] : [];
+      });
+      if (keys.length >= 2) out.push({ keys, node: ctor });
+    }
+  }
+  return out;
+}
+
+/** A `switch (event.routeKey)` (or `httpMethod`, `path`, `rawPath`) with two or more cases in reachable code. */
+function routeSwitches(code: HandlerCode): { field: string; cases: number; node: Node }[] {
+  const out: { field: string; cases: number; node: Node }[] = [];
+  code.forEachReachableNode(
+    (n) => {
+      if (!Node.isSwitchStatement(n)) return;
+      const field = n.getExpression().getText().replace(/\s+/g, '').replace(/\?\./g, '.');
+      if (!ROUTE_FIELD.test(field)) return;
+      const cases = n.getClauses().filter((c) => Node.isCaseClause(c)).length;
+      if (cases >= 2) out.push({ field, cases, node: n.getExpression() });
+    },
+    [SyntaxKind.SwitchStatement],
+  );
+  return out;
+}
+
+function httpRoutes(fn: LambdaFunction): { text: string; loc: Loc }[] {
+  const seen = new Set<string>();
+  const out: { text: string; loc: Loc }[] = [];
+  for (const t of fn.events) {
+    if (!HTTP_TRIGGERS.has(t.type)) continue;
+    const path = t.path?.value ?? '?';
+    const method = t.method?.value?.toUpperCase();
+    const text = method && !path.includes(' ') ? `${method} ${path}` : path;
+    if (seen.has(text)) continue;
+    seen.add(text);
+    out.push({ text, loc: t.path?.loc ?? t.loc });
+  }
+  return out;
+}
+
+function list(items: string[], max = 3): string {
+  return items.length > max ? `${items.slice(0, max).join(', ')}, ...` : items.join(', ');
+}
+
+/** Lightweight routes the function also serves, or undefined: several HTTP events, a route table, a route switch. */
+function sharedRoutes(fn: LambdaFunction, code: HandlerCode, files: readonly SourceFile[]): { what: string; related: RelatedLocation } | undefined {
+  const routes = httpRoutes(fn);
+  if (routes.length >= 2) return { what: `${routes.length} HTTP routes (${list(routes.map((r) => r.text))})`, related: { loc: routes[0]!.loc, message: 'one of its HTTP routes' } };
+  const table = routeTables(code, files)[0];
+  if (table) return { what: `a route table of ${table.keys.length} routes (${list(table.keys)})`, related: { loc: locOfNode(table.node), message: 'route table' } };
+  const sw = routeSwitches(code)[0];
+  if (sw) return { what: `${sw.cases} routes switched on ${sw.field}`, related: { loc: locOfNode(sw.node), message: 'route switch' } };
+  return undefined;
+}
+
+/** The memory setting below the minimum (or unset), with what to say about it. */
+function smallMemory(fn: LambdaFunction, minimum: number): { loc: Loc; memory: string } | undefined {
+  if (!fn.memorySize) {
+    const d = PLATFORM_DEFAULTS[fn.platform];
+    return { loc: fn.loc, memory: `keeps the ${d.label} default memory size of ${d.memoryMb} MB, a size nobody chose for it` };
+  }
+  for (const alt of propAlternatives(fn.memorySize)) {
+    if (alt.value !== undefined && alt.value < minimum) return { loc: alt.loc, memory: `has ${alt.value} MB of memory` };
+  }
+  return undefined;
+}
+
+export default defineRule({
+  id: 'heavy-dependency-in-shared-function',
+  category: 'architecture',
+  severity: 'warning',
+  scope: 'cross',
+  platforms: ['serverless', 'cloudformation', 'sam', 'cdk'],
+  description:
+    'A function whose handler loads a heavy dependency (ML runtime, image library, headless browser, ffmpeg, PDF renderer) and also serves lightweight routes (several HTTP events, a route table or a route switch in code), or keeps the default or a small (< 1024 MB) memory size.',
+  messages: {
+    shared:
+      '{{name}}: {{package}} ({{kind}}) is loaded by a function that also serves {{routes}}. Every route then pays its package size and cold start, and shares one memory and timeout setting: sized for the heavy work, the light routes overpay on every request; sized for the light routes, the heavy work is slow or runs out of memory. Move the {{kind}} work into its own function with its own memory and timeout, and keep the light routes in a lean function.',
+    smallMemory:
+      '{{name}}: its handler loads {{package}} ({{kind}}) but {{memory}}. Native libraries, browsers and models need hundreds of MB on top of Node.js, and Lambda allocates CPU in proportion to memory, so the work is slow or fails with out-of-memory errors. Set the memory to at least {{minimum}} MB and tune it by measurement (Lambda Power Tuning, "Max Memory Used" x 1.5).',
+  },
+  defaultOptions: { minMemoryMb: 1024 },
+  check(ctx) {
+    const minimum = ctx.options.minMemoryMb;
+    for (const binding of ctx.handlers) {
+      const code = codeOf(binding);
+      const fn = binding.fn;
+      const seen = new Set<string>();
+      const files = loadedFiles(code);
+      const heavy = files.flatMap(heavyImportsOf).filter((h) => !seen.has(h.pkg) && seen.add(h.pkg));
+      const first = heavy[0];
+      if (!first) continue;
+      const routes = sharedRoutes(fn, code, files);
+      if (routes) {
+        for (const h of heavy) {
+          ctx.report({
+            messageId: 'shared',
+            data: { name: fn.name, package: h.pkg, kind: h.kind, routes: routes.what },
+            loc: locOfNode(h.node),
+            fn,
+            related: [{ loc: fn.loc, message: `function ${fn.name}` }, routes.related],
+          });
+        }
+      }
+      const small = smallMemory(fn, minimum);
+      if (small) {
+        const kinds = [...new Set(heavy.map((h) => h.kind))];
+        ctx.report({
+          messageId: 'smallMemory',
+          data: { name: fn.name, package: list(heavy.map((h) => h.pkg)), kind: kinds.join(', '), memory: small.memory, minimum },
+          loc: small.loc,
+          fn,
+          related: [{ loc: locOfNode(first.node), message: `${first.pkg} loaded here` }],
+        });
+      }
+    }
+  },
+});

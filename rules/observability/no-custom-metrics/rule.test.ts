@@ -1,0 +1,73 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { at, fixtureTests, lintFiles, positions } from '../../test-support/harness.js';
+
+const ID = 'no-custom-metrics';
+
+const SERVERLESS =
+  'service: s\nprovider:\n  name: aws\n  runtime: nodejs22.x\n  memorySize: 256\n  timeout: 10\n  logRetentionInDays: 30\nfunctions:\n  create:\n    handler: src/create.handler\n  get:\n    handler: src/get.handler\n  cancel:\n    handler: src/cancel.handler\n';
+
+const lines = (...l: string[]): string => `${l.join('\n')}\n`;
+
+const PLAIN = lines('export const handler = async (e: { id: string }) => ({ id: e.id });');
+
+/** Three functions; `create` gets the code under test. */
+function app(create: string, extra: Record<string, string> = {}): Record<string, string> {
+  return { 'serverless.yml': SERVERLESS, 'src/create.ts': create, 'src/get.ts': PLAIN, 'src/cancel.ts': PLAIN, ...extra };
+}
+
+async function found(files: Record<string, string>) {
+  return positions(await lintFiles(files), ID);
+}
+
+const FINDING = at(ID, 'noMetrics', 9, 3, 9, 9);
+
+describe(ID, () => {
+  it('reports one finding for a configuration file whose functions emit no metric, at its first function', async () => {
+    const r = await lintFiles(app(PLAIN));
+    expect(positions(r, ID)).toEqual([FINDING]);
+    const own = r.findings.filter((f) => f.ruleId === ID);
+    expect(own[0]!.message).toBe(
+      'serverless.yml: none of the 3 functions whose code was read emits a custom metric (no Powertools Metrics, Embedded Metric Format, PutMetricData, StatsD or Datadog client). The platform metrics (Invocations, Errors, Duration) say the functions run, not that the business works: orders placed, payments failed or messages dropped go unnoticed until a customer reports them. Emit the few business metrics that matter with Powertools Metrics or EMF (no extra API call), and alarm on them.',
+    );
+    expect(own[0]).toMatchObject({ severity: 'info', function: 'create' });
+  });
+
+  it('reports one finding per configuration file (service or stack)', async () => {
+    const other = SERVERLESS.replace('service: s', 'service: t').replace(/src\//g, 'other/');
+    const r = await lintFiles({ ...app(PLAIN), 'other/serverless.yml': other.replace(/other\//g, 'src/'), 'other/src/create.ts': PLAIN, 'other/src/get.ts': PLAIN, 'other/src/cancel.ts': PLAIN });
+    expect(r.findings.filter((f) => f.ruleId === ID).map((f) => f.loc.file)).toEqual(['/project/other/serverless.yml', '/project/serverless.yml']);
+  });
+
+  describe('not a finding', () => {
+    const cases: [string, string[], Record<string, string>?][] = [
+      ['Powertools Metrics', ["import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';", 'const metrics = new Metrics();', "export const handler = async () => { metrics.addMetric('Created', MetricUnit.Count, 1); metrics.publishStoredMetrics(); };"]],
+      ['aws-embedded-metrics', ["import { createMetricsLogger } from 'aws-embedded-metrics';", "export const handler = async () => { const m = createMetricsLogger(); m.putMetric('Created', 1); await m.flush(); };"]],
+      ['an EMF document written to stdout', ["export const handler = async () => { console.log(JSON.stringify({ _aws: { Timestamp: Date.now(), CloudWatchMetrics: [{ Namespace: 'n', Dimensions: [[]], Metrics: [{ Name: 'Created' }] }] }, Created: 1 })); };"]],
+      ['PutMetricDataCommand', ["import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';", 'const cw = new CloudWatchClient({});', "export const handler = async () => { await cw.send(new PutMetricDataCommand({ Namespace: 'n', MetricData: [{ MetricName: 'Created', Value: 1 }] })); };"]],
+      ['a StatsD client (hot-shots), required', ["const StatsD = require('hot-shots');", 'const stats = new StatsD();', "export const handler = async () => { stats.increment('created'); };"]],
+      ['datadog-lambda-js', ["import { sendDistributionMetric } from 'datadog-lambda-js';", "export const handler = async () => { sendDistributionMetric('created', 1); };"]],
+      ['metrics in a local module the handler calls', ["import { created } from './metrics.js';", 'export const handler = async () => { created(); };']],
+    ];
+    const metricsModule = { 'src/metrics.ts': lines("import { Metrics } from '@aws-lambda-powertools/metrics';", 'const metrics = new Metrics();', "export function created() { metrics.addMetric('Created', 'Count', 1); metrics.publishStoredMetrics(); }") };
+    for (const [title, code] of cases) {
+      it(title, async () => {
+        expect(await found(app(lines(...code), metricsModule))).toEqual([]);
+      });
+    }
+
+    it('fewer functions with resolved code than minFunctions (default 3)', async () => {
+      // A handler whose export cannot be found does not count.
+      expect(await found({ ...app(PLAIN), 'src/cancel.ts': '' })).toEqual([]);
+      const two = { 'serverless.yml': SERVERLESS, 'src/create.ts': PLAIN, 'src/get.ts': PLAIN };
+      expect(await found(two)).toEqual([]);
+      expect(positions(await lintFiles(two, { config: { rules: { [ID]: ['info', { minFunctions: 2 }] } } }), ID)).toEqual([FINDING]);
+    });
+
+    it('no handler code at all', async () => {
+      expect(await found({ 'serverless.yml': SERVERLESS })).toEqual([]);
+    });
+  });
+
+  fixtureTests(fileURLToPath(new URL('.', import.meta.url)), ID);
+});

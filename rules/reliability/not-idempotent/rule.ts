@@ -1,0 +1,273 @@
+import { defineRule, get, items, referencedLogicalId, str, type AppModel, type LambdaFunction, type RelatedLocation, type Trigger, type TriggerType } from '@lambda-lint/core';
+import { codeOf, descendantsOfKind, forEachDescendantNode, locOfNode, sdkFactsOf, type HandlerCode } from '@lambda-lint/handler';
+import { Node, SyntaxKind } from 'ts-morph';
+import { calleeName, objectLiteralOf, propertyValue, unwrap } from '../../support/code-facts.js';
+
+/** Sources that deliver an event at least once: the same event can invoke the handler twice. */
+const AT_LEAST_ONCE: Readonly<Record<string, string>> = {
+  sqs: 'SQS',
+  sns: 'SNS',
+  eventbridge: 'EventBridge',
+  schedule: 'schedule',
+  s3: 'S3',
+  kinesis: 'Kinesis',
+  dynamodbStream: 'DynamoDB stream',
+};
+
+/** Default key attribute names when the table's KeySchema is not in the application. */
+const DEFAULT_KEYS = ['id', 'pk', 'PK', 'sk', 'SK'];
+
+/** Calls that produce a new value on every call. */
+const GENERATORS = new Set(['randomUUID', 'uuid', 'v1', 'v4', 'v7', 'uuidv4', 'uuidv1', 'uuidv7', 'nanoid', 'ulid', 'cuid', 'createId', 'ksuid', 'now', 'random', 'randomBytes']);
+
+const PUBLISH: Readonly<Record<string, readonly string[]>> = {
+  sqs: ['SendMessage', 'SendMessageBatch'],
+  sns: ['Publish', 'PublishBatch'],
+  eventbridge: ['PutEvents'],
+  'cloudwatch-events': ['PutEvents'],
+};
+
+/** The object literal an input expression stands for, following `const`s and `resolveValue`. */
+function literal(code: HandlerCode, expr: Node | undefined): Node | undefined {
+  const o = objectLiteralOf(code, expr);
+  if (o) return o;
+  if (!expr) return undefined;
+  const v = code.resolveValue(expr);
+  return v && Node.isObjectLiteralExpression(v) ? v : undefined;
+}
+
+/** The name of a generator call in an expression (`randomUUID()`, `Date.now()`, `new Date()`), following `const`s once. */
+function generatorIn(code: HandlerCode, expr: Node | undefined, depth = 0): string | undefined {
+  if (!expr || depth > 3) return undefined;
+  // Not expr.getDescendants(): it recurses per level and overflows on deep generated code.
+  const nodes: Node[] = [expr];
+  forEachDescendantNode(expr, (n) => {
+    nodes.push(n);
+  });
+  for (const n of nodes) {
+    if (Node.isCallExpression(n)) {
+      const name = calleeName(n.getExpression());
+      if (name && GENERATORS.has(name)) {
+        if (name === 'now' && !/^Date\.now$/.test(unwrap(n.getExpression()).getText())) continue;
+        if (name === 'random' && !/^Math\.random$/.test(unwrap(n.getExpression()).getText())) continue;
+        return `${unwrap(n.getExpression()).getText()}()`;
+      }
+    } else if (Node.isNewExpression(n) && n.getExpression().getText() === 'Date' && (n.getArguments().length ?? 0) === 0) {
+      return 'new Date()';
+    } else if (Node.isIdentifier(n)) {
+      const b = code.resolveReference(n);
+      if (b && b.kind === 'const' && b.initializer && !code.isModuleLevelDeclaration(b)) {
+        const g = generatorIn(code, b.initializer, depth + 1);
+        if (g) return g;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** The key attribute names of the table a write names, from the template when its TableName comes from a bound env var. */
+function keyAttributes(model: AppModel, fn: LambdaFunction, code: HandlerCode, tableExpr: Node | undefined): string[] | undefined {
+  if (!tableExpr) return undefined;
+  const e = unwrap(tableExpr);
+  let envName: string | undefined;
+  if (Node.isPropertyAccessExpression(e) && /^process\.env$/.test(e.getExpression().getText())) envName = e.getName();
+  if (Node.isIdentifier(e)) {
+    const b = code.resolveReference(e);
+    const init = b?.initializer ? unwrap(b.initializer) : undefined;
+    if (init && Node.isPropertyAccessExpression(init) && /^process\.env$/.test(init.getExpression().getText())) envName = init.getName();
+  }
+  if (!envName) return undefined;
+  const env = fn.environment.find((v) => v.name === envName);
+  const id = referencedLogicalId(env?.source ?? env?.value);
+  const table = id ? model.resources.find((r) => r.logicalId === id) : undefined;
+  if (!table) return undefined;
+  if (table.type === 'AWS::Serverless::SimpleTable') return [str(get(table.properties, 'PrimaryKey', 'Name')) ?? 'id'];
+  if (table.type !== 'AWS::DynamoDB::Table' && table.type !== 'AWS::DynamoDB::GlobalTable') return undefined;
+  const names = items(get(table.properties, 'KeySchema')).map((k) => str(get(k, 'AttributeName'))).filter((n): n is string => !!n);
+  return names.length ? names : undefined;
+}
+
+/** An attribute's value: the document client value itself, or the `S`/`N`/`B` of a marshalled attribute. */
+function attributeValue(v: Node): Node {
+  const u = unwrap(v);
+  if (Node.isObjectLiteralExpression(u)) return propertyValue(u, 'S') ?? propertyValue(u, 'N') ?? propertyValue(u, 'B') ?? u;
+  return u;
+}
+
+/** A generated key in a put `Item`: which attribute and which generator. */
+function generatedKey(code: HandlerCode, item: Node | undefined, keys: string[] | undefined): { attribute: string; generator: string } | undefined {
+  if (!item || !Node.isObjectLiteralExpression(item)) return undefined;
+  const props = item.getProperties();
+  const names = props.map((p) => (Node.isPropertyAssignment(p) || Node.isShorthandPropertyAssignment(p) ? p.getName().replace(/^['"]|['"]$/g, '') : undefined));
+  const keyNames = keys ?? [...DEFAULT_KEYS, ...(names[0] ? [names[0]] : [])];
+  for (const k of keyNames) {
+    const v = propertyValue(item, k);
+    if (!v) continue;
+    const g = generatorIn(code, attributeValue(v));
+    if (g) return { attribute: k, generator: g };
+  }
+  return undefined;
+}
+
+/** Whether a write carries a condition that makes a repetition fail (anything but a bare `attribute_exists`). */
+function guarded(code: HandlerCode, input: Node | undefined): boolean {
+  const c = propertyValue(input, 'ConditionExpression');
+  if (!c) return false;
+  const text = code.evaluateString(c);
+  if (text === undefined) return true; // not known: assume it guards
+  return !/^\s*attribute_exists\s*\([^)]*\)\s*$/i.test(text);
+}
+
+/** `ADD`, `SET a = a + :n`, `SET a = if_not_exists(a, :z) + :n`, `list_append(...)`. */
+function counterUpdate(text: string): string | undefined {
+  const add = /(?:^|\s)(ADD\s+[#\w.[\]]+\s+[:\w]+)/i.exec(text);
+  if (add) return add[1]!;
+  const m = /([#\w.[\]]+)\s*=\s*(if_not_exists\s*\([^)]*\)|[#\w.[\]]+)\s*[+-]\s*[:#\w][\w.]*/i.exec(text);
+  if (m) return m[0].trim();
+  if (/list_append\s*\(/i.test(text)) return 'list_append';
+  return undefined;
+}
+
+/** Every object literal under a node whose property `name` is set (`PutRequest`, `Put`, `Update` entries of batch and transaction writes). */
+function nested(code: HandlerCode, input: Node | undefined, name: string): Node[] {
+  const root = literal(code, input);
+  if (!root) return [];
+  const out: Node[] = [];
+  for (const p of descendantsOfKind(root, SyntaxKind.PropertyAssignment)) {
+    const n = p.getName().replace(/^['"]|['"]$/g, '');
+    if (n !== name) continue;
+    const v = literal(code, p.getInitializer());
+    if (v) out.push(v);
+  }
+  return out;
+}
+
+interface Write {
+  node: Node;
+  messageId: 'counterUpdate' | 'generatedKey' | 'publish' | 'httpPost';
+  data: Record<string, string>;
+}
+
+function dynamoWrites(ctx: { model: AppModel }, fn: LambdaFunction, code: HandlerCode): Write[] {
+  const out: Write[] = [];
+  for (const op of sdkFactsOf(code).operations) {
+    if (op.scope !== 'invocation') continue;
+    const node = op.command ?? op.node;
+    const api = op.command ? op.written : `${op.written}()`;
+    if (op.service === 'dynamodb') {
+      const input = literal(code, op.input);
+      const table = propertyValue(input, 'TableName');
+      const tableName = table ? code.evaluateString(table) : undefined;
+      const tableText = tableName ? `table "${tableName}"` : table ? `the table ${unwrap(table).getText()}` : 'the table';
+      // A transaction with a guarded entry (a Put of a processed-marker with attribute_not_exists) fails as a whole on repetition.
+      if (op.operation === 'TransactWriteItems' && ['Put', 'Update', 'ConditionCheck', 'Delete'].some((k) => nested(code, input, k).some((e) => guarded(code, e)))) continue;
+      const updates: Node[] = op.operation === 'UpdateItem' ? (input ? [input] : []) : op.operation === 'TransactWriteItems' ? nested(code, input, 'Update') : [];
+      for (const u of updates) {
+        const expr = propertyValue(u, 'UpdateExpression');
+        const text = expr ? code.evaluateString(expr) : undefined;
+        const counter = text ? counterUpdate(text) : undefined;
+        if (!counter || guarded(code, u)) continue;
+        out.push({ node, messageId: 'counterUpdate', data: { api, table: tableText, expression: counter } });
+        break;
+      }
+      const puts: Node[] =
+        op.operation === 'PutItem' ? (input ? [input] : []) : op.operation === 'BatchWriteItem' ? nested(code, input, 'PutRequest') : op.operation === 'TransactWriteItems' ? nested(code, input, 'Put') : [];
+      for (const p of puts) {
+        const keys = keyAttributes(ctx.model, fn, code, propertyValue(p, 'TableName') ?? table);
+        const g = generatedKey(code, literal(code, propertyValue(p, 'Item')), keys);
+        if (!g) continue;
+        out.push({ node, messageId: 'generatedKey', data: { api, table: tableText, attribute: g.attribute, generator: g.generator } });
+        break;
+      }
+      continue;
+    }
+    const publishes = PUBLISH[op.service];
+    if (publishes?.includes(op.operation)) {
+      const input = literal(code, op.input);
+      if (input && (propertyValue(input, 'MessageDeduplicationId') || input.getText().includes('MessageDeduplicationId'))) continue;
+      const target = propertyValue(input, 'QueueUrl') ?? propertyValue(input, 'TopicArn') ?? propertyValue(input, 'Entries');
+      out.push({ node, messageId: 'publish', data: { api, target: target ? unwrap(target).getText() : op.service } });
+    }
+  }
+  return out;
+}
+
+/** `fetch(url, { method: 'POST' })`, `axios.post(...)`, `axios({ method: 'post' })`, `got.post(...)`, `ky.post(...)` without an `Idempotency-Key` header. */
+function httpPosts(code: HandlerCode): Write[] {
+  const out: Write[] = [];
+  const hasKeyHeader = (opts: Node | undefined) => !!opts && /idempotency-key|idempotency_key|x-idempotency/i.test(opts.getText());
+  code.forEachReachableNode(
+    (n) => {
+      if (!Node.isCallExpression(n)) return;
+      const callee = unwrap(n.getExpression());
+      const args = n.getArguments();
+      if (Node.isIdentifier(callee) && callee.getText() === 'fetch' && !code.resolveIdentifier(callee)) {
+        const opts = literal(code, args[1]);
+        const method = propertyValue(opts, 'method');
+        const m = method ? code.evaluateString(method) : undefined;
+        if (m?.toUpperCase() === 'POST' && !hasKeyHeader(opts)) out.push({ node: n, messageId: 'httpPost', data: { api: 'fetch POST' } });
+        return;
+      }
+      const mm = code.moduleMemberOf(callee);
+      if (!mm || !['axios', 'got', 'ky', 'node-fetch', 'undici', 'superagent'].includes(mm.module)) return;
+      const path = mm.path.filter((p) => p !== 'default');
+      if (path.length === 1 && path[0] === 'post') {
+        if (!hasKeyHeader(literal(code, args[2])) && !hasKeyHeader(literal(code, args[1]))) out.push({ node: n, messageId: 'httpPost', data: { api: `${mm.module}.post` } });
+      } else if (path.length === 0 || (path.length === 1 && ['request', 'fetch'].includes(path[0]!))) {
+        const opts = literal(code, args[args.length - 1]);
+        const method = propertyValue(opts, 'method');
+        const m = method ? code.evaluateString(method) : undefined;
+        if (m?.toUpperCase() === 'POST' && !hasKeyHeader(opts)) out.push({ node: n, messageId: 'httpPost', data: { api: `${mm.module} POST` } });
+      }
+    },
+    [SyntaxKind.CallExpression],
+  );
+  return out;
+}
+
+export default defineRule({
+  id: 'not-idempotent',
+  category: 'reliability',
+  severity: 'warning',
+  scope: 'cross',
+  platforms: ['serverless', 'cloudformation', 'sam', 'cdk'],
+  description:
+    'A handler for an at-least-once source (SQS, SNS, EventBridge and schedules, S3, Kinesis, DynamoDB streams) whose write changes the outcome when repeated (a counter update, a put keyed by a generated id, a publish, an HTTP POST) with no idempotency mechanism.',
+  messages: {
+    counterUpdate:
+      '{{function}}: {{api}} applies `{{expression}}` to {{table}}, but {{source}} delivers events at least once: a redelivered or retried event applies it again and the value drifts. Make the handler idempotent: wrap it with Powertools makeIdempotent keyed on the event id, or add a ConditionExpression on the last processed event id (e.g. `attribute_not_exists(processed.#id)` / `lastEventId <> :id`).',
+    generatedKey:
+      '{{function}}: {{api}} writes {{table}} with key {{attribute}} from {{generator}}, but {{source}} delivers events at least once: every redelivery or retry creates a duplicate item. Derive the key from the event (message id, object key, business id) so a repetition overwrites the same item, or wrap the handler with Powertools makeIdempotent.',
+    publish:
+      '{{function}}: {{api}} publishes to {{target}}, but {{source}} delivers events at least once: a redelivered or retried event publishes again and downstream consumers see duplicates. Wrap the processing with Powertools makeIdempotent keyed on the event id, or publish to a FIFO queue/topic with a MessageDeduplicationId derived from the event.',
+    httpPost:
+      '{{function}}: {{api}} sends a request that creates something, but {{source}} delivers events at least once: a redelivered or retried event sends it again (double charge, duplicate order). Send an Idempotency-Key header derived from the event id if the API supports one, or wrap the processing with Powertools makeIdempotent.',
+  },
+  defaultOptions: {},
+  check(ctx) {
+    for (const binding of ctx.handlers) {
+      const fn = binding.fn;
+      const sources: Trigger[] = fn.events.filter((t) => AT_LEAST_ONCE[t.type as TriggerType] !== undefined);
+      if (!sources.length) continue;
+      const code = codeOf(binding);
+      if (code.handlerFunctions.length === 0) continue;
+      if (sdkFactsOf(code).powertools.some((p) => p.service === 'idempotency' && p.scope !== 'other')) continue;
+      const writes = [...dynamoWrites(ctx, fn, code), ...httpPosts(code)].sort((a, b) => a.node.getStart() - b.node.getStart());
+      const labels = [...new Set(sources.map((t) => AT_LEAST_ONCE[t.type]!))];
+      const related: RelatedLocation[] = sources.map((t) => ({ loc: t.loc, message: `${AT_LEAST_ONCE[t.type]} trigger: at-least-once delivery` }));
+      const seen = new Set<Node>();
+      for (const w of writes) {
+        if (seen.has(w.node)) continue;
+        seen.add(w.node);
+        const f = code.enclosingFunction(w.node);
+        ctx.report({
+          messageId: w.messageId,
+          data: { ...w.data, function: f ? code.functionName(f) : code.exportName, source: labels.join(' / ') },
+          loc: locOfNode(w.node),
+          fn,
+          related,
+        });
+      }
+    }
+  },
+});
