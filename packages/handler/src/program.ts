@@ -64,6 +64,32 @@ interface ExportIndex {
 }
 
 const MAX_DEPTH = 24;
+
+/** Every this many levels of a syntax tree, a node is wrapped right after parsing (see wrapCheckpoints). */
+const WRAP_INTERVAL = 200;
+
+/**
+ * ts-morph wraps a compiler node by first wrapping its parent, recursively: the first access to a
+ * node 2,000 levels deep (generated code: nested `if`s, long chains) overflows the stack, and that
+ * happens in whichever rule asks first. Wrapping the nodes at every 200th level, in source order,
+ * right after parsing bounds that recursion to 200 levels for the life of the file. Iterative.
+ */
+function wrapCheckpoints(sourceFile: SourceFile): void {
+  const owner = sourceFile as unknown as { _getNodeFromCompilerNode(n: ts.Node): Node };
+  const stack: [ts.Node, number][] = [[sourceFile.compilerNode, 0]];
+  const children: ts.Node[] = [];
+  const collect = (c: ts.Node): undefined => {
+    children.push(c);
+    return undefined;
+  };
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (depth > 0 && depth % WRAP_INTERVAL === 0) owner._getNodeFromCompilerNode(node);
+    children.length = 0;
+    ts.forEachChild(node, collect);
+    for (let i = children.length - 1; i >= 0; i--) stack.push([children[i]!, depth + 1]);
+  }
+}
 const MIDDLEWARE_METHODS = new Set(['use', 'before', 'after', 'onError', 'middleware']);
 
 export class Program {
@@ -172,6 +198,7 @@ export class Program {
       return this.#reject(path, 'nested too deeply to parse', `${lang} file could not be parsed: ${why}; it was not analysed.`);
     }
     const tsFile = sourceFile.compilerNode;
+    wrapCheckpoints(sourceFile);
     const file: ParsedFile = { path, sourceFile, ts: tsFile, scopes: this.#scopes };
     this.#byTs.set(tsFile, file);
     const parseDiagnostics = (tsFile as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
