@@ -38,10 +38,7 @@ export function joinSegments(parts: string[]): string {
   return absolute ? '/' + body : body === '' ? '.' : body;
 }
 
-export function isInside(root: string, path: string): boolean {
-  if (root === '/') return path.startsWith('/');
-  return path === root || path.startsWith(root.endsWith('/') ? root : root + '/');
-}
+export { isInside } from '@lambda-lint/core';
 
 export function stripExtension(p: string): string {
   const m = /\.[^./]+$/.exec(p);

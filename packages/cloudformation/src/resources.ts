@@ -1,4 +1,5 @@
 import {
+  joinPath,
   entry,
   get,
   intrinsic,
@@ -186,17 +187,7 @@ export function handlerRef(baseDir: string, handler: string, loc: Loc, entryPoin
   return ref;
 }
 
-/** POSIX join that normalizes `.` and `..`; never escapes above `/`. */
-export function joinPath(base: string, rel: string): string {
-  const parts = (rel.startsWith('/') ? rel : `${base}/${rel}`).split('/');
-  const out: string[] = [];
-  for (const p of parts) {
-    if (p === '' || p === '.') continue;
-    if (p === '..') out.pop();
-    else out.push(p);
-  }
-  return '/' + out.join('/');
-}
+export { joinPath };
 
 // ---------------------------------------------------------------------------------------------
 // Linking: triggers, destinations, roles and distributions that other resources attach to functions.

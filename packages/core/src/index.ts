@@ -4,3 +4,4 @@ export * from './model.js';
 export * from './rule.js';
 export * from './engine.js';
 export * from './frame.js';
+export * from './paths.js';

@@ -26,11 +26,7 @@ export function normalizeAbs(p: string): string {
   return s.length > 1 && s.endsWith('/') ? s.slice(0, -1) : s;
 }
 
-/** Whether `file` is `root` or below it. */
-export function isInside(root: string, file: string): boolean {
-  if (root === '/') return file.startsWith('/');
-  return file === root || file.startsWith(root + '/');
-}
+export { isInside } from '@lambda-lint/core';
 
 export function isRelativeSpecifier(spec: string): boolean {
   return spec === '.' || spec === '..' || spec.startsWith('./') || spec.startsWith('../');

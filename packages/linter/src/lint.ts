@@ -1,4 +1,5 @@
 import {
+  isInside,
   emptyModel,
   resolveRules,
   runRules,
@@ -184,6 +185,4 @@ function analyseHandlers(model: AppModel, readText: (abs: string) => string | un
   return handlers;
 }
 
-export function isInside(root: string, path: string): boolean {
-  return path === root || path.startsWith(root.endsWith('/') ? root : root + '/');
-}
+export { isInside };

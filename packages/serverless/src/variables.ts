@@ -6,6 +6,8 @@ import {
   type SeqValue,
   type UnknownValue,
   type Value,
+  isInside,
+  joinPath,
 } from '@lambda-lint/core';
 import { parseSource } from '@lambda-lint/source';
 import { SourceTexts } from './locate.js';
@@ -487,19 +489,4 @@ function endOf(text: string): { line: number; column: number } {
   return { line: lines.length, column: lines[lines.length - 1]!.length + 1 };
 }
 
-/** POSIX join that normalizes `.` and `..`. */
-export function joinPath(base: string, rel: string): string {
-  const parts = (rel.startsWith('/') ? rel : `${base}/${rel}`).split('/');
-  const out: string[] = [];
-  for (const p of parts) {
-    if (p === '' || p === '.') continue;
-    if (p === '..') out.pop();
-    else out.push(p);
-  }
-  return '/' + out.join('/');
-}
-
-export function isInside(root: string, path: string): boolean {
-  const r = root.length > 1 && root.endsWith('/') ? root.slice(0, -1) : root;
-  return path === r || path.startsWith(r === '/' ? '/' : r + '/');
-}
+export { isInside, joinPath };
