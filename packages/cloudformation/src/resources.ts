@@ -306,7 +306,11 @@ function linkResource(r: Resource, c: LinkContext): void {
     }
     case 'AWS::Lambda::Url': {
       const fn = firstFunction(prop(r, 'TargetFunctionArn'), c.functions, c.resources);
-      if (fn) addTrigger(fn, { type: 'functionUrl', loc: r.loc, node: r.node, resource: r });
+      if (!fn) return;
+      const trigger: Trigger = { type: 'functionUrl', loc: r.loc, node: r.node, resource: r };
+      const authType = urlAuthType(stringProp(prop(r, 'AuthType'), c.ctx));
+      if (authType) trigger.authType = authType;
+      addTrigger(fn, trigger);
       return;
     }
     case 'AWS::Events::Rule': {
@@ -512,3 +516,8 @@ function originTarget(origin: Value, c: LinkContext): DistributionBehavior['targ
   return 'unknown';
 }
 
+
+/** `AuthType` of a function URL, upper-cased so readers of every format agree. */
+export function urlAuthType(p: Prop<string> | undefined): Prop<string> | undefined {
+  return p ? { ...p, value: p.value?.toUpperCase() } : undefined;
+}

@@ -106,6 +106,8 @@ export interface Trigger {
   sourceLogicalId?: string;
   /** For streams: the configured on-failure destination, if any. */
   onFailure?: Loc;
+  /** Function URLs: the auth type, normalized to `NONE` or `AWS_IAM`; `value` is undefined when it cannot be known offline. */
+  authType?: Prop<string>;
   /**
    * The event source's own dead-letter queue for events it could not deliver to the function (EventBridge
    * rule / schedule target `DeadLetterConfig`). It catches delivery failures, not function errors: it does

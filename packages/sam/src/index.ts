@@ -23,6 +23,7 @@ import {
   readResources,
   stateMachineFromResource,
   stringProp,
+  urlAuthType,
   tracingModeProp,
   type FileAccess,
   type TemplateContext,
@@ -150,7 +151,12 @@ function samFunction(r: Resource, props: MapValue | undefined, fromGlobals: Set<
     fn.asyncFailureTargets.push({ kind: 'event-invoke-config', loc: onFailure.loc });
   }
   const urlConfig = entry(props, 'FunctionUrlConfig');
-  if (urlConfig) fn.events.push({ type: 'functionUrl', loc: urlConfig.keyLoc, node: urlConfig.value });
+  if (urlConfig) {
+    const trigger: Trigger = { type: 'functionUrl', loc: urlConfig.keyLoc, node: urlConfig.value };
+    const authType = urlAuthType(stringProp(get(urlConfig.value, 'AuthType'), ctx));
+    if (authType) trigger.authType = authType;
+    fn.events.push(trigger);
+  }
   readDeployment(fn, props, fromGlobals, ctx);
 
   const handlerNode = p('Handler');

@@ -211,7 +211,7 @@ class ServerlessReader {
       if (first) fn.events.push(this.readEvent(first.key, first.keyLoc, first.value));
     }
     const url = entry(def, 'url');
-    if (url && (isMap(url.value) || bool(url.value) === true)) fn.events.push({ type: 'functionUrl', loc: url.keyLoc, node: url.value });
+    if (url && (isMap(url.value) || bool(url.value) === true)) fn.events.push(functionUrlTrigger(url.keyLoc, url.value));
     const onError = entry(def, 'onError');
     if (onError && !isNull(onError.value)) fn.asyncFailureTargets.push({ kind: 'dead-letter-queue', loc: onError.value.loc });
     const onFailure = entry(get(def, 'destinations'), 'onFailure');
@@ -639,3 +639,13 @@ function findByArnName(
   return undefined;
 }
 
+
+/** `url: true` is public; `url: { authorizer: aws_iam }` requires signed requests (the framework's two auth types). */
+function functionUrlTrigger(keyLoc: Loc, node: Value): Trigger {
+  const authorizer = get(node, 'authorizer');
+  const text = authorizer ? str(authorizer) : undefined;
+  const authType: Prop<string> = authorizer
+    ? { value: text === undefined ? undefined : text.toLowerCase() === 'aws_iam' ? 'AWS_IAM' : 'NONE', loc: authorizer.loc, node: authorizer }
+    : { value: 'NONE', loc: keyLoc, node };
+  return { type: 'functionUrl', loc: keyLoc, node, authType };
+}

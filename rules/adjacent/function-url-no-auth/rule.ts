@@ -1,22 +1,13 @@
-import { bool, defineRule, get, isMap, type AppModel, type LambdaFunction, type Loc, type Trigger } from '@lambda-lint/core';
-import { templateString } from '../../support/values.js';
+import { defineRule, type LambdaFunction, type Loc, type Trigger } from '@lambda-lint/core';
 
 /** Where a public function URL is configured, or undefined when it requires IAM auth or cannot be known. */
-function publicUrl(trigger: Trigger, fn: LambdaFunction, model: AppModel): { loc: Loc; setting: string } | undefined {
-  if (trigger.resource || fn.platform !== 'serverless') {
-    // CloudFormation `AWS::Lambda::Url`, SAM `FunctionUrlConfig`.
-    const authType = trigger.resource ? get(trigger.resource.properties, 'AuthType') : get(trigger.node, 'AuthType');
-    if (!authType) return undefined;
-    const value = templateString(model, fn.file, authType);
-    return value?.toUpperCase() === 'NONE' ? { loc: authType.loc, setting: 'AuthType: NONE' } : undefined;
-  }
-  // serverless.yml: `url: true`, or `url: { ... }` without `authorizer: aws_iam`.
-  const node = trigger.node;
-  if (node.kind === 'scalar') return bool(node) === true ? { loc: trigger.loc, setting: '`url: true`, no authorizer' } : undefined;
-  if (!isMap(node)) return undefined;
-  const authorizer = get(node, 'authorizer');
-  if (!authorizer) return { loc: trigger.loc, setting: '`url` without `authorizer: aws_iam`' };
-  return undefined;
+function publicUrl(trigger: Trigger, fn: LambdaFunction): { loc: Loc; setting: string } | undefined {
+  const auth = trigger.authType;
+  if (auth?.value !== 'NONE') return undefined;
+  if (fn.platform !== 'serverless' || trigger.resource) return { loc: auth.loc, setting: 'AuthType: NONE' };
+  // serverless.yml: the readers normalized `url: true` / `url` without `authorizer: aws_iam` to NONE.
+  const setting = trigger.node.kind === 'scalar' ? '`url: true`, no authorizer' : '`url` without `authorizer: aws_iam`';
+  return { loc: auth.loc, setting };
 }
 
 export default defineRule({
@@ -35,7 +26,7 @@ export default defineRule({
     for (const fn of ctx.model.functions) {
       for (const trigger of fn.events) {
         if (trigger.type !== 'functionUrl') continue;
-        const found = publicUrl(trigger, fn, ctx.model);
+        const found = publicUrl(trigger, fn);
         if (!found) continue;
         const fix =
           fn.platform === 'serverless' && !trigger.resource
