@@ -1,16 +1,17 @@
-import { get, intrinsic, num, propAlternatives, str, type AppModel, type LambdaFunction, type Prop, type Value } from '@lambda-lint/core';
+import { num, propAlternatives, str, type AppModel, type LambdaFunction, type Prop, type Value } from '@lambda-lint/core';
 import { PLATFORM_DEFAULTS } from './platform.js';
 
-/** The `Default` of a template parameter named by a `Ref`, when the value is one; otherwise the value itself. */
+/**
+ * The value an expression of a template takes offline (a parameter's default, a `Fn::Sub`...), through
+ * the readers' resolver; `undefined`-yielding unknown when it has several possible values that differ.
+ */
 export function resolveParameter(model: AppModel, file: string, v: Value | undefined): Value | undefined {
-  const fn = intrinsic(v);
-  if (fn?.fn !== 'Ref') return v;
-  const name = str(fn.arg);
-  if (name === undefined) return v;
-  const root = model.documents.find((d) => d.file === file)?.root;
-  // CloudFormation and SAM templates at the top; serverless.yml under `resources`.
-  const param = get(root, 'Parameters', name) ?? get(root, 'resources', 'Parameters', name);
-  return param ? (get(param, 'Default') ?? v) : v;
+  if (!v) return v;
+  const all = model.valuesOf(file, v);
+  const first = all[0];
+  if (!first) return undefined;
+  const same = all.every((x) => x.kind === 'scalar' && first.kind === 'scalar' && x.value === first.value);
+  return all.length === 1 || same ? first : undefined;
 }
 
 /** A number written in a template (a parameter's default counts); undefined when it cannot be known offline. */

@@ -521,3 +521,22 @@ function originTarget(origin: Value, c: LinkContext): DistributionBehavior['targ
 export function urlAuthType(p: Prop<string> | undefined): Prop<string> | undefined {
   return p ? { ...p, value: p.value?.toUpperCase() } : undefined;
 }
+
+/**
+ * Installs `model.valuesOf`: the template value resolver (parameters, conditions, mappings) for rules
+ * that read raw resource properties, so no rule re-implements parameter lookup. Contexts are built
+ * once per file, on first use.
+ */
+export function installValueResolver(model: AppModel): void {
+  const contexts = new Map<string, TemplateContext>();
+  model.valuesOf = (file, value) => {
+    let ctx = contexts.get(file);
+    if (!ctx) {
+      const resources = new Map<string, Resource>();
+      for (const r of model.resources) if (r.file === file) resources.set(r.logicalId, r);
+      ctx = templateContextOf(model, file, resources);
+      contexts.set(file, ctx);
+    }
+    return resolveAll(value, ctx).map((r) => r.value);
+  };
+}

@@ -404,6 +404,12 @@ export interface AppModel {
   diagnostics: InputDiagnostic[];
   /** Number of files read (configuration and code). */
   fileCount: number;
+  /**
+   * Every value an expression written in `file` can take offline (parameter defaults, `Fn::If`
+   * branches, `Fn::Sub`/`Join`/`FindInMap`...), for rules that read raw resource properties. The
+   * CloudFormation reader installs it; by default a value is only itself.
+   */
+  valuesOf(file: string, value: Value): Value[];
 }
 
 export function emptyModel(root: string): AppModel {
@@ -420,5 +426,6 @@ export function emptyModel(root: string): AppModel {
     alarms: [],
     diagnostics: [],
     fileCount: 0,
+    valuesOf: (_file, value) => [value],
   };
 }

@@ -10,7 +10,7 @@ import {
   type LintConfig,
 } from '@lambda-lint/core';
 import { checkBytes, DEFAULT_MAX_FILE_BYTES, parseSource, type ParsedSource } from '@lambda-lint/source';
-import { isCloudFormationTemplate, isSamTemplate, linkTemplate, readCloudFormation } from '@lambda-lint/cloudformation';
+import { installValueResolver, isCloudFormationTemplate, isSamTemplate, linkTemplate, readCloudFormation } from '@lambda-lint/cloudformation';
 import { readSam } from '@lambda-lint/sam';
 import { readServerless } from '@lambda-lint/serverless';
 import { HandlerAnalyzer } from '@lambda-lint/handler';
@@ -97,6 +97,7 @@ export function lint(options: LintOptions): LintResult {
   const cdk = readCdkAssemblies(cdkManifests, model, { root, readFile: (abs) => (isInside(root, abs) ? host.readFile(abs) : undefined), maxFileBytes: maxBytes });
   configFiles.push(...cdk.templates);
   for (const file of configFiles) linkTemplate(model, file);
+  installValueResolver(model);
 
   const enabled = resolveRules(options.rules, options.config);
   const needsCode = enabled.some(({ rule }) => rule.scope === 'handler' || rule.scope === 'cross' || rule.id === 'unresolved-handler');

@@ -125,6 +125,16 @@ ${visibility}  JobsMapping:
     it('accepts 360 s', async () => {
       expect(positions(await lintFiles(template('    Properties:\n      VisibilityTimeout: 360\n')), RULE)).toEqual([]);
     });
+
+    it('reads the value through Mappings and Fn::If, staying silent when the branches differ', async () => {
+      const mappings = `Mappings:\n  Queue:\n    prod:\n      Visibility: 30\n`;
+      // The four lines of Mappings move Resources to line 6 and VisibilityTimeout to line 20.
+      expect(positions(await lintFiles(template('    Properties:\n      VisibilityTimeout: !FindInMap [Queue, prod, Visibility]\n', mappings)), RULE)).toEqual([
+        at(RULE, 'belowTimeout', 20, 26, 20, 62),
+      ]);
+      const conditions = `Conditions:\n  IsProd: !Equals [prod, prod]\n`;
+      expect(positions(await lintFiles(template('    Properties:\n      VisibilityTimeout: !If [IsProd, 360, 30]\n', conditions)), RULE)).toEqual([]);
+    });
   });
 
   describe('CloudFormation JSON', () => {
