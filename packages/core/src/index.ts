@@ -5,3 +5,4 @@ export * from './rule.js';
 export * from './engine.js';
 export * from './frame.js';
 export * from './paths.js';
+export * from './fingerprint.js';
