@@ -66,6 +66,7 @@ describe(ID, () => {
       ['a configuration value or constant', ["const KEY = Buffer.from(process.env.KEY ?? '', 'base64');", "export const handler = async () => Buffer.from(process.env.SECRET!, 'base64').length + Buffer.from('aGk=', 'base64').length + KEY.length;"]],
       ['base64url of a cursor (not a body)', ['export const handler = async (event: { cursor: string }) => JSON.parse(Buffer.from(event.cursor, "base64url").toString());']],
       ['a JWT payload or header value', ["export const handler = async (event: { headers: Record<string, string> }) => {", "  const token = event.headers.authorization.split(' ')[1];", "  return JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString()).sub + Buffer.from(event.headers['x-signature'], 'base64').length;", '};']],
+      ['a stored password hash or digest (fixed size, not an upload)', ["export const handler = async (event: { body: string; stored: string }) => {", "  const [, salt, hash] = event.stored.split('$');", "  return Buffer.from(hash!, 'base64').length + Buffer.from(salt!, 'base64').length + event.body.length;", '};']],
       ['encoding rather than decoding', ["export const handler = async (event: { body: string }) => Buffer.from(event.body).toString('base64');"]],
     ];
     for (const [title, code] of cases) {

@@ -15,7 +15,7 @@ const COMPARISONS = new Set([
   SyntaxKind.LessThanToken,
   SyntaxKind.LessThanEqualsToken,
 ]);
-const NOT_UPLOAD = /header|authori[sz]ation|token|jwt|cursor|signature|secret|nonce|salt|\biv\b|apikey|api_key/i;
+const NOT_UPLOAD = /header|authori[sz]ation|token|jwt|cursor|signature|secret|nonce|salt|hash|digest|hmac|\biv\b|apikey|api_key/i;
 const SIZE_PROPS = new Set(['length', 'byteLength', 'size']);
 
 /** `Buffer` the global (or imported from `buffer`), not a local name. */
