@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyHandlerV2 } from 'aws-lambda';
 import {
@@ -7,6 +8,7 @@ import {
   BRAND_LIST_PK,
   BRAND_SK,
   BRANDS_INDEX,
+  COUNTERS_SK,
   TABLE_NAME,
   assetSk,
   brandListSk,
@@ -15,11 +17,16 @@ import {
 } from '../lib/dynamo.js';
 import { HttpError, type HttpResult, errorResponse, json, noContent, parseJsonBody, uuidParam } from '../lib/http.js';
 import { type Logger, logger, serializeError } from '../lib/logger.js';
-import { emitMetric } from '../lib/metrics.js';
+import { requireEnv } from '../lib/env.js';
+import { MetricsBatch } from '../lib/metrics.js';
 import { encodeCursor, parseAssetInput, parseBrandInput, parsePageRequest } from './validation.js';
 
 type Item = Record<string, unknown>;
-type Route = (event: APIGatewayProxyEventV2, log: Logger) => Promise<HttpResult>;
+type Route = (event: APIGatewayProxyEventV2, log: Logger, metrics: MetricsBatch) => Promise<HttpResult>;
+
+/** The brand-onboarding workflow, started for every new brand; one client per environment. */
+const sfn = new SFNClient({});
+const ONBOARDING_STATE_MACHINE_ARN = requireEnv('ONBOARDING_STATE_MACHINE_ARN');
 
 /** Strips the storage keys (pk, sk, gsi1pk, gsi1sk) from an item before it is returned. */
 function toDto(item: Item): Item {
@@ -58,7 +65,7 @@ const listBrands: Route = async (event) => {
   return json(200, { items: (result.Items ?? []).map(toDto), next: encodeCursor(result.LastEvaluatedKey) });
 };
 
-const createBrand: Route = async (event, log) => {
+const createBrand: Route = async (event, log, metrics) => {
   const input = parseBrandInput(parseJsonBody(event));
   const id = randomUUID();
   const now = new Date().toISOString();
@@ -78,12 +85,41 @@ const createBrand: Route = async (event, log) => {
     409,
     'brand already exists',
   );
-  emitMetric('BrandCreated', 1, 'Count');
+  // The execution name is the brand id: starting it again (a client retry) cannot start a second one.
+  await sfn.send(
+    new StartExecutionCommand({ stateMachineArn: ONBOARDING_STATE_MACHINE_ARN, name: id, input: JSON.stringify({ brandId: id }) }),
+  );
+  metrics.add('BrandCreated', 1, 'Count');
   log.info('brand created', { brandId: id });
-  return json(201, toDto(item), { location: '/brands/' + id });
+  return json(201, toDto(item), { location: '/api/brands/' + id });
 };
 
-const getBrand: Route = async (event) => json(200, toDto(await getBrandItem(uuidParam(event, 'id'))));
+/**
+ * Request counter: an atomic `ADD` on the brand's counter item, so concurrent readers in different
+ * execution environments never lose an increment (a read-modify-write would). The counter lives
+ * beside the brand item, not on it, so counting views does not wake the brand-update stream.
+ */
+async function countView(brandId: string): Promise<number> {
+  const result = await ddb.send(
+    new UpdateCommand({
+      TableName: TABLE_NAME,
+      Key: { pk: brandPk(brandId), sk: COUNTERS_SK },
+      UpdateExpression: 'ADD #views :one',
+      ExpressionAttributeNames: { '#views': 'views' },
+      ExpressionAttributeValues: { ':one': 1 },
+      ReturnValues: 'UPDATED_NEW',
+    }),
+  );
+  const views = result.Attributes?.views;
+  return typeof views === 'number' ? views : 0;
+}
+
+const getBrand: Route = async (event) => {
+  const id = uuidParam(event, 'id');
+  const brand = await getBrandItem(id);
+  const views = await countView(id);
+  return json(200, { ...toDto(brand), views });
+};
 
 const updateBrand: Route = async (event, log) => {
   const id = uuidParam(event, 'id');
@@ -150,6 +186,7 @@ const deleteBrand: Route = async (event, log) => {
     404,
     'brand not found',
   );
+  await ddb.send(new DeleteCommand({ TableName: TABLE_NAME, Key: { pk: brandPk(id), sk: COUNTERS_SK } }));
   log.info('brand deleted', { brandId: id });
   return noContent();
 };
@@ -175,7 +212,7 @@ const listAssets: Route = async (event) => {
   return json(200, { items: (result.Items ?? []).map(toDto), next: encodeCursor(result.LastEvaluatedKey) });
 };
 
-const createAsset: Route = async (event, log) => {
+const createAsset: Route = async (event, log, metrics) => {
   const brandId = uuidParam(event, 'id');
   const input = parseAssetInput(parseJsonBody(event));
   await getBrandItem(brandId);
@@ -187,9 +224,9 @@ const createAsset: Route = async (event, log) => {
     409,
     'asset already exists',
   );
-  emitMetric('AssetCreated', 1, 'Count', { kind: input.kind });
+  metrics.add('AssetCreated', 1, 'Count', { kind: input.kind });
   log.info('asset created', { brandId, assetId, kind: input.kind });
-  return json(201, toDto(item), { location: '/brands/' + brandId + '/assets/' + assetId });
+  return json(201, toDto(item), { location: '/api/brands/' + brandId + '/assets/' + assetId });
 };
 
 const deleteAsset: Route = async (event, log) => {
@@ -216,7 +253,10 @@ const MAX_STATS_PAGES = 10;
 
 const brandStats: Route = async (event) => {
   const id = uuidParam(event, 'id');
-  const brand = await getBrandItem(id);
+  const [brand, counters] = await Promise.all([
+    getBrandItem(id),
+    ddb.send(new GetCommand({ TableName: TABLE_NAME, Key: { pk: brandPk(id), sk: COUNTERS_SK } })),
+  ]);
   const byKind: Record<string, number> = {};
   let total = 0;
   let pages = 0;
@@ -243,6 +283,7 @@ const brandStats: Route = async (event) => {
   return json(200, {
     brandId: id,
     assets: { total, byKind, complete: startKey === undefined },
+    views: counters.Item?.views ?? 0,
     logo: brand.logo ?? null,
     updatedAt: brand.updatedAt,
   });
@@ -250,23 +291,24 @@ const brandStats: Route = async (event) => {
 
 /** Route table: the HTTP API route key (`METHOD /path/{param}`) selects the function. */
 const routes: Readonly<Record<string, Route>> = Object.freeze({
-  'GET /brands': listBrands,
-  'POST /brands': createBrand,
-  'GET /brands/{id}': getBrand,
-  'PUT /brands/{id}': updateBrand,
-  'DELETE /brands/{id}': deleteBrand,
-  'GET /brands/{id}/assets': listAssets,
-  'POST /brands/{id}/assets': createAsset,
-  'DELETE /brands/{id}/assets/{assetId}': deleteAsset,
-  'GET /brands/{id}/stats': brandStats,
+  'GET /api/brands': listBrands,
+  'POST /api/brands': createBrand,
+  'GET /api/brands/{id}': getBrand,
+  'PUT /api/brands/{id}': updateBrand,
+  'DELETE /api/brands/{id}': deleteBrand,
+  'GET /api/brands/{id}/assets': listAssets,
+  'POST /api/brands/{id}/assets': createAsset,
+  'DELETE /api/brands/{id}/assets/{assetId}': deleteAsset,
+  'GET /api/brands/{id}/stats': brandStats,
 });
 
-export const handler: APIGatewayProxyHandlerV2 = async (event) => {
+export const handler: APIGatewayProxyHandlerV2 = async (event, context) => {
   const log = logger.child({ routeKey: event.routeKey });
   const route = routes[event.routeKey];
   if (route === undefined) return json(404, { error: 'route not found' });
+  const metrics = new MetricsBatch(context.awsRequestId);
   try {
-    return await route(event, log);
+    return await route(event, log, metrics);
   } catch (err) {
     if (err instanceof HttpError) {
       log.warn('request rejected', { statusCode: err.statusCode, reason: err.message });
@@ -276,5 +318,7 @@ export const handler: APIGatewayProxyHandlerV2 = async (event) => {
     // (alarm, canary rollback) and X-Ray marks the trace as a fault; the client gets a 500.
     log.error('request failed', { error: serializeError(err) });
     throw err;
+  } finally {
+    await metrics.flush();
   }
 };

@@ -5,7 +5,7 @@ import type { APIGatewayProxyHandlerV2 } from 'aws-lambda';
 import { BRAND_SK, TABLE_NAME, brandPk, ddb } from '../lib/dynamo.js';
 import { HttpError, errorResponse, isRecord, json, parseJsonBody, uuidParam } from '../lib/http.js';
 import { logger, serializeError } from '../lib/logger.js';
-import { emitMetric } from '../lib/metrics.js';
+import { MetricsBatch } from '../lib/metrics.js';
 import { type Model, classify, readModel } from './model.js';
 import { type RgbaImage, UnsupportedImageError, decodePng } from './png.js';
 
@@ -53,8 +53,9 @@ function decodeLogo(logo: Buffer): RgbaImage {
   }
 }
 
-export const handler: APIGatewayProxyHandlerV2 = async (event) => {
+export const handler: APIGatewayProxyHandlerV2 = async (event, context) => {
   const log = logger.child({ routeKey: event.routeKey });
+  const metrics = new MetricsBatch(context.awsRequestId);
   try {
     const brandId = uuidParam(event, 'id');
     const logo = readLogo(parseJsonBody(event, MAX_REQUEST_BYTES));
@@ -80,8 +81,8 @@ export const handler: APIGatewayProxyHandlerV2 = async (event) => {
       if (err instanceof ConditionalCheckFailedException) throw new HttpError(404, 'brand not found');
       throw err;
     }
-    emitMetric('LogoClassified', 1, 'Count', { label: result.label });
-    emitMetric('LogoInferenceTime', inferenceMs, 'Milliseconds');
+    metrics.add('LogoClassified', 1, 'Count', { label: result.label });
+    metrics.add('LogoInferenceTime', inferenceMs, 'Milliseconds');
     log.info('logo classified', { brandId, label: result.label, confidence: result.confidence, width: image.width, height: image.height });
     return json(200, { brandId, ...result, classifiedAt });
   } catch (err) {
@@ -91,5 +92,7 @@ export const handler: APIGatewayProxyHandlerV2 = async (event) => {
     }
     log.error('request failed', { error: serializeError(err) });
     throw err;
+  } finally {
+    await metrics.flush();
   }
 };
