@@ -68,6 +68,23 @@ describe('examples/brand-platform-demo', () => {
     expect(demonstrableRuleIds.length).toBeGreaterThanOrEqual(42);
   });
 
+  it('keeps expected-findings.json in the CLI order (file, then line, then column)', () => {
+    const key = (f: ExpectedFinding) => [f.file, f.line, f.column] as const;
+    for (let i = 1; i < expected.length; i++) {
+      const [fa, la, ca] = key(expected[i - 1]!);
+      const [fb, lb, cb] = key(expected[i]!);
+      const inOrder = fa < fb || (fa === fb && (la < lb || (la === lb && ca <= cb)));
+      expect(inOrder, `entry ${i} (${fb}:${lb}:${cb}) comes after ${fa}:${la}:${ca}`).toBe(true);
+    }
+  });
+
+  it("documents every reported rule in the demo README's pitfall table", () => {
+    const readme = readFileSync(join(demoDir, 'README.md'), 'utf8');
+    const table = readme.slice(readme.indexOf('## The pitfalls'));
+    const undocumented = [...new Set(expected.map((f) => f.ruleId))].filter((id) => !table.includes(`\`${id}\``));
+    expect(undocumented).toEqual([]);
+  });
+
   it('reports no input diagnostic: every file parses and every handler resolves', () => {
     const inputRuleIds = new Set(allRules.filter((r) => r.category === 'input').map((r) => r.id));
     expect(lintDemo().findings.filter((f) => inputRuleIds.has(f.ruleId))).toEqual([]);
