@@ -25,6 +25,8 @@ export const handler: APIGatewayProxyHandlerV2 = async (event) => {
     const { key, assetId } = newUploadKey(brandId, kind);
     const uploadUrl = await getSignedUrl(s3, new PutObjectCommand({ Bucket: UPLOADS_BUCKET, Key: key, ContentType: contentType }), {
       expiresIn: UPLOAD_URL_TTL_SECONDS,
+      // Without this the presigner leaves Content-Type out of the signature and any type uploads.
+      signableHeaders: new Set(['content-type']),
     });
     log.info('upload url issued', { brandId, assetId, kind, contentType });
     return json(201, { assetId, uploadUrl, method: 'PUT', headers: { 'content-type': contentType }, expiresIn: UPLOAD_URL_TTL_SECONDS });
