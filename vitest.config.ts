@@ -14,6 +14,8 @@ export default defineConfig({
       '@lambda-lint/handler': pkg('handler'),
       '@lambda-lint/cdk': pkg('cdk'),
       '@lambda-lint/schema': pkg('schema'),
+      // The light entry point the CLI loads first (--cache); before '@lambda-lint/linter', which would match it too.
+      '@lambda-lint/linter/cache': fileURLToPath(new URL('./packages/linter/src/cache.ts', import.meta.url)),
       '@lambda-lint/linter': pkg('linter'),
       '@lambda-lint/rules': fileURLToPath(new URL('./rules/index.ts', import.meta.url)),
     },

@@ -203,12 +203,7 @@ export class HandlerCode {
       // Wrap with the file at hand: finding a deep node's file walks all its ancestors.
       const file = program.fileOf(fnTs);
       const fn = program.wrap<FunctionLikeNode>(fnTs, file);
-      const visit = (n: ts.Node): boolean => {
-        if (!wanted || wanted.has(n.kind)) cb(program.wrap(n, file), fn);
-        return !isCodeBoundary(n);
-      };
-      for (const p of fnTs.parameters) if (visit(p)) walkDescendants(p, visit);
-      if (fnTs.body && visit(fnTs.body)) walkDescendants(fnTs.body, visit);
+      for (const n of ownNodesOf(fnTs)) if (!wanted || wanted.has(n.kind as SyntaxKind)) cb(program.wrap(n, file), fn);
     }
   }
 
@@ -357,6 +352,47 @@ function ownName(fn: TsFunctionLike): string | undefined {
   return undefined;
 }
 
+/**
+ * The nodes of a function's own code in source order: its parameters and body, nested functions
+ * and classes included but not their insides. Syntax trees never change after parsing, so the list
+ * is computed once per function and shared by every rule and every handler that reaches it (a
+ * shared library module is reached by hundreds of handlers): rules then filter an array by kind
+ * instead of walking the tree again.
+ */
+const ownNodesCache = new WeakMap<ts.Node, readonly ts.Node[]>();
+
+function ownNodesOf(fnTs: TsFunctionLike): readonly ts.Node[] {
+  let out = ownNodesCache.get(fnTs);
+  if (out) return out;
+  const nodes: ts.Node[] = [];
+  const visit = (n: ts.Node): boolean => {
+    nodes.push(n);
+    return !isCodeBoundary(n);
+  };
+  for (const p of fnTs.parameters) if (visit(p)) walkDescendants(p, visit);
+  if (fnTs.body && visit(fnTs.body)) walkDescendants(fnTs.body, visit);
+  out = nodes;
+  ownNodesCache.set(fnTs, out);
+  return out;
+}
+
+/** Every descendant of a node by kind, in source order, computed with one walk per node (see ownNodesOf). */
+const kindIndexCache = new WeakMap<ts.Node, Map<ts.SyntaxKind, ts.Node[]>>();
+
+function kindIndexOf(root: ts.Node): Map<ts.SyntaxKind, ts.Node[]> {
+  let index = kindIndexCache.get(root);
+  if (index) return index;
+  const byKind = new Map<ts.SyntaxKind, ts.Node[]>();
+  walkDescendants(root, (n) => {
+    const list = byKind.get(n.kind);
+    if (list) list.push(n);
+    else byKind.set(n.kind, [n]);
+  });
+  index = byKind;
+  kindIndexCache.set(root, index);
+  return index;
+}
+
 /** The analysis attached to a handler binding by the linter. */
 export function codeOf(binding: HandlerBinding): HandlerCode {
   return binding.code as HandlerCode;
@@ -377,9 +413,6 @@ export function forEachDescendantNode(node: Node, cb: (descendant: Node) => bool
  */
 export function descendantsOfKind<K extends SyntaxKind>(node: Node, kind: K): KindToNodeMappings[K][] {
   const owner = node as unknown as { _getNodeFromCompilerNode(n: ts.Node): Node };
-  const out: KindToNodeMappings[K][] = [];
-  walkDescendants(node.compilerNode, (n) => {
-    if (n.kind === kind) out.push(owner._getNodeFromCompilerNode(n) as KindToNodeMappings[K]);
-  });
-  return out;
+  const found = kindIndexOf(node.compilerNode).get(kind as unknown as ts.SyntaxKind) ?? [];
+  return found.map((n) => owner._getNodeFromCompilerNode(n) as KindToNodeMappings[K]);
 }
