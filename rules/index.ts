@@ -41,6 +41,8 @@ import clientInHandler from './stateless/client-in-handler/rule.js';
 import fixedTmpPath from './stateless/fixed-tmp-path/rule.js';
 import globalMutableState from './stateless/global-mutable-state/rule.js';
 import tmpFileNotCleaned from './stateless/tmp-file-not-cleaned/rule.js';
+import suppressionWithoutReason from './suppressions/suppression-without-reason/rule.js';
+import unusedSuppression from './suppressions/unused-suppression/rule.js';
 
 export const allRules: readonly AnyRule[] = [
   deprecatedRuntime,
@@ -84,6 +86,8 @@ export const allRules: readonly AnyRule[] = [
   fixedTmpPath,
   globalMutableState,
   tmpFileNotCleaned,
+  suppressionWithoutReason,
+  unusedSuppression,
 ];
 
 export const ruleFolders: Readonly<Record<string, string>> = {
@@ -128,6 +132,8 @@ export const ruleFolders: Readonly<Record<string, string>> = {
   'fixed-tmp-path': 'stateless/fixed-tmp-path',
   'global-mutable-state': 'stateless/global-mutable-state',
   'tmp-file-not-cleaned': 'stateless/tmp-file-not-cleaned',
+  'suppression-without-reason': 'suppressions/suppression-without-reason',
+  'unused-suppression': 'suppressions/unused-suppression',
 };
 
 export default allRules;

@@ -1,5 +1,8 @@
 import { compareLoc, type Loc } from './loc.js';
 import type { AppModel } from './model.js';
+import { effectiveRules, isIgnored, optionVariants, stableKey, type ConfigOverride, type EffectiveRule } from './config.js';
+import { relativeTo } from './config-glob.js';
+import { applySuppressions, type Suppression, type SuppressionOutcome } from './suppressions.js';
 import {
   formatMessage,
   type AnyRule,
@@ -25,6 +28,14 @@ export type RuleSetting = SeveritySetting | [SeveritySetting] | [SeveritySetting
 
 export interface LintConfig {
   rules?: Record<string, RuleSetting>;
+  /** Per-path settings, applied in order on top of `rules` for findings whose file matches. */
+  overrides?: ConfigOverride[];
+  /** Globs of files whose findings are dropped (discovery skips them too). */
+  ignore?: string[];
+  /** Rules whose findings no suppression can silence. */
+  mandatory?: string[];
+  /** Absolute directory the globs are relative to (the configuration file's); default: the project root. */
+  baseDir?: string;
 }
 
 export interface RunInput {
@@ -33,6 +44,8 @@ export interface RunInput {
   handlers?: readonly HandlerBinding[];
   config?: LintConfig;
   today?: Date;
+  /** Inline suppressions found in the files of the run (comments and resource metadata). */
+  suppressions?: readonly Suppression[];
   /** Receives a rule that threw: the run goes on with the other rules, and the caller decides the exit code. */
   onRuleError?: (ruleId: string, error: unknown) => void;
 }
@@ -47,19 +60,25 @@ interface ResolvedRule {
 
 export function resolveRules(rules: readonly AnyRule[], config: LintConfig = {}): ResolvedRule[] {
   const known = new Set(rules.map((r) => r.id));
-  for (const id of Object.keys(config.rules ?? {})) {
+  const named = [...Object.keys(config.rules ?? {}), ...(config.overrides ?? []).flatMap((o) => Object.keys(o.rules)), ...(config.mandatory ?? [])];
+  for (const id of named) {
     if (!known.has(id)) throw new ConfigError(`unknown rule "${id}" in configuration`);
   }
+  // A rule that is off by default but on for some files must run; its findings elsewhere are dropped.
+  const onInOverride = new Set(
+    (config.overrides ?? []).flatMap((o) => Object.entries(o.rules).filter(([, s]) => (Array.isArray(s) ? s[0] : s) !== 'off').map(([id]) => id)),
+  );
   const resolved: ResolvedRule[] = [];
   for (const rule of rules) {
     const setting = config.rules?.[rule.id];
     const [level, options] = Array.isArray(setting) ? setting : [setting, undefined];
     const severity: SeveritySetting | undefined = level ?? (rule.experimental ? 'off' : rule.severity);
-    if (severity === 'off') continue;
-    if (!['error', 'warning', 'info'].includes(severity)) {
+    if (!['error', 'warning', 'info', 'off'].includes(severity)) {
       throw new ConfigError(`rule "${rule.id}": severity must be error, warning, info or off, not "${String(severity)}"`);
     }
-    resolved.push({ rule, severity, options: { ...rule.defaultOptions, ...(options ?? {}) } });
+    if (severity === 'off' && !onInOverride.has(rule.id)) continue;
+    // Off by default but on through an override: the per-file severity decides each finding's level.
+    resolved.push({ rule, severity: severity === 'off' ? rule.severity : severity, options: { ...rule.defaultOptions, ...(options ?? {}) } });
   }
   return resolved;
 }
@@ -67,8 +86,27 @@ export function resolveRules(rules: readonly AnyRule[], config: LintConfig = {})
 /** Runs the enabled rules over the model and returns findings sorted by file, line, column, without duplicates. */
 export function runRules(input: RunInput): Finding[] {
   const findings: Finding[] = [];
-  for (const { rule, severity, options } of resolveRules(input.rules, input.config)) {
+  const config = input.config ?? {};
+  const baseDir = config.baseDir ?? input.model.root;
+  const perFile = new Map<string, { rules: Map<string, EffectiveRule>; ignored: boolean }>();
+  // Severity and options come from the finding's file: `overrides` are per path.
+  const settingsOf = (file: string) => {
+    let s = perFile.get(file);
+    if (!s) {
+      s = { rules: effectiveRules(input.rules, config, relativeTo(baseDir, file)), ignored: isIgnored(config, file, baseDir) };
+      perFile.set(file, s);
+    }
+    return s;
+  };
+  const enabled = resolveRules(input.rules, config);
+  const runRule = (rule: AnyRule, options: object, into: Finding[], suppressions?: SuppressionOutcome): void => {
+    const variant = stableKey(options);
     const report = (r: Report): void => {
+      const here = settingsOf(r.loc.file);
+      const setting = here.rules.get(rule.id)!;
+      // Each options variant runs once over the whole model and keeps the findings of the files it applies to.
+      if (setting.severity === 'off' || here.ignored || stableKey(setting.options) !== variant) return;
+      const severity = setting.severity;
       const template = rule.messages[r.messageId];
       if (template === undefined) throw new Error(`rule ${rule.id} reported unknown message id "${r.messageId}"`);
       const finding: Finding = {
@@ -82,16 +120,41 @@ export function runRules(input: RunInput): Finding[] {
       if (r.fn) finding.function = r.fn.name;
       if (r.resource ?? r.fn?.constructPath ?? r.fn?.logicalId) finding.resource = r.resource ?? r.fn?.constructPath ?? r.fn?.logicalId;
       if (r.related?.length) finding.related = r.related;
-      findings.push(finding);
+      into.push(finding);
     };
     try {
-      rule.check({ model: input.model, handlers: input.handlers ?? [], options, today: input.today ?? new Date(), report });
+      rule.check({
+        model: input.model,
+        handlers: input.handlers ?? [],
+        options,
+        today: input.today ?? new Date(),
+        ...(suppressions ? { suppressions } : {}),
+        report,
+      });
     } catch (error) {
       if (!input.onRuleError) throw error;
       input.onRuleError(rule.id, error);
     }
+  };
+  // Suppression rules judge the suppressions, so they run after every other rule.
+  const isSuppressionRule = (rule: AnyRule) => rule.category === 'suppressions';
+  for (const { rule } of enabled) {
+    if (isSuppressionRule(rule)) continue;
+    for (const options of optionVariants(rule, config)) runRule(rule, options, findings);
   }
-  return sortAndDedupe(findings);
+  const sorted = sortAndDedupe(findings);
+  if (!input.suppressions?.length) return sorted;
+  const { kept, statuses } = applySuppressions(sorted, input.suppressions, {
+    knownRuleIds: new Set(input.rules.map((r) => r.id)),
+    mandatory: new Set(config.mandatory ?? []),
+    ruleRan: (ruleId, file) => !settingsOf(file).ignored && settingsOf(file).rules.get(ruleId)?.severity !== 'off' && enabled.some((e) => e.rule.id === ruleId),
+  });
+  const outcome: SuppressionOutcome = { suppressions: input.suppressions, statuses };
+  for (const { rule } of enabled) {
+    if (!isSuppressionRule(rule)) continue;
+    for (const options of optionVariants(rule, config)) runRule(rule, options, kept, outcome);
+  }
+  return sortAndDedupe(kept);
 }
 
 function rankOf(s: Severity): number {

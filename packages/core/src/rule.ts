@@ -1,5 +1,6 @@
 import type { Loc } from './loc.js';
 import type { AppModel, LambdaFunction, Platform } from './model.js';
+import type { SuppressionOutcome } from './suppressions.js';
 
 export type Severity = 'error' | 'warning' | 'info';
 export type SeveritySetting = Severity | 'off';
@@ -55,6 +56,8 @@ export interface RuleContext<Options> {
   readonly options: Options;
   /** "Today", injectable so that date-based rules do not age in tests. */
   readonly today: Date;
+  /** Given to the suppression rules only, after every other rule ran: the run's suppressions and what became of them. */
+  readonly suppressions?: SuppressionOutcome;
   report(report: Report): void;
 }
 
@@ -69,6 +72,8 @@ export interface RuleDefinition<Options extends object = Record<string, never>> 
   /** Message templates by message id; `{{name}}` placeholders are filled from the report's data. */
   messages: Record<string, string>;
   defaultOptions: Options;
+  /** JSON Schema of the options; when absent, one is derived from `defaultOptions` (see config.ts). */
+  optionsSchema?: object;
   /** Experimental rules are off unless configured. */
   experimental?: boolean;
   check(ctx: RuleContext<Options>): void;

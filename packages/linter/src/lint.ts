@@ -1,5 +1,6 @@
 import {
   isInside,
+  isIgnored,
   emptyModel,
   resolveRules,
   runRules,
@@ -17,6 +18,7 @@ import { HandlerAnalyzer } from '@lambda-lint/handler';
 import { readCdkAssemblies } from '@lambda-lint/cdk';
 import { discover, looksLikeTemplate, type DiscoveredFile } from './discover.js';
 import { parseServerlessConfig, readServerlessPackages } from './serverless.js';
+import { collectSuppressions } from './suppressions.js';
 import type { Host } from './host.js';
 
 export interface LintOptions {
@@ -31,6 +33,8 @@ export interface LintOptions {
   maxFileBytes?: number;
   /** Serverless `--stage` and other `${opt:...}` values. */
   options?: Record<string, string>;
+  /** False: comment and metadata suppressions are not read (`--no-inline-config`). */
+  inlineConfig?: boolean;
 }
 
 export interface LintResult {
@@ -54,7 +58,7 @@ export function lint(options: LintOptions): LintResult {
   const { host, root } = options;
   const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const model = emptyModel(root);
-  const files = discover(host, options.paths).filter((f) => isInside(root, f.path));
+  const files = discover(host, options.paths).filter((f) => isInside(root, f.path) && !(options.config && isIgnored(options.config, f.path, root)));
   const readText = (abs: string): string | undefined => {
     if (!isInside(root, abs)) return undefined;
     const bytes = host.readFile(abs);
@@ -64,6 +68,8 @@ export function lint(options: LintOptions): LintResult {
 
   const configFiles: string[] = [];
   const packageOutputs: ParsedSource[] = [];
+  // YAML files, for their suppression comments (JSON has no comments).
+  const yamlSources: ParsedSource[] = [];
   const cdkManifests: string[] = [];
   for (const file of files) {
     if (file.kind === 'cdk-assembly') {
@@ -75,6 +81,7 @@ export function lint(options: LintOptions): LintResult {
     configFiles.push(file.path);
     model.fileCount++;
     if (!parsed.root) continue;
+    if (!/\.(json|[cm]?[jt]s)$/i.test(file.path)) yamlSources.push(parsed);
     if (file.kind === 'serverless-package') {
       // Read once every serverless.yml is: how depends on whether its service's configuration is in the run.
       packageOutputs.push(parsed);
@@ -115,6 +122,7 @@ export function lint(options: LintOptions): LintResult {
     model,
     rules: options.rules,
     handlers,
+    ...(options.inlineConfig === false ? {} : { suppressions: collectSuppressions(model, yamlSources, handlers) }),
     ...(options.config ? { config: options.config } : {}),
     ...(options.today ? { today: options.today } : {}),
   });

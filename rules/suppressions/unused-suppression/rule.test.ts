@@ -1,0 +1,94 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { at, fixtureTests, lintFiles, positions } from '../../test-support/harness.js';
+
+const dir = fileURLToPath(new URL('.', import.meta.url));
+const valid = readFileSync(`${dir}/fixtures/valid/serverless/serverless.yml`, 'utf8');
+const handler = readFileSync(`${dir}/fixtures/valid/serverless/src/brands.ts`, 'utf8');
+/** The valid app with its memory lines (suppression comment and memorySize) replaced. */
+const app = (memoryLines: string) => ({
+  'serverless.yml': valid.replace(/  # lambda-lint-disable-next-line.*\n  memorySize: 3008\n/, memoryLines),
+  'src/brands.ts': handler,
+});
+
+describe('unused-suppression', () => {
+  it('reports a suppression whose rule reported nothing on the next line, at the rule id', async () => {
+    const r = await lintFiles(app('  # lambda-lint-disable-next-line memory-size -- old\n  memorySize: 256\n'));
+    expect(positions(r)).toEqual([at('unused-suppression', 'unused', 6, 35, 6, 46)]);
+    expect(r.findings[0]!.message).toContain('reported nothing on line 7');
+  });
+
+  it('reports only the unused id of a comment that names two', async () => {
+    const r = await lintFiles(app('  # lambda-lint-disable-next-line explicit-timeout, memory-size -- measured\n  memorySize: 3008\n'));
+    expect(positions(r)).toEqual([at('unused-suppression', 'unused', 6, 35, 6, 51)]);
+  });
+
+  it('a suppression covers the next line only', async () => {
+    const r = await lintFiles(app('  # lambda-lint-disable-next-line memory-size -- measured\n\n  memorySize: 3008\n'));
+    expect(positions(r).map((p) => p.ruleId).sort()).toEqual(['memory-size', 'unused-suppression']);
+  });
+
+  it('a rest-of-file suppression covers every later line', async () => {
+    const r = await lintFiles(app('  # lambda-lint-disable memory-size -- whole service measured\n\n  # another comment\n  memorySize: 3008\n'));
+    expect(r.findings).toEqual([]);
+  });
+
+  it('reports an unknown rule id with a suggestion; the finding stays', async () => {
+    const r = await lintFiles(app('  # lambda-lint-disable-next-line memroy-size -- measured\n  memorySize: 3008\n'));
+    expect(positions(r)).toEqual([at('unused-suppression', 'unknownRule', 6, 35, 6, 46), at('memory-size', 'suspicious', 7, 15, 7, 19)]);
+    expect(r.findings[0]!.message).toContain('did you mean "memory-size"?');
+  });
+
+  it('reports a directive that names no rule', async () => {
+    const r = await lintFiles(app('  # lambda-lint-disable-next-line -- measured\n  memorySize: 256\n'));
+    expect(positions(r)).toEqual([at('unused-suppression', 'noRuleId', 6, 3, 6, 46)]);
+  });
+
+  it('a suppression of a mandatory rule is reported and does not apply', async () => {
+    const r = await lintFiles(app('  # lambda-lint-disable-next-line memory-size -- measured\n  memorySize: 3008\n'), { config: { mandatory: ['memory-size'] } });
+    expect(positions(r)).toEqual([at('unused-suppression', 'mandatory', 6, 35, 6, 46), at('memory-size', 'suspicious', 7, 15, 7, 19)]);
+  });
+
+  it('says nothing about a suppression of a rule that is off', async () => {
+    const r = await lintFiles(app('  # lambda-lint-disable-next-line memory-size -- measured\n  memorySize: 256\n'), { config: { rules: { 'memory-size': 'off' } } });
+    expect(r.findings).toEqual([]);
+  });
+
+  it('ignores directives inside strings and block scalars', async () => {
+    const files = app('  memorySize: 256\n');
+    files['serverless.yml'] = files['serverless.yml'].replace('custom:\n', 'custom:\n  note: "# lambda-lint-disable memory-size"\n  text: |\n    # lambda-lint-disable memory-size\n');
+    const r = await lintFiles(files);
+    expect(r.findings).toEqual([]);
+  });
+
+  it('handles TypeScript line and block comments, and ignores strings', async () => {
+    const files = app('  memorySize: 256\n');
+    files['src/brands.ts'] =
+      "const note = '// lambda-lint-disable-next-line fixed-tmp-path -- not a comment';\n" +
+      '/* lambda-lint-disable-next-line client-in-handler -- block comment */\n' +
+      'export const handler = async () => {\n' +
+      '  return { statusCode: 200, body: JSON.stringify({ brands: [], note }) }; // lambda-lint-disable-next-line memory-size -- trailing\n' +
+      '};\n';
+    const r = await lintFiles(files);
+    expect(positions(r)).toEqual([at('unused-suppression', 'unused', 2, 34, 2, 51), at('unused-suppression', 'unused', 4, 108, 4, 119)]);
+  });
+
+  it('reports an unknown id in CloudFormation Metadata at the id', async () => {
+    const r = await lintFiles({
+      'template.yaml': readFileSync(`${dir}/fixtures/invalid/sam/template.yaml`, 'utf8'),
+      'src/brands.ts': readFileSync(`${dir}/fixtures/invalid/sam/src/brands.ts`, 'utf8'),
+    });
+    expect(positions(r)).toEqual([at('unused-suppression', 'unknownRule', 16, 17, 16, 28)]);
+  });
+
+  it('--no-inline-config: suppressions are not read', async () => {
+    const { lint, memoryHost } = await import('@lambda-lint/linter');
+    const { allRules } = await import('@lambda-lint/rules');
+    const files = app('  # lambda-lint-disable-next-line memory-size -- measured\n  memorySize: 3008\n');
+    const r = lint({ host: memoryHost(files), paths: ['/project'], root: '/project', rules: allRules, inlineConfig: false, today: new Date('2026-06-01') });
+    expect(r.findings.map((f) => f.ruleId)).toEqual(['memory-size']);
+  });
+
+  fixtureTests(dir, 'unused-suppression');
+});
