@@ -18,6 +18,7 @@ export default defineConfig({
       '@lambda-lint/linter/cache': fileURLToPath(new URL('./packages/linter/src/cache.ts', import.meta.url)),
       '@lambda-lint/linter': pkg('linter'),
       '@lambda-lint/rules': fileURLToPath(new URL('./rules/index.ts', import.meta.url)),
+      'eslint-plugin-lambda-lint': pkg('eslint-plugin'),
     },
   },
   test: {

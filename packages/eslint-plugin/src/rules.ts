@@ -1,0 +1,86 @@
+import type { Rule, SourceCode } from 'eslint';
+import { docsUrl, type AnyRule, type Finding, type LintConfig } from '@lambda-lint/core';
+import { toPosix } from '@lambda-lint/linter';
+import allRules from '@lambda-lint/rules';
+import { analyseFile } from './project.js';
+
+/** The rules that read handler code: the ones an editor can show on the file being typed. */
+export const codeRules: readonly AnyRule[] = allRules.filter((rule) => rule.scope === 'handler' || rule.scope === 'cross');
+
+/** Every code rule on at its default level (experimental ones too: in ESLint, enabling is the user's config). */
+const defaultConfig: LintConfig = { rules: Object.fromEntries(codeRules.map((rule) => [rule.id, rule.severity])) };
+
+/** One analysis per file pass, shared by all the plugin's rules: ESLint hands every rule the same SourceCode object. */
+const perPass = new WeakMap<SourceCode, Map<string, ReturnType<typeof analyseFile>>>();
+
+interface PluginSettings {
+  stage?: string;
+}
+
+function settingsOf(context: Rule.RuleContext): PluginSettings {
+  const value = (context.settings as Record<string, unknown> | undefined)?.['lambda-lint'];
+  return value && typeof value === 'object' ? (value as PluginSettings) : {};
+}
+
+function findingsFor(context: Rule.RuleContext, rule: AnyRule): Finding[] {
+  const options = context.options[0] as Record<string, unknown> | undefined;
+  const custom = options !== undefined && Object.keys(options).length > 0;
+  // A rule with its own options gets its own run of that rule alone; the others share one run.
+  const rules = custom ? [rule] : codeRules;
+  const config: LintConfig = custom ? { rules: { [rule.id]: [rule.severity, options] } } : defaultConfig;
+  const stage = settingsOf(context).stage;
+  const key = JSON.stringify([custom ? rule.id : '', custom ? options : null, stage ?? '']);
+  const sourceCode = context.sourceCode;
+  let results = perPass.get(sourceCode);
+  if (!results) perPass.set(sourceCode, (results = new Map()));
+  let result = results.get(key);
+  if (!result) {
+    result = analyseFile({
+      file: toPosix(context.physicalFilename),
+      // ESLint removes the byte order mark; the CLI's positions count the file as it is on disk.
+      text: (sourceCode.hasBOM ? '\uFEFF' : '') + sourceCode.text,
+      root: toPosix(context.cwd),
+      rules,
+      config,
+      ...(stage ? { options: { stage } } : {}),
+    });
+    results.set(key, result);
+  }
+  const failure = result.internalErrors.find((e) => e.ruleId === rule.id);
+  if (failure) throw new Error(`lambda-lint: internal error in rule ${rule.id}: ${failure.message}`);
+  return result.findings.filter((f) => f.ruleId === rule.id);
+}
+
+/** JSON schema of a rule's options, from the types of its defaults: ESLint validates what users configure. */
+function optionsSchema(rule: AnyRule): Rule.RuleMetaData['schema'] {
+  const defaults = rule.defaultOptions as Record<string, unknown>;
+  const properties: Record<string, object> = {};
+  for (const [name, value] of Object.entries(defaults)) {
+    if (Array.isArray(value)) properties[name] = { type: 'array', items: { type: typeof value[0] === 'number' ? 'number' : 'string' } };
+    else if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'string') properties[name] = { type: typeof value };
+  }
+  if (Object.keys(properties).length === 0) return [];
+  return [{ type: 'object', properties, additionalProperties: false }];
+}
+
+/** The ESLint front end of a lambda-lint rule: same id, message and range; the analysis is lambda-lint's own. */
+export function toEslintRule(rule: AnyRule): Rule.RuleModule {
+  return {
+    meta: {
+      type: rule.severity === 'error' ? 'problem' : 'suggestion',
+      docs: { description: rule.description, url: docsUrl(rule), recommended: rule.severity !== 'info' && !rule.experimental },
+      schema: optionsSchema(rule),
+    },
+    create(context) {
+      return {
+        Program() {
+          for (const finding of findingsFor(context, rule)) {
+            const { line, column, endLine, endColumn } = finding.loc;
+            // lambda-lint columns are 1-based, ESLint's report columns 0-based; both ends exclusive.
+            context.report({ message: finding.message, loc: { start: { line, column: column - 1 }, end: { line: endLine, column: endColumn - 1 } } });
+          }
+        },
+      };
+    },
+  };
+}

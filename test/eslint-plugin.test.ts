@@ -1,0 +1,236 @@
+// The ESLint front end's own behaviour: which configuration a file belongs to, editor buffers,
+// the content-keyed cache, disable comments, options and the shipped configs.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Linter } from 'eslint';
+import tseslint from 'typescript-eslint';
+import { afterAll, describe, expect, it } from 'vitest';
+import { lint, nodeHost, toPosix } from '@lambda-lint/linter';
+import allRules from '@lambda-lint/rules';
+import plugin, { analyseFile, codeRules } from 'eslint-plugin-lambda-lint';
+
+const made: string[] = [];
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A project on disk (ESLint's cwd); keys are relative paths. */
+function project(files: Record<string, string>): string {
+  const dir = toPosix(mkdtempSync(join(tmpdir(), 'lambda-lint-eslint-')));
+  made.push(dir);
+  write(dir, files);
+  return dir;
+}
+
+function write(dir: string, files: Record<string, string>): void {
+  for (const [rel, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, rel)), { recursive: true });
+    writeFileSync(join(dir, rel), text);
+  }
+}
+
+type Rules = NonNullable<Linter.Config['rules']>;
+const FLOATING_ONLY: Rules = { 'lambda-lint/floating-promise': 'error' };
+const EVERY_RULE: Rules = plugin.configs.all.rules!;
+
+function verify(cwd: string, file: string, code: string, rules: Rules = FLOATING_ONLY): Linter.LintMessage[] {
+  const linter = new Linter({ cwd });
+  const languageOptions = file.endsWith('.ts') ? { parser: tseslint.parser } : {};
+  return linter.verify(code, [{ files: ['**/*.{js,mjs,cjs,ts}'], languageOptions, plugins: { 'lambda-lint': plugin }, rules }], {
+    filename: `${cwd}/${file}`,
+  });
+}
+
+/** The exposed rules whose findings land on the function's or role's configuration, never in code. */
+const CONFIG_ONLY = ['no-custom-metrics', 'reserved-concurrency', 'vpc-without-need', 'iam-unused-permission', 'shared-iam-role'];
+
+const brief = (messages: Linter.LintMessage[]) => messages.map((m) => `${m.ruleId} ${m.line}:${m.column}-${m.endLine}:${m.endColumn}`);
+
+const SERVERLESS_SQS = `service: orders
+provider:
+  name: aws
+  runtime: nodejs22.x
+functions:
+  publish:
+    handler: src/publish.handler
+    events:
+      - sqs:
+          arn: arn:aws:sqs:eu-west-1:123456789012:orders
+`;
+
+const FLOATING = `import { SNSClient, PublishCommand } from '@aws-sdk/client-sns';
+
+const sns = new SNSClient({});
+
+export const handler = async (event) => {
+  sns.send(new PublishCommand({ TopicArn: process.env.TOPIC_ARN, Message: event.body }));
+  return { statusCode: 202 };
+};
+`;
+const AWAITED = FLOATING.replace('  sns.send(', '  await sns.send(');
+
+const COUNTER = `import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+
+const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+
+export const handler = async (event) => {
+  for (const record of event.Records) {
+    await doc.send(new UpdateCommand({ TableName: 'stats', Key: { id: record.messageId }, UpdateExpression: 'ADD views :one', ExpressionAttributeValues: { ':one': 1 } }));
+  }
+};
+`;
+
+describe('editor buffers', () => {
+  it('analyses the text ESLint holds, not the file on disk', () => {
+    const dir = project({ 'serverless.yml': SERVERLESS_SQS, 'src/publish.mjs': AWAITED });
+    expect(brief(verify(dir, 'src/publish.mjs', FLOATING))).toEqual(['lambda-lint/floating-promise 6:3-6:89']);
+    write(dir, { 'src/publish.mjs': FLOATING });
+    expect(verify(dir, 'src/publish.mjs', AWAITED)).toEqual([]);
+  });
+
+  it('counts a byte order mark the way the CLI does', () => {
+    const dir = project({ 'serverless.yml': SERVERLESS_SQS, 'src/publish.mjs': '\uFEFF' + FLOATING });
+    const cli = lint({ host: nodeHost(), paths: [dir], root: dir, rules: allRules }).findings.filter((f) => f.ruleId === 'floating-promise');
+    const eslint = verify(dir, 'src/publish.mjs', '\uFEFF' + FLOATING);
+    expect(cli).toHaveLength(1);
+    expect(eslint.map((m) => [m.line, m.column, m.endLine, m.endColumn])).toEqual(cli.map((f) => [f.loc.line, f.loc.column, f.loc.endLine, f.loc.endColumn]));
+  });
+});
+
+describe('finding the configuration', () => {
+  it('uses the nearest configuration that references the file, walking up from it', () => {
+    const dir = project({ 'services/orders/serverless.yml': SERVERLESS_SQS, 'services/orders/src/publish.mjs': FLOATING });
+    expect(brief(verify(dir, 'services/orders/src/publish.mjs', FLOATING))).toEqual(['lambda-lint/floating-promise 6:3-6:89']);
+  });
+
+  it('keeps walking up when the nearest configuration does not reference the file', () => {
+    const dir = project({
+      'serverless.yml': SERVERLESS_SQS.replace('src/publish.handler', 'jobs/src/publish.handler'),
+      'jobs/template.yaml': 'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  Topic:\n    Type: AWS::SNS::Topic\n',
+    });
+    expect(brief(verify(dir, 'jobs/src/publish.mjs', FLOATING))).toEqual(['lambda-lint/floating-promise 6:3-6:89']);
+  });
+
+  it('reports in modules a handler imports, as the CLI does', () => {
+    const library = FLOATING.replace('export const handler = async (event) =>', 'export const publish = async (event) =>');
+    const dir = project({
+      'serverless.yml': SERVERLESS_SQS,
+      'src/publish.mjs': "import { publish } from './lib/publish.mjs';\n\nexport const handler = async (event) => publish(event);\n",
+      'src/lib/publish.mjs': library,
+    });
+    const cli = lint({ host: nodeHost(), paths: [dir], root: dir, rules: allRules }).findings.filter((f) => f.ruleId === 'floating-promise');
+    expect(cli.map((f) => f.loc.file)).toEqual([`${dir}/src/lib/publish.mjs`]);
+    expect(brief(verify(dir, 'src/lib/publish.mjs', library))).toEqual(['lambda-lint/floating-promise 6:3-6:89']);
+  });
+
+  it('stays silent on a file no configuration references', () => {
+    const dir = project({ 'serverless.yml': SERVERLESS_SQS, 'src/publish.mjs': AWAITED });
+    expect(verify(dir, 'src/other.mjs', FLOATING, EVERY_RULE)).toEqual([]);
+  });
+
+  it('stays silent on a handler-looking file when the project has no configuration at all', () => {
+    const dir = project({ 'package.json': '{ "name": "x" }' });
+    expect(verify(dir, 'src/publish.mjs', FLOATING, EVERY_RULE)).toEqual([]);
+  });
+
+  it('never reads outside the project root (ESLint cwd): a file outside it gets no findings', () => {
+    const dir = project({ 'app/serverless.yml': SERVERLESS_SQS, 'app/src/publish.mjs': FLOATING });
+    const request = { file: `${dir}/app/src/publish.mjs`, text: FLOATING, rules: codeRules, config: {} };
+    expect(analyseFile({ ...request, root: dir }).findings.map((f) => f.ruleId)).toContain('floating-promise');
+    expect(analyseFile({ ...request, root: `${dir}/elsewhere` }).findings).toEqual([]);
+  });
+
+  it('does not crash on a configuration that is being edited and does not parse', () => {
+    const dir = project({ 'serverless.yml': 'service: orders\nfunctions:\n  publish: [\n', 'src/publish.mjs': FLOATING });
+    expect(verify(dir, 'src/publish.mjs', FLOATING, EVERY_RULE)).toEqual([]);
+  });
+});
+
+describe('content-keyed cache', () => {
+  it('picks up configuration changes between runs of the same process', () => {
+    const dir = project({ 'serverless.yml': SERVERLESS_SQS, 'src/publish.mjs': COUNTER });
+    const idempotency = () => brief(verify(dir, 'src/publish.mjs', COUNTER, { 'lambda-lint/not-idempotent': 'warn' }));
+    expect(idempotency()).toEqual(['lambda-lint/not-idempotent 8:20-8:170']);
+    // The trigger becomes an HTTP route: no longer at-least-once delivery.
+    write(dir, { 'serverless.yml': SERVERLESS_SQS.replace(/- sqs:\n.*\n/, '- httpApi: POST /stats\n') });
+    expect(idempotency()).toEqual([]);
+    write(dir, { 'serverless.yml': SERVERLESS_SQS });
+    expect(idempotency()).toEqual(['lambda-lint/not-idempotent 8:20-8:170']);
+  });
+
+  it('notices a new function that starts referencing the file', () => {
+    const dir = project({ 'serverless.yml': SERVERLESS_SQS, 'src/publish.mjs': AWAITED });
+    expect(verify(dir, 'src/notify.mjs', FLOATING)).toEqual([]);
+    write(dir, { 'serverless.yml': SERVERLESS_SQS + '  notify:\n    handler: src/notify.handler\n' });
+    expect(brief(verify(dir, 'src/notify.mjs', FLOATING))).toEqual(['lambda-lint/floating-promise 6:3-6:89']);
+  });
+});
+
+describe('ESLint conventions', () => {
+  it('honours eslint-disable-next-line lambda-lint/<id> and only for that rule', () => {
+    const dir = project({ 'serverless.yml': SERVERLESS_SQS });
+    const disabled = FLOATING.replace('  sns.send(', '  // eslint-disable-next-line lambda-lint/floating-promise -- fire-and-forget metric on purpose\n  sns.send(');
+    expect(verify(dir, 'src/publish.mjs', disabled)).toEqual([]);
+    const otherRule = FLOATING.replace('  sns.send(', '  // eslint-disable-next-line lambda-lint/fixed-tmp-path -- not this one\n  sns.send(');
+    const messages = verify(dir, 'src/publish.mjs', otherRule);
+    expect(brief(messages.filter((m) => m.ruleId !== null))).toEqual(['lambda-lint/floating-promise 7:3-7:89']);
+    // ESLint itself reports the directive that suppressed nothing.
+    expect(messages.filter((m) => m.ruleId === null).map((m) => m.message)).toEqual([
+      "Unused eslint-disable directive (no problems were reported from 'lambda-lint/fixed-tmp-path').",
+    ]);
+  });
+
+  it('passes rule options through to the lambda-lint rule, and ESLint validates them', () => {
+    const signer = `import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+
+const s3 = new S3Client({});
+const TYPES = { png: 'image/png' };
+
+export const handler = async (event) => {
+  const type = TYPES[event.extension];
+  if (!type) return { statusCode: 415 };
+  return getSignedUrl(s3, new PutObjectCommand({ Bucket: 'b', Key: 'k', ContentType: type }), { expiresIn: 1800 });
+};
+`;
+    const dir = project({ 'serverless.yml': SERVERLESS_SQS.replace(/events:[\s\S]*/, 'events:\n      - httpApi: POST /uploads\n') });
+    const id = 'lambda-lint/presigned-url-unrestricted';
+    expect(verify(dir, 'src/publish.mjs', signer, { [id]: 'warn' })).toEqual([]);
+    const strict = verify(dir, 'src/publish.mjs', signer, { [id]: ['warn', { maxExpiresInSeconds: 900 }] });
+    expect(brief(strict)).toEqual([`${id} 10:108-10:112`]);
+    expect(strict[0]!.message).toContain('1800');
+    expect(() => verify(dir, 'src/publish.mjs', signer, { [id]: ['warn', { maxExpiresIn: 900 }] })).toThrow(/Unexpected property "maxExpiresIn"/);
+  });
+
+  it('ships `recommended` (default levels, advice off) and `all` (every rule, advice as warnings)', () => {
+    const recommended = plugin.configs.recommended.rules!;
+    const all = plugin.configs.all.rules!;
+    expect(Object.keys(all).sort()).toEqual(codeRules.map((r) => `lambda-lint/${r.id}`).sort());
+    expect(recommended['lambda-lint/floating-promise']).toBe('error');
+    expect(recommended['lambda-lint/client-in-handler']).toBe('warn');
+    expect(recommended['lambda-lint/reserved-concurrency']).toBeUndefined();
+    expect(all['lambda-lint/reserved-concurrency']).toBe('warn');
+    for (const rule of codeRules) {
+      const level = rule.severity === 'error' ? 'error' : 'warn';
+      expect(all[`lambda-lint/${rule.id}`], rule.id).toBe(level);
+      expect(recommended[`lambda-lint/${rule.id}`], rule.id).toBe(rule.severity === 'info' || rule.experimental ? undefined : level);
+    }
+    expect(plugin.configs.recommended.plugins!['lambda-lint']).toBe(plugin);
+  });
+});
+
+describe('rules that report on the configuration', () => {
+  const projects = ['packages/eslint-plugin/fixtures/app', 'examples/brand-platform-demo'].map((p) => toPosix(fileURLToPath(new URL(`../${p}`, import.meta.url))));
+
+  it('are findings of the CLI on configuration files only: nothing an editor can show in a handler file', () => {
+    const findings = projects.flatMap((dir) => lint({ host: nodeHost(), paths: [dir], root: dir, rules: allRules }).findings);
+    for (const id of CONFIG_ONLY) {
+      const found = findings.filter((f) => f.ruleId === id);
+      expect(found.length, id).toBeGreaterThan(0);
+      for (const f of found) expect(f.loc.file, id).toMatch(/\.(ya?ml|json)$/);
+    }
+  });
+});
