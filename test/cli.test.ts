@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -122,5 +122,130 @@ describe('lambda-lint CLI', () => {
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('Examples:');
     expect(cli(['--version']).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+});
+
+describe('lambda-lint CLI options', () => {
+  it('lists the rule catalog as a table and as JSON', () => {
+    const table = cli(['rules']);
+    expect(table.code).toBe(0);
+    const lines = table.stdout.split('\n');
+    expect(lines[0]).toMatch(/^rule +severity +category +reads +platforms +docs$/);
+    expect(lines.find((l) => l.startsWith('fixed-tmp-path '))).toMatch(
+      /^fixed-tmp-path +error +stateless +handler +serverless,cloudformation,sam,cdk +https:\/\/\S+\/rules\/stateless\/fixed-tmp-path\/README\.md$/,
+    );
+    const json = cli(['rules', '--format', 'json']);
+    expect(json.code).toBe(0);
+    const list = JSON.parse(json.stdout) as { id: string; severity: string; category: string; platforms: string[]; docs: string }[];
+    expect(list.find((r) => r.id === 'memory-size')).toEqual({
+      id: 'memory-size',
+      severity: 'warning',
+      category: 'cost',
+      reads: 'infra',
+      platforms: expect.arrayContaining(['serverless', 'cloudformation', 'sam']),
+      experimental: false,
+      description: expect.stringContaining('Memory'),
+      docs: expect.stringMatching(/\/rules\/cost\/memory-size\/README\.md$/),
+    });
+    expect(new Set(list.map((r) => r.id)).size).toBe(list.length);
+    expect(cli(['rules', '--format', 'xml']).code).toBe(2);
+  });
+
+  it('runs only the rules named by --rule, and rejects an unknown one', () => {
+    const dir = project({
+      ...broken,
+      'serverless.yml': broken['serverless.yml'].replace('    timeout: 10\n', ''),
+    });
+    const all = JSON.parse(cli(['--format', 'json', '.'], dir).stdout).findings.map((f: { ruleId: string }) => f.ruleId);
+    expect(all).toEqual(expect.arrayContaining(['explicit-timeout', 'fixed-tmp-path']));
+    const only = cli(['--format', 'json', '--rule', 'explicit-timeout', '.'], dir);
+    expect(only.code).toBe(0);
+    expect(JSON.parse(only.stdout).findings.map((f: { ruleId: string }) => f.ruleId)).toEqual(['explicit-timeout']);
+    const two = JSON.parse(cli(['-f', 'json', '--rule', 'explicit-timeout', '--rule', 'fixed-tmp-path', '.'], dir).stdout);
+    expect(two.findings.map((f: { ruleId: string }) => f.ruleId).sort()).toEqual(['explicit-timeout', 'fixed-tmp-path']);
+    const unknown = cli(['--rule', 'no-such-rule', '.'], dir);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toBe('lambda-lint: unknown rule "no-such-rule" in --rule; `lambda-lint rules` lists them\n');
+  });
+
+  it('skips files matching --ignore-pattern (configuration and code)', () => {
+    const dir = project({ ...broken, 'legacy/template.yaml': "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  X: !Nope y\n" });
+    const ids = (args: string[]) => JSON.parse(cli(['--format', 'json', ...args, '.'], dir).stdout).findings.map((f: { ruleId: string; file: string }) => `${f.ruleId} ${f.file}`);
+    expect(ids([])).toEqual(['parse-error legacy/template.yaml', 'fixed-tmp-path src/ingest.ts']);
+    expect(ids(['--ignore-pattern', 'legacy/**'])).toEqual(['fixed-tmp-path src/ingest.ts']);
+    expect(ids(['--ignore-pattern', 'legacy', '--ignore-pattern', '*.ts'])).toEqual([]);
+    expect(ids(['--ignore-pattern', 'src/ingest.{js,ts}'])).toEqual(['parse-error legacy/template.yaml']);
+  });
+
+  it('writes the report to --output-file (creating folders) and nothing to stdout', () => {
+    const dir = project(broken);
+    const r = cli(['--format', 'sarif', '--output-file', 'reports/out/lambda-lint.sarif', '.'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    const log = JSON.parse(readFileSync(join(dir, 'reports/out/lambda-lint.sarif'), 'utf8'));
+    expect(log.runs[0].results.map((x: { ruleId: string }) => x.ruleId)).toEqual(['fixed-tmp-path']);
+    const stylish = cli(['-o', 'out.txt', '.'], dir, { FORCE_COLOR: '1', NO_COLOR: '' });
+    expect(stylish.stdout).toBe('');
+    // A file gets no colour codes even when colour is forced for the terminal.
+    expect(readFileSync(join(dir, 'out.txt'), 'utf8')).not.toMatch(/\x1b\[/);
+    writeFileSync(join(dir, 'blocker'), 'a file where a folder should be');
+    const bad = cli(['-o', 'blocker/out.txt', '.'], dir);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^lambda-lint: cannot write the report to .*blocker\/out\.txt: (ENOTDIR|EEXIST)\n$/);
+  });
+
+  it('prints the github, junit and summary formats from the command line', () => {
+    const dir = project(broken);
+    expect(cli(['-f', 'github', '.'], dir).stdout).toMatch(/^::error file=src\/ingest\.ts,line=4,col=17,endLine=4,endColumn=35,title=fixed-tmp-path::handler: writeFileSync\(\) uses the fixed path "\/tmp\/output.json"\. [^\n]*\n$/);
+    expect(cli(['-f', 'junit', '.'], dir).stdout).toContain('<testcase name="fixed-tmp-path src/ingest.ts:4:17"');
+    expect(cli(['-f', 'summary', '.'], dir).stdout).toMatch(/\| ingest +\| ✔ +\| ✖ 1 error +\|/);
+  });
+
+  it('documents the options with examples in --help', () => {
+    const help = cli(['--help']).stdout;
+    for (const option of ['--output-file', '--rule <id>', '--ignore-pattern <glob>', '--max-warnings', '--quiet', '--version', 'sarif', 'github', 'junit', 'summary']) {
+      expect(help).toContain(option);
+    }
+    expect(help).toContain('$ lambda-lint rules');
+    expect(cli(['rules', '--help']).stdout).toContain('--format <format>');
+  });
+});
+
+describe('lambda-lint with changed files (pre-commit)', () => {
+  const app = {
+    ...broken,
+    'serverless.yml': broken['serverless.yml'].replace(
+      'custom:',
+      '  report:\n    handler: src/report.handler\n    timeout: 10\n    tracing: Active\ncustom:',
+    ),
+    'src/ingest.ts': "import { writeFileSync } from 'node:fs';\nimport { PREFIX } from './lib/names.js';\n\nexport const handler = async (event: { body: string }) => {\n  writeFileSync('/tmp/output.json', PREFIX + event.body);\n  return { ok: true };\n};\n",
+    'src/lib/names.ts': "export const PREFIX = 'in-';\n",
+    'src/report.ts': "export const handler = async () => ({ ok: true });\n",
+    'scripts/tool.ts': "import { writeFileSync } from 'node:fs';\nwriteFileSync('/tmp/x', 'y');\n",
+    'README.md': '# app\n',
+    '.github/workflows/ci.yml': 'on: push\njobs: {}\n',
+  };
+  const run = (files: string[]) => {
+    const r = cli(['--format', 'json', ...files], project(app));
+    const out = JSON.parse(r.stdout);
+    return { code: r.code, ids: out.findings.map((f: { ruleId: string; file: string; line: number }) => `${f.ruleId} ${f.file}:${f.line}`), functions: out.summary.functions };
+  };
+
+  it('a changed handler lints the functions that run it', () => {
+    expect(run(['src/ingest.ts'])).toEqual({ code: 1, ids: ['fixed-tmp-path src/ingest.ts:5'], functions: 1 });
+  });
+
+  it('a changed module the handler imports lints that function too', () => {
+    expect(run(['src/lib/names.ts'])).toEqual({ code: 1, ids: ['fixed-tmp-path src/ingest.ts:5'], functions: 1 });
+  });
+
+  it('a handler of a clean function, and files no function uses, give nothing and exit 0', () => {
+    expect(run(['src/report.ts'])).toEqual({ code: 0, ids: [], functions: 1 });
+    expect(run(['scripts/tool.ts', 'README.md', '.github/workflows/ci.yml'])).toEqual({ code: 0, ids: [], functions: 0 });
+  });
+
+  it('a changed configuration lints its project, mixed with other files', () => {
+    expect(run(['serverless.yml', 'README.md'])).toEqual({ code: 1, ids: ['fixed-tmp-path src/ingest.ts:5'], functions: 2 });
+    expect(run(['README.md', 'src/report.ts', 'serverless.yml'])).toEqual({ code: 1, ids: ['fixed-tmp-path src/ingest.ts:5'], functions: 2 });
   });
 });

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ConfigError } from '@lambda-lint/core';
-import { isInside, lint, nodeHost, toPosix } from '@lambda-lint/linter';
-import { allRules } from '@lambda-lint/rules';
-import { formatters, summarize } from './formatters/index.js';
+import type { Host } from '@lambda-lint/linter';
+import { formatters, type FormatInput } from './formatters/index.js';
+import { runLint, type LintCommandOptions } from './run.js';
+import { runAndStore } from './cache.js';
+import { registerRulesCommand } from './commands/rules.js';
 
 export interface CliIO {
   stdout(text: string): void;
@@ -13,6 +14,14 @@ export interface CliIO {
   env: Record<string, string | undefined>;
   /** Whether stdout is a terminal (colour by default). */
   isTTY: boolean;
+  /** Whether stderr is a terminal: the progress indicator is drawn only there. */
+  stderrIsTTY?: boolean;
+  /** Milliseconds clock, injectable so that tests can make a run look long. */
+  now?: () => number;
+  /** Receives each lint run's findings and facts before they are formatted (the GitHub Action writes several reports from one run). */
+  onReport?: (input: FormatInput) => void;
+  /** Files and directories as the linter sees them (default: the disk); `--cache` records what a run read through it. */
+  host?: Host;
 }
 
 const defaultIO = (): CliIO => ({
@@ -21,9 +30,31 @@ const defaultIO = (): CliIO => ({
   cwd: process.cwd(),
   env: process.env,
   isTTY: Boolean(process.stdout.isTTY),
+  stderrIsTTY: Boolean(process.stderr.isTTY),
+  now: () => performance.now(),
 });
 
-function version(): string {
+/** What a subcommand gets: where to write, and how to set the process's exit code. */
+export interface CommandContext {
+  io: CliIO;
+  setExitCode(code: number): void;
+}
+
+/**
+ * Subcommands (`lambda-lint rules`, ...). Each adds itself to the program; keeping them in their own
+ * files keeps this one small. A directory with a subcommand's name is linted as `./<name>`.
+ */
+const SUBCOMMANDS: ((program: Command, ctx: CommandContext) => void)[] = [registerRulesCommand];
+
+/** The names of the subcommands this build has (the Action uses `diff` when it exists). */
+export function subcommandNames(): string[] {
+  const probe = new Command();
+  const ctx: CommandContext = { io: defaultIO(), setExitCode: () => {} };
+  for (const register of SUBCOMMANDS) register(probe, ctx);
+  return probe.commands.map((c) => c.name());
+}
+
+export function version(): string {
   try {
     const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
     return pkg.version;
@@ -45,34 +76,59 @@ function sizeInBytes(value: string): number {
   return Math.round(Number(m[1]) * (unit === 'mb' ? 1024 * 1024 : unit === 'kb' ? 1024 : 1));
 }
 
-interface CliOptions {
-  format: string;
-  maxWarnings?: number;
-  quiet?: boolean;
-  color?: boolean;
-  stage?: string;
-  maxFileSize?: number;
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }
+
+const EXAMPLES = `
+Examples:
+  $ lambda-lint                                  lint the current directory
+  $ lambda-lint services/brand-api               lint one service
+  $ lambda-lint -f sarif -o lambda-lint.sarif    SARIF for GitHub code scanning
+  $ lambda-lint -f github                        annotations in a GitHub Actions log
+  $ lambda-lint -f summary                       production-readiness scorecard per function
+  $ lambda-lint --rule fixed-tmp-path --rule global-mutable-state src/ingest.ts
+                                                 two rules, on the functions that use src/ingest.ts
+  $ lambda-lint --ignore-pattern 'legacy/**' --max-warnings 0
+  $ lambda-lint rules                            the rule catalog (--format json too)
+
+Changed files (pre-commit): a code file lints the functions whose handler runs it, a configuration
+file lints its project, any other file is ignored.
+
+Exit codes: 0 no errors, 1 error findings (or more warnings than --max-warnings), 2 usage error or internal failure.`;
 
 /** Runs the CLI and returns the exit code: 0 clean, 1 error findings, 2 usage error or internal failure. */
 export async function main(argv: readonly string[], io: CliIO = defaultIO()): Promise<number> {
+  let exitCode = 0;
+  const ctx: CommandContext = { io, setExitCode: (code) => (exitCode = code) };
   const program = new Command()
     .name('lambda-lint')
     .description('Production-readiness linter for AWS Lambda applications: configuration and handler code, checked together.')
     .version(version(), '-v, --version')
     .argument('[paths...]', 'files or directories to lint', ['.'])
     .addOption(new Option('-f, --format <format>', 'output format').choices(Object.keys(formatters)).default('stylish'))
+    .option('-o, --output-file <path>', 'write the report to this file instead of stdout')
+    .option('--rule <id>', 'run only this rule (repeatable)', collect)
+    .option('--ignore-pattern <glob>', 'skip files matching this glob, relative to the current directory (repeatable)', collect)
     .option('--max-warnings <n>', 'exit 1 when there are more warnings than this', nonNegativeInt)
     .option('-q, --quiet', 'report errors only')
     .option('--no-color', 'disable colours (NO_COLOR is honoured too)')
     .option('--stage <stage>', 'Serverless Framework stage for ${opt:stage} / ${sls:stage}')
     .option('--max-file-size <size>', 'files larger than this are not read (default 5mb)', sizeInBytes)
-    .addHelpText(
-      'after',
-      '\nExamples:\n  $ lambda-lint                         lint the current directory\n  $ lambda-lint services/brand-api      lint one service\n  $ lambda-lint --format json . > out.json\n  $ lambda-lint --max-warnings 0 serverless.yml\n\nExit codes: 0 no errors, 1 error findings (or too many warnings), 2 usage error or internal failure.',
-    )
+    .option('--cache', 'reuse the last report when no input changed (stored in node_modules/.cache/lambda-lint)')
+    .option('--cache-location <path>', 'directory (or .json file) for --cache')
+    .addHelpText('after', EXAMPLES)
+    // Program options go before a subcommand, so that `rules --format json` is the subcommand's.
+    .enablePositionalOptions()
     .exitOverride()
-    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .action((paths: string[], opts: LintCommandOptions) => {
+      exitCode = guarded(io, () =>
+        opts.cache ? runAndStore(argv, io, opts.outputFile, (recording) => runLint(paths, opts, recording, version())) : runLint(paths, opts, io, version()),
+      );
+    });
+  for (const register of SUBCOMMANDS) register(program, ctx);
+  for (const sub of program.commands) sub.exitOverride().configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
 
   try {
     await program.parseAsync(argv as string[], { from: 'user' });
@@ -81,72 +137,17 @@ export async function main(argv: readonly string[], io: CliIO = defaultIO()): Pr
     io.stderr(`lambda-lint: ${(e as Error).message}\n`);
     return 2;
   }
-  const paths = program.processedArgs[0] as string[];
-  const opts = program.opts<CliOptions>();
+  return exitCode;
+}
+
+/** Runs a command body: a configuration problem or a bug is a one-line message and exit 2, never a stack trace. */
+export function guarded(io: CliIO, body: () => number): number {
   try {
-    return run(paths, opts, io);
+    return body();
   } catch (e) {
     const message = e instanceof ConfigError ? e.message : `internal error: ${(e as Error).message ?? String(e)}`;
     io.stderr(`lambda-lint: ${message}\n`);
     if (io.env.LAMBDA_LINT_DEBUG && e instanceof Error && e.stack) io.stderr(e.stack + '\n');
     return 2;
   }
-}
-
-function run(paths: string[], opts: CliOptions, io: CliIO): number {
-  const cwd = toPosix(resolve(io.cwd));
-  const host = nodeHost(io.env);
-  const absolute = paths.map((p) => toPosix(resolve(io.cwd, p)));
-  for (const p of absolute) {
-    if (!host.kindOf(p)) {
-      io.stderr(`lambda-lint: no such file or directory: ${p}\n`);
-      return 2;
-    }
-  }
-  // ESLint's convention: the working directory is the project root when the paths are inside it.
-  const root = absolute.every((p) => isInside(cwd, p)) ? cwd : commonDir(absolute, host);
-  const result = lint({
-    host,
-    paths: absolute,
-    root,
-    rules: allRules,
-    ...(opts.maxFileSize !== undefined ? { maxFileBytes: opts.maxFileSize } : {}),
-    ...(opts.stage ? { options: { stage: opts.stage } } : {}),
-  });
-  const findings = opts.quiet ? result.findings.filter((f) => f.severity === 'error') : result.findings;
-  const summary = summarize(findings, result.fileCount, result.functionCount);
-  const color = opts.color !== false && !('NO_COLOR' in io.env && io.env.NO_COLOR !== '') && (io.isTTY || Boolean(io.env.FORCE_COLOR));
-  const format = formatters[opts.format]!;
-  io.stdout(
-    format({
-      findings,
-      summary,
-      cwd,
-      color,
-      sourceText: (file) => {
-        const bytes = host.readFile(file);
-        return bytes ? new TextDecoder().decode(bytes) : undefined;
-      },
-    }),
-  );
-  for (const e of result.internalErrors) io.stderr(`lambda-lint: internal error in rule ${e.ruleId}: ${e.message}\n`);
-  if (result.internalErrors.length > 0) return 2;
-  if (summary.errors > 0) return 1;
-  if (opts.maxWarnings !== undefined && summary.warnings > opts.maxWarnings) {
-    io.stderr(`lambda-lint: ${summary.warnings} warnings exceed --max-warnings ${opts.maxWarnings}\n`);
-    return 1;
-  }
-  return 0;
-}
-
-function commonDir(paths: string[], host: ReturnType<typeof nodeHost>): string {
-  const dirs = paths.map((p) => (host.kindOf(p) === 'dir' ? p : p.slice(0, p.lastIndexOf('/')) || '/'));
-  let common = dirs[0]!.split('/');
-  for (const d of dirs.slice(1)) {
-    const parts = d.split('/');
-    let i = 0;
-    while (i < common.length && i < parts.length && common[i] === parts[i]) i++;
-    common = common.slice(0, i);
-  }
-  return common.join('/') || '/';
 }

@@ -33,8 +33,12 @@ export interface LintOptions {
   maxFileBytes?: number;
   /** Serverless `--stage` and other `${opt:...}` values. */
   options?: Record<string, string>;
+  /** Files (absolute paths) not to read as configuration, e.g. the CLI's `--ignore-pattern`. */
+  ignore?: (absPath: string) => boolean;
   /** False: comment and metadata suppressions are not read (`--no-inline-config`). */
   inlineConfig?: boolean;
+  /** Told what the run is doing, for a progress indicator; called often, so keep it cheap. */
+  onProgress?: (step: string) => void;
 }
 
 export interface LintResult {
@@ -58,7 +62,10 @@ export function lint(options: LintOptions): LintResult {
   const { host, root } = options;
   const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const model = emptyModel(root);
-  const files = discover(host, options.paths).filter((f) => isInside(root, f.path) && !(options.config && isIgnored(options.config, f.path, root)));
+  const files = discover(host, options.paths).filter(
+    (f) => isInside(root, f.path) && !options.ignore?.(f.path) && !(options.config && isIgnored(options.config, f.path, root)),
+  );
+  const progress = options.onProgress ?? (() => {});
   const readText = (abs: string): string | undefined => {
     if (!isInside(root, abs)) return undefined;
     const bytes = host.readFile(abs);
@@ -71,7 +78,8 @@ export function lint(options: LintOptions): LintResult {
   // YAML files, for their suppression comments (JSON has no comments).
   const yamlSources: ParsedSource[] = [];
   const cdkManifests: string[] = [];
-  for (const file of files) {
+  for (const [i, file] of files.entries()) {
+    progress(`reading ${file.path} (${i + 1}/${files.length})`);
     if (file.kind === 'cdk-assembly') {
       cdkManifests.push(file.path);
       continue;
@@ -114,7 +122,8 @@ export function lint(options: LintOptions): LintResult {
     const bytes = host.readFile(abs);
     return bytes ? decode(bytes) : undefined;
   };
-  const handlers = needsCode ? analyseHandlers(model, readCode, root, maxBytes) : [];
+  const handlers = needsCode ? analyseHandlers(model, readCode, root, maxBytes, progress) : [];
+  progress('running rules');
 
   const internalErrors: LintResult['internalErrors'] = [];
   const findings = runRules({
@@ -166,10 +175,17 @@ function readConfig(file: DiscoveredFile, host: Host, maxBytes: number, model: A
   return parsed;
 }
 
-function analyseHandlers(model: AppModel, readText: (abs: string) => string | undefined, root: string, maxFileBytes: number): HandlerBinding[] {
+function analyseHandlers(
+  model: AppModel,
+  readText: (abs: string) => string | undefined,
+  root: string,
+  maxFileBytes: number,
+  progress: (step: string) => void,
+): HandlerBinding[] {
   const analyzer = new HandlerAnalyzer({ readFile: readText }, root, { maxFileBytes });
   const handlers: HandlerBinding[] = [];
-  for (const fn of model.functions) {
+  for (const [i, fn] of model.functions.entries()) {
+    progress(`analysing the handler of ${fn.name} (${i + 1}/${model.functions.length})`);
     const ref = fn.handler;
     if (!ref) continue;
     if (!isInside(root, ref.modulePath)) {

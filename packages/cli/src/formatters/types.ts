@@ -1,4 +1,4 @@
-import type { Finding } from '@lambda-lint/core';
+import type { AnyRule, Finding } from '@lambda-lint/core';
 
 export interface Summary {
   errors: number;
@@ -16,6 +16,20 @@ export interface FormatInput {
   /** Source text of a finding's file, for code frames; undefined when it cannot be read. */
   sourceText(file: string): string | undefined;
   color: boolean;
+  /** The rule catalog (SARIF rule descriptors, scorecard columns); the formats that need it fall back to the findings' rule ids. */
+  rules?: readonly AnyRule[];
+  /** Every function of the linted application, including clean ones (scorecard rows). */
+  functions?: readonly FunctionInfo[];
+  /** lambda-lint's version, for formats that name the tool. */
+  toolVersion?: string;
+}
+
+export interface FunctionInfo {
+  name: string;
+  /** Logical id or construct path, as in findings' `resource`. */
+  resource?: string;
+  /** The configuration file that declares it. */
+  file: string;
 }
 
 export type Formatter = (input: FormatInput) => string;

@@ -1,0 +1,186 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { ConfigError, isInside, type AnyRule, type Finding, type LambdaFunction, type LintConfig } from '@lambda-lint/core';
+import { CODE_FILE, functionsUsing, kindOfPath, lint, looksLikeTemplate, nodeHost, toPosix, type Host, type LintResult } from '@lambda-lint/linter';
+import { allRules } from '@lambda-lint/rules';
+import { formatters, summarize, type FormatInput, type FunctionInfo } from './formatters/index.js';
+import { ignoreMatcher } from './ignore.js';
+import type { CliIO } from './main.js';
+import { progressOn } from './progress.js';
+
+export interface LintCommandOptions {
+  format: string;
+  outputFile?: string;
+  rule?: string[];
+  ignorePattern?: string[];
+  maxWarnings?: number;
+  quiet?: boolean;
+  color?: boolean;
+  stage?: string;
+  maxFileSize?: number;
+  /** `--cache` / `--cache-location`: handled around the run (cache.ts). */
+  cache?: boolean;
+  cacheLocation?: string;
+}
+
+/** The command-line paths sorted by what they are. */
+interface Targets {
+  dirs: string[];
+  /** Configuration files and templates. */
+  configs: string[];
+  /** Handler code (and any module it may import): linted through the functions that use it. */
+  code: string[];
+}
+
+/** `lambda-lint [paths...]`: lints, prints or writes the report, and returns the exit code. */
+export function runLint(paths: string[], opts: LintCommandOptions, io: CliIO, toolVersion: string): number {
+  const cwd = toPosix(resolve(io.cwd));
+  const host = io.host ?? nodeHost(io.env);
+  const absolute = paths.map((p) => toPosix(resolve(io.cwd, p)));
+  for (const p of absolute) {
+    if (!host.kindOf(p)) {
+      io.stderr(`lambda-lint: no such file or directory: ${p}\n`);
+      return 2;
+    }
+  }
+  const selection = selectRules(opts.rule);
+  const ignored = ignoreMatcher(opts.ignorePattern ?? [], cwd);
+  const targets = classify(
+    absolute.filter((p) => !ignored(p)),
+    host,
+  );
+  // ESLint's convention: the working directory is the project root when the paths are inside it.
+  const root = absolute.every((p) => isInside(cwd, p)) ? cwd : commonDir(absolute, host);
+  const progress = progressOn(io);
+  const result = lint({
+    host,
+    // A changed code file is found through the configuration of the functions that use it: read the whole project.
+    paths: targets.code.length > 0 ? [root, ...targets.configs] : [...targets.dirs, ...targets.configs],
+    root,
+    rules: selection.rules,
+    ignore: ignored,
+    onProgress: progress.step,
+    ...(selection.config ? { config: selection.config } : {}),
+    ...(opts.maxFileSize !== undefined ? { maxFileBytes: opts.maxFileSize } : {}),
+    ...(opts.stage ? { options: { stage: opts.stage } } : {}),
+  });
+  progress.done();
+
+  const scope = targets.code.length > 0 ? changedScope(result, targets, host, root) : { findings: result.findings, functions: result.model.functions };
+  const unignored = scope.findings.filter((f) => !ignored(f.loc.file));
+  const findings = opts.quiet ? unignored.filter((f) => f.severity === 'error') : unignored;
+  const summary = summarize(findings, result.fileCount, scope.functions.length);
+  const color =
+    !opts.outputFile && opts.color !== false && !('NO_COLOR' in io.env && io.env.NO_COLOR !== '') && (io.isTTY || Boolean(io.env.FORCE_COLOR));
+  const input: FormatInput = {
+    findings,
+    summary,
+    cwd,
+    color,
+    rules: allRules,
+    functions: scope.functions.map(functionInfo),
+    toolVersion,
+    sourceText: (file) => {
+      const bytes = host.readFile(file);
+      return bytes ? new TextDecoder().decode(bytes) : undefined;
+    },
+  };
+  io.onReport?.(input);
+  const report = formatters[opts.format]!(input);
+  if (opts.outputFile) writeReport(resolve(io.cwd, opts.outputFile), report);
+  else io.stdout(report);
+
+  for (const e of result.internalErrors) io.stderr(`lambda-lint: internal error in rule ${e.ruleId}: ${e.message}\n`);
+  if (result.internalErrors.length > 0) return 2;
+  if (summary.errors > 0) return 1;
+  if (opts.maxWarnings !== undefined && summary.warnings > opts.maxWarnings) {
+    io.stderr(`lambda-lint: ${summary.warnings} warnings exceed --max-warnings ${opts.maxWarnings}\n`);
+    return 1;
+  }
+  return 0;
+}
+
+/** `--rule <id>...`: only these rules, experimental ones included when named. */
+export function selectRules(ids: readonly string[] | undefined): { rules: readonly AnyRule[]; config?: LintConfig } {
+  if (!ids?.length) return { rules: allRules };
+  const byId = new Map(allRules.map((r) => [r.id, r]));
+  const unknown = ids.find((id) => !byId.has(id));
+  if (unknown !== undefined) throw new ConfigError(`unknown rule "${unknown}" in --rule; \`lambda-lint rules\` lists them`);
+  const rules = [...new Set(ids)].map((id) => byId.get(id)!);
+  const experimental = rules.filter((r) => r.experimental);
+  return {
+    rules,
+    ...(experimental.length > 0 ? { config: { rules: Object.fromEntries(experimental.map((r) => [r.id, r.severity])) } } : {}),
+  };
+}
+
+/**
+ * Directories and configuration files are linted as given; code files are mapped to functions;
+ * anything else (a README, an image, another tool's YAML) is ignored unless it is a template.
+ */
+function classify(paths: readonly string[], host: Host): Targets {
+  const targets: Targets = { dirs: [], configs: [], code: [] };
+  for (const p of paths) {
+    if (host.kindOf(p) === 'dir') targets.dirs.push(p);
+    else if (kindOfPath(p) !== undefined) targets.configs.push(p);
+    else if (CODE_FILE.test(p)) targets.code.push(p);
+    else if (looksLikeTemplate(new TextDecoder().decode(host.readFile(p) ?? new Uint8Array()))) targets.configs.push(p);
+  }
+  return targets;
+}
+
+/**
+ * A run given changed files: the findings of the functions whose code includes a changed code file,
+ * of the functions declared in a changed configuration (or under a given directory), and the
+ * findings located in those files.
+ */
+function changedScope(result: LintResult, targets: Targets, host: Host, root: string): { findings: Finding[]; functions: LambdaFunction[] } {
+  const code = new Set(targets.code);
+  const configs = new Set(targets.configs);
+  const inScope = (file: string) => code.has(file) || configs.has(file) || targets.dirs.some((d) => isInside(d, file));
+  const affected = functionsUsing(result.handlers, code, host, root);
+  for (const fn of result.model.functions) if (inScope(fn.file)) affected.add(fn);
+  const byIdentity = new Map(result.model.functions.map((fn) => [identity(fn.name, resourceOf(fn)), fn]));
+  const isAffected = (f: Finding): boolean => {
+    if (f.function === undefined) return false;
+    const fn = byIdentity.get(identity(f.function, f.resource));
+    return fn ? affected.has(fn) : [...affected].some((a) => a.name === f.function);
+  };
+  return {
+    findings: result.findings.filter((f) => inScope(f.loc.file) || isAffected(f)),
+    functions: result.model.functions.filter((fn) => affected.has(fn)),
+  };
+}
+
+function identity(name: string, resource: string | undefined): string {
+  return `${name}\u0000${resource ?? ''}`;
+}
+
+function resourceOf(fn: LambdaFunction): string {
+  return fn.constructPath ?? fn.logicalId;
+}
+
+function functionInfo(fn: LambdaFunction): FunctionInfo {
+  return { name: fn.name, resource: resourceOf(fn), file: fn.file };
+}
+
+function writeReport(path: string, report: string): void {
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, report);
+  } catch (e) {
+    throw new ConfigError(`cannot write the report to ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+function commonDir(paths: string[], host: Host): string {
+  const dirs = paths.map((p) => (host.kindOf(p) === 'dir' ? p : p.slice(0, p.lastIndexOf('/')) || '/'));
+  let common = dirs[0]!.split('/');
+  for (const d of dirs.slice(1)) {
+    const parts = d.split('/');
+    let i = 0;
+    while (i < common.length && i < parts.length && common[i] === parts[i]) i++;
+    common = common.slice(0, i);
+  }
+  return common.join('/') || '/';
+}
