@@ -107,10 +107,31 @@ export function qualifierOf(
   return qualifiedText(node, fn, functions);
 }
 
+/** SAM's reference to the alias `AutoPublishAlias` generates: `!Ref Fn.Alias`, `${Fn.Alias}` in a `!Sub`. */
+const SAM_ALIAS_REF = /^([A-Za-z0-9]+)\.Alias$/;
+const SAM_ALIAS_SUB = /\$\{([A-Za-z0-9]+)\.Alias\}/g;
+
+function samAlias(ids: Iterable<string>, fn: LambdaFunction, functions: Map<string, LambdaFunction>): Trigger['qualifier'] | undefined {
+  if (!fn.alias || fn.alias.resource) return undefined;
+  for (const id of ids) {
+    if (functions.get(id) !== fn) continue;
+    const name = fn.alias.name.value;
+    return name !== undefined ? { kind: 'alias', logicalId: `${fn.logicalId}Alias${name.replace(/[^A-Za-z0-9]/g, '')}` } : { kind: 'alias' };
+  }
+  return undefined;
+}
+
 function qualifiedText(node: Value, fn: LambdaFunction, functions: Map<string, LambdaFunction>): Trigger['qualifier'] | undefined {
   const fnName = intrinsic(node)?.fn;
+  if (fnName === 'Ref') {
+    const m = SAM_ALIAS_REF.exec(str(intrinsic(node)!.arg) ?? '');
+    return m ? samAlias([m[1]!], fn, functions) : undefined;
+  }
   if (fnName === 'Fn::Sub' || fnName === 'Fn::Join') {
-    const m = QUALIFIED_ARN.exec(templateText(node) ?? '');
+    const text = templateText(node) ?? '';
+    const viaSam = samAlias([...text.matchAll(SAM_ALIAS_SUB)].map((m) => m[1]!), fn, functions);
+    if (viaSam) return viaSam;
+    const m = QUALIFIED_ARN.exec(text);
     if (m && functions.get(m[1]!) === fn && m[2] !== '$LATEST') return { kind: /^\d+$/.test(m[2]!) ? 'version' : 'alias' };
     return undefined;
   }

@@ -72,6 +72,15 @@ describe('no-alias', () => {
       expect(r.findings.find((x) => x.ruleId === ID)?.message).toContain('Set `AutoPublishAlias: live`');
     });
 
+    it("accepts a raw API Gateway v2 integration that names SAM's generated alias (`${Fn.Alias}` in a !Sub)", async () => {
+      const ws = (target: string) => ({
+        'template.yaml': `Transform: AWS::Serverless-2016-10-31\nResources:\n  Socket:\n    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: nodejs20.x\n      CodeUri: src/\n      Handler: ingest.handler\n      AutoPublishAlias: live\n  Api:\n    Type: AWS::ApiGatewayV2::Api\n    Properties:\n      Name: ws\n      ProtocolType: WEBSOCKET\n      RouteSelectionExpression: $request.body.action\n  Integration:\n    Type: AWS::ApiGatewayV2::Integration\n    Properties:\n      ApiId: !Ref Api\n      IntegrationType: AWS_PROXY\n      IntegrationUri: !Sub 'arn:aws:apigateway:\${AWS::Region}:lambda:path/2015-03-31/functions/\${${target}}/invocations'\n  Route:\n    Type: AWS::ApiGatewayV2::Route\n    Properties:\n      ApiId: !Ref Api\n      RouteKey: $default\n      Target: !Sub 'integrations/\${Integration}'\n`,
+        'src/ingest.ts': handler,
+      });
+      expect(positions(await lintFiles(ws('Socket.Alias')), ID)).toEqual([]);
+      expect(positions(await lintFiles(ws('Socket.Arn')), ID)).toEqual([at(ID, 'bypassesAlias', 22, 3, 22, 8)]);
+    });
+
     it('accepts AutoPublishAlias on the function or in Globals', async () => {
       expect(positions(await lintFiles(sam('', '      AutoPublishAlias: live\n')), ID)).toEqual([]);
       expect(positions(await lintFiles(sam('Globals:\n  Function:\n    AutoPublishAlias: live\n', '')), ID)).toEqual([]);
