@@ -183,6 +183,26 @@ describe('ESLint conventions', () => {
     ]);
   });
 
+  it('honours lambda-lint-disable-next-line comments as the CLI does (same engine)', () => {
+    const dir = project({ 'serverless.yml': SERVERLESS_SQS });
+    const suppressed = FLOATING.replace('  sns.send(', '  // lambda-lint-disable-next-line floating-promise -- metrics are best effort\n  sns.send(');
+    write(dir, { 'src/publish.mjs': suppressed });
+    const cli = lint({ host: nodeHost(), paths: [dir], root: dir, rules: allRules }).findings.filter((f) => f.ruleId === 'floating-promise');
+    expect(cli).toEqual([]);
+    expect(verify(dir, 'src/publish.mjs', suppressed)).toEqual([]);
+  });
+
+  it('reads the Serverless stage from settings["lambda-lint"].stage', () => {
+    const dir = project({ 'serverless.yml': SERVERLESS_SQS.replace('src/publish.handler', "src/${opt:stage, 'dev'}.handler") });
+    const linter = new Linter({ cwd: dir });
+    const lintAs = (stage: string | undefined) =>
+      linter.verify(FLOATING, [{ plugins: { 'lambda-lint': plugin }, rules: FLOATING_ONLY, ...(stage ? { settings: { 'lambda-lint': { stage } } } : {}) }], {
+        filename: `${dir}/src/prod.mjs`,
+      });
+    expect(lintAs(undefined)).toEqual([]);
+    expect(brief(lintAs('prod'))).toEqual(['lambda-lint/floating-promise 6:3-6:89']);
+  });
+
   it('passes rule options through to the lambda-lint rule, and ESLint validates them', () => {
     const signer = `import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';

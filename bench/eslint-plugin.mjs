@@ -1,0 +1,82 @@
+// What eslint-plugin-lambda-lint adds to an ESLint pass. Compares, in the same process and alternating
+// the order, ESLint with a typical TypeScript config (typescript-eslint's `recommended`) against the
+// same config plus `lambda-lint.configs.recommended`, and prints medians and ratios for:
+//   - a full pass over the demo's code files with a cold plugin cache (`npx eslint .` in a new process),
+//   - a full pass with a warm cache (a second run in an editor server: nothing changed on disk),
+//   - one handler re-linted after an edit (the editor case: the buffer differs, so the project is re-analysed).
+// Needs a build first (`pnpm build`). Usage: node bench/eslint-plugin.mjs [project dir] [iterations]
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ESLint } from 'eslint';
+import tseslint from 'typescript-eslint';
+import plugin, { clearCache } from '../packages/eslint-plugin/dist/index.js';
+
+const repo = fileURLToPath(new URL('..', import.meta.url));
+const project = resolve(process.argv[2] ?? `${repo}examples/brand-platform-demo`);
+const iterations = Number(process.argv[3] ?? 7);
+const patterns = ['**/*.{ts,mts,js,mjs,cjs}'];
+
+const typescript = { files: ['**/*.{ts,mts,cts}'], languageOptions: { parser: tseslint.parser } };
+const baseConfig = [...tseslint.configs.recommended, typescript];
+const pluginConfig = [...baseConfig, { files: ['**/*.{ts,mts,cts,js,mjs,cjs}'], ...plugin.configs.recommended }];
+
+const eslintWith = (config) => new ESLint({ cwd: project, overrideConfigFile: true, overrideConfig: config, ignorePatterns: ['**/scripts/**', '**/public/**'] });
+const base = eslintWith(baseConfig);
+const withPlugin = eslintWith(pluginConfig);
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+async function time(fn) {
+  const start = performance.now();
+  await fn();
+  return performance.now() - start;
+}
+
+/** Runs both variants `iterations` times, alternating which goes first, and returns the medians in ms. */
+async function compare(name, baseline, candidate) {
+  await baseline();
+  await candidate();
+  const a = [];
+  const b = [];
+  for (let i = 0; i < iterations; i++) {
+    if (i % 2 === 0) {
+      a.push(await time(baseline));
+      b.push(await time(candidate));
+    } else {
+      b.push(await time(candidate));
+      a.push(await time(baseline));
+    }
+  }
+  const result = { scenario: name, 'eslint (ms)': median(a).toFixed(1), '+ lambda-lint (ms)': median(b).toFixed(1), ratio: (median(b) / median(a)).toFixed(2) };
+  return result;
+}
+
+const results = await base.lintFiles(patterns);
+const files = results.map((r) => r.filePath);
+const handler = files.find((f) => /handler\.ts$/.test(f)) ?? files[0];
+const handlerText = readFileSync(handler, 'utf8');
+let edit = 0;
+
+const rows = [
+  await compare(
+    `full pass, ${files.length} files, cold cache`,
+    () => base.lintFiles(patterns),
+    () => {
+      clearCache();
+      return withPlugin.lintFiles(patterns);
+    },
+  ),
+  await compare(`full pass, ${files.length} files, warm cache`, () => base.lintFiles(patterns), () => withPlugin.lintFiles(patterns)),
+  await compare(
+    'one handler after an edit (editor)',
+    () => base.lintText(`${handlerText}\n// edit ${++edit}\n`, { filePath: handler }),
+    () => withPlugin.lintText(`${handlerText}\n// edit ${++edit}\n`, { filePath: handler }),
+  ),
+];
+
+console.log(`eslint-plugin-lambda-lint on ${project} (${iterations} alternating runs, medians)`);
+console.table(rows);
