@@ -32,10 +32,13 @@ import notIdempotent from './reliability/not-idempotent/rule.js';
 import scanInRequestPath from './reliability/scan-in-request-path/rule.js';
 import stepFunctionsTaskRetry from './reliability/step-functions-task-retry/rule.js';
 import websocketGoneNotHandled from './reliability/websocket-gone-not-handled/rule.js';
+import iamMissingPermission from './security/iam-missing-permission/rule.js';
 import iamPassroleWildcard from './security/iam-passrole-wildcard/rule.js';
+import iamUnusedPermission from './security/iam-unused-permission/rule.js';
 import iamWildcardAction from './security/iam-wildcard-action/rule.js';
 import iamWildcardResource from './security/iam-wildcard-resource/rule.js';
 import secretInEnv from './security/secret-in-env/rule.js';
+import sharedIamRole from './security/shared-iam-role/rule.js';
 import vpcWithoutNeed from './security/vpc-without-need/rule.js';
 import clientInHandler from './stateless/client-in-handler/rule.js';
 import fixedTmpPath from './stateless/fixed-tmp-path/rule.js';
@@ -77,10 +80,13 @@ export const allRules: readonly AnyRule[] = [
   scanInRequestPath,
   stepFunctionsTaskRetry,
   websocketGoneNotHandled,
+  iamMissingPermission,
   iamPassroleWildcard,
+  iamUnusedPermission,
   iamWildcardAction,
   iamWildcardResource,
   secretInEnv,
+  sharedIamRole,
   vpcWithoutNeed,
   clientInHandler,
   fixedTmpPath,
@@ -123,10 +129,13 @@ export const ruleFolders: Readonly<Record<string, string>> = {
   'scan-in-request-path': 'reliability/scan-in-request-path',
   'step-functions-task-retry': 'reliability/step-functions-task-retry',
   'websocket-gone-not-handled': 'reliability/websocket-gone-not-handled',
+  'iam-missing-permission': 'security/iam-missing-permission',
   'iam-passrole-wildcard': 'security/iam-passrole-wildcard',
+  'iam-unused-permission': 'security/iam-unused-permission',
   'iam-wildcard-action': 'security/iam-wildcard-action',
   'iam-wildcard-resource': 'security/iam-wildcard-resource',
   'secret-in-env': 'security/secret-in-env',
+  'shared-iam-role': 'security/shared-iam-role',
   'vpc-without-need': 'security/vpc-without-need',
   'client-in-handler': 'stateless/client-in-handler',
   'fixed-tmp-path': 'stateless/fixed-tmp-path',

@@ -29,3 +29,22 @@ export {
   type PowertoolsFact,
 } from './sdk.js';
 export { isOneTimeInit } from './lazy.js';
+export { codePermissionsOf, valueParts, type CodePermission, type CodeResource, type ValuePart } from './permissions.js';
+export {
+  actionPatternMatches,
+  boundPermissionsOf,
+  evaluate,
+  expand,
+  globCovers,
+  globsIntersect,
+  grantUsedBy,
+  isImplicitlyUsed,
+  knownStatements,
+  leastPrivilege,
+  platformActionsOf,
+  resourceArn,
+  type BoundPermission,
+  type Grant,
+  type PolicyStatement,
+} from './policy.js';
+export { iamActionsOf, iamPrefixOf, IAM_ACTION_EXCEPTIONS, IAM_INPUT_DEPENDENT, IAM_SERVICE_PREFIXES } from './data/iam-actions.js';

@@ -1,0 +1,251 @@
+import { emptyModel, type HandlerRef, type LambdaFunction, type Loc, type Value } from '@lambda-lint/core';
+import { describe, expect, it } from 'vitest';
+import {
+  boundPermissionsOf,
+  codePermissionsOf,
+  evaluate,
+  globsIntersect,
+  HandlerAnalyzer,
+  IAM_ACTION_EXCEPTIONS,
+  iamActionsOf,
+  leastPrivilege,
+  locOfNode,
+  type HandlerCode,
+} from './index.js';
+
+const ROOT = '/project';
+const LOC: Loc = { file: `${ROOT}/template.yaml`, line: 1, column: 1, endLine: 1, endColumn: 1 };
+
+function resolve(source: string): HandlerCode {
+  const files: Record<string, string> = { 'src/app.ts': source };
+  const analyzer = new HandlerAnalyzer({ readFile: (p) => files[p.slice(ROOT.length + 1)] }, ROOT);
+  const ref: HandlerRef = { modulePath: `${ROOT}/src/app`, exportName: 'handler', loc: LOC };
+  const r = analyzer.resolve(ref);
+  if (!r.ok) throw new Error(r.message);
+  return r.code;
+}
+
+const lines = (...l: string[]): string => l.join('\n');
+
+function actions(source: string): string[][] {
+  return codePermissionsOf(resolve(source)).map((p) => [...p.actions]);
+}
+
+const scalar = (value: string): Value => ({ kind: 'scalar', value, loc: LOC });
+const ref = (id: string): Value => ({ kind: 'map', entries: [{ key: 'Ref', keyLoc: LOC, value: scalar(id) }], loc: LOC });
+
+function fn(env: Record<string, Value>): LambdaFunction {
+  return {
+    id: 'f',
+    name: 'f',
+    logicalId: 'F',
+    platform: 'cloudformation',
+    file: LOC.file,
+    loc: LOC,
+    node: scalar('x'),
+    events: [],
+    asyncFailureTargets: [],
+    environment: Object.entries(env).map(([name, value]) => ({ name, nameLoc: LOC, value })),
+  };
+}
+
+describe('SDK operation -> IAM action table', () => {
+  it('maps the operation name to the action by default, with the service prefix', () => {
+    expect(iamActionsOf('dynamodb', 'PutItem')).toEqual(['dynamodb:PutItem']);
+    expect(iamActionsOf('secrets-manager', 'GetSecretValue')).toEqual(['secretsmanager:GetSecretValue']);
+    expect(iamActionsOf('sfn', 'StartExecution')).toEqual(['states:StartExecution']);
+    expect(iamActionsOf('eventbridge', 'PutEvents')).toEqual(['events:PutEvents']);
+    expect(iamActionsOf('cloudwatch-logs', 'PutLogEvents')).toEqual(['logs:PutLogEvents']);
+    expect(iamActionsOf('kms', 'Decrypt')).toEqual(['kms:Decrypt']);
+  });
+
+  it('uses the exceptions where the action differs from the operation', () => {
+    expect(iamActionsOf('s3', 'ListObjectsV2')).toEqual(['s3:ListBucket']);
+    expect(iamActionsOf('s3', 'HeadObject')).toEqual(['s3:GetObject']);
+    expect(iamActionsOf('s3', 'CopyObject')).toEqual(['s3:GetObject', 's3:PutObject']);
+    expect(iamActionsOf('s3', 'DeleteObjects')).toEqual(['s3:DeleteObject']);
+    expect(iamActionsOf('lambda', 'Invoke')).toEqual(['lambda:InvokeFunction']);
+    expect(iamActionsOf('apigatewaymanagementapi', 'PostToConnection')).toEqual(['execute-api:ManageConnections']);
+    expect(iamActionsOf('sqs', 'SendMessageBatch')).toEqual(['sqs:SendMessage']);
+    expect(iamActionsOf('sns', 'PublishBatch')).toEqual(['sns:Publish']);
+    expect(iamActionsOf('dynamodb', 'TransactGetItems')).toEqual(['dynamodb:GetItem']);
+    expect(iamActionsOf('sts', 'GetCallerIdentity')).toEqual([]);
+    expect(iamActionsOf('dynamodb', 'ExecuteStatement')).toEqual(['dynamodb:PartiQLSelect', 'dynamodb:PartiQLInsert', 'dynamodb:PartiQLUpdate', 'dynamodb:PartiQLDelete']);
+  });
+
+  it('keys every exception by a service prefix and gives actions of that form', () => {
+    for (const [key, list] of Object.entries(IAM_ACTION_EXCEPTIONS)) {
+      expect(key).toMatch(/^[a-z0-9-]+:[A-Z][A-Za-z0-9]+$/);
+      for (const a of list) expect(a).toMatch(/^[a-z0-9-]+:[A-Z][A-Za-z0-9]+$/);
+    }
+  });
+});
+
+describe('codePermissionsOf', () => {
+  it('reads v3 commands of any client, lib-dynamodb, paginators, presigners, aggregated and v2 clients', () => {
+    const code = lines(
+      "import { DynamoDBClient, DynamoDB } from '@aws-sdk/client-dynamodb';",
+      "import { DynamoDBDocumentClient, PutCommand, BatchWriteCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';",
+      "import { S3Client, PutObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';",
+      "import { getSignedUrl } from '@aws-sdk/s3-request-presigner';",
+      "import { LambdaClient, InvokeCommand } from '@aws-sdk/client-lambda';",
+      "import AWS from 'aws-sdk';",
+      'const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}));',
+      'const s3 = new S3Client({});',
+      'const v2 = new AWS.DynamoDB.DocumentClient();',
+      'const legacyS3 = new AWS.S3();',
+      'export const handler = async (event: any) => {',
+      "  await doc.send(new PutCommand({ TableName: 't', Item: event }));",
+      "  await doc.send(new BatchWriteCommand({ RequestItems: { t: [] } }));",
+      "  for await (const page of paginateQuery({ client: doc }, { TableName: 't' })) void page;",
+      "  await getSignedUrl(s3, new PutObjectCommand({ Bucket: 'b', Key: 'k' }));",
+      "  await s3.send(new ListObjectsV2Command({ Bucket: 'b' }));",
+      "  await new DynamoDB({}).deleteItem({ TableName: 't', Key: {} });",
+      "  await new LambdaClient({}).send(new InvokeCommand({ FunctionName: 'other' }));",
+      "  await v2.put({ TableName: 't', Item: {} }).promise();",
+      "  await legacyS3.getObject({ Bucket: 'b', Key: 'k' }).promise();",
+      '};',
+    );
+    expect(actions(code)).toEqual([
+      ['dynamodb:PutItem'],
+      ['dynamodb:BatchWriteItem'],
+      ['dynamodb:Query'],
+      ['s3:PutObject'],
+      ['s3:ListBucket'],
+      ['dynamodb:DeleteItem'],
+      ['lambda:InvokeFunction'],
+      ['dynamodb:PutItem'],
+      ['s3:GetObject'],
+    ]);
+  });
+
+  it('reads Powertools Parameters and Idempotency; Metrics needs nothing', () => {
+    const code = lines(
+      "import { getParameter } from '@aws-lambda-powertools/parameters/ssm';",
+      "import { getSecret } from '@aws-lambda-powertools/parameters/secrets';",
+      "import { makeIdempotent } from '@aws-lambda-powertools/idempotency';",
+      "import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';",
+      "import { Metrics } from '@aws-lambda-powertools/metrics';",
+      "const metrics = new Metrics({ namespace: 'n' });",
+      "const persistenceStore = new DynamoDBPersistenceLayer({ tableName: process.env.IDEMPOTENCY_TABLE! });",
+      'const work = async () => {',
+      "  await getParameter('/app/config');",
+      "  await getSecret('app/db');",
+      "  metrics.addMetric('done', 'Count', 1);",
+      '};',
+      'export const handler = makeIdempotent(work, { persistenceStore });',
+    );
+    expect(actions(code)).toEqual([
+      ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+      ['ssm:GetParameter'],
+      ['secretsmanager:GetSecretValue'],
+    ]);
+  });
+
+  it('reads the PartiQL verb and transaction items; an unknown statement is any one of the PartiQL actions', () => {
+    const code = lines(
+      "import { DynamoDBClient, ExecuteStatementCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';",
+      'const c = new DynamoDBClient({});',
+      'export const handler = async (q: string) => {',
+      "  await c.send(new ExecuteStatementCommand({ Statement: 'SELECT * FROM t' }));",
+      '  await c.send(new ExecuteStatementCommand({ Statement: q }));',
+      "  await c.send(new TransactWriteItemsCommand({ TransactItems: [{ Put: { TableName: 't', Item: {} } }, { ConditionCheck: { TableName: 't', Key: {}, ConditionExpression: 'x' } }] }));",
+      '};',
+    );
+    const perms = codePermissionsOf(resolve(code));
+    expect(perms.map((p) => [p.actions, p.anyOf ?? false])).toEqual([
+      [['dynamodb:PartiQLSelect'], false],
+      [['dynamodb:PartiQLSelect', 'dynamodb:PartiQLInsert', 'dynamodb:PartiQLUpdate', 'dynamodb:PartiQLDelete'], true],
+      [['dynamodb:PutItem'], false],
+      [['dynamodb:ConditionCheckItem'], false],
+    ]);
+  });
+
+  it('ignores calls in functions the handler never runs, and locates each permission at its call', () => {
+    const code = lines(
+      "import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';",
+      'const c = new DynamoDBClient({});',
+      "export const unused = () => c.send(new PutItemCommand({ TableName: 't', Item: {} }));",
+      "export const handler = () => c.send(new GetItemCommand({ TableName: 't', Key: {} }));",
+    );
+    const perms = codePermissionsOf(resolve(code));
+    expect(perms.map((p) => p.actions[0])).toEqual(['dynamodb:GetItem']);
+    expect(locOfNode(perms[0]!.node)).toMatchObject({ line: 4, column: 30, endLine: 4, endColumn: 85 });
+  });
+});
+
+describe('binding resources to the template', () => {
+  const code = lines(
+    "import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';",
+    "import { S3Client, GetObjectCommand } from '@aws-sdk/client-s3';",
+    "import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';",
+    'const db = new DynamoDBClient({});',
+    'const s3 = new S3Client({});',
+    'const sqs = new SQSClient({});',
+    'const { QUEUE_URL } = process.env;',
+    'const env = (name: string) => process.env[name]!;',
+    'export const handler = async (id: string) => {',
+    "  await db.send(new QueryCommand({ TableName: process.env.TABLE, IndexName: 'byOwner', KeyConditionExpression: 'o = :o' }));",
+    "  await s3.send(new GetObjectCommand({ Bucket: env('BUCKET'), Key: `logos/${id}.png` }));",
+    "  await sqs.send(new SendMessageCommand({ QueueUrl: QUEUE_URL, MessageBody: 'x' }));",
+    '};',
+  );
+  const model = emptyModel(ROOT);
+  const res = (logicalId: string, type: string, props: Value | undefined) => ({
+    logicalId,
+    type,
+    loc: LOC,
+    properties: props?.kind === 'map' ? props : undefined,
+    metadata: undefined,
+    node: { kind: 'map' as const, entries: [], loc: LOC },
+    file: LOC.file,
+    platform: 'cloudformation' as const,
+  });
+  model.resources.push(
+    res('Brands', 'AWS::DynamoDB::Table', { kind: 'map', entries: [{ key: 'TableName', keyLoc: LOC, value: scalar('brands') }], loc: LOC }),
+    res('Logos', 'AWS::S3::Bucket', undefined),
+    res('Jobs', 'AWS::SQS::Queue', undefined),
+  );
+  const f = fn({ TABLE: ref('Brands'), BUCKET: ref('Logos'), QUEUE_URL: ref('Jobs') });
+
+  it('renders each resource as the template names it', () => {
+    const bound = boundPermissionsOf(model, f, resolve(code));
+    expect(bound.map((b) => [b.actions[0], b.resource])).toEqual([
+      ['dynamodb:Query', '${Brands.Arn}/index/byOwner'],
+      ['s3:GetObject', '${Logos.Arn}/logos/*.png'],
+      ['sqs:SendMessage', '${Jobs.Arn}'],
+    ]);
+    expect(leastPrivilege(bound)).toEqual([
+      { actions: ['dynamodb:Query'], resources: ['${Brands.Arn}/index/byOwner'] },
+      { actions: ['s3:GetObject'], resources: ['${Logos.Arn}/logos/*.png'] },
+      { actions: ['sqs:SendMessage'], resources: ['${Jobs.Arn}'] },
+    ]);
+  });
+
+  it('evaluates Allow, wildcards, literal ARNs, Deny and NotAction against those resources', () => {
+    const stmt = (effect: string, actionList: string[], resources: string[], key = 'Action') => ({
+      effect: { value: effect, loc: LOC, node: scalar(effect) },
+      actions: key === 'Action' ? actionList.map((a) => ({ value: a, loc: LOC, node: scalar(a) })) : [],
+      notActions: key === 'NotAction' ? actionList.map((a) => ({ value: a, loc: LOC, node: scalar(a) })) : [],
+      resources: resources.map((r) => ({ value: r, loc: LOC, node: scalar(r) })),
+      notResources: [],
+      loc: LOC,
+      node: scalar('s'),
+    });
+    const index = '${Brands.Arn}/index/byOwner';
+    const kind = (statements: ReturnType<typeof stmt>[], action: string, resource: string) => evaluate(model, LOC.file, statements, action, resource).kind;
+    expect(kind([stmt('Allow', ['dynamodb:Query'], ['arn:aws:dynamodb:eu-west-1:123456789012:table/brands/index/*'])], 'dynamodb:Query', index)).toBe('granted');
+    expect(kind([stmt('Allow', ['dynamodb:Query'], ['arn:aws:dynamodb:eu-west-1:123456789012:table/brands'])], 'dynamodb:Query', index)).toBe('missing');
+    expect(kind([stmt('Allow', ['dynamodb:Get*'], ['*'])], 'dynamodb:Query', index)).toBe('missing');
+    expect(kind([stmt('Allow', ['dynamodb:*'], ['*']), stmt('Deny', ['dynamodb:Query'], ['*'])], 'dynamodb:Query', index)).toBe('denied');
+    expect(kind([stmt('Allow', ['s3:*'], ['*'], 'NotAction')], 'dynamodb:Query', index)).toBe('granted');
+    expect(kind([stmt('Allow', ['s3:GetObject'], ['arn:aws:s3:::other/*'])], 's3:GetObject', '${Logos.Arn}/logos/*.png')).toBe('missing');
+    expect(kind([stmt('Allow', ['s3:GetObject'], ['${Logos.Arn}/logos/*'])], 's3:GetObject', '${Logos.Arn}/logos/*.png')).toBe('granted');
+  });
+
+  it('intersects globs with unknown parts on both sides', () => {
+    expect(globsIntersect('arn:aws:s3:::b/uploads/*', 'arn:aws:s3:::b/*.png')).toBe(true);
+    expect(globsIntersect('arn:aws:s3:::b/uploads/*', 'arn:aws:s3:::c/*')).toBe(false);
+    expect(globsIntersect('arn:aws:secretsmanager:eu-west-1:1:secret:app/db-??????', 'arn:aws:secretsmanager:*:*:secret:app/db-AbCdEf')).toBe(true);
+  });
+});

@@ -1,0 +1,54 @@
+import { defineRule, type IamStatement, type Role } from '@lambda-lint/core';
+import { evaluate, knownStatements, locOfNode } from '@lambda-lint/handler';
+import { isCdkInternalRole, roleName } from '../../support/iam.js';
+import { functionNeeds, resourceLabel } from '../../support/permissions.js';
+
+/** The statement to show next to a missing grant: the user's statement on the same service, else none. */
+function nearestStatement(statements: readonly IamStatement[], action: string): IamStatement | undefined {
+  const prefix = `${action.split(':')[0]!.toLowerCase()}:`;
+  return statements.find((s) => s.origin !== 'managed' && s.effect.value === 'Allow' && s.actions.some((a) => a.value?.toLowerCase().startsWith(prefix)));
+}
+
+export default defineRule({
+  id: 'iam-missing-permission',
+  category: 'security',
+  severity: 'error',
+  scope: 'cross',
+  platforms: ['serverless', 'cloudformation', 'sam', 'cdk'],
+  description:
+    'The handler calls an AWS action (SDK v3 or v2, paginator, pre-signed URL, Powertools Parameters or Idempotency) that its execution role does not grant, or that a Deny statement of the role forbids: AccessDenied in production.',
+  messages: {
+    missing:
+      '{{function}}: {{api}} needs {{action}} on {{resource}}, which role {{role}} does not grant: the call fails with AccessDenied in production. Add {{action}} on that resource to the function\'s role (`lambda-lint iam` prints the policy the code needs).',
+    denied:
+      '{{function}}: {{api}} needs {{action}} on {{resource}}, which a Deny statement of role {{role}} forbids: the call fails with AccessDenied in production whatever else allows it. Narrow the Deny, or stop making the call.',
+  },
+  defaultOptions: {},
+  check(ctx) {
+    const needs = functionNeeds(ctx.model, ctx.handlers);
+    for (const { fn, permissions } of needs.values()) {
+      const role: Role | undefined = fn.role;
+      if (!role || isCdkInternalRole(role)) continue;
+      // A policy lambda-lint cannot see may grant anything: only judge fully known roles.
+      const known = knownStatements(ctx.model, role);
+      if (!known) continue;
+      for (const p of permissions) {
+        if (p.anyOf) continue;
+        for (const action of p.actions) {
+          const grant = evaluate(ctx.model, fn.file, known.statements, action, p.resource);
+          if (grant.kind === 'granted') continue;
+          const data = { function: fn.name, api: p.api, action, resource: resourceLabel(p.resource), role: roleName(role) };
+          if (grant.kind === 'denied') {
+            ctx.report({ messageId: 'denied', data, loc: locOfNode(p.node), fn, related: [{ loc: grant.by.loc, message: `the Deny statement of role ${roleName(role)}` }] });
+            continue;
+          }
+          const near = nearestStatement(known.statements, action);
+          const related = near
+            ? { loc: near.loc, message: `role ${roleName(role)}: this statement grants ${action.split(':')[0]} actions, but not ${action} on ${resourceLabel(p.resource)}` }
+            : { loc: role.loc, message: `role ${roleName(role)}: no statement grants ${action}` };
+          ctx.report({ messageId: 'missing', data, loc: locOfNode(p.node), fn, related: [related] });
+        }
+      }
+    }
+  },
+});

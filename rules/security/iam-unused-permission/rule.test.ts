@@ -1,0 +1,186 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import type { Finding } from '@lambda-lint/core';
+import { at, fixtureTests, lintFiles, positions } from '../../test-support/harness.js';
+
+const ID = 'iam-unused-permission';
+const own = (r: { findings: Finding[] }) => r.findings.filter((f) => f.ruleId === ID);
+const lines = (...l: string[]): string => `${l.join('\n')}\n`;
+
+/** Provider statements from line 8; the function `api` (handler src/api.ts) after them. */
+function serverless(statements: string[], fnExtra: string[] = [], more: string[] = []): string {
+  return lines(
+    'service: brand', // 1
+    'provider:', // 2
+    '  name: aws', // 3
+    '  runtime: nodejs22.x', // 4
+    '  iam:', // 5
+    '    role:', // 6
+    '      statements:', // 7
+    ...statements,
+    'functions:',
+    '  api:',
+    '    handler: src/api.handler',
+    '    environment:',
+    '      TABLE: brands',
+    ...fnExtra,
+    ...more,
+  );
+}
+
+const statement = (actions: string[], resource = 'arn:aws:dynamodb:eu-west-1:123456789012:table/brands') => [
+  '        - Effect: Allow', // 8
+  '          Action:', // 9
+  ...actions.map((a) => `            - ${a}`), // 10...
+  `          Resource: ${resource}`,
+];
+
+const GET = lines(
+  "import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';",
+  'const db = new DynamoDBClient({});',
+  'export const handler = async (id: string) => db.send(new GetItemCommand({ TableName: process.env.TABLE, Key: { id: { S: id } } }));',
+);
+
+async function found(statements: string[], code = GET, fnExtra?: string[], more?: string[]) {
+  return lintFiles({ 'serverless.yml': serverless(statements, fnExtra, more), 'src/api.ts': code });
+}
+
+describe(ID, () => {
+  it('reports a granted action no code path calls, at its action entry', async () => {
+    const r = await found(statement(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem']));
+    expect(positions(r, ID)).toEqual([at(ID, 'unused', 11, 15, 11, 31), at(ID, 'unused', 12, 15, 12, 34)]);
+    expect(own(r)[0]).toMatchObject({ severity: 'warning', function: 'api' });
+    expect(own(r)[0]!.message).toBe(
+      'Role IamRoleLambdaExecution: dynamodb:PutItem is granted, but no code path of api calls it, and Lambda does not use it for logs, tracing, VPC, triggers or failure destinations. An unused grant is what a bug or a compromised dependency gets for free. Remove it from the statement.',
+    );
+  });
+
+  it('reports an action the code calls only on other resources', async () => {
+    const query = lines(
+      "import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';",
+      'const db = new DynamoDBClient({});',
+      "export const handler = async () => db.send(new QueryCommand({ TableName: process.env.TABLE, IndexName: 'byOwner', KeyConditionExpression: 'o = :o' }));",
+    );
+    const r = await found(
+      [...statement(['dynamodb:Query']), ...statement(['dynamodb:Query'], 'arn:aws:dynamodb:eu-west-1:123456789012:table/brands/index/*')],
+      query,
+    );
+    expect(positions(r, ID)).toEqual([at(ID, 'otherResource', 10, 15, 10, 29)]);
+    expect(own(r)[0]!.message).toBe(
+      'Role IamRoleLambdaExecution: dynamodb:Query is granted on arn:aws:dynamodb:eu-west-1:123456789012:table/brands, but api only call it on other resources. Remove it here, or scope the statement to the resources the code uses (`lambda-lint iam` prints them).',
+    );
+  });
+
+  it('reads per-function roles (serverless-iam-roles-per-function), SAM and CloudFormation statements', async () => {
+    const perFunction = await lintFiles({
+      'serverless.yml': lines(
+        'service: brand',
+        'provider:',
+        '  name: aws',
+        '  runtime: nodejs22.x',
+        'functions:',
+        '  api:',
+        '    handler: src/api.handler',
+        '    environment:',
+        '      TABLE: brands',
+        '    iamRoleStatements:',
+        '      - Effect: Allow',
+        '        Action: [dynamodb:GetItem, dynamodb:Scan]',
+        '        Resource: arn:aws:dynamodb:eu-west-1:123456789012:table/brands',
+      ),
+      'src/api.ts': GET,
+    });
+    expect(positions(perFunction, ID)).toEqual([at(ID, 'unused', 12, 36, 12, 49)]);
+    const sam = await lintFiles({
+      'template.yaml': lines(
+        'Transform: AWS::Serverless-2016-10-31',
+        'Resources:',
+        '  Api:',
+        '    Type: AWS::Serverless::Function',
+        '    Properties:',
+        '      Runtime: nodejs22.x',
+        '      CodeUri: src/',
+        '      Handler: api.handler',
+        '      Environment:',
+        '        Variables:',
+        '          TABLE: !Ref Brands',
+        '      Policies:',
+        '        - DynamoDBCrudPolicy:',
+        '            TableName: !Ref Brands',
+        '        - Statement:',
+        '            - Effect: Allow',
+        '              Action: [dynamodb:GetItem, sqs:SendMessage]',
+        "              Resource: '*'",
+        '  Brands:',
+        '    Type: AWS::DynamoDB::Table',
+      ),
+      'src/api.ts': GET,
+    });
+    // The policy template is coarse by design: only the inline statement is judged.
+    expect(positions(sam, ID)).toEqual([at(ID, 'unused', 17, 42, 17, 57)]);
+  });
+
+  describe('not a finding', () => {
+    it('what Lambda itself uses: logs, X-Ray with active tracing, VPC interfaces, polling its SQS trigger, its DLQ', async () => {
+      const platform = [
+        ...statement(['dynamodb:GetItem']),
+        ...statement(['logs:CreateLogStream', 'logs:PutLogEvents'], "'*'"),
+        ...statement(['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], "'*'"),
+        ...statement(['ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DeleteNetworkInterface'], "'*'"),
+        ...statement(['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'], 'arn:aws:sqs:eu-west-1:123456789012:jobs'),
+        ...statement(['sns:Publish'], 'arn:aws:sns:eu-west-1:123456789012:failures'),
+        ...statement(['kms:Decrypt'], 'arn:aws:kms:eu-west-1:123456789012:key/1234'),
+      ];
+      const fnExtra = [
+        '    tracing: Active',
+        '    onError: arn:aws:sns:eu-west-1:123456789012:failures',
+        '    vpc:',
+        '      securityGroupIds: [sg-1]',
+        '      subnetIds: [subnet-1]',
+        '    events:',
+        '      - sqs: arn:aws:sqs:eu-west-1:123456789012:jobs',
+      ];
+      expect(positions(await found(platform, GET, fnExtra), ID)).toEqual([]);
+    });
+    it('a wildcard the code uses part of', async () => {
+      expect(positions(await found(statement(['dynamodb:Get*', 'dynamodb:*Item'])), ID)).toEqual([]);
+    });
+    it('a shared role when one of its handlers cannot be read', async () => {
+      expect(positions(await found(statement(['dynamodb:GetItem', 'dynamodb:PutItem']), GET, [], ['  worker:', '    handler: src/missing.handler']), ID)).toEqual([]);
+    });
+    it('a role other services assume too', async () => {
+      const cfn = await lintFiles({
+        'template.yaml': lines(
+          'Resources:',
+          '  Role:',
+          '    Type: AWS::IAM::Role',
+          '    Properties:',
+          '      AssumeRolePolicyDocument:',
+          '        Statement:',
+          '          - Effect: Allow',
+          '            Principal: { Service: [lambda.amazonaws.com, states.amazonaws.com] }',
+          '            Action: sts:AssumeRole',
+          '      Policies:',
+          '        - PolicyName: p',
+          '          PolicyDocument:',
+          '            Statement:',
+          '              - Effect: Allow',
+          '                Action: [dynamodb:GetItem, lambda:InvokeFunction]',
+          "                Resource: '*'",
+          '  Api:',
+          '    Type: AWS::Lambda::Function',
+          '    Properties:',
+          '      Runtime: nodejs22.x',
+          '      Handler: src/api.handler',
+          '      Code: ./',
+          '      Role: !GetAtt Role.Arn',
+        ),
+        'src/api.ts': GET,
+      });
+      expect(cfn.functionCount).toBe(1);
+      expect(positions(cfn, ID)).toEqual([]);
+    });
+  });
+
+  fixtureTests(fileURLToPath(new URL('.', import.meta.url)), ID);
+});
