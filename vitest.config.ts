@@ -17,6 +17,7 @@ export default defineConfig({
       // The light entry point the CLI loads first (--cache); before '@lambda-lint/linter', which would match it too.
       '@lambda-lint/linter/cache': fileURLToPath(new URL('./packages/linter/src/cache.ts', import.meta.url)),
       '@lambda-lint/linter': pkg('linter'),
+      '@lambda-lint/review': pkg('review'),
       '@lambda-lint/rules': fileURLToPath(new URL('./rules/index.ts', import.meta.url)),
       'eslint-plugin-lambda-lint': pkg('eslint-plugin'),
     },

@@ -14,6 +14,7 @@ import memorySize from './cost/memory-size/rule.js';
 import reservedConcurrency from './cost/reserved-concurrency/rule.js';
 import noAlias from './deployment/no-alias/rule.js';
 import noGradualDeployment from './deployment/no-gradual-deployment/rule.js';
+import resourceReplaced from './deployment/resource-replaced/rule.js';
 import base64UploadSize from './files/base64-upload-size/rule.js';
 import presignedUrlUnrestricted from './files/presigned-url-unrestricted/rule.js';
 import parseError from './input/parse-error/rule.js';
@@ -32,6 +33,7 @@ import notIdempotent from './reliability/not-idempotent/rule.js';
 import scanInRequestPath from './reliability/scan-in-request-path/rule.js';
 import stepFunctionsTaskRetry from './reliability/step-functions-task-retry/rule.js';
 import websocketGoneNotHandled from './reliability/websocket-gone-not-handled/rule.js';
+import iamBroadened from './security/iam-broadened/rule.js';
 import iamMissingPermission from './security/iam-missing-permission/rule.js';
 import iamPassroleWildcard from './security/iam-passrole-wildcard/rule.js';
 import iamUnusedPermission from './security/iam-unused-permission/rule.js';
@@ -62,6 +64,7 @@ export const allRules: readonly AnyRule[] = [
   reservedConcurrency,
   noAlias,
   noGradualDeployment,
+  resourceReplaced,
   base64UploadSize,
   presignedUrlUnrestricted,
   parseError,
@@ -80,6 +83,7 @@ export const allRules: readonly AnyRule[] = [
   scanInRequestPath,
   stepFunctionsTaskRetry,
   websocketGoneNotHandled,
+  iamBroadened,
   iamMissingPermission,
   iamPassroleWildcard,
   iamUnusedPermission,
@@ -111,6 +115,7 @@ export const ruleFolders: Readonly<Record<string, string>> = {
   'reserved-concurrency': 'cost/reserved-concurrency',
   'no-alias': 'deployment/no-alias',
   'no-gradual-deployment': 'deployment/no-gradual-deployment',
+  'resource-replaced': 'deployment/resource-replaced',
   'base64-upload-size': 'files/base64-upload-size',
   'presigned-url-unrestricted': 'files/presigned-url-unrestricted',
   'parse-error': 'input/parse-error',
@@ -129,6 +134,7 @@ export const ruleFolders: Readonly<Record<string, string>> = {
   'scan-in-request-path': 'reliability/scan-in-request-path',
   'step-functions-task-retry': 'reliability/step-functions-task-retry',
   'websocket-gone-not-handled': 'reliability/websocket-gone-not-handled',
+  'iam-broadened': 'security/iam-broadened',
   'iam-missing-permission': 'security/iam-missing-permission',
   'iam-passrole-wildcard': 'security/iam-passrole-wildcard',
   'iam-unused-permission': 'security/iam-unused-permission',

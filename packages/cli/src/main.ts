@@ -6,6 +6,7 @@ import { formatters, type FormatInput } from './formatters/index.js';
 import { runLint, type LintCommandOptions } from './run.js';
 import { runAndStore } from './cache.js';
 import { registerRulesCommand } from './commands/rules.js';
+import { registerDiffCommand } from './commands/diff.js';
 
 export interface CliIO {
   stdout(text: string): void;
@@ -44,7 +45,7 @@ export interface CommandContext {
  * Subcommands (`lambda-lint rules`, ...). Each adds itself to the program; keeping them in their own
  * files keeps this one small. A directory with a subcommand's name is linted as `./<name>`.
  */
-const SUBCOMMANDS: ((program: Command, ctx: CommandContext) => void)[] = [registerRulesCommand];
+const SUBCOMMANDS: ((program: Command, ctx: CommandContext) => void)[] = [registerRulesCommand, registerDiffCommand];
 
 /** The names of the subcommands this build has (the Action uses `diff` when it exists). */
 export function subcommandNames(): string[] {

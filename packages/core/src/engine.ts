@@ -1,5 +1,6 @@
 import { compareLoc, type Loc } from './loc.js';
 import type { AppModel } from './model.js';
+import type { ReviewContext } from './review.js';
 import { effectiveRules, isIgnored, optionVariants, stableKey, type ConfigOverride, type EffectiveRule } from './config.js';
 import { relativeTo } from './config-glob.js';
 import { applySuppressions, type Suppression, type SuppressionOutcome } from './suppressions.js';
@@ -44,6 +45,8 @@ export interface RunInput {
   handlers?: readonly HandlerBinding[];
   config?: LintConfig;
   today?: Date;
+  /** Review mode: what the change does to the stack, for the rules of scope `review`. */
+  review?: ReviewContext;
   /** Inline suppressions found in the files of the run (comments and resource metadata). */
   suppressions?: readonly Suppression[];
   /** Receives a rule that threw: the run goes on with the other rules, and the caller decides the exit code. */
@@ -128,6 +131,7 @@ export function runRules(input: RunInput): Finding[] {
         handlers: input.handlers ?? [],
         options,
         today: input.today ?? new Date(),
+        ...(input.review ? { review: input.review } : {}),
         ...(suppressions ? { suppressions } : {}),
         report,
       });

@@ -6,6 +6,7 @@ export * from './engine.js';
 export * from './frame.js';
 export * from './paths.js';
 export * from './fingerprint.js';
+export * from './review.js';
 export * from './config.js';
 export * from './config-glob.js';
 export * from './suppressions.js';

@@ -1,5 +1,6 @@
 import type { Loc } from './loc.js';
 import type { AppModel, LambdaFunction, Platform } from './model.js';
+import type { ReviewContext } from './review.js';
 import type { SuppressionOutcome } from './suppressions.js';
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -19,8 +20,12 @@ export type Category =
   | 'input'
   | 'suppressions';
 
-/** `infra` reads configuration, `handler` reads code, `cross` reads both, `input` reports on the files themselves. */
-export type Scope = 'infra' | 'handler' | 'cross' | 'input';
+/**
+ * `infra` reads configuration, `handler` reads code, `cross` reads both, `input` reports on the files
+ * themselves, `review` reads what a change does to the deployed stack (only `lambda-lint diff` gives
+ * it a {@link ReviewContext}; a plain lint run leaves it silent).
+ */
+export type Scope = 'infra' | 'handler' | 'cross' | 'input' | 'review';
 
 export interface RelatedLocation {
   loc: Loc;
@@ -56,6 +61,8 @@ export interface RuleContext<Options> {
   readonly options: Options;
   /** "Today", injectable so that date-based rules do not age in tests. */
   readonly today: Date;
+  /** Set in review mode (`lambda-lint diff`): the changes from the base revision to this model. */
+  readonly review?: ReviewContext;
   /** Given to the suppression rules only, after every other rule ran: the run's suppressions and what became of them. */
   readonly suppressions?: SuppressionOutcome;
   report(report: Report): void;

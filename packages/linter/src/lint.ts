@@ -9,6 +9,7 @@ import {
   type Finding,
   type HandlerBinding,
   type LintConfig,
+  type ReviewContext,
 } from '@lambda-lint/core';
 import { checkBytes, DEFAULT_MAX_FILE_BYTES, parseSource, type ParsedSource } from '@lambda-lint/source';
 import { installValueResolver, isCloudFormationTemplate, isSamTemplate, linkTemplate, readCloudFormation } from '@lambda-lint/cloudformation';
@@ -31,6 +32,11 @@ export interface LintOptions {
   config?: LintConfig;
   today?: Date;
   maxFileBytes?: number;
+  /**
+   * Review mode (`lambda-lint diff`): what the change does to the stack, computed from the model just
+   * read; given to the rules of scope `review` (which are silent without it).
+   */
+  review?: (model: AppModel) => ReviewContext | undefined;
   /** Serverless `--stage` and other `${opt:...}` values. */
   options?: Record<string, string>;
   /** Files (absolute paths) not to read as configuration, e.g. the CLI's `--ignore-pattern`. */
@@ -126,6 +132,7 @@ export function lint(options: LintOptions): LintResult {
   progress('running rules');
 
   const internalErrors: LintResult['internalErrors'] = [];
+  const review = options.review?.(model);
   const findings = runRules({
     onRuleError: (ruleId, error) => internalErrors.push({ ruleId, message: error instanceof Error ? error.message : String(error) }),
     model,
@@ -134,6 +141,7 @@ export function lint(options: LintOptions): LintResult {
     ...(options.inlineConfig === false ? {} : { suppressions: collectSuppressions(model, yamlSources, handlers) }),
     ...(options.config ? { config: options.config } : {}),
     ...(options.today ? { today: options.today } : {}),
+    ...(review ? { review } : {}),
   });
   return { findings, model, handlers, internalErrors, fileCount: model.fileCount, functionCount: model.functions.length };
 }

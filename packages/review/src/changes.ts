@@ -1,0 +1,298 @@
+import { fullDiff, ResourceImpact, type TemplateDiff } from '@aws-cdk/cloudformation-diff';
+import { Statement, parseStatements, parseLambdaPermission } from '@aws-cdk/cloudformation-diff/lib/iam/statement.js';
+import { renderIntrinsics } from '@aws-cdk/cloudformation-diff/lib/render-intrinsics.js';
+import {
+  entry,
+  isMap,
+  str,
+  type AppModel,
+  type BroadenedPermission,
+  type Loc,
+  type ResourceChange,
+  type ReviewContext,
+  type Value,
+} from '@lambda-lint/core';
+import { plainJson, templateViews, UNKNOWN, type Origin, type TemplateView } from './template.js';
+
+/** What deploying `head` instead of `base` changes: permissions it broadens, resources it replaces or deletes. */
+export function reviewChanges(base: AppModel, head: AppModel, baseRef: string): ReviewContext {
+  const baseViews = templateViews(base);
+  const headViews = templateViews(head);
+  const context: ReviewContext = { baseRef, broadened: [], resourceChanges: [] };
+  const files = [...new Set([...baseViews.keys(), ...headViews.keys()])].sort();
+  for (const file of files) {
+    const before = baseViews.get(file);
+    const after = headViews.get(file);
+    // The diff sorts and rewrites parts of what it reads: it gets copies, the views keep their origins.
+    const diff = fullDiff(structuredClone(before?.template ?? {}), structuredClone(after?.template ?? {}));
+    context.resourceChanges.push(...resourceChanges(diff, before, after));
+    if (after) context.broadened.push(...broadenedPermissions(diff, before, after));
+  }
+  return context;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Resources replaced or deleted
+
+const REPLACING = new Set<ResourceImpact>([ResourceImpact.WILL_REPLACE, ResourceImpact.MAY_REPLACE]);
+
+function fileStart(file: string): Loc {
+  return { file, line: 1, column: 1, endLine: 1, endColumn: 1 };
+}
+
+function resourceChanges(diff: TemplateDiff, before: TemplateView | undefined, after: TemplateView | undefined): ResourceChange[] {
+  const out: ResourceChange[] = [];
+  diff.resources.forEachDifference((logicalId, change) => {
+    const impact = change.changeImpact;
+    const old = before?.resources.get(logicalId);
+    // A resource only the platform generates (an execution role) has no place of its own to point at.
+    if (!old?.resource) return;
+    const policyKey = impact === ResourceImpact.WILL_DESTROY ? 'DeletionPolicy' : 'UpdateReplacePolicy';
+    const deletionPolicy = str(entry(old.resource.node, policyKey)?.value);
+    const common = {
+      logicalId,
+      type: old.type,
+      baseLoc: old.loc,
+      ...(old.constructPath ? { constructPath: old.constructPath } : {}),
+      ...(deletionPolicy ? { deletionPolicy } : {}),
+    };
+    if (impact === ResourceImpact.WILL_DESTROY) {
+      out.push({ ...common, kind: 'removed', loc: after?.resourcesLoc ?? (after ? fileStart(after.file) : old.loc), properties: [] });
+      return;
+    }
+    // SAM's own types are transformed before deployment: the specification's replacement rules are not theirs.
+    if (!REPLACING.has(impact) || old.type.startsWith('AWS::Serverless::')) return;
+    const now = after?.resources.get(logicalId);
+    if (!now) return;
+    const properties: ResourceChange['properties'] = [];
+    if (change.resourceTypeChanged) properties.push({ name: 'Type', ...(now.resource ? { loc: entry(now.resource.node, 'Type')?.keyLoc ?? now.loc } : {}) });
+    for (const [name, property] of Object.entries(change.propertyUpdates)) {
+      if (!property.changeImpact || !REPLACING.has(property.changeImpact)) continue;
+      const written = now.resource?.properties ? entry(now.resource.properties, name) : undefined;
+      properties.push({ name, ...(written ? { loc: written.keyLoc } : {}) });
+    }
+    out.push({ ...common, kind: impact === ResourceImpact.WILL_REPLACE ? 'replaced' : 'may-be-replaced', loc: now.loc, properties });
+  });
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Permissions broadened
+
+/** Every statement of a template, as cloudformation-diff reads it (principals and resources defaulted). */
+function allStatements(view: TemplateView | undefined): Statement[] {
+  if (!view) return [];
+  return fullDiff({}, structuredClone(view.template)).iamChanges.statements.additions;
+}
+
+/** IAM wildcard matching (`*`, `?`), case-insensitive for actions. */
+function covers(pattern: string, value: string, caseInsensitive: boolean): boolean {
+  if (pattern === value) return true;
+  if (!/[*?]/.test(pattern)) return caseInsensitive && pattern.toLowerCase() === value.toLowerCase();
+  const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${source}$`, caseInsensitive ? 'is' : 's').test(value);
+}
+
+function sameCondition(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+}
+
+/** Whether some Allow statement of the base grants `action` on `resource` to `principal` with no stricter condition. */
+function granted(base: Statement[], principal: string, action: string, resource: string | undefined, condition: unknown): boolean {
+  return base.some(
+    (b) =>
+      b.effect === 'Allow' &&
+      !b.actions.not &&
+      !b.resources.not &&
+      !b.principals.not &&
+      (b.condition === undefined || sameCondition(b.condition, condition)) &&
+      b.principals.values.some((p) => covers(p, principal, false)) &&
+      b.actions.values.some((a) => covers(a, action, true)) &&
+      (resource === undefined || b.resources.values.some((r) => covers(r, resource, false))),
+  );
+}
+
+const isUnknown = (v: string): boolean => v.includes(UNKNOWN);
+
+interface Broadening {
+  actions: string[];
+  newActions: string[];
+  newResources: string[];
+  newPrincipals: string[];
+  negated: boolean;
+}
+
+/** What an added Allow statement grants beyond the base; undefined when nothing (a narrowing or a reshuffle). */
+function broadening(s: Statement, base: Statement[]): Broadening | undefined {
+  const actions = s.actions.values;
+  const resources = s.resources.values;
+  const principals = s.principals.values;
+  // A value only known at deploy time cannot be compared: silence rather than a guess.
+  if ([...actions, ...resources, ...principals].some(isUnknown) || s.effect !== 'Allow') return undefined;
+  if (s.actions.not || s.resources.not || s.principals.not) {
+    return { actions, newActions: actions, newResources: resources, newPrincipals: [], negated: true };
+  }
+  const newPrincipals = principals.filter((p) => !base.some((b) => b.principals.values.some((q) => covers(q, p, false))));
+  const newActions = actions.filter((a) => !principals.every((p) => newPrincipals.includes(p) || granted(base, p, a, undefined, s.condition)));
+  const known = actions.filter((a) => !newActions.includes(a));
+  const newResources = resources.filter((r) =>
+    known.some((a) => principals.some((p) => !newPrincipals.includes(p) && !granted(base, p, a, r, s.condition))),
+  );
+  if (!newActions.length && !newResources.length && !newPrincipals.length) return undefined;
+  return { actions, newActions, newResources, newPrincipals, negated: false };
+}
+
+function readableGrant(b: Broadening): Broadening {
+  return { ...b, actions: b.actions.map(readable), newActions: b.newActions.map(readable), newResources: b.newResources.map(readable), newPrincipals: b.newPrincipals.map(readable) };
+}
+
+interface StatementSite {
+  origin: Origin;
+  json: Record<string, unknown>;
+}
+
+/** Statement-shaped objects (`Effect` and `Action`/`NotAction`) of the head template, with where they were written. */
+function statementSites(view: TemplateView): StatementSite[] {
+  const sites: StatementSite[] = [];
+  const walk = (x: unknown): void => {
+    if (Array.isArray(x)) x.forEach(walk);
+    else if (x && typeof x === 'object') {
+      const o = x as Record<string, unknown>;
+      const origin = view.origins.get(o);
+      if (origin && 'Effect' in o && ('Action' in o || 'NotAction' in o)) sites.push({ origin, json: o });
+      Object.values(o).forEach(walk);
+    }
+  };
+  walk(view.template.Resources);
+  return sites;
+}
+
+function sameTargets(a: Statement, b: Statement): boolean {
+  return (
+    a.effect === b.effect &&
+    a.actions.equal(b.actions) &&
+    sameCondition(a.condition, b.condition) &&
+    // An identity statement without Resource reads as the default; a resource policy's `*` becomes the resource.
+    (a.resources.equal(b.resources) || b.resources.values.length === 0 || b.resources.values.includes('*'))
+  );
+}
+
+/** The written statement an added statement of the diff comes from. */
+function siteOf(s: Statement, sites: StatementSite[]): StatementSite | undefined {
+  const candidates = sites.filter((site) => {
+    const parsed = parseStatements(renderIntrinsics(structuredClone(site.json)))[0];
+    return parsed !== undefined && sameTargets(s, parsed);
+  });
+  const text = JSON.stringify([s.principals.values, s.resources.values]);
+  return candidates.find((c) => text.includes(`\${${c.origin.owner}`)) ?? candidates[0];
+}
+
+/** A written value as the diff's statement reader spells it: `${Table.Arn}`, `{"Fn::Sub":"..."}`. */
+function rendered(v: Value): string {
+  const r: unknown = renderIntrinsics(plainJson(v));
+  return typeof r === 'string' ? r : JSON.stringify(r);
+}
+
+/** `{"Fn::Sub":"${Bucket.Arn}/*"}` reads better as what it substitutes into: `${Bucket.Arn}/*`. */
+export function readable(value: string): string {
+  if (!value.startsWith('{"Fn::Sub":')) return value;
+  try {
+    const sub = (JSON.parse(value) as { 'Fn::Sub': unknown })['Fn::Sub'];
+    const text = Array.isArray(sub) ? sub[0] : sub;
+    return typeof text === 'string' ? text : value;
+  } catch {
+    return value;
+  }
+}
+
+/** The first place in a written statement where one of `values` is written under one of `keys`. */
+function findWritten(origin: Origin, keys: string[], values: string[], caseInsensitive: boolean): Loc | undefined {
+  const norm = (x: string): string => (caseInsensitive ? x.toLowerCase() : x);
+  const wanted = new Set(values.map(norm));
+  const s = origin.statement;
+  if (s) {
+    const props = keys.flatMap((k) => (k === 'Action' ? s.actions : k === 'NotAction' ? s.notActions : k === 'Resource' ? s.resources : k === 'NotResource' ? s.notResources : []));
+    const hit = props.find((p) => p.value !== undefined && wanted.has(norm(p.value)));
+    if (hit) return hit.loc;
+  }
+  for (const key of keys) {
+    const written = isMap(origin.node) ? entry(origin.node, key) : undefined;
+    if (!written) continue;
+    const items = written.value.kind === 'seq' ? written.value.items : [written.value];
+    const hit = items.find((v) => wanted.has(norm(rendered(v))));
+    if (hit) return hit.loc;
+    if (values.length) return written.keyLoc;
+  }
+  return undefined;
+}
+
+function ownerName(view: TemplateView, logicalId: string): string {
+  return view.resources.get(logicalId)?.constructPath ?? logicalId;
+}
+
+function broadenedPermissions(diff: TemplateDiff, before: TemplateView | undefined, after: TemplateView): BroadenedPermission[] {
+  const out: BroadenedPermission[] = [];
+  const base = allStatements(before);
+  const sites = statementSites(after);
+  for (const s of diff.iamChanges.statements.additions) {
+    const b = broadening(s, base);
+    if (!b) continue;
+    const site = siteOf(s, sites);
+    if (site) {
+      const statementLoc = site.origin.statement?.loc ?? site.origin.node.loc;
+      const loc =
+        findWritten(site.origin, ['Action', 'NotAction'], b.negated ? [] : b.newActions, true) ??
+        findWritten(site.origin, ['Resource', 'NotResource'], b.negated ? [] : b.newResources, false) ??
+        (b.negated ? (findWritten(site.origin, ['NotAction', 'NotResource'], ['\u0000'], false) ?? statementLoc) : undefined) ??
+        findWritten(site.origin, ['Principal'], ['\u0000'], false) ??
+        statementLoc;
+      out.push({ kind: 'statement', resource: ownerName(after, site.origin.owner), loc, statementLoc, ...readableGrant(b) });
+      continue;
+    }
+    const permission = lambdaPermissionOf(s, after);
+    if (permission) out.push({ kind: 'lambda-permission', ...permission, ...readableGrant(b) });
+  }
+  for (const attachment of diff.iamChanges.managedPolicies.additions) {
+    const owner = /^\$\{([^}.]+)\}$/.exec(attachment.identityArn)?.[1];
+    if (!owner || isUnknown(attachment.managedPolicyArn)) continue;
+    const loc = managedPolicyLoc(after, owner, attachment.managedPolicyArn);
+    if (!loc) continue;
+    out.push({
+      kind: 'managed-policy',
+      resource: ownerName(after, owner),
+      loc,
+      statementLoc: loc,
+      actions: [],
+      newActions: [],
+      newResources: [],
+      newPrincipals: [],
+      negated: false,
+      managedPolicy: attachment.managedPolicyArn,
+    });
+  }
+  return out;
+}
+
+/** A new `AWS::Lambda::Permission` grant: located at its `Principal`. */
+function lambdaPermissionOf(s: Statement, view: TemplateView): Pick<BroadenedPermission, 'resource' | 'loc' | 'statementLoc'> | undefined {
+  for (const r of view.resources.values()) {
+    if (r.type !== 'AWS::Lambda::Permission' || !r.resource?.properties) continue;
+    const json = view.template.Resources[r.logicalId]?.Properties;
+    if (!json || !parseLambdaPermission(renderIntrinsics(structuredClone(json))).equal(s)) continue;
+    const principal = entry(r.resource.properties, 'Principal');
+    return { resource: r.constructPath ?? r.logicalId, loc: principal?.value.loc ?? r.loc, statementLoc: r.loc };
+  }
+  return undefined;
+}
+
+function managedPolicyLoc(view: TemplateView, owner: string, arn: string): Loc | undefined {
+  const props = view.template.Resources[owner]?.Properties;
+  const list = props?.ManagedPolicyArns;
+  if (!Array.isArray(list)) return view.resources.get(owner)?.loc;
+  const origin = view.origins.get(list);
+  const index = list.findIndex((item) => JSON.stringify(renderIntrinsics(item)) === JSON.stringify(arn) || item === arn);
+  if (origin?.items) return origin.items[index]?.loc ?? view.resources.get(owner)?.loc;
+  const node = origin?.node;
+  if (node?.kind === 'seq' && index >= 0) return node.items[index]?.loc;
+  return view.resources.get(owner)?.loc;
+}

@@ -1,0 +1,64 @@
+import { defineRule, type ResourceChange } from '@lambda-lint/core';
+import { STATEFUL_RESOURCES } from '../../support/data/stateful-resources.js';
+
+/** What the resource loses, with the policy that softens it. */
+function loss(change: ResourceChange, data: string): string {
+  const policy = change.deletionPolicy;
+  if (change.kind === 'removed') return policy === 'Snapshot' ? `${data}, kept only as a final snapshot (DeletionPolicy: Snapshot)` : data;
+  if (policy === 'Retain' || policy === 'RetainExceptOnCreate') return `${data} left behind in the old one (UpdateReplacePolicy: ${policy} keeps it, but the stack then uses the new, empty one)`;
+  if (policy === 'Snapshot') return `${data}, kept only as a snapshot (UpdateReplacePolicy: Snapshot)`;
+  return data;
+}
+
+export default defineRule({
+  id: 'resource-replaced',
+  category: 'deployment',
+  severity: 'warning',
+  scope: 'review',
+  platforms: ['serverless', 'cloudformation', 'sam', 'cdk'],
+  description:
+    'Review mode (`lambda-lint diff`): a resource the change replaces (a property that requires replacement changed) or, for data stores, deletes, naming the data lost for tables, buckets, queues, log groups and other stores.',
+  messages: {
+    replacedData:
+      '{{resource}} ({{type}}): changing {{properties}} {{verb}} this {{kind}}: CloudFormation creates a new, empty one and deletes the old one with {{data}}. Keep {{properties}} as in {{base}}, or migrate the data to a new resource under a new logical id first.',
+    replaced:
+      '{{resource}} ({{type}}): changing {{properties}} {{verb}} this resource: it gets a new name and ARN, and whatever refers to the old one outside this stack (clients, other stacks, DNS, allow lists) breaks. Keep {{properties}} as in {{base}} if that was not intended.',
+    removedData:
+      '{{resource}} ({{type}}): this change removes the {{kind}} from the template, so deploying it deletes the {{kind}} with {{data}}. Export or back up the data first, or set `DeletionPolicy: Retain` in {{base}} before removing it.',
+  },
+  defaultOptions: {},
+  check(ctx) {
+    const review = ctx.review;
+    if (!review) return;
+    const base = `the base revision (${review.baseRef})`;
+    for (const change of review.resourceChanges) {
+      const resource = change.constructPath ?? change.logicalId;
+      const stateful = STATEFUL_RESOURCES[change.type];
+      const related = [{ loc: change.baseLoc, message: `${resource} as written in ${review.baseRef}` }];
+      if (change.kind === 'removed') {
+        // Removing a stateless resource is visible in the diff and loses nothing; only data stores are findings.
+        if (!stateful || change.deletionPolicy === 'Retain' || change.deletionPolicy === 'RetainExceptOnCreate') continue;
+        ctx.report({
+          messageId: 'removedData',
+          loc: change.loc,
+          resource,
+          related,
+          data: { resource, type: change.type, kind: stateful.kind, data: loss(change, stateful.data), base },
+        });
+        continue;
+      }
+      const names = change.properties.map((p) => p.name);
+      const properties = names.length ? names.join(', ') : 'its definition';
+      const propertyRelated = change.properties.flatMap((p) => (p.loc ? [{ loc: p.loc, message: `${p.name} changed: it requires replacement` }] : []));
+      const data = {
+        resource,
+        type: change.type,
+        properties,
+        verb: change.kind === 'replaced' ? 'replaces' : 'may replace',
+        base,
+        ...(stateful ? { kind: stateful.kind, data: loss(change, stateful.data) } : {}),
+      };
+      ctx.report({ messageId: stateful ? 'replacedData' : 'replaced', loc: change.loc, resource, related: [...propertyRelated, ...related], data });
+    }
+  },
+});
