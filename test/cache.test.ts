@@ -91,6 +91,16 @@ describe('--cache', () => {
     expect(third.out.join('')).toBe(second.out.join(''));
   });
 
+  it('a changed configuration file invalidates, and its new result is the one printed', async () => {
+    const dir = project();
+    writeFileSync(join(dir, 'lambda-lint.config.json'), '{ "rules": { "fixed-tmp-path": "off" } }\n');
+    const first = io(dir);
+    await main(args, first);
+    expect(replayCached(args, io(dir))).toBeDefined();
+    writeFileSync(join(dir, 'lambda-lint.config.json'), '{ "rules": { "explicit-timeout": "off" } }\n');
+    expect(replayCached(args, io(dir))).toBeUndefined();
+  });
+
   it('a new file in a linted directory invalidates', async () => {
     const dir = project();
     await main(args, io(dir));
@@ -108,6 +118,10 @@ describe('--cache', () => {
     expect(replayCached([...args, '--quiet', '--cache-location', location], io(dir))).toBeUndefined();
     // Without --cache nothing is read from or written to a cache.
     expect(replayCached(['--format', 'json', '.'], io(dir))).toBeUndefined();
+    // A run that writes a baseline is neither stored nor replayed: the file must be written each time.
+    await main([...args, '--update-baseline', '--cache-location', location], io(dir));
+    expect(readdirSync(location).filter((n) => n.endsWith('.json'))).toHaveLength(1);
+    expect(replayCached([...args, '--update-baseline', '--cache-location', location], io(dir))).toBeUndefined();
   });
 
   it('whole process: the second run prints what the first printed and exits the same', () => {
@@ -120,5 +134,22 @@ describe('--cache', () => {
     expect(b.status).toBe(a.status);
     expect(b.stdout).toBe(a.stdout);
     expect(b.stderr).toBe(a.stderr);
+  });
+});
+
+describe('compiled-code cache (cache-compile.ts)', () => {
+  it('changes nothing in the output: runs with and without it print the same', () => {
+    const dir = project();
+    const bin = join(repoRoot, 'packages/cli/bin/lambda-lint.js');
+    const run = (extra: Record<string, string>) =>
+      spawnSync(process.execPath, [bin, '--format', 'json', '.'], { cwd: dir, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...extra } });
+    const plain = run({ LAMBDA_LINT_NO_COMPILE_CACHE: '1' });
+    const first = run({});
+    const second = run({});
+    expect(plain.status).not.toBe(2);
+    for (const r of [first, second]) {
+      expect(r.status).toBe(plain.status);
+      expect(r.stdout).toBe(plain.stdout);
+    }
   });
 });

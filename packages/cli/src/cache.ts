@@ -43,10 +43,14 @@ function optionValue(argv: readonly string[], name: string): string | undefined 
   return value;
 }
 
-/** Whether the command line asks for the cache: `--cache` before any `--`. */
+/** Options whose run does more than print a report (writes a file other than the report): never replayed. */
+const SIDE_EFFECT_OPTIONS = ['--update-baseline'];
+
+/** Whether the command line asks for the cache: `--cache` before any `--`, and no option with side effects. */
 export function wantsCache(argv: readonly string[]): boolean {
   const end = argv.indexOf('--');
-  return (end < 0 ? argv : argv.slice(0, end)).includes('--cache');
+  const options = end < 0 ? argv : argv.slice(0, end);
+  return options.includes('--cache') && !options.some((a) => SIDE_EFFECT_OPTIONS.includes(a.split('=')[0]!));
 }
 
 /** The cache location (absolute, `/` separators) the command line asks for. */
@@ -153,6 +157,7 @@ export function runAndStore<IO extends CacheIO>(
   outputFile: string | undefined,
   run: (io: IO & { host: Host }) => number,
 ): number {
+  if (!wantsCache(argv)) return run({ ...io, host: nodeHost(io.env) });
   const recorder = recordingHost(nodeHost(io.env));
   let stdout = '';
   let stderr = '';
