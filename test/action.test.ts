@@ -103,6 +103,27 @@ describe('GitHub Action entry point', () => {
     expect(missing.stderr).toMatch(/no such file or directory: .*\/nope\n/);
   });
 
+  it('with base, reports only the findings the change brings (lambda-lint diff --base)', () => {
+    const before = { ...app, 'src/ingest.ts': "import { writeFileSync } from 'node:fs';\n\nexport const handler = async (event: { body: string }) => {\n  writeFileSync('/tmp/old.json', event.body);\n  return { ok: true };\n};\n" };
+    const r = runner(before);
+    const git = (...args: string[]) =>
+      spawnSync('git', args, { cwd: r.workspace, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', HOME: r.workspace, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e' } });
+    git('init', '-q', '-b', 'main');
+    git('add', '.');
+    expect(git('commit', '-q', '-m', 'base').status).toBe(0);
+    // The pull request keeps the old finding and adds a second fixed path in the same handler.
+    writeFileSync(join(r.workspace, 'src/ingest.ts'), before['src/ingest.ts'].replace("  return { ok: true };", "  writeFileSync('/tmp/new.json', event.body);\n  return { ok: true };"));
+    const env: Record<string, string> = { PATH: process.env.PATH ?? '', GITHUB_WORKSPACE: r.workspace, GITHUB_OUTPUT: r.output, GITHUB_STEP_SUMMARY: r.summary, INPUT_BASE: 'main', CI: 'true' };
+    const p = spawnSync(process.execPath, [entry], { cwd: r.workspace, env, encoding: 'utf8' });
+    expect(p.stderr).toBe('');
+    expect(p.status).toBe(1);
+    expect(p.stdout).toMatch(/^::error file=src\/ingest\.ts,line=5,col=17,endLine=5,endColumn=32,title=fixed-tmp-path::handler: writeFileSync\(\) uses the fixed path "\/tmp\/new\.json"[^\n]*\n$/);
+    expect(readFileSync(r.output, 'utf8')).toBe(`errors=1\nwarnings=0\ninfos=0\ntotal=1\nsarif-file=${join(r.workspace, 'lambda-lint.sarif')}\n`);
+    const sarif = JSON.parse(readFileSync(join(r.workspace, 'lambda-lint.sarif'), 'utf8'));
+    expect(sarif.runs[0].results.map((x: { message: { text: string } }) => x.message.text)).toEqual([expect.stringContaining('/tmp/new.json')]);
+    expect(readFileSync(r.summary, 'utf8')).toMatch(/\n\| ingest +\| ✔ +\| ✖ 1 error +\|/);
+  });
+
   it('action.yml maps every input to the INPUT_* variable the entry point reads, and every output to a value it writes', () => {
     const yml = readFileSync(join(repoRoot, 'action.yml'), 'utf8');
     const section = (name: string) => yml.slice(yml.indexOf(`\n${name}:\n`) + 1).split(/\n(?=\S)/)[0]!;

@@ -1,5 +1,6 @@
-import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { formatSarif, formatSummary, type FormatInput } from './formatters/index.js';
 import { main, subcommandNames, type CliIO } from './main.js';
 
@@ -58,13 +59,19 @@ export async function runAction(io: ActionIO): Promise<number> {
     if (io.env.GITHUB_STEP_SUMMARY) appendFileSync(io.env.GITHUB_STEP_SUMMARY, formatSummary(report) + '\n');
     s = report.summary;
   } else {
-    // A subcommand that does not hand its findings over (io.onReport): a second run writes the SARIF, the counts come from it.
-    const sarifArgs = args.map((a, i) => (args[i - 1] === '--format' ? 'sarif' : a));
-    const again = await main([...sarifArgs.slice(0, -paths.length), '--output-file', sarifPath, ...paths], { ...cli, stdout: () => {} });
-    if (again === 2) return fail(io, `lambda-lint ${sarifArgs.join(' ')} failed (exit ${again})`);
+    // A subcommand that does not hand its findings over (io.onReport): more runs write the SARIF and the scorecard, the counts come from the SARIF.
+    const rerun = async (fmt: string, path: string) => {
+      const again = [...args.slice(0, -paths.length), '--output-file', path, ...paths].map((a, i, all) => (all[i - 1] === '--format' ? fmt : a));
+      return { code: await main(again, { ...cli, stdout: () => {} }), args: again };
+    };
+    const sarif = await rerun('sarif', sarifPath);
+    if (sarif.code === 2) return fail(io, `lambda-lint ${sarif.args.join(' ')} failed (exit 2)`);
     s = countsOf(sarifPath);
     if (io.env.GITHUB_STEP_SUMMARY) {
-      appendFileSync(io.env.GITHUB_STEP_SUMMARY, `## lambda-lint\n\n${s.errors} errors, ${s.warnings} warnings, ${s.infos} infos.\n\n`);
+      const dir = mkdtempSync(join(tmpdir(), 'lambda-lint-'));
+      const scorecard = join(dir, 'summary.md');
+      if ((await rerun('summary', scorecard)).code !== 2) appendFileSync(io.env.GITHUB_STEP_SUMMARY, readFileSync(scorecard, 'utf8') + '\n');
+      rmSync(dir, { recursive: true, force: true });
     }
   }
   setOutputs(io, { errors: s.errors, warnings: s.warnings, infos: s.infos, total: s.errors + s.warnings + s.infos, 'sarif-file': sarifPath });
