@@ -8,8 +8,9 @@
  * for (const op of sdk.operations) if (op.service === 'dynamodb' && op.operation === 'Scan' && op.scope === 'invocation') ...
  * ```
  */
-import { Node, SyntaxKind, type CallExpression, type NewExpression } from 'ts-morph';
+import { Node, SyntaxKind, ts, type CallExpression, type NewExpression } from 'ts-morph';
 import { forEachDescendantNode, type FunctionLikeNode, type HandlerCode, type ScopeBinding } from './code.js';
+import { enclosingBoundary, walkDescendants } from './syntax.js';
 import type { ModuleMember } from './facts.js';
 
 /** Where a fact's code runs. */
@@ -647,6 +648,16 @@ function recogniseCall(c: Collector, call: CallExpression): SdkFact | undefined 
 
 const cache = new WeakMap<HandlerCode, SdkFacts>();
 
+/** Function-like nodes whose bodies do not run at module load. */
+const MODULE_SCOPE_STOPS = new Set<SyntaxKind>([
+  SyntaxKind.FunctionDeclaration,
+  SyntaxKind.FunctionExpression,
+  SyntaxKind.ArrowFunction,
+  SyntaxKind.Constructor,
+  SyntaxKind.GetAccessor,
+  SyntaxKind.SetAccessor,
+]);
+
 /** The SDK, Powertools, database and HTTP-client facts of a handler, computed once per {@link HandlerCode}. */
 export function sdkFactsOf(code: HandlerCode): SdkFacts {
   let out = cache.get(code);
@@ -663,28 +674,30 @@ export function sdkFactsOf(code: HandlerCode): SdkFacts {
     }
   };
   const kinds = [SyntaxKind.NewExpression, SyntaxKind.CallExpression];
-  // Module scope of every file holding reachable code (cold start).
+  // Module scope of every file holding reachable code (cold start). Walked on compiler nodes:
+  // only the calls and constructions found are wrapped, not every node of every file.
   for (const file of code.files) {
-    forEachDescendantNode(file, (n) => {
-      if (Node.isDecorator(n)) {
-        forEachDescendantNode(n, (d) => {
-          if (Node.isNewExpression(d) || Node.isCallExpression(d)) visit(d);
-          return !(Node.isArrowFunction(d) || Node.isFunctionExpression(d));
-        });
+    const wrap = (n: ts.Node): Node => (file as unknown as { _getNodeFromCompilerNode(n: ts.Node): Node })._getNodeFromCompilerNode(n);
+    const visitCallsIn = (root: ts.Node): void => {
+      if (root.kind === SyntaxKind.NewExpression || root.kind === SyntaxKind.CallExpression) visit(wrap(root));
+      if (root.kind === SyntaxKind.ArrowFunction || root.kind === SyntaxKind.FunctionExpression) return;
+      walkDescendants(root, (d) => {
+        if (d.kind === SyntaxKind.NewExpression || d.kind === SyntaxKind.CallExpression) visit(wrap(d));
+        return !(d.kind === SyntaxKind.ArrowFunction || d.kind === SyntaxKind.FunctionExpression);
+      });
+    };
+    walkDescendants(file.compilerNode, (n) => {
+      if (n.kind === SyntaxKind.Decorator) {
+        visitCallsIn(n);
         return false;
       }
-      if (Node.isFunctionDeclaration(n) || Node.isFunctionExpression(n) || Node.isArrowFunction(n) || Node.isConstructorDeclaration(n) || Node.isGetAccessorDeclaration(n) || Node.isSetAccessorDeclaration(n)) return false;
-      if (Node.isMethodDeclaration(n)) {
+      if (MODULE_SCOPE_STOPS.has(n.kind)) return false;
+      if (n.kind === SyntaxKind.MethodDeclaration) {
         // Only its decorators run at class definition; its body runs when called.
-        for (const d of n.getDecorators()) {
-          forEachDescendantNode(d, (x) => {
-            if (Node.isNewExpression(x) || Node.isCallExpression(x)) visit(x);
-            return !(Node.isArrowFunction(x) || Node.isFunctionExpression(x));
-          });
-        }
+        for (const d of ts.canHaveDecorators(n) ? (ts.getDecorators(n) ?? []) : []) visitCallsIn(d);
         return false;
       }
-      if ((Node.isNewExpression(n) || Node.isCallExpression(n)) && code.isAtModuleScope(n)) visit(n);
+      if ((n.kind === SyntaxKind.NewExpression || n.kind === SyntaxKind.CallExpression) && enclosingBoundary(n) === undefined) visit(wrap(n));
       return true;
     });
   }
