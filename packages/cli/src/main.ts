@@ -6,6 +6,8 @@ import { formatters, type FormatInput } from './formatters/index.js';
 import { runLint, type LintCommandOptions } from './run.js';
 import { runAndStore } from './cache.js';
 import { registerRulesCommand } from './commands/rules.js';
+import { registerInitCommand } from './init.js';
+import { DEFAULT_BASELINE } from './baseline.js';
 import { registerDiffCommand } from './commands/diff.js';
 
 export interface CliIO {
@@ -45,7 +47,7 @@ export interface CommandContext {
  * Subcommands (`lambda-lint rules`, ...). Each adds itself to the program; keeping them in their own
  * files keeps this one small. A directory with a subcommand's name is linted as `./<name>`.
  */
-const SUBCOMMANDS: ((program: Command, ctx: CommandContext) => void)[] = [registerRulesCommand, registerDiffCommand];
+const SUBCOMMANDS: ((program: Command, ctx: CommandContext) => void)[] = [registerRulesCommand, registerDiffCommand, registerInitCommand];
 
 /** The names of the subcommands this build has (the Action uses `diff` when it exists). */
 export function subcommandNames(): string[] {
@@ -116,6 +118,14 @@ export async function main(argv: readonly string[], io: CliIO = defaultIO()): Pr
     .option('--no-color', 'disable colours (NO_COLOR is honoured too)')
     .option('--stage <stage>', 'Serverless Framework stage for ${opt:stage} / ${sls:stage}')
     .option('--max-file-size <size>', 'files larger than this are not read (default 5mb)', sizeInBytes)
+    .option(
+      '-c, --config <path>',
+      'configuration file (default: the first of lambda-lint.config.json/.yaml/.yml, .lambda-lintrc, package.json "lambda-lint", from the current directory up to the project root)',
+    )
+    .option('--print-config [file]', 'print the effective configuration as JSON (for a file: with its overrides) and exit')
+    .option('--no-inline-config', 'ignore suppression comments and Metadata ignore entries')
+    .option('--baseline <file>', 'report only the findings that are not in this baseline file')
+    .option('--update-baseline', `write the current findings to the --baseline file (default ${DEFAULT_BASELINE}) and exit`)
     .option('--cache', 'reuse the last report when no input changed (stored in node_modules/.cache/lambda-lint)')
     .option('--cache-location <path>', 'directory (or .json file) for --cache')
     .addHelpText('after', EXAMPLES)

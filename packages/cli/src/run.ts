@@ -7,8 +7,10 @@ import { formatters, summarize, type FormatInput, type FunctionInfo } from './fo
 import { ignoreMatcher } from './ignore.js';
 import type { CliIO } from './main.js';
 import { progressOn } from './progress.js';
+import { configForRun, loadRunConfig, printConfig, type ConfigCliOptions } from './config.js';
+import { DEFAULT_BASELINE, filterByBaseline, writeBaseline } from './baseline.js';
 
-export interface LintCommandOptions {
+export interface LintCommandOptions extends ConfigCliOptions {
   format: string;
   outputFile?: string;
   rule?: string[];
@@ -21,6 +23,9 @@ export interface LintCommandOptions {
   /** `--cache` / `--cache-location`: handled around the run (cache.ts). */
   cache?: boolean;
   cacheLocation?: string;
+  /** `--baseline <file>` / `--update-baseline` (baseline.ts). */
+  baseline?: string;
+  updateBaseline?: boolean;
 }
 
 /** The command-line paths sorted by what they are. */
@@ -51,6 +56,12 @@ export function runLint(paths: string[], opts: LintCommandOptions, io: CliIO, to
   );
   // ESLint's convention: the working directory is the project root when the paths are inside it.
   const root = absolute.every((p) => isInside(cwd, p)) ? cwd : commonDir(absolute, host);
+  const loaded = loadRunConfig(host, cwd, root, opts, allRules);
+  if (opts.printConfig !== undefined) {
+    io.stdout(printConfig(loaded, allRules, cwd, root, typeof opts.printConfig === 'string' ? opts.printConfig : undefined));
+    return 0;
+  }
+  const config = configForRun(loaded?.config, selection.rules, selection.config, allRules);
   const progress = progressOn(io);
   const result = lint({
     host,
@@ -60,7 +71,8 @@ export function runLint(paths: string[], opts: LintCommandOptions, io: CliIO, to
     rules: selection.rules,
     ignore: ignored,
     onProgress: progress.step,
-    ...(selection.config ? { config: selection.config } : {}),
+    ...(config ? { config } : {}),
+    ...(opts.inlineConfig === false ? { inlineConfig: false } : {}),
     ...(opts.maxFileSize !== undefined ? { maxFileBytes: opts.maxFileSize } : {}),
     ...(opts.stage ? { options: { stage: opts.stage } } : {}),
   });
@@ -68,7 +80,15 @@ export function runLint(paths: string[], opts: LintCommandOptions, io: CliIO, to
 
   const scope = targets.code.length > 0 ? changedScope(result, targets, host, root) : { findings: result.findings, functions: result.model.functions };
   const unignored = scope.findings.filter((f) => !ignored(f.loc.file));
-  const findings = opts.quiet ? unignored.filter((f) => f.severity === 'error') : unignored;
+  if (opts.updateBaseline) {
+    const path = opts.baseline ?? DEFAULT_BASELINE;
+    io.stderr(`lambda-lint: wrote ${writeBaseline(host, cwd, path, unignored, root)} findings to the baseline ${path}\n`);
+    return result.internalErrors.length > 0 ? 2 : 0;
+  }
+  const current = opts.baseline ? filterByBaseline(host, cwd, opts.baseline, unignored, root) : undefined;
+  if (current) io.stderr(`lambda-lint: ${current.baselined} findings hidden by the baseline ${opts.baseline}; ${current.findings.length} not in it\n`);
+  const shown = current ? current.findings : unignored;
+  const findings = opts.quiet ? shown.filter((f) => f.severity === 'error') : shown;
   const summary = summarize(findings, result.fileCount, scope.functions.length);
   const color =
     !opts.outputFile && opts.color !== false && !('NO_COLOR' in io.env && io.env.NO_COLOR !== '') && (io.isTTY || Boolean(io.env.FORCE_COLOR));

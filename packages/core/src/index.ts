@@ -11,3 +11,4 @@ export * from './config.js';
 export * from './config-glob.js';
 export * from './suppressions.js';
 export * from './baseline.js';
+export * from './config-schema.js';

@@ -1,0 +1,49 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { applyBaseline, BaselineError, ConfigError, createBaseline, lineOf, parseBaseline, serializeBaseline, type Finding } from '@lambda-lint/core';
+import { toPosix, type Host } from '@lambda-lint/linter';
+
+export const DEFAULT_BASELINE = 'lambda-lint-baseline.json';
+
+/** Source lines for fingerprints, each file read once. */
+function lineReader(host: Host): (file: string, line: number) => string {
+  const texts = new Map<string, string>();
+  return (file, line) => {
+    let text = texts.get(file);
+    if (text === undefined) {
+      const bytes = host.readFile(file);
+      text = bytes ? new TextDecoder().decode(bytes) : '';
+      texts.set(file, text);
+    }
+    return lineOf(text, line);
+  };
+}
+
+/** `--baseline <file>`: the findings not in the baseline, and how many it hid. */
+export function filterByBaseline(host: Host, cwd: string, path: string, findings: Finding[], root: string): { findings: Finding[]; baselined: number } {
+  const abs = toPosix(resolve(cwd, path));
+  const bytes = host.readFile(abs);
+  if (!bytes) throw new ConfigError(`baseline file not found: ${path} (create it with --update-baseline)`);
+  let baseline;
+  try {
+    baseline = parseBaseline(new TextDecoder().decode(bytes));
+  } catch (e) {
+    if (e instanceof BaselineError) throw new ConfigError(`${path} is not a lambda-lint baseline: ${e.message}`);
+    throw e;
+  }
+  const { kept, baselined } = applyBaseline(findings, baseline, root, lineReader(host));
+  return { findings: kept, baselined };
+}
+
+/** `--update-baseline`: writes every current finding to the baseline file; returns the number of entries. */
+export function writeBaseline(host: Host, cwd: string, path: string, findings: Finding[], root: string): number {
+  const abs = resolve(cwd, path);
+  const baseline = createBaseline(findings, root, lineReader(host));
+  try {
+    mkdirSync(dirname(abs), { recursive: true });
+    writeFileSync(abs, serializeBaseline(baseline));
+  } catch (e) {
+    throw new ConfigError(`cannot write the baseline to ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  return baseline.entries.reduce((n, e) => n + (e.count ?? 1), 0);
+}
