@@ -226,6 +226,16 @@ function findWritten(origin: Origin, keys: string[], values: string[], caseInsen
   return undefined;
 }
 
+/** Where one of the new principals is written (`Principal: '*'`, `Principal: { Service: s3.amazonaws.com }`), else the key. */
+function principalLoc(origin: Origin, principals: string[]): Loc | undefined {
+  const written = isMap(origin.node) ? entry(origin.node, 'Principal') : undefined;
+  if (!written) return undefined;
+  // The diff writes `Service:s3.amazonaws.com`, `AWS:arn:...`, or `*`.
+  const wanted = new Set(principals.flatMap((p) => [p, p.slice(p.indexOf(':') + 1)]));
+  const scalars = (v: Value): Value[] => (v.kind === 'seq' ? v.items.flatMap(scalars) : v.kind === 'map' ? v.entries.flatMap((e) => scalars(e.value)) : [v]);
+  return scalars(written.value).find((v) => wanted.has(rendered(v)))?.loc ?? written.keyLoc;
+}
+
 function ownerName(view: TemplateView, logicalId: string): string {
   return view.resources.get(logicalId)?.constructPath ?? logicalId;
 }
@@ -244,7 +254,7 @@ function broadenedPermissions(diff: TemplateDiff, before: TemplateView | undefin
         findWritten(site.origin, ['Action', 'NotAction'], b.negated ? [] : b.newActions, true) ??
         findWritten(site.origin, ['Resource', 'NotResource'], b.negated ? [] : b.newResources, false) ??
         (b.negated ? (findWritten(site.origin, ['NotAction', 'NotResource'], ['\u0000'], false) ?? statementLoc) : undefined) ??
-        findWritten(site.origin, ['Principal'], ['\u0000'], false) ??
+        principalLoc(site.origin, b.newPrincipals) ??
         statementLoc;
       out.push({ kind: 'statement', resource: ownerName(after, site.origin.owner), loc, statementLoc, ...readableGrant(b) });
       continue;

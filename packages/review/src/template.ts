@@ -69,8 +69,12 @@ export function plainJson(v: Value): unknown {
   return toJson(v, '', new WeakMap());
 }
 
-function propValues(props: Prop<string>[], node: Value | undefined): string[] {
-  return props.map((p) => p.value ?? `${UNKNOWN}:${node?.kind === 'unknown' ? node.text : ''}`);
+/**
+ * Resolved values; a value the readers could not resolve stays as written when it is an expression
+ * (`!Ref Brands` in a policy template's table ARN compares equal in both revisions), else unknown.
+ */
+function propValues(props: Prop<string>[]): unknown[] {
+  return props.map((p) => p.value ?? (p.node.kind === 'map' ? plainJson(p.node) : `${UNKNOWN}:${p.node.kind === 'unknown' ? p.node.text : ''}`));
 }
 
 /** A statement the readers parsed (serverless, SAM policies, policy templates) as IAM JSON, with resolved values. */
@@ -87,7 +91,7 @@ function statementJson(s: IamStatement, owner: string, origins: WeakMap<object, 
     // else the values a policy template expands to.
     const written = get(s.node, key);
     if (written) out[key] = toJson(written, owner, origins);
-    else if (props.length) out[key] = propValues(props, undefined);
+    else if (props.length) out[key] = propValues(props);
   }
   const condition = get(s.node, 'Condition');
   if (condition) out.Condition = toJson(condition, owner, origins);
@@ -127,8 +131,10 @@ export function templateViews(model: AppModel): Map<string, TemplateView> {
     const logicalId = logicalIdOfRole(role.id);
     if (view.template.Resources[logicalId]) continue;
     const statements = role.statements.map((s) => statementJson(s, logicalId, view.origins));
-    const managed = propValues(role.managedPolicies, undefined);
-    view.origins.set(managed, { owner: logicalId, node: role.managedPolicies[0]?.node ?? { kind: 'seq', items: [], loc: role.loc }, items: role.managedPolicies });
+    // SAM policy templates are recorded as `template:<Name>` and expanded into statements: they are not managed policies.
+    const attached = role.managedPolicies.filter((p) => !p.value?.startsWith('template:'));
+    const managed = propValues(attached);
+    view.origins.set(managed, { owner: logicalId, node: attached[0]?.node ?? { kind: 'seq', items: [], loc: role.loc }, items: attached });
     const properties: Record<string, unknown> = {
       Policies: [{ PolicyName: 'generated', PolicyDocument: { Version: '2012-10-17', Statement: statements } }],
     };
