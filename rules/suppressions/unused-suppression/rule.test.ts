@@ -90,5 +90,39 @@ describe('unused-suppression', () => {
     expect(r.findings.map((f) => f.ruleId)).toEqual(['memory-size']);
   });
 
+  describe('Metadata suppressions in every format that has resources', () => {
+    const fixtures = `${dir}/../../adjacent/sqs-visibility-timeout/fixtures/invalid`;
+    const read = (rel: string) => readFileSync(`${fixtures}/${rel}`, 'utf8');
+
+    it('serverless.yml resources', async () => {
+      const files = { 'serverless.yml': read('serverless-default/serverless.yml'), 'src/jobs.ts': read('serverless-default/src/jobs.ts') };
+      const before = await lintFiles(files);
+      expect(positions(before, 'sqs-visibility-timeout')).toHaveLength(1);
+      files['serverless.yml'] = files['serverless.yml'].replace(
+        '      Type: AWS::SQS::Queue\n      Properties:\n        RedrivePolicy:',
+        '      Type: AWS::SQS::Queue\n      Metadata:\n        lambda-lint:\n          ignore:\n            - { id: sqs-visibility-timeout, reason: jobs finish in 2 s }\n      Properties:\n        RedrivePolicy:',
+      );
+      const after = await lintFiles(files);
+      expect(positions(after, 'sqs-visibility-timeout')).toEqual([]);
+      expect(positions(after).filter((p) => p.ruleId.includes('suppression'))).toEqual([]);
+      // The rest is unchanged: only the suppressed finding is gone.
+      expect(after.findings.length).toBe(before.findings.length - 1);
+    });
+
+    it('CDK synth output (cfnResource.addMetadata)', async () => {
+      const template = read('cdk-below-timeout/cdk.out/Shop.template.json');
+      const files = { 'cdk.out/manifest.json': read('cdk-below-timeout/cdk.out/manifest.json'), 'cdk.out/Shop.template.json': template };
+      const before = await lintFiles(files);
+      expect(positions(before, 'sqs-visibility-timeout')).toHaveLength(1);
+      files['cdk.out/Shop.template.json'] = template.replace(
+        '"aws:cdk:path": "Shop/Jobs/Resource"',
+        '"aws:cdk:path": "Shop/Jobs/Resource",\n    "lambda-lint": { "ignore": [{ "id": "sqs-visibility-timeout", "reason": "jobs finish in 2 s" }] }',
+      );
+      const after = await lintFiles(files);
+      expect(positions(after, 'sqs-visibility-timeout')).toEqual([]);
+      expect(positions(after).filter((p) => p.ruleId.includes('suppression'))).toEqual([]);
+    });
+  });
+
   fixtureTests(dir, 'unused-suppression');
 });
