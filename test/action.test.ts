@@ -93,6 +93,16 @@ describe('GitHub Action entry point', () => {
     expect(r.outputs).toMatch(/^errors=0\nwarnings=0\ninfos=0\ntotal=0\n/);
   });
 
+  it('reads the configuration file named by the config input', () => {
+    const r = runAction({ ...app, 'ci/lambda-lint.json': '{ "rules": { "fixed-tmp-path": "warning" } }\n' }, { INPUT_CONFIG: 'ci/lambda-lint.json' });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^::warning file=src\/ingest\.ts,line=4,col=17,endLine=4,endColumn=35,title=fixed-tmp-path::/);
+    expect(r.outputs).toMatch(/^errors=0\nwarnings=1\ninfos=0\ntotal=1\n/);
+    const missing = runAction(app, { INPUT_CONFIG: 'ci/none.json' });
+    expect(missing.code).toBe(2);
+    expect(missing.stdout).toMatch(/^::error title=lambda-lint::lambda-lint --format github --config ci\/none\.json \. failed \(exit 2\)\n$/);
+  });
+
   it('rejects a bad input with an error annotation and exit 2', () => {
     const bad = runAction(app, { 'INPUT_FAIL-ON': 'sometimes' });
     expect(bad.code).toBe(2);
