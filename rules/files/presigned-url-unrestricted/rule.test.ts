@@ -70,6 +70,24 @@ describe(ID, () => {
     ).toEqual([type(4, 36, 4, 160), expires(4, 100, 4, 105)]);
   });
 
+  it('reports a ContentType returned by a helper that does not check it', async () => {
+    expect(
+      await found(
+        lines(
+          ...HEAD,
+          'function parseUpload(body: { type: string }) {', // 5
+          "  if (!ALLOWED.includes(body.type.toUpperCase())) throw new Error('415');", // 6
+          '  return { contentType: body.type.toLowerCase() };', // 7
+          '}',
+          'export const handler = async (event: { key: string; type: string }) => {', // 9
+          '  const { contentType } = parseUpload(event);', // 10
+          "  return getSignedUrl(s3, new PutObjectCommand({ Bucket: 'b', Key: event.key, ContentType: contentType }), { expiresIn: 300 });", // 11
+          '};',
+        ),
+      ),
+    ).toEqual([type(11, 10, 11, 127)]);
+  });
+
   it('reports SDK v2 getSignedUrl for putObject', async () => {
     expect(
       await found(
@@ -95,6 +113,20 @@ describe(ID, () => {
       [
         'a ContentType looked up in a constant table',
         ["const TYPES: Record<string, string> = { png: 'image/png' };", 'export const handler = async (event: { ext: string }) => {', '  const ContentType = TYPES[event.ext];', "  return getSignedUrl(s3, new PutObjectCommand({ Bucket: 'b', Key: 'k', ContentType }));", '};'],
+      ],
+      [
+        'a ContentType returned by a validation helper that checks it against the allowlist',
+        [
+          'function parseUpload(body: { type: string }) {',
+          '  const contentType = body.type.toLowerCase();',
+          "  if (!ALLOWED.includes(contentType)) throw new Error('415');",
+          '  return { contentType, kind: 1 };',
+          '}',
+          'export const handler = async (event: { key: string; type: string }) => {',
+          '  const { contentType } = parseUpload(event);',
+          "  return getSignedUrl(s3, new PutObjectCommand({ Bucket: 'b', Key: event.key, ContentType: contentType }), { expiresIn: 300 }) + await getSignedUrl(s3, new PutObjectCommand({ Bucket: 'b', Key: event.key, ContentType: parseUpload(event).contentType }));",
+          '};',
+        ],
       ],
       ['a download URL (GetObject)', ["export const handler = async () => getSignedUrl(s3, new GetObjectCommand({ Bucket: 'b', Key: 'k' }), { expiresIn: 3600 });"]],
     ];

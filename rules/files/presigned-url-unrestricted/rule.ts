@@ -8,11 +8,53 @@ export interface Options {
   maxExpiresInSeconds: number;
 }
 
+/** The values a function returns under property `prop` (`return { contentType }`); undefined when one return is not such an object. */
+function returnedProperty(code: HandlerCode, fn: Node, prop: string): Node[] | undefined {
+  const body = (fn as Node & { getBody?(): Node | undefined }).getBody?.();
+  if (!body) return undefined;
+  const returned: Node[] = [];
+  if (!Node.isBlock(body)) returned.push(body);
+  else {
+    forEachDescendantNode(body, (d) => {
+      if (d !== body && (Node.isFunctionDeclaration(d) || Node.isFunctionExpression(d) || Node.isArrowFunction(d) || Node.isMethodDeclaration(d))) return false;
+      if (Node.isReturnStatement(d)) {
+        const e = d.getExpression();
+        if (e) returned.push(e);
+      }
+      return true;
+    });
+  }
+  const out: Node[] = [];
+  for (const r of returned) {
+    const obj = objectLiteralOf(code, r);
+    const v = obj ? propertyValue(obj, prop) : undefined;
+    if (!v) return undefined;
+    out.push(v);
+  }
+  return out.length > 0 ? out : undefined;
+}
+
+/**
+ * `const { contentType } = parseRequest(body)`: a property of what a project function returns,
+ * where that function checks it against an allowlist before returning it (validation helpers).
+ */
+function allowlistedByHelper(code: HandlerCode, init: Node, prop: string, depth: number): boolean {
+  const call = unwrap(init);
+  if (!Node.isCallExpression(call)) return false;
+  for (const fn of code.functionsOf(call.getExpression())) {
+    const values = returnedProperty(code, fn, prop);
+    if (values && values.every((v) => allowlisted(code, v, [fn], depth + 1))) return true;
+  }
+  return false;
+}
+
 /**
  * Whether a ContentType value comes from an allowlist: a constant, a lookup in a constant table,
- * or a value that code checks with `.includes(v)` / `.has(v)` (or compares with `===`) before.
+ * a value that code checks with `.includes(v)` / `.has(v)` (or compares with `===`) before, or a
+ * property returned by a helper that checks it so.
  */
-function allowlisted(code: HandlerCode, value: Node, scopes: readonly Node[]): boolean {
+function allowlisted(code: HandlerCode, value: Node, scopes: readonly Node[], depth = 0): boolean {
+  if (depth > 3) return false;
   if (code.evaluateString(value) !== undefined) return true;
   const v = unwrap(value);
   // `ALLOWED_TYPES[ext]`, `TYPES.get(ext)` on a module-level constant
@@ -26,15 +68,18 @@ function allowlisted(code: HandlerCode, value: Node, scopes: readonly Node[]): b
   if (Node.isIdentifier(v)) {
     const b = code.resolveIdentifier(v);
     if (b && b.kind === 'const' && b.initializer) {
-      if (allowlisted(code, b.initializer, scopes)) return true;
+      if (allowlisted(code, b.initializer, scopes, depth + 1)) return true;
       names.add(textKey(b.initializer));
     }
     if (b && b.bindingElement && b.declaration && Node.isVariableDeclaration(b.declaration)) {
       const init = b.declaration.getInitializer();
       const prop = b.bindingElement.getPropertyNameNode()?.getText() ?? b.name;
       if (init) names.add(`${textKey(init)}.${prop}`);
+      if (init && allowlistedByHelper(code, init, prop, depth)) return true;
     }
   }
+  // `parseRequest(body).contentType`
+  if (Node.isPropertyAccessExpression(v) && allowlistedByHelper(code, v.getExpression(), v.getName(), depth)) return true;
   let found = false;
   for (const scope of scopes) {
     forEachDescendantNode(scope, (d) => {
