@@ -9,6 +9,7 @@ import { registerRulesCommand } from './commands/rules.js';
 import { registerInitCommand } from './init.js';
 import { DEFAULT_BASELINE } from './baseline.js';
 import { registerDiffCommand } from './commands/diff.js';
+import { registerIamCommand } from './commands/iam.js';
 
 export interface CliIO {
   stdout(text: string): void;
@@ -47,7 +48,7 @@ export interface CommandContext {
  * Subcommands (`lambda-lint rules`, ...). Each adds itself to the program; keeping them in their own
  * files keeps this one small. A directory with a subcommand's name is linted as `./<name>`.
  */
-const SUBCOMMANDS: ((program: Command, ctx: CommandContext) => void)[] = [registerRulesCommand, registerDiffCommand, registerInitCommand];
+const SUBCOMMANDS: ((program: Command, ctx: CommandContext) => void)[] = [registerRulesCommand, registerDiffCommand, registerInitCommand, registerIamCommand];
 
 /** The names of the subcommands this build has (the Action uses `diff` when it exists). */
 export function subcommandNames(): string[] {

@@ -121,8 +121,8 @@ export function resourceArn(model: AppModel, fn: LambdaFunction, r: CodeResource
       return arn('sqs', name.slice(name.lastIndexOf('/') + 1) || '*');
     }
     case 'sns-topic': {
-      const id = referenced(model, f, name, ['AWS::SNS::Topic']);
-      if (id) return `\${${id}}`;
+      // The code passes an ARN, and a `Ref` of a topic is its ARN.
+      if (REF_RE.test(name)) return name;
       return isArn ? name : arn('sns', name);
     }
     case 'lambda-function': {
@@ -131,8 +131,8 @@ export function resourceArn(model: AppModel, fn: LambdaFunction, r: CodeResource
       return isArn ? name : arn('lambda', `function:${name}`);
     }
     case 'secret': {
-      const id = referenced(model, f, name, ['AWS::SecretsManager::Secret']);
-      if (id) return `\${${id}}`;
+      // `Ref` of a secret is its ARN.
+      if (referenced(model, f, name, ['AWS::SecretsManager::Secret'])) return name;
       // A secret's ARN ends in `-` and six random characters.
       return isArn ? name : arn('secretsmanager', `secret:${name}-??????`);
     }
@@ -143,8 +143,8 @@ export function resourceArn(model: AppModel, fn: LambdaFunction, r: CodeResource
       return arn('ssm', `parameter${path}${r.kind === 'ssm-path' ? '/*' : ''}`);
     }
     case 'state-machine': {
-      const id = referenced(model, f, name, ['AWS::StepFunctions::StateMachine', 'AWS::Serverless::StateMachine']);
-      if (id) return `\${${id}}`;
+      // The code passes an ARN, and a `Ref` of a state machine is its ARN (also for serverless-step-functions).
+      if (REF_RE.test(name)) return name;
       return isArn ? name : arn('states', `stateMachine:${name}`);
     }
     case 'event-bus': {

@@ -5,3 +5,4 @@ export * from './testing.js';
 export * from './changed.js';
 export * from './config-file.js';
 export * from './suppressions.js';
+export * from './iam-policy.js';

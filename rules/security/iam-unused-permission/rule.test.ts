@@ -67,7 +67,7 @@ describe(ID, () => {
     );
     expect(positions(r, ID)).toEqual([at(ID, 'otherResource', 10, 15, 10, 29)]);
     expect(own(r)[0]!.message).toBe(
-      'Role IamRoleLambdaExecution: dynamodb:Query is granted on arn:aws:dynamodb:eu-west-1:123456789012:table/brands, but api only call it on other resources. Remove it here, or scope the statement to the resources the code uses (`lambda-lint iam` prints them).',
+      'Role IamRoleLambdaExecution: dynamodb:Query is granted on arn:aws:dynamodb:eu-west-1:123456789012:table/brands, but the code of api only calls it on other resources. Remove it here, or scope the statement to the resources the code uses (`lambda-lint iam` prints them).',
     );
   });
 

@@ -15,7 +15,7 @@ export default defineRule({
     unused:
       '{{owner}}: {{action}} is granted, but no code path of {{functions}} calls it, and Lambda does not use it for logs, tracing, VPC, triggers or failure destinations. An unused grant is what a bug or a compromised dependency gets for free. Remove it from the statement.',
     otherResource:
-      '{{owner}}: {{action}} is granted on {{resources}}, but {{functions}} only call it on other resources. Remove it here, or scope the statement to the resources the code uses (`lambda-lint iam` prints them).',
+      '{{owner}}: {{action}} is granted on {{resources}}, but the code of {{functions}} only calls it on other resources. Remove it here, or scope the statement to the resources the code uses (`lambda-lint iam` prints them).',
   },
   defaultOptions: {},
   check(ctx) {
