@@ -9,11 +9,14 @@
  * failure falls back to the normal loader. `LAMBDA_LINT_NO_COMPILE_CACHE=1` turns it off.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
+
+/** A run that used this much CPU (not wall time: the machine may be busy) has compiled what a lint run uses (see the `.full` marker). */
+const FULL_RUN_CPU_SECONDS = 0.8;
 
 /** Files below this size compile fast enough; only the large bundles are worth a cache entry. */
 const MIN_BYTES = 256 * 1024;
@@ -42,7 +45,7 @@ export function enableCompileCache(env: Record<string, string | undefined> = pro
   }
   const proto = (Module as unknown as { prototype: CjsModule }).prototype;
   const original = proto._compile;
-  const pending: { script: Script; file: string }[] = [];
+  const pending: { script: Script; file: string; upgrade: boolean }[] = [];
   proto._compile = function (this: CjsModule, content: string, filename: string): unknown {
     if (content.length < MIN_BYTES || !filename.includes('node_modules')) return original.call(this, content, filename);
     let file: string;
@@ -60,16 +63,22 @@ export function enableCompileCache(env: Record<string, string | undefined> = pro
     }
     const wrapper = (Module as unknown as { wrap(code: string): string }).wrap(content);
     const script = new Script(wrapper, { filename, ...(cached ? { cachedData: cached } : {}) });
-    if (!cached || script.cachedDataRejected) pending.push({ script, file });
+    if (!cached || script.cachedDataRejected) pending.push({ script, file, upgrade: false });
+    // A cache written by a short run (`--help`, a cache hit) lacks the parser and analysis code a
+    // lint run compiles lazily: the first long run writes it again, once.
+    else if (!existsSync(`${file}.full`)) pending.push({ script, file, upgrade: true });
     const fn = script.runInThisContext({ displayErrors: true }) as (...args: unknown[]) => unknown;
     return fn.call(this.exports, this.exports, createRequire(filename), this, filename, dirname(filename));
   };
   process.once('exit', () => {
-    for (const { script, file } of pending) {
+    const long = process.cpuUsage().user / 1e6 >= FULL_RUN_CPU_SECONDS;
+    for (const { script, file, upgrade } of pending) {
+      if (upgrade && !long) continue;
       try {
         const tmp = `${file}.${process.pid}.tmp`;
         writeFileSync(tmp, script.createCachedData());
         renameSync(tmp, file);
+        if (long) writeFileSync(`${file}.full`, '');
       } catch {
         // a cache that cannot be written is only slower
       }
