@@ -1,14 +1,14 @@
 // The real ESLint API (the class editors and `npx eslint` use) with the plugin's `all` config, run on
 // the examples and on every rule fixture that has handler-code findings, must give exactly the rule
 // ids, messages and ranges that lambda-lint's own run gives for the code files.
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ESLint } from 'eslint';
 import tseslint from 'typescript-eslint';
 import { describe, expect, it } from 'vitest';
 import { lint, nodeHost, toPosix } from '@lambda-lint/linter';
 import allRules from '@lambda-lint/rules';
-import plugin, { codeRules } from 'eslint-plugin-lambda-lint';
+import plugin, { analyseFile, clearCache, codeRules } from 'eslint-plugin-lambda-lint';
 
 const repo = toPosix(fileURLToPath(new URL('..', import.meta.url))).replace(/\/$/, '');
 const CODE_FILE = /\.(?:[cm]?[jt]s)$/;
@@ -40,9 +40,8 @@ function cliRows(dir: string): { rows: Row[]; handlerFiles: string[] } {
   return { rows: sortRows(rows), handlerFiles: [...new Set(result.handlers.map((h) => h.file))] };
 }
 
-/** What ESLint reports for the same code files, with nothing but the plugin configured. */
-async function eslintRows(dir: string, files: string[]): Promise<Row[]> {
-  const eslint = new ESLint({
+function eslintFor(dir: string): ESLint {
+  return new ESLint({
     cwd: dir,
     overrideConfigFile: true,
     overrideConfig: [
@@ -50,7 +49,14 @@ async function eslintRows(dir: string, files: string[]): Promise<Row[]> {
       { files: ['**/*.{ts,mts,cts}'], ...plugin.configs.all, languageOptions: { parser: tseslint.parser } },
     ],
   });
-  const results = await eslint.lintFiles(files);
+}
+
+/** What ESLint reports for the same code files, with nothing but the plugin configured. */
+async function eslintRows(dir: string, files: string[]): Promise<Row[]> {
+  return toRows(dir, await eslintFor(dir).lintFiles(files));
+}
+
+function toRows(dir: string, results: ESLint.LintResult[]): Row[] {
   const rows: Row[] = [];
   for (const result of results) {
     for (const m of result.messages) {
@@ -87,6 +93,28 @@ async function compare(dir: string): Promise<Row[]> {
   return cli.rows;
 }
 
+/**
+ * The editor path: every code file edited in the buffer (a comment appended, so no position moves)
+ * after a whole-project run; only the functions reaching it are analysed again, and ESLint must
+ * still report exactly what the CLI reports for that file.
+ */
+async function compareEdits(dir: string): Promise<number> {
+  const cli = cliRows(dir);
+  const files = [...new Set([...cli.handlerFiles, ...cli.rows.map((r) => `${dir}/${r.file}`)])].filter((f) => CODE_FILE.test(f)).sort();
+  if (files.length === 0) return 0;
+  const eslint = eslintFor(dir);
+  clearCache();
+  await eslint.lintFiles(files);
+  for (const file of files) {
+    const edited = `${readFileSync(file, 'utf8')}\n// edited in the editor\n`;
+    const rows = toRows(dir, await eslint.lintText(edited, { filePath: file }));
+    expect(rows, file).toEqual(cli.rows.filter((r) => `${dir}/${r.file}` === file));
+    const direct = analyseFile({ file, text: edited, root: dir, rules: codeRules, config: { rules: Object.fromEntries(codeRules.map((r) => [r.id, r.severity])) } });
+    expect(direct.run, file).toBe('functions-reaching-file');
+  }
+  return files.length;
+}
+
 describe('ESLint API and lambda-lint agree on handler code', () => {
   const demo = `${repo}/examples/brand-platform-demo`;
   it('examples/brand-platform-demo (a violation of every rule)', async () => {
@@ -94,9 +122,13 @@ describe('ESLint API and lambda-lint agree on handler code', () => {
     expect(rows.length).toBeGreaterThan(0);
   });
 
-  it('examples/brand-platform (the production-ready example: no findings in either)', async () => {
-    const rows = await compare(`${repo}/examples/brand-platform`);
-    expect(rows).toEqual([]);
+  it('examples/brand-platform-demo, each code file edited in the editor (only the functions reaching it re-analysed)', async () => {
+    expect(await compareEdits(demo)).toBeGreaterThan(10);
+  });
+
+  it('examples/brand-platform (the production-ready example), whole runs and edits', async () => {
+    await compare(`${repo}/examples/brand-platform`);
+    expect(await compareEdits(`${repo}/examples/brand-platform`)).toBeGreaterThan(5);
   });
 
   it('every invalid fixture of the exposed rules', async () => {
@@ -104,6 +136,7 @@ describe('ESLint API and lambda-lint agree on handler code', () => {
     for (const dir of ruleFixtures()) {
       const rows = await compare(dir);
       if (rows.length > 0) compared++;
+      await compareEdits(dir);
     }
     // Guard against a vacuous pass: most fixtures of code rules have code findings.
     expect(compared).toBeGreaterThan(30);

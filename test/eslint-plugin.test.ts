@@ -161,6 +161,25 @@ describe('content-keyed cache', () => {
     expect(idempotency()).toEqual(['lambda-lint/not-idempotent 8:20-8:170']);
   });
 
+  it('re-analyses only the functions reaching an edited file, and the whole project when anything else changed', () => {
+    const dir = project({
+      'serverless.yml': SERVERLESS_SQS + '  notify:\n    handler: src/notify.handler\n',
+      'src/publish.mjs': AWAITED,
+      'src/notify.mjs': AWAITED,
+    });
+    const request = (text: string) => ({ file: `${dir}/src/publish.mjs`, text, root: dir, rules: codeRules, config: {} });
+    const ids = (result: ReturnType<typeof analyseFile>) => result.findings.map((f) => `${f.ruleId} ${f.loc.line}:${f.loc.column}`);
+    expect(analyseFile(request(AWAITED)).run).toBe('project');
+    const edited = analyseFile(request(FLOATING));
+    expect(edited.run).toBe('functions-reaching-file');
+    expect(ids(edited)).toContain('floating-promise 6:3');
+    // Another file changed on disk: the last whole-project run no longer describes the project.
+    write(dir, { 'src/notify.mjs': FLOATING });
+    const afterSave = analyseFile(request(FLOATING + '\n'));
+    expect(afterSave.run).toBe('project');
+    expect(ids(afterSave)).toEqual(ids(edited));
+  });
+
   it('notices a new function that starts referencing the file', () => {
     const dir = project({ 'serverless.yml': SERVERLESS_SQS, 'src/publish.mjs': AWAITED });
     expect(verify(dir, 'src/notify.mjs', FLOATING)).toEqual([]);

@@ -1,6 +1,7 @@
 import type { AnyRule, Finding, LintConfig } from '@lambda-lint/core';
 import { isInside, kindOfPath, lint, nodeHost, type Host } from '@lambda-lint/linter';
 import { overlayHost, recordingHost, stillValid, type ReadSet } from './host.js';
+import { importClosure } from './imports.js';
 
 /** One question the plugin asks: the findings of these rules for this file, as the editor holds it. */
 export interface FileRequest {
@@ -22,17 +23,31 @@ export interface FileResult {
   internalErrors: { ruleId: string; message: string }[];
   /** The configuration directory whose functions reach the file, when one does. */
   configDir?: string;
+  /** How the findings were obtained: a whole-project run (or its cache), or a run of only the functions that reach the edited file. */
+  run?: 'project' | 'functions-reaching-file';
 }
 
 interface ProjectRun {
   reads: ReadSet;
   findings: Finding[];
   internalErrors: FileResult['internalErrors'];
+  /** Whole-project runs: each analysed function's id and handler file, the map for later partial runs. */
+  handlers?: { fnId: string; file: string }[];
+  /** Partial runs: the one file whose findings they hold. */
+  onlyFor?: string;
+}
+
+interface ProjectRuns {
+  /** Whole-project runs, newest first. */
+  full: ProjectRun[];
+  /** Runs for one edited file each, newest first. */
+  partial: ProjectRun[];
 }
 
 /** Recent runs per configuration directory and settings: an editor alternates between a few states of a project. */
-const runs = new Map<string, ProjectRun[]>();
-const RUNS_KEPT = 4;
+const runs = new Map<string, ProjectRuns>();
+const FULL_RUNS_KEPT = 2;
+const PARTIAL_RUNS_KEPT = 4;
 
 /** Drops every cached run (tests and benchmarks that want a cold start). */
 export function clearCache(): void {
@@ -59,6 +74,7 @@ export function analyseFile(request: FileRequest): FileResult {
       findings: run.findings.filter((f) => f.loc.file === file),
       internalErrors: run.internalErrors,
       configDir: dir,
+      run: run.onlyFor ? 'functions-reaching-file' : 'project',
     };
   }
   return { findings: [], internalErrors: [] };
@@ -93,19 +109,63 @@ function configPathsIn(dir: string, host: Host): string[] {
 
 function projectRun(dir: string, configs: string[], host: Host, request: FileRequest): ProjectRun {
   const key = JSON.stringify([request.root, dir, configs, request.rules.map((r) => r.id), request.config, request.options ?? {}]);
-  const kept = runs.get(key) ?? [];
-  const reusable = kept.find((run) => stillValid(run.reads, host));
+  let kept = runs.get(key);
+  if (!kept) runs.set(key, (kept = { full: [], partial: [] }));
+  const reusable =
+    kept.partial.find((run) => run.onlyFor === request.file && stillValid(run.reads, host)) ?? kept.full.find((run) => stillValid(run.reads, host));
   if (reusable) return reusable;
+  const partial = kept.full[0] && functionsRun(kept.full[0], configs, host, request);
+  if (partial) {
+    kept.partial = [partial, ...kept.partial].slice(0, PARTIAL_RUNS_KEPT);
+    return partial;
+  }
   const recorder = recordingHost(host);
-  const result = lint({
-    host: recorder.host,
+  const result = lintWith(recorder.host, configs, request);
+  const run: ProjectRun = {
+    reads: recorder.reads,
+    findings: result.findings,
+    internalErrors: result.internalErrors,
+    handlers: result.handlers.map((h) => ({ fnId: h.fn.id, file: h.file })),
+  };
+  kept.full = [run, ...kept.full].slice(0, FULL_RUNS_KEPT);
+  return run;
+}
+
+function lintWith(host: Host, configs: string[], request: FileRequest, analyseFunction?: (fn: { id: string }) => boolean) {
+  return lint({
+    host,
     paths: configs,
     root: request.root,
     rules: request.rules,
     config: request.config,
     ...(request.options ? { options: request.options } : {}),
+    ...(analyseFunction ? { analyseFunction } : {}),
   });
-  const run: ProjectRun = { reads: recorder.reads, findings: result.findings, internalErrors: result.internalErrors };
-  runs.set(key, [run, ...kept].slice(0, RUNS_KEPT));
-  return run;
+}
+
+/**
+ * The editor case: only the linted file differs from the last whole-project run. Its findings can
+ * only come from functions whose code reaches it, so only those are analysed again: the handler
+ * modules whose (textual, over-approximated) import closure contains the file, plus every function
+ * whose handler module lies in the closures analysed (whose code is read anyway). Undefined when
+ * anything else changed, or the file is new: then the whole project runs.
+ */
+function functionsRun(base: ProjectRun, configs: string[], host: Host, request: FileRequest): ProjectRun | undefined {
+  const { file } = request;
+  const before = base.reads.get(`f:${file}`);
+  if (before === undefined || before === '-' || !base.handlers) return undefined;
+  const others = new Map(base.reads);
+  others.delete(`f:${file}`);
+  if (!stillValid(others, host)) return undefined;
+  const recorder = recordingHost(host);
+  const closures = new Map<string, Set<string>>();
+  for (const { file: handlerFile } of base.handlers) {
+    if (!closures.has(handlerFile)) closures.set(handlerFile, importClosure(handlerFile, recorder.host, request.root));
+  }
+  const needed = new Set<string>();
+  for (const closure of closures.values()) if (closure.has(file)) for (const f of closure) needed.add(f);
+  if (needed.size === 0) return undefined;
+  const selected = new Set(base.handlers.filter((h) => needed.has(h.file)).map((h) => h.fnId));
+  const result = lintWith(recorder.host, configs, request, (fn) => selected.has(fn.id));
+  return { reads: recorder.reads, findings: result.findings.filter((f) => f.loc.file === file), internalErrors: result.internalErrors, onlyFor: file };
 }
