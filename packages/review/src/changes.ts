@@ -132,7 +132,9 @@ function broadening(s: Statement, base: Statement[]): Broadening | undefined {
   if (s.actions.not || s.resources.not || s.principals.not) {
     return { actions, newActions: actions, newResources: resources, newPrincipals: [], negated: true };
   }
-  const newPrincipals = principals.filter((p) => !base.some((b) => b.principals.values.some((q) => covers(q, p, false))));
+  // A role or user of the template (`AWS:${Role}`) is who an identity policy is attached to: a new one
+  // (a new function's role) is reported by the actions it gets, not as a principal.
+  const newPrincipals = principals.filter((p) => !/^AWS:\$\{[^}]+\}$/.test(p) && !base.some((b) => b.principals.values.some((q) => covers(q, p, false))));
   const newActions = actions.filter((a) => !principals.every((p) => newPrincipals.includes(p) || granted(base, p, a, undefined, s.condition)));
   const known = actions.filter((a) => !newActions.includes(a));
   const newResources = resources.filter((r) =>

@@ -66,6 +66,15 @@ resources:
       expect(messages(r.findings)[0]).toContain('grants dynamodb:GetItem on new resource *,');
     });
 
+    it('reports the actions of a new role (a new function with its own statements) at the actions', () => {
+      const fn = '  publish:\n    handler: src/get-brand.handler\n    iamRoleStatements:\n      - Effect: Allow\n        Action: sns:Publish\n        Resource: arn:aws:sns:eu-west-1:123456789012:brand-events\n';
+      const head = app(getItem);
+      head['serverless.yml'] = head['serverless.yml']!.replace('resources:\n', `${fn}resources:\n`);
+      const r = reviewChange(app(getItem), head);
+      expect(positions(r.findings)).toEqual([at(ID, 'statement', 19, 17, 19, 28)]);
+      expect(messages(r.findings)[0]).toMatch(/^PublishIamRoleLambdaExecution: this change grants new action sns:Publish, which/);
+    });
+
     it('is silent when a statement is narrowed, split or moved', () => {
       const both = '        - Effect: Allow\n          Action:\n            - dynamodb:GetItem\n            - dynamodb:Query\n          Resource: !GetAtt Brands.Arn\n';
       const split =
