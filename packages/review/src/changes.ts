@@ -145,7 +145,7 @@ function broadening(s: Statement, base: Statement[]): Broadening | undefined {
 }
 
 function readableGrant(b: Broadening): Broadening {
-  return { ...b, actions: b.actions.map(readable), newActions: b.newActions.map(readable), newResources: b.newResources.map(readable), newPrincipals: b.newPrincipals.map(readable) };
+  return { ...b, actions: b.actions.map(readable), newActions: b.newActions.map(readable), newResources: b.newResources.map(readable), newPrincipals: b.newPrincipals.map((p) => readable(p).replace(/^(Service|AWS|Federated|CanonicalUser):/, '')) };
 }
 
 interface StatementSite {
@@ -185,8 +185,10 @@ function siteOf(s: Statement, sites: StatementSite[]): StatementSite | undefined
     const parsed = parseStatements(renderIntrinsics(structuredClone(site.json)))[0];
     return parsed !== undefined && sameTargets(s, parsed);
   });
+  // The owner is named in the principal (`AWS:${Role}`) or the resource (`${Queue.Arn}`): `${Fn}` must not match `${FnRole}`.
   const text = JSON.stringify([s.principals.values, s.resources.values]);
-  return candidates.find((c) => text.includes(`\${${c.origin.owner}`)) ?? candidates[0];
+  const named = (c: StatementSite) => text.includes(`\${${c.origin.owner}}`) || text.includes(`\${${c.origin.owner}.`);
+  return candidates.find(named) ?? candidates.find((c) => c.origin.statement) ?? candidates[0];
 }
 
 /** A written value as the diff's statement reader spells it: `${Table.Arn}`, `{"Fn::Sub":"..."}`. */
@@ -250,6 +252,8 @@ function broadenedPermissions(diff: TemplateDiff, before: TemplateView | undefin
     const b = broadening(s, base);
     if (!b) continue;
     const site = siteOf(s, sites);
+    // A new role's trust policy says who may assume it; what the role may do is what is reviewed.
+    if (site && isNewTrustPolicy(s, site, diff)) continue;
     if (site) {
       const statementLoc = site.origin.statement?.loc ?? site.origin.node.loc;
       const loc =
@@ -283,6 +287,11 @@ function broadenedPermissions(diff: TemplateDiff, before: TemplateView | undefin
     });
   }
   return out;
+}
+
+function isNewTrustPolicy(s: Statement, site: StatementSite, diff: TemplateDiff): boolean {
+  const added = diff.resources.has(site.origin.owner) && diff.resources.get(site.origin.owner).isAddition;
+  return added && s.actions.values.every((a) => /^sts:(AssumeRole|AssumeRoleWithWebIdentity|AssumeRoleWithSAML|TagSession|SetSourceIdentity)$/i.test(a));
 }
 
 /** A new `AWS::Lambda::Permission` grant: located at its `Principal`. */

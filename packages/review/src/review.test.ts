@@ -110,6 +110,14 @@ describe('review of odd templates', () => {
     ]);
   });
 
+  it('reports who may assume an existing role, not the trust policy of a new role', () => {
+    const role = (principal: string) =>
+      `  Worker:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n        Statement:\n          - Effect: Allow\n            Principal: { Service: ${principal} }\n            Action: sts:AssumeRole\n`;
+    expect(reviewFiles(cfn(''), cfn(role('lambda.amazonaws.com')), { rules: allRules }).findings.filter((f) => f.ruleId === 'iam-broadened')).toEqual([]);
+    const widened = reviewFiles(cfn(role('lambda.amazonaws.com')), cfn(role('"*"')), { rules: allRules }).findings.filter((f) => f.ruleId === 'iam-broadened');
+    expect(widened.map((f) => [f.loc.line, f.loc.column, f.message.slice(0, 68)])).toEqual([[9, 35, 'Worker: this change grants access for new principal *, which the bas']]);
+  });
+
   it('reports a SAM policy template that grants more, at the template', () => {
     const sam = (policy: string) => ({
       'template.yaml': `Transform: AWS::Serverless-2016-10-31\nResources:\n  Brands:\n    Type: AWS::Serverless::SimpleTable\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: nodejs22.x\n      Handler: index.handler\n      InlineCode: exports.handler = async () => 1;\n      Policies:\n        - ${policy}:\n            TableName: !Ref Brands\n`,
