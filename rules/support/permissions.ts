@@ -3,7 +3,7 @@
  * which functions use which statement, whose code is known, and how a resource reads in a message.
  */
 import { get, items, str, type AppModel, type HandlerBinding, type IamStatement, type LambdaFunction, type Role, type Value } from '@lambda-lint/core';
-import { boundPermissionsOf, codeOf, platformActionsOf, type BoundPermission } from '@lambda-lint/handler';
+import { boundPermissionsOf, codeOf, opaqueAwsUseOf, platformActionsOf, type BoundPermission } from '@lambda-lint/handler';
 import { isCdkInternalRole, isInline } from './iam.js';
 
 /** What the code of a function needs, and what the platform uses of its role. */
@@ -11,6 +11,8 @@ export interface FunctionNeeds {
   fn: LambdaFunction;
   permissions: BoundPermission[];
   platform: string[];
+  /** Set when the code may call actions that are not derived (a library calling AWS itself, a command built out of sight). */
+  opaque: string | undefined;
 }
 
 /** The needs of every function whose handler was resolved, by function id. */
@@ -19,7 +21,7 @@ export function functionNeeds(model: AppModel, handlers: readonly HandlerBinding
   for (const binding of handlers) {
     if (out.has(binding.fn.id)) continue;
     const code = codeOf(binding);
-    out.set(binding.fn.id, { fn: binding.fn, permissions: boundPermissionsOf(model, binding.fn, code), platform: platformActionsOf(binding.fn, code) });
+    out.set(binding.fn.id, { fn: binding.fn, permissions: boundPermissionsOf(model, binding.fn, code), platform: platformActionsOf(binding.fn, code), opaque: opaqueAwsUseOf(code) });
   }
   return out;
 }

@@ -29,7 +29,7 @@ export {
   type PowertoolsFact,
 } from './sdk.js';
 export { isOneTimeInit } from './lazy.js';
-export { codePermissionsOf, valueParts, type CodePermission, type CodeResource, type ValuePart } from './permissions.js';
+export { codePermissionsOf, opaqueAwsUseOf, valueParts, type CodePermission, type CodeResource, type ValuePart } from './permissions.js';
 export {
   actionPatternMatches,
   boundPermissionsOf,

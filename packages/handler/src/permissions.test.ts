@@ -104,6 +104,7 @@ describe('codePermissionsOf', () => {
       "  await new LambdaClient({}).send(new InvokeCommand({ FunctionName: 'other' }));",
       "  await v2.put({ TableName: 't', Item: {} }).promise();",
       "  await legacyS3.getObject({ Bucket: 'b', Key: 'k' }).promise();",
+      "  await legacyS3.upload({ Bucket: 'b', Key: 'k', Body: 'x' }).promise();",
       '};',
     );
     expect(actions(code)).toEqual([
@@ -116,6 +117,7 @@ describe('codePermissionsOf', () => {
       ['lambda:InvokeFunction'],
       ['dynamodb:PutItem'],
       ['s3:GetObject'],
+      ['s3:PutObject'],
     ]);
   });
 

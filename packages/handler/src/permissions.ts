@@ -357,7 +357,7 @@ export function codePermissionsOf(code: HandlerCode): readonly CodePermission[] 
   }
   // A persistence layer only acts when something is made idempotent with it; keep it then.
   const result = idempotent ? out : out.filter((p) => p.api !== 'DynamoDBPersistenceLayer');
-  result.push(...uploads(code));
+  result.push(...uploads(code), ...v2Uploads(code));
   cache.set(code, result);
   return result;
 }
@@ -379,6 +379,22 @@ function idempotencyPermission(code: HandlerCode, node: Node, config: Node | und
   return { actions: POWERTOOLS_IDEMPOTENCY_ACTIONS, resource: table ? { kind: 'dynamodb-table', name: table } : undefined, node, api: 'DynamoDBPersistenceLayer' };
 }
 
+/** SDK v2 `s3.upload(params)` (managed, possibly multipart, upload): a PutObject. */
+function v2Uploads(code: HandlerCode): CodePermission[] {
+  const sdk = sdkFactsOf(code);
+  const out: CodePermission[] = [];
+  code.forEachReachableNode((n) => {
+    if (!Node.isCallExpression(n)) return;
+    const callee = unwrap(n.getExpression());
+    if (!Node.isPropertyAccessExpression(callee) || callee.getName() !== 'upload') return;
+    const client = sdk.clientOf(callee.getExpression());
+    if (client?.category !== 'aws-v2' || client.service !== 's3') return;
+    const input = n.getArguments()[0];
+    out.push({ actions: ['s3:PutObject'], resource: resourceOf(code, 's3', 's3:PutObject', input, 'PutObject'), node: n, api: 'upload()' });
+  }, [SyntaxKind.CallExpression]);
+  return out;
+}
+
 /** `new Upload({ client, params: { Bucket, Key } })` from `@aws-sdk/lib-storage`: a (multipart) PutObject. */
 function uploads(code: HandlerCode): CodePermission[] {
   const out: CodePermission[] = [];
@@ -391,4 +407,65 @@ function uploads(code: HandlerCode): CodePermission[] {
     out.push(...['s3:PutObject', 's3:AbortMultipartUpload'].map((a) => ({ actions: [a], resource: resourceOf(code, 's3', a, input, 'PutObject'), node: n, api: 'Upload' })));
   }, [SyntaxKind.NewExpression]);
   return out;
+}
+
+/**
+ * Libraries that call AWS APIs themselves, with actions lambda-lint does not derive: ORMs over DynamoDB,
+ * middy middlewares that fetch parameters and secrets, queue consumers, signers.
+ */
+const OPAQUE_MODULES: readonly string[] = [
+  'dynamodb-toolbox',
+  'electrodb',
+  'dynamoose',
+  'sqs-consumer',
+  'sqs-producer',
+  '@middy/ssm',
+  '@middy/secrets-manager',
+  '@middy/sqs-partial-batch-failure',
+  '@middy/rds-signer',
+  '@middy/s3-object-response',
+  '@middy/sts',
+  '@middy/dynamodb',
+  '@middy/appconfig',
+  '@middy/service-discovery',
+  '@aws-sdk/rds-signer',
+  '@aws-sdk/credential-providers',
+  '@aws-sdk/dsql-signer',
+];
+
+/**
+ * Why the code may call AWS actions that {@link codePermissionsOf} does not list, or undefined: a
+ * library that calls AWS itself, a Powertools parameter provider, a command the code builds out of
+ * sight (`client.send(makeCommand())`). Rules that report unused grants stay silent then.
+ */
+export function opaqueAwsUseOf(code: HandlerCode): string | undefined {
+  for (const file of code.files) {
+    const specifiers = [
+      ...file.getImportDeclarations().map((d) => d.getModuleSpecifierValue()),
+      ...[...file.getFullText().matchAll(/\brequire\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1]!),
+    ];
+    for (const spec of specifiers) {
+      const hit = OPAQUE_MODULES.find((m) => spec === m || spec.startsWith(`${m}/`));
+      if (hit) return `it imports ${hit}`;
+    }
+  }
+  const sdk = sdkFactsOf(code);
+  const provider = sdk.clients.find((c) => c.service === 'parameters' && c.name.endsWith('Provider'));
+  if (provider) return `it uses the Powertools ${provider.name}`;
+  let unseen: string | undefined;
+  code.forEachReachableNode((n) => {
+    if (unseen || !Node.isCallExpression(n)) return;
+    const callee = unwrap(n.getExpression());
+    if (!Node.isPropertyAccessExpression(callee)) return;
+    if (callee.getName() === 'makeRequest' && sdk.clientOf(callee.getExpression())?.category === 'aws-v2') {
+      unseen = `makeRequest at line ${n.getStartLineNumber()} names its operation at run time`;
+      return;
+    }
+    if (callee.getName() !== 'send') return;
+    const client = sdk.clientOf(callee.getExpression());
+    if (!client || (client.category !== 'aws-v3' && client.category !== 'document-client')) return;
+    const arg = n.getArguments()[0];
+    if (!arg || !sdk.commandOf(arg)) unseen = `a command sent at line ${n.getStartLineNumber()} is not visible`;
+  }, [SyntaxKind.CallExpression]);
+  return unseen;
 }

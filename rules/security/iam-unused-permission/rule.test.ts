@@ -148,6 +148,20 @@ describe(ID, () => {
     it('a shared role when one of its handlers cannot be read', async () => {
       expect(positions(await found(statement(['dynamodb:GetItem', 'dynamodb:PutItem']), GET, [], ['  worker:', '    handler: src/missing.handler']), ID)).toEqual([]);
     });
+    it('code whose AWS calls are not all visible: a library that calls AWS itself, a Powertools provider, a command built elsewhere', async () => {
+      const grants = statement(['dynamodb:GetItem', 'dynamodb:PutItem']);
+      const toolbox = `import { Table } from 'dynamodb-toolbox';\nexport const table = Table;\n${GET}`;
+      expect(positions(await found(grants, toolbox), ID)).toEqual([]);
+      const provider = `import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';\nconst ssm = new SSMProvider();\nexport const config = () => ssm.get('/x');\n${GET}`;
+      expect(positions(await found(grants, provider), ID)).toEqual([]);
+      const built = lines(
+        "import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';",
+        "import { makeCommand } from './commands';",
+        'const db = new DynamoDBClient({});',
+        'export const handler = async (id: string) => { await db.send(new GetItemCommand({ TableName: process.env.TABLE, Key: { id: { S: id } } })); return db.send(makeCommand(id)); };',
+      );
+      expect(positions(await lintFiles({ 'serverless.yml': serverless(grants), 'src/api.ts': built, 'src/commands.ts': 'export const makeCommand = (id: string): any => id;\n' }), ID)).toEqual([]);
+    });
     it('a role other services assume too', async () => {
       const cfn = await lintFiles({
         'template.yaml': lines(

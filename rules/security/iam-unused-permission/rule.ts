@@ -21,9 +21,10 @@ export default defineRule({
   check(ctx) {
     const needs = functionNeeds(ctx.model, ctx.handlers);
     for (const { statement, roles, functions } of functionStatements(ctx.model)) {
-      // Only when every function that holds the grant was read: an unread handler may use it.
+      // Only when every function that holds the grant was read and its AWS calls are all visible: an unread
+      // handler, or a library that calls AWS itself, may use it.
       const users = functions.map((f) => needs.get(f.id));
-      if (users.some((u) => u === undefined)) continue;
+      if (users.some((u) => u === undefined || u.opaque)) continue;
       const owner = `Role ${listNames(roles.map(roleName))}`;
       const names = listNames(functions.map((f) => f.name));
       for (const action of statement.actions) {

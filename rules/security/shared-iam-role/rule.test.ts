@@ -32,7 +32,7 @@ describe(ID, () => {
     const f = own(r)[0]!;
     expect(f.severity).toBe('warning');
     expect(f.message).toBe(
-      'provider-level statement: every function of the service gets dynamodb:GetItem and dynamodb:PutItem, but dynamodb:GetItem is only called by reader and dynamodb:PutItem is only called by writer. Through the shared provider role, a bug or a compromised dependency in reader and writer can use them. Move the statement to the functions that need it (serverless-iam-roles-per-function `iamRoleStatements` on the function).',
+      'provider-level statement: every function of the service gets dynamodb:GetItem and dynamodb:PutItem, but dynamodb:GetItem is only used by reader and dynamodb:PutItem is only used by writer. Through the shared provider role, a bug or a compromised dependency in reader and writer can use them. Move the statement to the functions that need it (serverless-iam-roles-per-function `iamRoleStatements` on the function).',
     );
     expect(f.related?.map((x) => [x.loc.line, x.loc.column, x.message])).toEqual([[11, 15, 'dynamodb:PutItem: only used by writer']]);
   });
@@ -40,7 +40,7 @@ describe(ID, () => {
   it('names the functions that do not need the grant', async () => {
     const r = await lintFiles(app(['        - Effect: Allow', '          Action: dynamodb:PutItem', TABLE]));
     expect(positions(r, ID)).toEqual([at(ID, 'shared', 9, 19, 9, 35)]);
-    expect(own(r)[0]!.message).toContain('gets dynamodb:PutItem, but dynamodb:PutItem is only called by writer. Through the shared provider role, a bug or a compromised dependency in reader can use them.');
+    expect(own(r)[0]!.message).toContain('gets dynamodb:PutItem, but dynamodb:PutItem is only used by writer. Through the shared provider role, a bug or a compromised dependency in reader can use them.');
   });
 
   describe('not a finding', () => {

@@ -23,7 +23,7 @@ export default defineRule({
     for (const { statement, roles, functions } of functionStatements(ctx.model)) {
       if (functions.length < 2 || !roles.some((r) => r.id.endsWith(PROVIDER_ROLE) && !r.resource)) continue;
       const all = functions.map((f) => needs.get(f.id));
-      if (all.some((n) => n === undefined)) continue;
+      if (all.some((n) => n === undefined || n.opaque)) continue;
       const fnNeeds = all as FunctionNeeds[];
       // Each action and the functions that use it; an action nobody uses is iam-unused-permission's.
       const partial: { action: Prop<string>; users: LambdaFunction[] }[] = [];
@@ -35,7 +35,7 @@ export default defineRule({
       }
       if (partial.length === 0) continue;
       const others = functions.filter((f) => !partial.every((p) => p.users.includes(f)));
-      const details = partial.map((p) => `${p.action.value!.trim()} is only called by ${listNames(p.users.map((f) => f.name))}`);
+      const details = partial.map((p) => `${p.action.value!.trim()} is only used by ${listNames(p.users.map((f) => f.name))}`);
       ctx.report({
         messageId: 'shared',
         data: { actions: listNames(partial.map((p) => p.action.value!.trim())), details: listNames(details), others: listNames(others.map((f) => f.name)) },
