@@ -157,6 +157,18 @@ describe('configuration files', () => {
     expect(existsSync(join(json, 'lambda-lint.config.json'))).toBe(true);
     expect(cli(['--format', 'json'], json).code).toBe(0);
   });
+
+  it('init refuses when package.json holds the configuration', () => {
+    const dir = app({ 'package.json': '{ "name": "x", "lambda-lint": { "extends": "strict" } }' });
+    expect(cli(['init'], dir)).toMatchObject({ code: 2, stderr: 'lambda-lint: package.json has a "lambda-lint" configuration; not overwritten\n' });
+    expect(existsSync(join(dir, 'lambda-lint.config.yaml'))).toBe(false);
+  });
+
+  it('--rule runs the named rule even when the configuration turns it off, and ignores settings of other rules', () => {
+    const dir = app({ 'lambda-lint.config.yaml': 'rules:\n  memory-size: off\n  explicit-timeout: error\nmandatory: [iam-wildcard-action]\n' });
+    expect(findings(cli(['--format', 'json'], dir))).toEqual([]);
+    expect(findings(cli(['--format', 'json', '--rule', 'memory-size'], dir))).toEqual(['serverless.yml:6:15 warning memory-size']);
+  });
 });
 
 describe('suppressions through the CLI', () => {

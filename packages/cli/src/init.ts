@@ -1,7 +1,7 @@
-import { existsSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { CONFIG_FILE_NAMES } from '@lambda-lint/linter';
+import { findConfigFile, nodeHost, toPosix } from '@lambda-lint/linter';
 import type { CommandContext } from './main.js';
 
 const SCHEMA = './node_modules/lambda-lint/schema/lambda-lint.config.schema.json';
@@ -40,9 +40,12 @@ export function registerInitCommand(program: Command, ctx: CommandContext): void
     .description('write a starter lambda-lint.config.yaml (or .json) in the current directory')
     .addOption(new Option('-f, --format <format>', 'file format').choices(['yaml', 'json']).default('yaml'))
     .action((opts: { format: 'yaml' | 'json' }) => {
-      const existing = CONFIG_FILE_NAMES.filter((n) => n !== 'package.json').find((n) => existsSync(join(ctx.io.cwd, n)));
+      // Any configuration here (package.json "lambda-lint" included) would win over or shadow the new file.
+      const cwd = toPosix(resolve(ctx.io.cwd));
+      const existing = findConfigFile(nodeHost(ctx.io.env), cwd, cwd);
       if (existing) {
-        ctx.io.stderr(`lambda-lint: ${existing} already exists; not overwritten\n`);
+        const name = existing.slice(existing.lastIndexOf('/') + 1);
+        ctx.io.stderr(`lambda-lint: ${name === 'package.json' ? 'package.json has a "lambda-lint" configuration' : `${name} already exists`}; not overwritten\n`);
         ctx.setExitCode(2);
         return;
       }

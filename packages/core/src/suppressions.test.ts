@@ -62,6 +62,7 @@ describe('parseDirective', () => {
     });
     expect(parseDirective(' lambda-lint-disable memory-size')).toEqual({ kind: 'rest-of-file', ids: [{ ruleId: 'memory-size', start: 21, end: 32 }] });
     expect(parseDirective(' lambda-lint-disable-next-line memory-size --   ')!.reason).toBeUndefined();
+    expect(parseDirective(' lambda-lint-disable-line memory-size -- x')).toMatchObject({ kind: 'line', reason: 'x' });
   });
   it('ignores other comments', () => {
     expect(parseDirective(' this mentions lambda-lint-disable in passing')).toBeUndefined();

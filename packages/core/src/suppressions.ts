@@ -8,7 +8,7 @@
 import { didYouMean } from './config.js';
 import type { Loc } from './loc.js';
 
-export type SuppressionKind = 'next-line' | 'rest-of-file' | 'resource';
+export type SuppressionKind = 'line' | 'next-line' | 'rest-of-file' | 'resource';
 
 /** One rule id named by a suppression, with the exact range of the id in the comment or metadata. */
 export interface SuppressionTarget {
@@ -55,16 +55,17 @@ export interface SuppressionStatus {
 }
 
 export interface ParsedDirective {
-  kind: 'next-line' | 'rest-of-file';
+  kind: 'line' | 'next-line' | 'rest-of-file';
   /** Rule ids with their offsets in the comment text. */
   ids: { ruleId: string; start: number; end: number }[];
   reason?: string;
 }
 
-const DIRECTIVE = /^(\s*)lambda-lint-(disable-next-line|disable)(?=\s|$)/;
+const DIRECTIVE = /^(\s*)lambda-lint-(disable-next-line|disable-line|disable)(?=\s|$)/;
 
 /**
- * Parses the text of one comment, without its markers (`#`, `//`, `/*`), e.g.
+ * Parses the text of one comment, without its markers (`#`, `//`, `/*`): `lambda-lint-disable-next-line`,
+ * `lambda-lint-disable-line` (the comment's own line) or `lambda-lint-disable` (rest of the file), e.g.
  * ` lambda-lint-disable-next-line memory-size, explicit-timeout -- sized by load test`.
  * Returns undefined when the comment is not a directive.
  */
@@ -81,7 +82,8 @@ export function parseDirective(body: string): ParsedDirective | undefined {
   for (let id = idPattern.exec(idsText); id; id = idPattern.exec(idsText)) {
     ids.push({ ruleId: id[0], start: idsStart + id.index, end: idsStart + id.index + id[0].length });
   }
-  return { kind: m[2] === 'disable' ? 'rest-of-file' : 'next-line', ids, ...(reason ? { reason } : {}) };
+  const kind = m[2] === 'disable' ? 'rest-of-file' : m[2] === 'disable-line' ? 'line' : 'next-line';
+  return { kind, ids, ...(reason ? { reason } : {}) };
 }
 
 /** What the suppression rules see: every suppression of the run, and the state of each rule id in them. */
@@ -108,8 +110,9 @@ export function suppressionFromComment(body: string, bodyStart: { line: number; 
     loc: commentLoc,
     targets,
     ...(d.reason ? { reason: d.reason } : {}),
-    fromLine: d.kind === 'next-line' ? next : commentLoc.endLine,
-    toLine: d.kind === 'next-line' ? next : Math.max(lastLine, commentLoc.endLine),
+    // `disable-line` covers the line the comment starts on (a trailing comment).
+    fromLine: d.kind === 'next-line' ? next : d.kind === 'line' ? commentLoc.line : commentLoc.endLine,
+    toLine: d.kind === 'next-line' ? next : d.kind === 'line' ? commentLoc.line : Math.max(lastLine, commentLoc.endLine),
   };
 }
 

@@ -34,6 +34,13 @@ describe('unused-suppression', () => {
     expect(r.findings).toEqual([]);
   });
 
+  it('a disable-line comment covers its own line', async () => {
+    const used = await lintFiles(app('  memorySize: 3008 # lambda-lint-disable-line memory-size -- measured with power tuning\n'));
+    expect(used.findings).toEqual([]);
+    const unused = await lintFiles(app('  memorySize: 256 # lambda-lint-disable-line memory-size -- measured\n'));
+    expect(positions(unused)).toEqual([at('unused-suppression', 'unused', 6, 46, 6, 57)]);
+  });
+
   it('reports an unknown rule id with a suggestion; the finding stays', async () => {
     const r = await lintFiles(app('  # lambda-lint-disable-next-line memroy-size -- measured\n  memorySize: 3008\n'));
     expect(positions(r)).toEqual([at('unused-suppression', 'unknownRule', 6, 35, 6, 46), at('memory-size', 'suspicious', 7, 15, 7, 19)]);

@@ -3,7 +3,7 @@ import { defineRule, type Suppression } from '@lambda-lint/core';
 /** What the suppression covers, for the message. */
 function scopeOf(s: Suppression): string {
   if (s.kind === 'resource') return `resource ${s.resource ?? ''}`.trim();
-  return s.kind === 'next-line' ? `line ${s.fromLine}` : `lines ${s.fromLine}-${s.toLine}`;
+  return s.kind === 'next-line' || s.kind === 'line' ? `line ${s.fromLine}` : `lines ${s.fromLine}-${s.toLine}`;
 }
 
 export default defineRule({
