@@ -180,6 +180,17 @@ describe('content-keyed cache', () => {
     expect(ids(afterSave)).toEqual(ids(edited));
   });
 
+  it('notices a configuration edit that keeps the file size (content, not size, decides)', () => {
+    const config = (format: string) => SERVERLESS_SQS.replace('  runtime: nodejs22.x\n', `  runtime: nodejs22.x\n  logs:\n    lambda:\n      logFormat: ${format}\n`);
+    const logging = "export const handler = async (event) => {\n  console.log(`order ${event.id}`);\n};\n";
+    const dir = project({ 'serverless.yml': config('Text'), 'src/publish.mjs': logging });
+    const structured = () => brief(verify(dir, 'src/publish.mjs', logging, { 'lambda-lint/structured-logging': 'warn' }));
+    expect(structured()).toEqual(['lambda-lint/structured-logging 2:3-2:35']);
+    write(dir, { 'serverless.yml': config('JSON') });
+    expect(config('JSON').length).toBe(config('Text').length);
+    expect(structured()).toEqual([]);
+  });
+
   it('notices a new function that starts referencing the file', () => {
     const dir = project({ 'serverless.yml': SERVERLESS_SQS, 'src/publish.mjs': AWAITED });
     expect(verify(dir, 'src/notify.mjs', FLOATING)).toEqual([]);

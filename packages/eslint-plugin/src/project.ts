@@ -1,6 +1,6 @@
 import type { AnyRule, Finding, LintConfig } from '@lambda-lint/core';
 import { isInside, kindOfPath, lint, nodeHost, type Host } from '@lambda-lint/linter';
-import { overlayHost, recordingHost, stillValid, type ReadSet } from './host.js';
+import { overlayHost, recordingHost, stillValid, withDiskSignatures, type FingerprintHost, type ReadSet } from './host.js';
 import { importClosure } from './imports.js';
 
 /** One question the plugin asks: the findings of these rules for this file, as the editor holds it. */
@@ -62,7 +62,7 @@ export function clearCache(): void {
 export function analyseFile(request: FileRequest): FileResult {
   const { file, root } = request;
   if (!isInside(root, file) || file === root) return { findings: [], internalErrors: [] };
-  const host = overlayHost(request.host ?? nodeHost(), { path: file, bytes: new TextEncoder().encode(request.text) });
+  const host = overlayHost(request.host ?? withDiskSignatures(nodeHost()), { path: file, bytes: new TextEncoder().encode(request.text) });
   for (const dir of ancestors(file, root)) {
     const configs = configPathsIn(dir, host);
     if (configs.length === 0) continue;
@@ -107,7 +107,7 @@ function configPathsIn(dir: string, host: Host): string[] {
   return paths.sort();
 }
 
-function projectRun(dir: string, configs: string[], host: Host, request: FileRequest): ProjectRun {
+function projectRun(dir: string, configs: string[], host: FingerprintHost, request: FileRequest): ProjectRun {
   const key = JSON.stringify([request.root, dir, configs, request.rules.map((r) => r.id), request.config, request.options ?? {}]);
   let kept = runs.get(key);
   if (!kept) runs.set(key, (kept = { full: [], partial: [] }));
@@ -150,12 +150,13 @@ function lintWith(host: Host, configs: string[], request: FileRequest, analyseFu
  * whose handler module lies in the closures analysed (whose code is read anyway). Undefined when
  * anything else changed, or the file is new: then the whole project runs.
  */
-function functionsRun(base: ProjectRun, configs: string[], host: Host, request: FileRequest): ProjectRun | undefined {
+function functionsRun(base: ProjectRun, configs: string[], host: FingerprintHost, request: FileRequest): ProjectRun | undefined {
   const { file } = request;
   const before = base.reads.get(`f:${file}`);
   if (before === undefined || before === '-' || !base.handlers) return undefined;
   const others = new Map(base.reads);
   others.delete(`f:${file}`);
+  others.delete(`s:${file}`);
   if (!stillValid(others, host)) return undefined;
   const recorder = recordingHost(host);
   const closures = new Map<string, Set<string>>();
