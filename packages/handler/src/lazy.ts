@@ -38,9 +38,58 @@ function persistentKey(code: HandlerCode, node: Node): string | undefined {
   if (Node.isThisExpression(root)) return suffix ? `this${suffix}` : undefined;
   if (!Node.isIdentifier(root)) return undefined;
   const b = code.resolveReference(root);
-  if (!b || !b.moduleLevel || b.importFrom) return undefined;
+  if (!b || b.importFrom) return undefined;
   if (b.kind !== 'let' && b.kind !== 'var' && b.kind !== 'const') return undefined;
+  if (!b.moduleLevel && !isFactoryState(code, b.scope)) return undefined;
   return `${b.file}:${b.nameNode.getStart()}${suffix}`;
+}
+
+/**
+ * Variables of a function that only runs at module scope (`const config = memoise(load)` with
+ * `function memoise(f) { let p; return () => (p ??= f()); }`): its closure state outlives every
+ * invocation, like a module-level variable.
+ */
+function isFactoryState(code: HandlerCode, scope: Node): boolean {
+  // A variable of the function body is scoped to its block.
+  const parent = scope.getParent();
+  const fn = Node.isBlock(scope) && parent && isFunctionLike(parent) ? parent : scope;
+  if (!isFunctionLike(fn) || code.handlerFunctions.some((h) => h === fn)) return false;
+  const sites = callersOf(code).get(fn) ?? [];
+  return sites.length > 0 && sites.every((site) => code.isAtModuleScope(site));
+}
+
+/**
+ * `memoise(async () => fetchConfig())`: the calls through which a function passed as an argument
+ * runs, i.e. the calls of the matching parameter inside the function it is passed to.
+ */
+function callsThroughParameter(code: HandlerCode, fn: Node): Node[] {
+  const call = fn.getParent();
+  if (!call || !Node.isCallExpression(call)) return [];
+  const index = call.getArguments().indexOf(fn);
+  if (index < 0) return [];
+  const out: Node[] = [];
+  for (const callee of code.functionsOf(call.getExpression())) {
+    const param = (callee as Node & { getParameters?(): Node[] }).getParameters?.()[index];
+    if (!param) continue;
+    forEachDescendantNode(callee, (d) => {
+      if (Node.isCallExpression(d)) {
+        const e = unwrap(d.getExpression());
+        if (Node.isIdentifier(e) && code.resolveReference(e)?.declaration === param) out.push(d);
+      }
+      return true;
+    });
+    // The parameter escapes some other way (stored, passed on): its calls are not all known.
+    let escapes = false;
+    forEachDescendantNode(callee, (d) => {
+      if (Node.isIdentifier(d) && d !== (param as Node & { getNameNode?(): Node }).getNameNode?.() && code.resolveReference(d)?.declaration === param) {
+        const parent = d.getParent();
+        if (!parent || !Node.isCallExpression(parent) || parent.getExpression() !== d) escapes = true;
+      }
+      return !escapes;
+    });
+    if (escapes) return [];
+  }
+  return out;
 }
 
 function isNullish(node: Node): boolean {
@@ -264,6 +313,12 @@ export function isOneTimeInit(code: HandlerCode, node: Node, depth = 0): boolean
   } else {
     sites = callersOf(code).get(fn) ?? [];
     // A method of a class only constructed at module scope or lazily is not enough: methods run per call.
+    // A function passed to a project helper runs where the helper calls it (`memoise(load)`), not
+    // where the helper's result is called.
+    if (Node.isArrowFunction(fn) || Node.isFunctionExpression(fn)) {
+      const through = callsThroughParameter(code, fn);
+      if (through.length > 0) sites = through;
+    }
   }
   if (sites.length === 0) return false;
   return sites.every((site) => site !== node && isOneTimeInit(code, site, depth + 1));

@@ -114,6 +114,29 @@ describe(ID, () => {
     expect(fetches[1]!.message.startsWith('handler: Secrets Manager GetSecretValue is called')).toBe(true);
   });
 
+  describe('a loader passed to a memoising helper', () => {
+    const helper = (body: string[]) =>
+      lines(
+        "import { SSMClient, GetParameterCommand } from '@aws-sdk/client-ssm';", // 1
+        'const ssm = new SSMClient({});', // 2
+        ...body, // 3-
+        "const config = memoise(async () => (await ssm.send(new GetParameterCommand({ Name: '/app/config' }))).Parameter?.Value);",
+        'export const handler = async () => ({ value: await config() });',
+      );
+
+    it('is not a finding when the helper calls it once, under a closure guard set at module scope', async () => {
+      const once = ['function memoise<T>(load: () => Promise<T>): () => Promise<T> {', '  let pending: Promise<T> | undefined;', '  return () => {', '    pending ??= load().catch((err: unknown) => {', '      pending = undefined;', '      throw err;', '    });', '    return pending;', '  };', '}'];
+      expect(await found(app(helper(once)))).toEqual([]);
+    });
+
+    it('is reported when the helper calls it on every call, or the guard is a per-call local', async () => {
+      const always = ['function memoise<T>(load: () => Promise<T>): () => Promise<T> {', '  return () => load();', '}'];
+      expect(await found(app(helper(always)))).toEqual([pos('configFetch', 6, 43, 6, 101)]);
+      const local = ['function memoise<T>(load: () => Promise<T>): () => Promise<T> {', '  return () => {', '    let pending: Promise<T> | undefined;', '    pending ??= load();', '    return pending;', '  };', '}'];
+      expect(await found(app(helper(local)))).toEqual([pos('configFetch', 10, 43, 10, 101)]);
+    });
+  });
+
   describe('not a finding', () => {
     const cases: [string, string[]][] = [
       ['a client at module scope', ["import { S3Client, GetObjectCommand } from '@aws-sdk/client-s3';", 'const s3 = new S3Client({});', "export const handler = async () => s3.send(new GetObjectCommand({ Bucket: 'b', Key: 'k' }));"]],
