@@ -41,8 +41,20 @@ function specifierOf(decl: ImportDeclaration | ExportDeclaration): string | unde
   return spec && ts.isStringLiteral(spec) ? spec.text : undefined;
 }
 
+/** A file's heavy imports depend on its syntax only: computed once per file, not once per handler that loads it. */
+const heavyImportsCache = new WeakMap<SourceFile, HeavyImport[]>();
+
 /** What a file loads from the heavy-package table: static imports, re-exports, `require`, `import()`. */
 function heavyImportsOf(file: SourceFile): HeavyImport[] {
+  let cached = heavyImportsCache.get(file);
+  if (!cached) {
+    cached = findHeavyImports(file);
+    heavyImportsCache.set(file, cached);
+  }
+  return cached;
+}
+
+function findHeavyImports(file: SourceFile): HeavyImport[] {
   const out: HeavyImport[] = [];
   const add = (specifier: string | undefined, node: Node) => {
     const pkg = specifier ? heavyPackageOf(specifier) : undefined;

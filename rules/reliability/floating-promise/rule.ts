@@ -87,16 +87,28 @@ function returnsPromise(code: HandlerCode, sdk: SdkFacts, fn: Node, depth: numbe
     if (!Node.isBlock(body)) return isPromise(code, sdk, body, depth);
   }
   if (!isFunctionNode(fn)) return false;
-  const returned: Node[] = [];
+  const returned = returnedExpressions(fn);
+  return returned.length > 0 && returned.every((e) => isPromise(code, sdk, e, depth));
+}
+
+/** Syntax never changes during a run: each function's returned expressions are collected once, however many call sites ask. */
+const returnedCache = new WeakMap<Node, Node[]>();
+
+function returnedExpressions(fn: Node): Node[] {
+  let returned = returnedCache.get(fn);
+  if (returned) return returned;
+  const found: Node[] = [];
   forEachDescendantNode(fn, (n) => {
     if (n !== fn && isFunctionNode(n)) return false;
     if (Node.isReturnStatement(n)) {
       const e = n.getExpression();
-      if (e) returned.push(e);
+      if (e) found.push(e);
     }
     return true;
   });
-  return returned.length > 0 && returned.every((e) => isPromise(code, sdk, e, depth));
+  returned = found;
+  returnedCache.set(fn, returned);
+  return returned;
 }
 
 /** The executor of `new Promise((resolve, reject) => ...)`: work inside it settles the promise. */
