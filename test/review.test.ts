@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../packages/cli/src/main.js';
+import { runAction } from '../packages/cli/src/action.js';
 
 // `lambda-lint diff --base <ref>`: the review mode of a pull request, run as users run it, in real git repositories.
 
@@ -200,6 +201,25 @@ describe('lambda-lint diff --base', () => {
     }
     const sarif = JSON.parse((await cli(['diff', '--base', 'HEAD~1', '--format', 'sarif'], dir)).stdout) as { runs: { results: { ruleId: string }[] }[] };
     expect(sarif.runs[0]!.results.map((r) => r.ruleId).filter((id) => PINNED.has(id))).toEqual(['iam-broadened', 'iam-broadened', 'iam-wildcard-action']);
+  });
+
+  it('hands its findings to the GitHub Action, which reviews a pull request with input base', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'lambda-lint-review-action-'));
+    let stdout = '';
+    const code = await runAction({
+      env: { PATH: process.env.PATH ?? '', GITHUB_WORKSPACE: dir, INPUT_BASE: 'HEAD~1', 'INPUT_SARIF-FILE': join(out, 'review.sarif'), GITHUB_OUTPUT: join(out, 'outputs') },
+      stdout: (t) => void (stdout += t),
+      stderr: () => {},
+    });
+    expect(code).toBe(1);
+    const results = (JSON.parse(readFileSync(join(out, 'review.sarif'), 'utf8')) as { runs: { results: { ruleId: string }[] }[] }).runs[0]!.results;
+    expect(results.map((r) => r.ruleId).filter((id) => PINNED.has(id))).toEqual(['iam-broadened', 'iam-broadened', 'iam-wildcard-action']);
+    expect(stdout).toContain('::warning file=serverless.yml,line=21');
+    expect(stdout).not.toContain('fixed-tmp-path');
+    // One review, handed over before formatting: no second run for the SARIF file.
+    const reports: string[][] = [];
+    await main(['diff', '--base', 'HEAD~1', '--format', 'github'], { stdout: () => {}, stderr: () => {}, cwd: dir, env: {}, isTTY: false, onReport: (r) => reports.push(r.findings.map((f) => f.ruleId)) });
+    expect(reports.map((ids) => ids.filter((id) => PINNED.has(id)))).toEqual([['iam-broadened', 'iam-broadened', 'iam-wildcard-action']]);
   });
 
   it('compares the working tree, uncommitted changes included; warnings alone exit 0', async () => {

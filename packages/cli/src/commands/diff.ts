@@ -5,7 +5,7 @@ import { ConfigError, isInside } from '@lambda-lint/core';
 import { nodeHost, toPosix } from '@lambda-lint/linter';
 import type * as Review from '@lambda-lint/review';
 import { allRules } from '@lambda-lint/rules';
-import { formatters, summarize } from '../formatters/index.js';
+import { formatters, summarize, type FormatInput } from '../formatters/index.js';
 import type { CliIO, CommandContext } from '../main.js';
 import { guarded, version } from '../main.js';
 import { selectRules } from '../run.js';
@@ -123,7 +123,7 @@ export function runDiff(paths: string[], opts: DiffOptions, io: CliIO, { GitErro
   const summary = summarize(findings, result.fileCount, result.functionCount);
   const color =
     !opts.outputFile && opts.color !== false && !('NO_COLOR' in io.env && io.env.NO_COLOR !== '') && (io.isTTY || Boolean(io.env.FORCE_COLOR));
-  const report = formatters[opts.format]!({
+  const input: FormatInput = {
     findings,
     summary,
     cwd,
@@ -135,7 +135,10 @@ export function runDiff(paths: string[], opts: DiffOptions, io: CliIO, { GitErro
       const bytes = head.readFile(file);
       return bytes ? new TextDecoder().decode(bytes) : undefined;
     },
-  });
+  };
+  // The GitHub Action writes SARIF, annotations and the scorecard from this one review.
+  io.onReport?.(input);
+  const report = formatters[opts.format]!(input);
   if (opts.outputFile) writeReport(resolve(io.cwd, opts.outputFile), report);
   else io.stdout(report);
 
