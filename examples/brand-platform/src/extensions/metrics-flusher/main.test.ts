@@ -20,12 +20,23 @@ describe('metrics-flusher', () => {
 
   it('keeps one batch per request id, so a retried invocation replaces its batch instead of counting twice', () => {
     const buffer = new MetricsBuffer();
-    buffer.put('r1', [{ name: 'BrandCreated', value: 1, unit: 'Count' }]);
-    buffer.put('r1', [{ name: 'BrandCreated', value: 1, unit: 'Count' }]);
-    buffer.put('r2', [{ name: 'BrandCreated', value: 1, unit: 'Count' }]);
-    const lines = buffer.drain(1);
+    buffer.put('r1', [{ name: 'BrandCreated', value: 1, unit: 'Count' }], 120_000);
+    buffer.put('r1', [{ name: 'BrandCreated', value: 1, unit: 'Count' }], 120_500);
+    buffer.put('r2', [{ name: 'BrandCreated', value: 1, unit: 'Count' }], 121_000);
+    const lines = buffer.drain();
     expect(lines.map((l) => JSON.parse(l).BrandCreated)).toEqual([[1, 1]]);
     expect(buffer.drain()).toEqual([]);
+  });
+
+  it('stamps data points with the minute they arrived in, not the time of the flush', () => {
+    const buffer = new MetricsBuffer();
+    buffer.put('r1', [{ name: 'LoginFailed', value: 1, unit: 'Count' }], 60_000 * 5 + 10);
+    buffer.put('r2', [{ name: 'LoginFailed', value: 2, unit: 'Count' }], 60_000 * 9 + 10);
+    const docs = buffer.drain().map((l) => JSON.parse(l) as { _aws: { Timestamp: number }; LoginFailed: number });
+    expect(docs.map((d) => [d._aws.Timestamp, d.LoginFailed])).toEqual([
+      [300_000, 1],
+      [540_000, 2],
+    ]);
   });
 
   it('accepts PUT /metrics/<request id> with valid data points and refuses anything else', async () => {

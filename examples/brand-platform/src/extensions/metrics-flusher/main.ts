@@ -19,19 +19,31 @@ const NAMESPACE = process.env.METRICS_NAMESPACE ?? 'BrandPlatform';
 const SERVICE = process.env.SERVICE_NAME ?? 'brand-platform';
 const MAX_BODY_BYTES = 256 * 1024;
 
+const MINUTE_MS = 60_000;
+
 /** Batches received since the last flush, by request id. Owned by this process, not by a handler. */
 export class MetricsBuffer {
-  private batches = new Map<string, MetricDatum[]>();
+  private batches = new Map<string, { receivedAt: number; data: MetricDatum[] }>();
 
-  put(requestId: string, data: MetricDatum[]): void {
-    this.batches.set(requestId, data);
+  put(requestId: string, data: MetricDatum[], receivedAt: number = Date.now()): void {
+    this.batches.set(requestId, { receivedAt, data });
   }
 
-  /** Takes everything buffered and returns it as EMF lines. */
-  drain(timestamp: number = Date.now()): string[] {
-    const data = [...this.batches.values()].flat();
+  /**
+   * Takes everything buffered and returns it as EMF lines, one set of documents per minute of
+   * arrival (stamped with that minute), so a flush after an idle period does not move data points
+   * to the time of the flush.
+   */
+  drain(): string[] {
+    const byMinute = new Map<number, MetricDatum[]>();
+    for (const { receivedAt, data } of this.batches.values()) {
+      const minute = Math.floor(receivedAt / MINUTE_MS) * MINUTE_MS;
+      byMinute.set(minute, [...(byMinute.get(minute) ?? []), ...data]);
+    }
     this.batches = new Map();
-    return toEmfDocuments(NAMESPACE, SERVICE, data, timestamp).map((doc) => JSON.stringify(doc));
+    return [...byMinute.entries()]
+      .sort(([a], [b]) => a - b)
+      .flatMap(([minute, data]) => toEmfDocuments(NAMESPACE, SERVICE, data, minute).map((doc) => JSON.stringify(doc)));
   }
 }
 
