@@ -4,6 +4,8 @@ import {
   boundPermissionsOf,
   codePermissionsOf,
   evaluate,
+  actionPatternMatches,
+  globCovers,
   globsIntersect,
   HandlerAnalyzer,
   IAM_ACTION_EXCEPTIONS,
@@ -243,6 +245,15 @@ describe('binding resources to the template', () => {
     expect(kind([stmt('Allow', ['s3:*'], ['*'], 'NotAction')], 'dynamodb:Query', index)).toBe('granted');
     expect(kind([stmt('Allow', ['s3:GetObject'], ['arn:aws:s3:::other/*'])], 's3:GetObject', '${Logos.Arn}/logos/*.png')).toBe('missing');
     expect(kind([stmt('Allow', ['s3:GetObject'], ['${Logos.Arn}/logos/*'])], 's3:GetObject', '${Logos.Arn}/logos/*.png')).toBe('granted');
+  });
+
+  it('matches action patterns case-insensitively, and pathological patterns without backtracking', () => {
+    expect(['dynamodb:Get*', 'DynamoDB:getitem', 'dynamodb:?etItem', '*'].map((p) => actionPatternMatches(p, 'dynamodb:GetItem'))).toEqual([true, true, true, true]);
+    expect(['dynamodb:Put*', 'dynamodb:GetItems', 's3:*'].map((p) => actionPatternMatches(p, 'dynamodb:GetItem'))).toEqual([false, false, false]);
+    const started = Date.now();
+    expect(actionPatternMatches(`${'*a'.repeat(400)}b`, 'a'.repeat(300))).toBe(false);
+    expect(globCovers(`arn:aws:s3:::${'*a'.repeat(400)}b`, `arn:aws:s3:::${'a'.repeat(1000)}`)).toBe(false);
+    expect(Date.now() - started).toBeLessThan(2000);
   });
 
   it('intersects globs with unknown parts on both sides', () => {

@@ -259,10 +259,14 @@ export function globsIntersect(a: string, b: string): boolean {
 
 const SEPARATORS = '/:';
 
+/** Longer patterns are not compared (the walk is recursive): they count as matching, never as a false finding. */
+const MAX_PATTERN = 2000;
+
 function intersect(pa: string, pb: string): boolean {
+  if (pa.length > MAX_PATTERN || pb.length > MAX_PATTERN) return true;
   const memo = new Map<number, boolean>();
   const go = (i: number, j: number): boolean => {
-    const key = i * 8192 + j;
+    const key = i * (MAX_PATTERN + 1) + j;
     const hit = memo.get(key);
     if (hit !== undefined) return hit;
     let r: boolean;
@@ -292,14 +296,37 @@ export function globCovers(g: string, c: string): boolean {
 }
 
 function covers(g: string, c: string): boolean {
-  const re = new RegExp('^' + g.split('').map((ch) => (ch === '*' ? '.*' : ch === SEGMENT ? '[^/:]*' : ch.replace(/[\\^$.+?()[\]{}|/]/g, '\\$&'))).join('') + '$');
-  return re.test(c);
+  if (g.length > MAX_PATTERN || c.length > MAX_PATTERN) return false;
+  return globMatch(g, c, false);
+}
+
+/**
+ * Whether glob `p` matches the text `t` (`*` any run, the segment wildcard any run without `/` or `:`,
+ * `?` one character when `single` is set, else itself), by dynamic programming: no backtracking.
+ */
+function globMatch(p: string, t: string, single: boolean): boolean {
+  let prev: boolean[] = new Array<boolean>(t.length + 1).fill(false);
+  prev[0] = true;
+  for (let i = 1; i <= p.length; i++) {
+    const ch = p[i - 1]!;
+    const cur: boolean[] = new Array<boolean>(t.length + 1).fill(false);
+    const star = ch === '*' || ch === SEGMENT;
+    cur[0] = star && prev[0]!;
+    for (let j = 1; j <= t.length; j++) {
+      const tc = t[j - 1]!;
+      if (star) cur[j] = prev[j]! || (cur[j - 1]! && (ch === '*' || !SEPARATORS.includes(tc)));
+      else cur[j] = prev[j - 1]! && (ch === tc || (single && ch === '?'));
+    }
+    prev = cur;
+  }
+  return prev[t.length]!;
 }
 
 /** IAM action pattern match, case-insensitive as IAM does. */
 export function actionPatternMatches(pattern: string, action: string): boolean {
-  const re = new RegExp('^' + pattern.trim().split('').map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[\\^$.+()[\]{}|/]/g, '\\$&'))).join('') + '$', 'i');
-  return re.test(action);
+  const p = pattern.trim().toLowerCase();
+  if (p.length > MAX_PATTERN) return false;
+  return globMatch(p, action.trim().toLowerCase(), true);
 }
 
 // ---------------------------------------------------------------------------------------------
