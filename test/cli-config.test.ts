@@ -78,6 +78,11 @@ describe('configuration files', () => {
     expect(findings(cli(['--format', 'json'], dir))).toEqual(['serverless.yml:6:15 error memory-size']);
     write(dir, 'ci/lint.yaml', 'rules:\n  memory-size: info\n');
     expect(findings(cli(['--format', 'json', '--config', 'ci/lint.yaml'], dir))).toEqual(['serverless.yml:6:15 info memory-size']);
+    // Globs of a --config file are relative to the working directory, not to the file's folder.
+    write(dir, 'ci/ignore-all.yaml', 'ignore: [serverless.yml]\noverrides:\n  - files: [./serverless.yml]\n    rules: { memory-size: error }\n');
+    expect(findings(cli(['--format', 'json', '--config', 'ci/ignore-all.yaml'], dir))).toEqual([]);
+    write(dir, 'ci/override.yaml', 'overrides:\n  - files: [./serverless.yml]\n    rules: { memory-size: error }\n');
+    expect(findings(cli(['--format', 'json', '--config', 'ci/override.yaml'], dir))).toEqual(['serverless.yml:6:15 error memory-size']);
     expect(cli(['--config', 'missing.json'], dir)).toMatchObject({ code: 2, stderr: 'lambda-lint: configuration file not found: missing.json\n' });
   });
 

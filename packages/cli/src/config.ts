@@ -19,7 +19,9 @@ export function loadRunConfig(host: Host, cwd: string, root: string, opts: Confi
   if (opts.config !== undefined) {
     const file = toPosix(resolve(cwd, opts.config));
     if (host.kindOf(file) !== 'file') throw new ConfigError(`configuration file not found: ${opts.config}`);
-    return loadConfigFile(host, file, rules, opts.config);
+    const loaded = loadConfigFile(host, file, rules, opts.config);
+    // As in ESLint: globs of a file named on the command line are relative to the working directory.
+    return { ...loaded, config: { ...loaded.config, baseDir: cwd } };
   }
   const found = findConfigFile(host, cwd, root);
   return found ? loadConfigFile(host, found, rules, relativeTo(cwd, found) || found) : undefined;
