@@ -50,6 +50,7 @@ function repository(...commits: Record<string, string>[]): string {
 
 interface JsonFinding {
   ruleId: string;
+  severity: string;
   message: string;
   line: number;
   column: number;
@@ -220,6 +221,19 @@ describe('lambda-lint diff --base', () => {
     const reports: string[][] = [];
     await main(['diff', '--base', 'HEAD~1', '--format', 'github'], { stdout: () => {}, stderr: () => {}, cwd: dir, env: {}, isTTY: false, onReport: (r) => reports.push(r.findings.map((f) => f.ruleId)) });
     expect(reports.map((ids) => ids.filter((id) => PINNED.has(id)))).toEqual([['iam-broadened', 'iam-broadened', 'iam-wildcard-action']]);
+  });
+
+  it('takes the options of a lint run: --rule, --quiet, --ignore-pattern, --max-warnings', async () => {
+    const only = await cli(['diff', '--base', 'HEAD~1', '--format', 'json', '--rule', 'iam-broadened'], dir);
+    expect(findings(only.stdout).map(where)).toEqual(['serverless.yml:21:15-21:51 iam-broadened', 'serverless.yml:23:19-23:23 iam-broadened']);
+    expect(only.code).toBe(0);
+    expect(await cli(['diff', '--base', 'HEAD~1', '--rule', 'iam-broadened', '--max-warnings', '1'], dir)).toMatchObject({ code: 1, stderr: expect.stringContaining('2 new warnings exceed --max-warnings 1') });
+    const quiet = findings((await cli(['diff', '--base', 'HEAD~1', '--format', 'json', '--quiet'], dir)).stdout);
+    expect(quiet.every((f) => f.severity === 'error')).toBe(true);
+    expect(pinned(quiet)).toEqual(['serverless.yml:23:19-23:23 iam-wildcard-action']);
+    const ignored = await cli(['diff', '--base', 'HEAD~1', '--format', 'json', '--ignore-pattern', 'serverless.yml'], dir);
+    expect(findings(ignored.stdout)).toEqual([]);
+    expect(ignored.code).toBe(0);
   });
 
   it('compares the working tree, uncommitted changes included; warnings alone exit 0', async () => {

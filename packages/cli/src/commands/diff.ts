@@ -9,6 +9,7 @@ import { formatters, summarize, type FormatInput } from '../formatters/index.js'
 import type { CliIO, CommandContext } from '../main.js';
 import { guarded, version } from '../main.js';
 import { selectRules } from '../run.js';
+import { ignoreMatcher } from '../ignore.js';
 import { configForRun, loadRunConfig, type ConfigCliOptions } from '../config.js';
 
 interface DiffOptions extends ConfigCliOptions {
@@ -16,6 +17,7 @@ interface DiffOptions extends ConfigCliOptions {
   format: string;
   outputFile?: string;
   rule?: string[];
+  ignorePattern?: string[];
   maxWarnings?: number;
   quiet?: boolean;
   color?: boolean;
@@ -63,6 +65,7 @@ export function registerDiffCommand(program: Command, ctx: CommandContext): void
     .addOption(new Option('-f, --format <format>', 'output format').choices(Object.keys(formatters)).default('stylish'))
     .option('-o, --output-file <path>', 'write the report to this file instead of stdout')
     .option('--rule <id>', 'run only this rule (repeatable)', collect)
+    .option('--ignore-pattern <glob>', 'skip files matching this glob, relative to the current directory (repeatable)', collect)
     .option('--max-warnings <n>', 'exit 1 when there are more new warnings than this', nonNegativeInt)
     .option('-q, --quiet', 'report errors only')
     .option('--no-color', 'disable colours (NO_COLOR is honoured too)')
@@ -104,6 +107,7 @@ export function runDiff(paths: string[], opts: DiffOptions, io: CliIO, { GitErro
     return 2;
   }
   const selection = selectRules(opts.rule);
+  const ignored = ignoreMatcher(opts.ignorePattern ?? [], cwd);
   const root = absolute.every((p) => isInside(cwd, p)) ? cwd : topLevel;
   // The working tree's configuration judges both revisions: a change to it is not what is reviewed.
   const config = configForRun(loadRunConfig(head, cwd, root, opts, allRules)?.config, selection.rules, selection.config, allRules);
@@ -114,12 +118,14 @@ export function runDiff(paths: string[], opts: DiffOptions, io: CliIO, { GitErro
     paths: absolute,
     root,
     rules: selection.rules,
+    ignore: ignored,
     ...(config ? { config } : {}),
     ...(opts.inlineConfig === false ? { inlineConfig: false } : {}),
     ...(opts.maxFileSize !== undefined ? { maxFileBytes: opts.maxFileSize } : {}),
     ...(opts.stage ? { options: { stage: opts.stage } } : {}),
   });
-  const findings = opts.quiet ? result.findings.filter((f) => f.severity === 'error') : result.findings;
+  const shown = result.findings.filter((f) => !ignored(f.loc.file));
+  const findings = opts.quiet ? shown.filter((f) => f.severity === 'error') : shown;
   const summary = summarize(findings, result.fileCount, result.functionCount);
   const color =
     !opts.outputFile && opts.color !== false && !('NO_COLOR' in io.env && io.env.NO_COLOR !== '') && (io.isTTY || Boolean(io.env.FORCE_COLOR));
