@@ -115,6 +115,41 @@ describe('SARIF output', () => {
     expect(log.runs[0].tool.driver.name).toBe('lambda-lint');
   });
 
+  it('of the demo platform validates and carries every finding of the JSON output, position for position', () => {
+    const demo = 'examples/brand-platform-demo';
+    const sarif = JSON.parse(cli(['--format', 'sarif', demo], repoRoot).stdout);
+    expect(validate(sarif)).toBe(true);
+    const json = JSON.parse(cli(['--format', 'json', demo], repoRoot).stdout) as {
+      findings: { ruleId: string; severity: string; message: string; file: string; line: number; column: number; endLine: number; endColumn: number; related?: { file: string; line: number; column: number; message: string }[] }[];
+    };
+    const results = sarif.runs[0].results as SarifResult[];
+    expect(json.findings.length).toBeGreaterThan(50);
+    expect(results).toHaveLength(json.findings.length);
+    const level = { error: 'error', warning: 'warning', info: 'note' } as Record<string, string>;
+    const fromJson = json.findings.map((f) => ({
+      ruleId: f.ruleId,
+      level: level[f.severity],
+      message: f.message,
+      uri: f.file.split('/').map(encodeURIComponent).join('/'),
+      region: { startLine: f.line, startColumn: f.column, endLine: f.endLine, endColumn: f.endColumn },
+      related: (f.related ?? []).map((r) => `${r.file}:${r.line}:${r.column} ${r.message}`),
+    }));
+    const fromSarif = results.map((r) => ({
+      ruleId: r.ruleId,
+      level: r.level,
+      message: r.message.text,
+      uri: r.locations[0]!.physicalLocation.artifactLocation.uri,
+      region: r.locations[0]!.physicalLocation.region,
+      related: (r.relatedLocations ?? []).map(
+        (x) => `${decodeURIComponent(x.physicalLocation.artifactLocation.uri)}:${x.physicalLocation.region.startLine}:${x.physicalLocation.region.startColumn} ${x.message.text}`,
+      ),
+    }));
+    expect(fromSarif).toEqual(fromJson);
+    expect(fromSarif.some((r) => r.related.length > 0)).toBe(true);
+    // Every result has its own fingerprint: equal ones would merge distinct alerts in code scanning.
+    expect(new Set(results.map((r) => r.partialFingerprints['lambdaLint/v1'])).size).toBe(results.length);
+  });
+
   it('of a project with findings validates too, and the validator rejects a broken log', () => {
     const { log } = sarifOf(project({ 'serverless.yml': serverless, 'src/jobs.ts': handler }));
     expect(validate(log)).toBe(true);
