@@ -183,7 +183,8 @@ export function metadataSuppressions(model: AppModel): Suppression[] {
     if (!ignore) continue;
     const items = isSeq(ignore) ? ignore.items : [ignore];
     for (const item of items) {
-      const id = isMap(item) ? entry(item, 'id')?.value : undefined;
+      // `- memory-size` is shorthand for `- id: memory-size` (without a reason, which is then reported).
+      const id = isMap(item) ? entry(item, 'id')?.value : item;
       const reason = isMap(item) ? entry(item, 'reason')?.value : undefined;
       const reasonText = reason?.kind === 'scalar' && reason.value !== null ? String(reason.value).trim() : '';
       out.push({

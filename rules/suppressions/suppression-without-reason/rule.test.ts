@@ -45,5 +45,16 @@ describe('suppression-without-reason', () => {
     expect(positions(r)).toEqual([at('suppression-without-reason', 'metadata', 16, 13, 16, 28)]);
   });
 
+  it('a Metadata entry given as a bare rule id applies and is reported for its missing reason', async () => {
+    const template = readFileSync(`${dir}/fixtures/invalid/sam/template.yaml`, 'utf8').replace('          - id: memory-size\n', '          - memory-size\n');
+    const r = await lintFiles({ 'template.yaml': template, 'src/brands.ts': readFileSync(`${dir}/fixtures/invalid/sam/src/brands.ts`, 'utf8') });
+    expect(positions(r)).toEqual([at('suppression-without-reason', 'metadata', 16, 13, 16, 24)]);
+  });
+
+  it('a directive that names no rule is reported by unused-suppression only', async () => {
+    const r = await lintFiles(app('  # lambda-lint-disable-next-line\n'));
+    expect(positions(r).map((p) => `${p.ruleId} ${p.messageId}`)).toEqual(['unused-suppression noRuleId', 'memory-size suspicious']);
+  });
+
   fixtureTests(dir, 'suppression-without-reason');
 });

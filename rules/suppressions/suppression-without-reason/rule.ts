@@ -16,7 +16,8 @@ export default defineRule({
   defaultOptions: {},
   check(ctx) {
     for (const s of ctx.suppressions?.suppressions ?? []) {
-      if (s.reason) continue;
+      // A suppression that names no rule is reported once, by unused-suppression.
+      if (s.reason || s.targets.length === 0) continue;
       const ids = s.targets.map((t) => t.ruleId);
       ctx.report({
         messageId: s.kind === 'resource' ? 'metadata' : 'comment',
