@@ -143,6 +143,23 @@ describe('finding the configuration', () => {
     expect(analyseFile({ ...request, root: `${dir}/elsewhere` }).findings).toEqual([]);
   });
 
+  it('ignores code blocks a processor extracts from another file', () => {
+    const dir = project({ 'serverless.yml': SERVERLESS_SQS.replace('src/publish.handler', 'docs/publish.handler') });
+    // Linter.verify lints `.js` blocks only; the block is the file's whole text, so only the guard keeps it silent.
+    const blocks = { preprocess: (text: string) => [{ text, filename: 'block.js' }], postprocess: (messages: Linter.LintMessage[][]) => messages.flat() };
+    const linter = new Linter({ cwd: dir });
+    const messages = linter.verify(
+      FLOATING,
+      [
+        { files: ['**/*.mjs'], processor: blocks },
+        { files: ['**/*.js'], plugins: { 'lambda-lint': plugin }, rules: FLOATING_ONLY },
+      ],
+      { filename: `${dir}/docs/publish.mjs` },
+    );
+    expect(messages).toEqual([]);
+    expect(brief(verify(dir, 'docs/publish.mjs', FLOATING))).toEqual(['lambda-lint/floating-promise 6:3-6:89']);
+  });
+
   it('does not crash on a configuration that is being edited and does not parse', () => {
     const dir = project({ 'serverless.yml': 'service: orders\nfunctions:\n  publish: [\n', 'src/publish.mjs': FLOATING });
     expect(verify(dir, 'src/publish.mjs', FLOATING, EVERY_RULE)).toEqual([]);

@@ -23,6 +23,8 @@ function settingsOf(context: Rule.RuleContext): PluginSettings {
 }
 
 function findingsFor(context: Rule.RuleContext, rule: AnyRule): Finding[] {
+  // A block a processor extracted (e.g. code in Markdown) is not the file any function runs.
+  if (context.filename !== context.physicalFilename) return [];
   const options = context.options[0] as Record<string, unknown> | undefined;
   const custom = options !== undefined && Object.keys(options).length > 0;
   // A rule with its own options gets its own run of that rule alone; the others share one run.
