@@ -54,4 +54,10 @@ export interface ResourceChange {
   properties: { name: string; loc?: Loc }[];
   /** The resource keeps its physical resource on delete (`DeletionPolicy: Retain`/`RetainExceptOnCreate`, `Snapshot`). */
   deletionPolicy?: string;
+  /**
+   * For a removal: a resource of the same type that the change adds to the same template, which may be
+   * this one under a new logical id (a renamed key, a CDK construct moved in the tree). CloudFormation
+   * still deletes the old resource and creates an empty one.
+   */
+  renamedTo?: { logicalId: string; loc: Loc };
 }

@@ -12,7 +12,7 @@ import {
   type ReviewContext,
   type Value,
 } from '@lambda-lint/core';
-import { plainJson, templateViews, UNKNOWN, type Origin, type TemplateView } from './template.js';
+import { plainJson, templateViews, UNKNOWN, type Origin, type TemplateView, type ViewResource } from './template.js';
 
 /** What deploying `head` instead of `base` changes: permissions it broadens, resources it replaces or deletes. */
 export function reviewChanges(base: AppModel, head: AppModel, baseRef: string): ReviewContext {
@@ -57,23 +57,47 @@ function resourceChanges(diff: TemplateDiff, before: TemplateView | undefined, a
       ...(deletionPolicy ? { deletionPolicy } : {}),
     };
     if (impact === ResourceImpact.WILL_DESTROY) {
-      out.push({ ...common, kind: 'removed', loc: after?.resourcesLoc ?? (after ? fileStart(after.file) : old.loc), properties: [] });
+      const twin = after && addedOfType(diff, after, old.type);
+      out.push({
+        ...common,
+        kind: 'removed',
+        loc: after?.resourcesLoc ?? (after ? fileStart(after.file) : old.loc),
+        properties: [],
+        ...(twin ? { renamedTo: { logicalId: twin.constructPath ?? twin.logicalId, loc: twin.loc } } : {}),
+      });
       return;
     }
+    const sam = SAM_REPLACING[old.type];
     // SAM's own types are transformed before deployment: the specification's replacement rules are not theirs.
-    if (!REPLACING.has(impact) || old.type.startsWith('AWS::Serverless::')) return;
+    if (old.type.startsWith('AWS::Serverless::') && !sam) return;
     const now = after?.resources.get(logicalId);
     if (!now) return;
+    const replacing = (name: string, impact: ResourceImpact | undefined) => (sam ? sam.includes(name) : impact !== undefined && REPLACING.has(impact));
+    if (sam ? !Object.keys(change.propertyUpdates).some((name) => sam.includes(name)) : !REPLACING.has(impact)) return;
     const properties: ResourceChange['properties'] = [];
     if (change.resourceTypeChanged) properties.push({ name: 'Type', ...(now.resource ? { loc: entry(now.resource.node, 'Type')?.keyLoc ?? now.loc } : {}) });
     for (const [name, property] of Object.entries(change.propertyUpdates)) {
-      if (!property.changeImpact || !REPLACING.has(property.changeImpact)) continue;
+      if (!replacing(name, property.changeImpact)) continue;
       const written = now.resource?.properties ? entry(now.resource.properties, name) : undefined;
       properties.push({ name, ...(written ? { loc: written.keyLoc } : {}) });
     }
-    out.push({ ...common, kind: impact === ResourceImpact.WILL_REPLACE ? 'replaced' : 'may-be-replaced', loc: now.loc, properties });
+    out.push({ ...common, kind: sam || impact === ResourceImpact.WILL_REPLACE ? 'replaced' : 'may-be-replaced', loc: now.loc, properties });
   });
   return out;
+}
+
+/** SAM resources whose change replaces what they deploy (the properties the transform maps to replacing ones). */
+const SAM_REPLACING: Record<string, string[]> = {
+  // -> AWS::DynamoDB::Table KeySchema / TableName
+  'AWS::Serverless::SimpleTable': ['PrimaryKey', 'TableName'],
+};
+
+/** A resource of `type` that the change adds to the template (the first, in template order). */
+function addedOfType(diff: TemplateDiff, after: TemplateView, type: string): ViewResource | undefined {
+  for (const r of after.resources.values()) {
+    if (r.type === type && r.resource && diff.resources.has(r.logicalId) && diff.resources.get(r.logicalId).isAddition) return r;
+  }
+  return undefined;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -87,6 +87,28 @@ ${resources}  Fn:
     expect(f.related?.map((x) => [x.loc.line, x.loc.column, x.message])).toEqual([[3, 3, 'Jobs as written in HEAD~1']]);
   });
 
+  it('says when a removed store may be the same one under a new logical id', () => {
+    const r = reviewChange(template(table('brands')), template(table('brands').replace('  Brands:', '  BrandsTable:')), { baseRef: 'main' });
+    expect(positions(r.findings)).toEqual([at(ID, 'renamedData', 2, 1, 2, 10)]);
+    const f = own(r.findings)[0]!;
+    expect(f.message).toBe(
+      'Brands (AWS::DynamoDB::Table): this change removes the table and adds BrandsTable of the same type. If that is the same table under a new logical id (a renamed key, a CDK construct moved in the tree), deploying it still deletes Brands with all its items and creates an empty one. Keep the logical id (the key Brands), or migrate the data first.',
+    );
+    expect(f.related?.map((x) => [x.loc.line, x.loc.column, x.message])).toEqual([
+      [3, 3, 'BrandsTable: added by this change'],
+      [3, 3, 'Brands as written in main'],
+    ]);
+  });
+
+  it('reports a SAM SimpleTable whose primary key changes (the table it deploys is replaced)', () => {
+    const sam = (key: string) => ({
+      'template.yaml': `Transform: AWS::Serverless-2016-10-31\nResources:\n  Brands:\n    Type: AWS::Serverless::SimpleTable\n    Properties:\n      PrimaryKey:\n        Name: ${key}\n        Type: String\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: nodejs22.x\n      Handler: index.handler\n      InlineCode: exports.handler = async () => 1;\n      MemorySize: ${key === 'id' ? 256 : 512}\n`,
+    });
+    const r = reviewChange(sam('id'), sam('pk'));
+    expect(positions(r.findings)).toEqual([at(ID, 'replacedData', 3, 3, 3, 9)]);
+    expect(own(r.findings)[0]?.message).toContain('changing PrimaryKey replaces this table');
+  });
+
   it('is silent on the removal of a resource without data, or of a store the template retains', () => {
     const alarm = '  Alarm:\n    Type: AWS::CloudWatch::Alarm\n    Properties:\n      MetricName: Errors\n';
     expect(positions(reviewChange(template(alarm), template('')).findings)).toEqual([]);

@@ -23,6 +23,8 @@ export default defineRule({
       '{{resource}} ({{type}}): changing {{properties}} {{verb}} this {{kind}}: CloudFormation creates a new, empty one and deletes the old one with {{data}}. Keep {{properties}} as in {{base}}, or migrate the data to a new resource under a new logical id first.',
     replaced:
       '{{resource}} ({{type}}): changing {{properties}} {{verb}} this resource: it gets a new name and ARN, and whatever refers to the old one outside this stack (clients, other stacks, DNS, allow lists) breaks. Keep {{properties}} as in {{base}} if that was not intended.',
+    renamedData:
+      '{{resource}} ({{type}}): this change removes the {{kind}} and adds {{renamed}} of the same type. If that is the same {{kind}} under a new logical id (a renamed key, a CDK construct moved in the tree), deploying it still deletes {{resource}} with {{data}} and creates an empty one. Keep the logical id ({{keep}}), or migrate the data first.',
     removedData:
       '{{resource}} ({{type}}): this change removes the {{kind}} from the template, so deploying it deletes the {{kind}} with {{data}}. Export or back up the data first, or set `DeletionPolicy: Retain` in {{base}} before removing it.',
   },
@@ -38,13 +40,20 @@ export default defineRule({
       if (change.kind === 'removed') {
         // Removing a stateless resource is visible in the diff and loses nothing; only data stores are findings.
         if (!stateful || change.deletionPolicy === 'Retain' || change.deletionPolicy === 'RetainExceptOnCreate') continue;
-        ctx.report({
-          messageId: 'removedData',
-          loc: change.loc,
-          resource,
-          related,
-          data: { resource, type: change.type, kind: stateful.kind, data: loss(change, stateful.data), base },
-        });
+        const data = { resource, type: change.type, kind: stateful.kind, data: loss(change, stateful.data), base };
+        const renamed = change.renamedTo;
+        if (renamed) {
+          const keep = change.constructPath ? `CDK: \`overrideLogicalId('${change.logicalId}')\` on the new construct's resource` : `the key ${change.logicalId}`;
+          ctx.report({
+            messageId: 'renamedData',
+            loc: change.loc,
+            resource,
+            related: [{ loc: renamed.loc, message: `${renamed.logicalId}: added by this change` }, ...related],
+            data: { ...data, renamed: renamed.logicalId, keep },
+          });
+        } else {
+          ctx.report({ messageId: 'removedData', loc: change.loc, resource, related, data });
+        }
         continue;
       }
       const names = change.properties.map((p) => p.name);
