@@ -153,3 +153,43 @@ describe('globs', () => {
     expect(globToRegExp('a{b').test('a{b')).toBe(true);
   });
 });
+
+describe('robustness', () => {
+  it('any JSON value is either accepted or rejected with problems, never a crash; accepted ones run', async () => {
+    const fc = (await import('fast-check')).default;
+    const { resolveRules } = await import('./engine.js');
+    const ids = rules.map((r) => r.id);
+    const setting = fc.oneof(
+      fc.constantFrom('off', 'info', 'warning', 'error', 'warn', 2),
+      fc.tuple(fc.constantFrom('off', 'error'), fc.dictionary(fc.constantFrom('maximumSeconds', 'suspiciousValues', 'x'), fc.jsonValue())),
+      fc.jsonValue(),
+    );
+    const ruleMap = fc.dictionary(fc.oneof(fc.constantFrom(...ids), fc.string()), setting);
+    const config = fc.oneof(
+      fc.jsonValue(),
+      fc.record(
+        {
+          extends: fc.oneof(fc.constantFrom('recommended', 'strict', 'all', 'nope'), fc.array(fc.constantFrom('recommended', 'strict', 'all'))),
+          rules: ruleMap,
+          ignore: fc.oneof(fc.array(fc.string()), fc.jsonValue()),
+          overrides: fc.array(fc.record({ files: fc.array(fc.string()), rules: ruleMap }, { requiredKeys: [] })),
+          mandatory: fc.array(fc.oneof(fc.constantFrom(...ids), fc.string())),
+        },
+        { requiredKeys: [] },
+      ),
+    );
+    fc.assert(
+      fc.property(config, (raw) => {
+        const problems = validateConfig(raw, rules);
+        for (const p of problems) expect(typeof p.message).toBe('string');
+        if (problems.length === 0) {
+          const lint = toLintConfig(raw as UserConfig, rules, '/p');
+          resolveRules(rules, lint);
+          effectiveRules(rules, lint, 'a/b.yml');
+          isIgnored(lint, '/p/a/b.yml', '/p');
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
