@@ -223,6 +223,7 @@ describe('lambda-lint with changed files (pre-commit)', () => {
     'src/report.ts': "export const handler = async () => ({ ok: true });\n",
     'scripts/tool.ts': "import { writeFileSync } from 'node:fs';\nwriteFileSync('/tmp/x', 'y');\n",
     'README.md': '# app\n',
+    'lambda-lint.config.json': '{ "rules": { "memory-size": "error" } }\n',
     '.github/workflows/ci.yml': 'on: push\njobs: {}\n',
   };
   const run = (files: string[]) => {
@@ -242,6 +243,10 @@ describe('lambda-lint with changed files (pre-commit)', () => {
   it('a handler of a clean function, and files no function uses, give nothing and exit 0', () => {
     expect(run(['src/report.ts'])).toEqual({ code: 0, ids: [], functions: 1 });
     expect(run(['scripts/tool.ts', 'README.md', '.github/workflows/ci.yml'])).toEqual({ code: 0, ids: [], functions: 0 });
+  });
+
+  it('a changed lambda-lint configuration lints everything below it', () => {
+    expect(run(['lambda-lint.config.json'])).toEqual({ code: 1, ids: ['fixed-tmp-path src/ingest.ts:5'], functions: 2 });
   });
 
   it('a changed configuration lints its project, mixed with other files', () => {

@@ -93,10 +93,10 @@ describe('pre-commit hook', () => {
     expect(hookField('language')).toBe('system');
     expect(hookField('require_serial')).toBe('true');
     const files = new RegExp(JSON.parse(`"${hookField('files').slice(1, -1).replace(/\\/g, '\\\\')}"`));
-    for (const f of ['serverless.yml', 'template.yaml', 'cdk.out/x.template.json', 'src/a.ts', 'src/b.mjs', 'src/c.cjs', 'src/d.tsx', 'stack.template']) {
+    for (const f of ['serverless.yml', 'template.yaml', 'cdk.out/x.template.json', 'src/a.ts', 'src/b.mjs', 'src/c.cjs', 'src/d.tsx', 'stack.template', '.lambda-lintrc', 'svc/.lambda-lintrc', 'lambda-lint.config.yaml']) {
       expect(f).toMatch(files);
     }
-    for (const f of ['README.md', 'logo.png', 'Dockerfile']) expect(f).not.toMatch(files);
+    for (const f of ['README.md', 'logo.png', 'Dockerfile', 'my.lambda-lintrc.bak']) expect(f).not.toMatch(files);
   });
 
   it('lets a clean commit through and blocks one that introduces an error finding (real pre-commit run)', () => {

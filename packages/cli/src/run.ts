@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ConfigError, isInside, type AnyRule, type Finding, type LambdaFunction, type LintConfig } from '@lambda-lint/core';
-import { CODE_FILE, functionsUsing, kindOfPath, lint, looksLikeTemplate, nodeHost, toPosix, type Host, type LintResult } from '@lambda-lint/linter';
+import { CODE_FILE, CONFIG_FILE_NAMES, functionsUsing, kindOfPath, lint, looksLikeTemplate, nodeHost, toPosix, type Host, type LintResult } from '@lambda-lint/linter';
 import { allRules } from '@lambda-lint/rules';
 import { formatters, summarize, type FormatInput, type FunctionInfo } from './formatters/index.js';
 import { ignoreMatcher } from './ignore.js';
@@ -138,10 +138,14 @@ export function selectRules(ids: readonly string[] | undefined): { rules: readon
  * Directories and configuration files are linted as given; code files are mapped to functions;
  * anything else (a README, an image, another tool's YAML) is ignored unless it is a template.
  */
+const LINTER_CONFIG_NAMES: ReadonlySet<string> = new Set(CONFIG_FILE_NAMES.filter((n) => n !== 'package.json'));
+
 function classify(paths: readonly string[], host: Host): Targets {
   const targets: Targets = { dirs: [], configs: [], code: [] };
   for (const p of paths) {
     if (host.kindOf(p) === 'dir') targets.dirs.push(p);
+    // A changed lambda-lint configuration can change any finding below it (package.json changes too often to count).
+    else if (LINTER_CONFIG_NAMES.has(p.slice(p.lastIndexOf('/') + 1))) targets.dirs.push(dirname(p));
     else if (kindOfPath(p) !== undefined) targets.configs.push(p);
     else if (CODE_FILE.test(p)) targets.code.push(p);
     else if (looksLikeTemplate(new TextDecoder().decode(host.readFile(p) ?? new Uint8Array()))) targets.configs.push(p);
