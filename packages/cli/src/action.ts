@@ -59,23 +59,40 @@ export async function runAction(io: ActionIO): Promise<number> {
     if (io.env.GITHUB_STEP_SUMMARY) appendFileSync(io.env.GITHUB_STEP_SUMMARY, formatSummary(report) + '\n');
     s = report.summary;
   } else {
-    // A subcommand that does not hand its findings over (io.onReport): more runs write the SARIF and the scorecard, the counts come from the SARIF.
-    const rerun = async (fmt: string, path: string) => {
-      const again = [...args.slice(0, -paths.length), '--output-file', path, ...paths].map((a, i, all) => (all[i - 1] === '--format' ? fmt : a));
-      return { code: await main(again, { ...cli, stdout: () => {} }), args: again };
-    };
-    const sarif = await rerun('sarif', sarifPath);
-    if (sarif.code === 2) return fail(io, `lambda-lint ${sarif.args.join(' ')} failed (exit 2)`);
-    s = countsOf(sarifPath);
-    if (io.env.GITHUB_STEP_SUMMARY) {
-      const dir = mkdtempSync(join(tmpdir(), 'lambda-lint-'));
-      const scorecard = join(dir, 'summary.md');
-      if ((await rerun('summary', scorecard)).code !== 2) appendFileSync(io.env.GITHUB_STEP_SUMMARY, readFileSync(scorecard, 'utf8') + '\n');
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const counts = await reportsByRerun(args, paths.length, cli, sarifPath, io.env.GITHUB_STEP_SUMMARY);
+    if (typeof counts === 'string') return fail(io, counts);
+    s = counts;
   }
   setOutputs(io, { errors: s.errors, warnings: s.warnings, infos: s.infos, total: s.errors + s.warnings + s.infos, 'sarif-file': sarifPath });
   return reaches(failOn, s) ? 1 : 0;
+}
+
+/**
+ * For a subcommand that does not hand its findings over (`io.onReport`): runs it again in the sarif
+ * and summary formats, and counts the SARIF's results. Returns the counts, or why it failed.
+ */
+async function reportsByRerun(
+  args: readonly string[],
+  pathCount: number,
+  cli: CliIO,
+  sarifPath: string,
+  stepSummary: string | undefined,
+): Promise<{ errors: number; warnings: number; infos: number } | string> {
+  const rerun = async (format: string, output: string) => {
+    const again = [...args.slice(0, args.length - pathCount), '--output-file', output, ...args.slice(args.length - pathCount)].map((a, i, all) =>
+      all[i - 1] === '--format' ? format : a,
+    );
+    return { code: await main(again, { ...cli, stdout: () => {} }), args: again };
+  };
+  const sarif = await rerun('sarif', sarifPath);
+  if (sarif.code === 2) return `lambda-lint ${sarif.args.join(' ')} failed (exit 2)`;
+  if (stepSummary) {
+    const dir = mkdtempSync(join(tmpdir(), 'lambda-lint-'));
+    const scorecard = join(dir, 'summary.md');
+    if ((await rerun('summary', scorecard)).code !== 2) appendFileSync(stepSummary, readFileSync(scorecard, 'utf8') + '\n');
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return countsOf(sarifPath);
 }
 
 /** Whether a finding at or above `failOn` exists. */
