@@ -24,7 +24,7 @@ const reporting = (id: string, places: Loc[], severity: 'error' | 'warning' | 'i
     },
   });
 
-/** Stand-in for the suppression rules: reports every status that is not `used`/`not-run`, and missing reasons. */
+/** Stand-in for the suppression rules: reports every status that is not `used`/`not-run`/`enable`, and missing reasons. */
 const judge = defineRule({
   id: 'unused-suppression',
   category: 'suppressions',
@@ -36,9 +36,9 @@ const judge = defineRule({
   defaultOptions: {},
   check(ctx) {
     for (const s of ctx.suppressions?.statuses ?? []) {
-      if (s.state !== 'used' && s.state !== 'not-run') ctx.report({ messageId: 'm', data: { state: s.state, id: s.target.ruleId }, loc: s.target.loc });
+      if (s.state !== 'used' && s.state !== 'not-run' && s.state !== 'enable') ctx.report({ messageId: 'm', data: { state: s.state, id: s.target.ruleId }, loc: s.target.loc });
     }
-    for (const s of ctx.suppressions?.suppressions ?? []) if (!s.reason) ctx.report({ messageId: 'reason', loc: s.loc });
+    for (const s of ctx.suppressions?.suppressions ?? []) if (!s.reason && s.kind !== 'enable') ctx.report({ messageId: 'reason', loc: s.loc });
   },
 });
 
@@ -91,6 +91,22 @@ describe('runRules with suppressions', () => {
   it('rest-of-file suppressions cover every later line', () => {
     const findings = runRules({ model: emptyModel('/p'), rules, suppressions: [comment(' lambda-lint-disable memory-size -- legacy', 2)] });
     expect(summary(findings)).toEqual(['5:1 explicit-timeout explicit-timeout here']);
+  });
+
+  it('lambda-lint-enable ends a rest-of-file suppression of its rules; a bare one ends all', () => {
+    const findings = runRules({
+      model: emptyModel('/p'),
+      rules,
+      suppressions: [comment(' lambda-lint-disable memory-size, explicit-timeout -- legacy block', 2), comment(' lambda-lint-enable memory-size', 7)],
+    });
+    expect(summary(findings)).toEqual(['9:1 memory-size memory-size here']);
+    const bare = runRules({
+      model: emptyModel('/p'),
+      rules,
+      suppressions: [comment(' lambda-lint-disable memory-size -- legacy block', 6), comment(' lambda-lint-enable', 7)],
+    });
+    // Line 9 is after the enable; the disable on line 6 covered only line 6 and is unused.
+    expect(summary(bare)).toEqual(['5:1 explicit-timeout explicit-timeout here', '5:1 memory-size memory-size here', '6:23 unused-suppression unused memory-size', '9:1 memory-size memory-size here']);
   });
 
   it('reports unused, unknown and mandatory ids at the id, and mandatory findings stay', () => {

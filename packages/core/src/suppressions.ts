@@ -8,7 +8,8 @@
 import { didYouMean } from './config.js';
 import type { Loc } from './loc.js';
 
-export type SuppressionKind = 'line' | 'next-line' | 'rest-of-file' | 'resource';
+/** `enable` is not a suppression: it ends the `rest-of-file` suppressions of its ids above it. */
+export type SuppressionKind = 'line' | 'next-line' | 'rest-of-file' | 'resource' | 'enable';
 
 /** One rule id named by a suppression, with the exact range of the id in the comment or metadata. */
 export interface SuppressionTarget {
@@ -39,6 +40,8 @@ export type SuppressionState =
   | 'unused'
   /** No rule has this id. */
   | 'unknown-rule'
+  /** An id of a `lambda-lint-enable` directive: not judged. */
+  | 'enable'
   /** The rule is `mandatory` in the configuration: the suppression does not apply. */
   | 'mandatory'
   /** The rule is off for this file: nothing can be said about the suppression. */
@@ -50,18 +53,20 @@ export interface SuppressionStatus {
   state: SuppressionState;
   /** How many findings it silenced. */
   count: number;
+  /** The last line it covers: the suppression's, or the line before a later `lambda-lint-enable` of the rule. */
+  toLine: number;
   /** For an unknown rule id: the closest known one. */
   suggestion?: string;
 }
 
 export interface ParsedDirective {
-  kind: 'line' | 'next-line' | 'rest-of-file';
+  kind: 'line' | 'next-line' | 'rest-of-file' | 'enable';
   /** Rule ids with their offsets in the comment text. */
   ids: { ruleId: string; start: number; end: number }[];
   reason?: string;
 }
 
-const DIRECTIVE = /^(\s*)lambda-lint-(disable-next-line|disable-line|disable)(?=\s|$)/;
+const DIRECTIVE = /^(\s*)lambda-lint-(disable-next-line|disable-line|disable|enable)(?=\s|$)/;
 
 /**
  * Parses the text of one comment, without its markers (`#`, `//`, `/*`): `lambda-lint-disable-next-line`,
@@ -82,7 +87,7 @@ export function parseDirective(body: string): ParsedDirective | undefined {
   for (let id = idPattern.exec(idsText); id; id = idPattern.exec(idsText)) {
     ids.push({ ruleId: id[0], start: idsStart + id.index, end: idsStart + id.index + id[0].length });
   }
-  const kind = m[2] === 'disable' ? 'rest-of-file' : m[2] === 'disable-line' ? 'line' : 'next-line';
+  const kind = m[2] === 'disable' ? 'rest-of-file' : m[2] === 'disable-line' ? 'line' : m[2] === 'enable' ? 'enable' : 'next-line';
   return { kind, ids, ...(reason ? { reason } : {}) };
 }
 
@@ -111,8 +116,8 @@ export function suppressionFromComment(body: string, bodyStart: { line: number; 
     targets,
     ...(d.reason ? { reason: d.reason } : {}),
     // `disable-line` covers the line the comment starts on (a trailing comment).
-    fromLine: d.kind === 'next-line' ? next : d.kind === 'line' ? commentLoc.line : commentLoc.endLine,
-    toLine: d.kind === 'next-line' ? next : d.kind === 'line' ? commentLoc.line : Math.max(lastLine, commentLoc.endLine),
+    fromLine: d.kind === 'next-line' ? next : d.kind === 'line' || d.kind === 'enable' ? commentLoc.line : commentLoc.endLine,
+    toLine: d.kind === 'next-line' ? next : d.kind === 'line' || d.kind === 'enable' ? commentLoc.line : Math.max(lastLine, commentLoc.endLine),
   };
 }
 
@@ -142,15 +147,10 @@ export function applySuppressions<F extends FindingPlace>(
   const byFile = new Map<string, SuppressionStatus[]>();
   for (const suppression of suppressions) {
     for (const target of suppression.targets) {
-      const state: SuppressionState = !options.knownRuleIds.has(target.ruleId)
-        ? 'unknown-rule'
-        : options.mandatory.has(target.ruleId)
-          ? 'mandatory'
-          : options.ruleRan(target.ruleId, suppression.loc.file)
-            ? 'unused'
-            : 'not-run';
+      const state = initialState(suppression, target.ruleId, options);
       const suggestion = state === 'unknown-rule' ? didYouMean(target.ruleId, options.knownRuleIds) : undefined;
-      const status: SuppressionStatus = { suppression, target, state, count: 0, ...(suggestion ? { suggestion } : {}) };
+      const toLine = suppression.kind === 'rest-of-file' ? enabledAt(suppressions, suppression, target.ruleId) - 1 : suppression.toLine;
+      const status: SuppressionStatus = { suppression, target, state, count: 0, toLine, ...(suggestion ? { suggestion } : {}) };
       statuses.push(status);
       if (state !== 'unused') continue;
       const list = byFile.get(suppression.loc.file) ?? [];
@@ -163,7 +163,7 @@ export function applySuppressions<F extends FindingPlace>(
   for (const f of findings) {
     let silenced = false;
     for (const s of byFile.get(f.loc.file) ?? []) {
-      if (s.target.ruleId !== f.ruleId || f.loc.line < s.suppression.fromLine || f.loc.line > s.suppression.toLine) continue;
+      if (s.target.ruleId !== f.ruleId || f.loc.line < s.suppression.fromLine || f.loc.line > s.toLine) continue;
       s.count++;
       silenced = true;
     }
@@ -171,4 +171,22 @@ export function applySuppressions<F extends FindingPlace>(
   }
   for (const s of statuses) if (s.state === 'unused' && s.count > 0) s.state = 'used';
   return { kept, suppressed, statuses };
+}
+
+/** The line of the first `lambda-lint-enable` of `ruleId` at or below a `rest-of-file` suppression (past the end when none). */
+function enabledAt(all: readonly Suppression[], disable: Suppression, ruleId: string): number {
+  let line = disable.toLine + 1;
+  for (const s of all) {
+    if (s.kind !== 'enable' || s.loc.file !== disable.loc.file || s.loc.line < disable.loc.endLine || s.loc.line >= line) continue;
+    // A bare `lambda-lint-enable` ends every rule's suppression.
+    if (s.targets.length === 0 || s.targets.some((t) => t.ruleId === ruleId)) line = s.loc.line;
+  }
+  return line;
+}
+
+function initialState(suppression: Suppression, ruleId: string, options: ApplyOptions): SuppressionState {
+  if (!options.knownRuleIds.has(ruleId)) return 'unknown-rule';
+  if (suppression.kind === 'enable') return 'enable';
+  if (options.mandatory.has(ruleId)) return 'mandatory';
+  return options.ruleRan(ruleId, suppression.loc.file) ? 'unused' : 'not-run';
 }

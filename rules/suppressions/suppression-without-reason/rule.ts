@@ -16,8 +16,8 @@ export default defineRule({
   defaultOptions: {},
   check(ctx) {
     for (const s of ctx.suppressions?.suppressions ?? []) {
-      // A suppression that names no rule is reported once, by unused-suppression.
-      if (s.reason || s.targets.length === 0) continue;
+      // A suppression that names no rule is reported once, by unused-suppression; an enable needs no reason.
+      if (s.reason || s.targets.length === 0 || s.kind === 'enable') continue;
       const ids = s.targets.map((t) => t.ruleId);
       ctx.report({
         messageId: s.kind === 'resource' ? 'metadata' : 'comment',

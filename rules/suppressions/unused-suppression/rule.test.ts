@@ -41,6 +41,14 @@ describe('unused-suppression', () => {
     expect(positions(unused)).toEqual([at('unused-suppression', 'unused', 6, 46, 6, 57)]);
   });
 
+  it('lambda-lint-enable ends a disable: later findings are reported, and the message names the covered lines', async () => {
+    const files = app('  # lambda-lint-disable memory-size -- legacy provider block\n  memorySize: 256\n  # lambda-lint-enable memory-size\n');
+    files['serverless.yml'] = files['serverless.yml'].replace('    handler: src/brands.handler\n', '    handler: src/brands.handler\n    memorySize: 10240\n');
+    const r = await lintFiles(files);
+    expect(positions(r)).toEqual([at('unused-suppression', 'unused', 6, 25, 6, 36), at('memory-size', 'suspicious', 17, 17, 17, 22)]);
+    expect(r.findings[0]!.message).toContain('reported nothing on lines 6-7');
+  });
+
   it('reports an unknown rule id with a suggestion; the finding stays', async () => {
     const r = await lintFiles(app('  # lambda-lint-disable-next-line memroy-size -- measured\n  memorySize: 3008\n'));
     expect(positions(r)).toEqual([at('unused-suppression', 'unknownRule', 6, 35, 6, 46), at('memory-size', 'suspicious', 7, 15, 7, 19)]);

@@ -1,9 +1,10 @@
-import { defineRule, type Suppression } from '@lambda-lint/core';
+import { defineRule, type SuppressionStatus } from '@lambda-lint/core';
 
 /** What the suppression covers, for the message. */
-function scopeOf(s: Suppression): string {
+function scopeOf(status: SuppressionStatus): string {
+  const s = status.suppression;
   if (s.kind === 'resource') return `resource ${s.resource ?? ''}`.trim();
-  return s.kind === 'next-line' || s.kind === 'line' ? `line ${s.fromLine}` : `lines ${s.fromLine}-${s.toLine}`;
+  return status.toLine === s.fromLine ? `line ${s.fromLine}` : `lines ${s.fromLine}-${status.toLine}`;
 }
 
 export default defineRule({
@@ -27,12 +28,12 @@ export default defineRule({
     const outcome = ctx.suppressions;
     if (!outcome) return;
     for (const s of outcome.suppressions) {
-      if (s.targets.length === 0) ctx.report({ messageId: 'noRuleId', loc: s.loc, ...(s.resource ? { resource: s.resource } : {}) });
+      if (s.targets.length === 0 && s.kind !== 'enable') ctx.report({ messageId: 'noRuleId', loc: s.loc, ...(s.resource ? { resource: s.resource } : {}) });
     }
     for (const status of outcome.statuses) {
       const { suppression: s, target } = status;
       const common = { loc: target.loc, ...(s.resource ? { resource: s.resource } : {}) };
-      if (status.state === 'unused') ctx.report({ messageId: 'unused', data: { id: target.ruleId, scope: scopeOf(s) }, ...common });
+      if (status.state === 'unused') ctx.report({ messageId: 'unused', data: { id: target.ruleId, scope: scopeOf(status) }, ...common });
       else if (status.state === 'mandatory') ctx.report({ messageId: 'mandatory', data: { id: target.ruleId }, ...common });
       else if (status.state === 'unknown-rule') {
         ctx.report({ messageId: 'unknownRule', data: { id: target.ruleId, hint: status.suggestion ? ` (did you mean "${status.suggestion}"?)` : '' }, ...common });
