@@ -1,5 +1,5 @@
 import type { Rule, SourceCode } from 'eslint';
-import { docsUrl, type AnyRule, type Finding, type LintConfig } from '@lambda-lint/core';
+import { docsUrl, optionsSchemaOf, type AnyRule, type Finding, type LintConfig } from '@lambda-lint/core';
 import { toPosix } from '@lambda-lint/linter';
 import allRules from '@lambda-lint/rules';
 import { analyseFile } from './project.js';
@@ -53,16 +53,10 @@ function findingsFor(context: Rule.RuleContext, rule: AnyRule): Finding[] {
   return result.findings.filter((f) => f.ruleId === rule.id);
 }
 
-/** JSON schema of a rule's options, from the types of its defaults: ESLint validates what users configure. */
+/** The JSON schema lambda-lint validates the rule's options with (declared, or derived from the defaults): ESLint validates what users configure. */
 function optionsSchema(rule: AnyRule): Rule.RuleMetaData['schema'] {
-  const defaults = rule.defaultOptions as Record<string, unknown>;
-  const properties: Record<string, object> = {};
-  for (const [name, value] of Object.entries(defaults)) {
-    if (Array.isArray(value)) properties[name] = { type: 'array', items: { type: typeof value[0] === 'number' ? 'number' : 'string' } };
-    else if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'string') properties[name] = { type: typeof value };
-  }
-  if (Object.keys(properties).length === 0) return [];
-  return [{ type: 'object', properties, additionalProperties: false }];
+  if (Object.keys(rule.defaultOptions as object).length === 0 && !rule.optionsSchema) return [];
+  return [optionsSchemaOf(rule) as NonNullable<Rule.RuleMetaData['schema']>];
 }
 
 /** The ESLint front end of a lambda-lint rule: same id, message and range; the analysis is lambda-lint's own. */
