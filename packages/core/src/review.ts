@@ -16,9 +16,11 @@ export interface ReviewContext {
 export interface BroadenedPermission {
   /**
    * `statement`: an added or widened Allow statement (identity or resource policy); `managed-policy`:
-   * a managed policy newly attached; `lambda-permission`: a new `AWS::Lambda::Permission` grant.
+   * a managed policy newly attached; `lambda-permission`: a new `AWS::Lambda::Permission` grant;
+   * `deny-removed`: a Deny of the base that no Deny of the head still covers (`newActions` on
+   * `newResources` are no longer denied).
    */
-  kind: 'statement' | 'managed-policy' | 'lambda-permission';
+  kind: 'statement' | 'managed-policy' | 'lambda-permission' | 'deny-removed';
   /** The logical id (or CDK construct path) of the role, policy or resource holding the grant. */
   resource: string;
   /** Where the head writes the grant: the first new action, resource or principal, else the statement. */
@@ -33,8 +35,12 @@ export interface BroadenedPermission {
   actions: string[];
   /** Principals that the base did not grant these actions to (resource policies, Lambda permissions). */
   newPrincipals: string[];
+  /** Actions the base allowed only under a Condition that the head's statement no longer has. */
+  conditionDropped: string[];
   /** A grant that inverts a list (`NotAction`, `NotResource`): everything except the list is allowed. */
   negated: boolean;
+  /** For `deny-removed`: where the base wrote the removed Deny. */
+  baseLoc?: Loc;
   /** For `managed-policy`: the policy ARN or name. */
   managedPolicy?: string;
 }

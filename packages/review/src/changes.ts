@@ -121,15 +121,18 @@ function sameCondition(a: unknown, b: unknown): boolean {
   return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 }
 
-/** Whether some Allow statement of the base grants `action` on `resource` to `principal` with no stricter condition. */
-function granted(base: Statement[], principal: string, action: string, resource: string | undefined, condition: unknown): boolean {
-  return base.some(
+/**
+ * Whether some statement of `effect` in `statements` covers `action` on `resource` for `principal`, with no
+ * other condition (`condition` null: whatever the condition).
+ */
+function granted(statements: Statement[], principal: string, action: string, resource: string | undefined, condition: unknown, effect = 'Allow'): boolean {
+  return statements.some(
     (b) =>
-      b.effect === 'Allow' &&
+      b.effect === effect &&
       !b.actions.not &&
       !b.resources.not &&
       !b.principals.not &&
-      (b.condition === undefined || sameCondition(b.condition, condition)) &&
+      (condition === null || b.condition === undefined || sameCondition(b.condition, condition)) &&
       b.principals.values.some((p) => covers(p, principal, false)) &&
       b.actions.values.some((a) => covers(a, action, true)) &&
       (resource === undefined || b.resources.values.some((r) => covers(r, resource, false))),
@@ -140,6 +143,7 @@ const isUnknown = (v: string): boolean => v.includes(UNKNOWN);
 
 interface Broadening {
   actions: string[];
+  conditionDropped: string[];
   newActions: string[];
   newResources: string[];
   newPrincipals: string[];
@@ -154,22 +158,25 @@ function broadening(s: Statement, base: Statement[]): Broadening | undefined {
   // A value only known at deploy time cannot be compared: silence rather than a guess.
   if ([...actions, ...resources, ...principals].some(isUnknown) || s.effect !== 'Allow') return undefined;
   if (s.actions.not || s.resources.not || s.principals.not) {
-    return { actions, newActions: actions, newResources: resources, newPrincipals: [], negated: true };
+    return { actions, newActions: actions, newResources: resources, newPrincipals: [], conditionDropped: [], negated: true };
   }
   // A role or user of the template (`AWS:${Role}`) is who an identity policy is attached to: a new one
   // (a new function's role) is reported by the actions it gets, not as a principal.
   const newPrincipals = principals.filter((p) => !/^AWS:\$\{[^}]+\}$/.test(p) && !base.some((b) => b.principals.values.some((q) => covers(q, p, false))));
-  const newActions = actions.filter((a) => !principals.every((p) => newPrincipals.includes(p) || granted(base, p, a, undefined, s.condition)));
-  const known = actions.filter((a) => !newActions.includes(a));
+  const isNew = (a: string, condition: unknown) => !principals.every((p) => newPrincipals.includes(p) || granted(base, p, a, undefined, condition));
+  const newActions = actions.filter((a) => isNew(a, null));
+  // Allowed before, but only under a Condition this statement does not keep.
+  const conditionDropped = actions.filter((a) => !newActions.includes(a) && isNew(a, s.condition));
+  const known = actions.filter((a) => !newActions.includes(a) && !conditionDropped.includes(a));
   const newResources = resources.filter((r) =>
     known.some((a) => principals.some((p) => !newPrincipals.includes(p) && !granted(base, p, a, r, s.condition))),
   );
-  if (!newActions.length && !newResources.length && !newPrincipals.length) return undefined;
-  return { actions, newActions, newResources, newPrincipals, negated: false };
+  if (!newActions.length && !newResources.length && !newPrincipals.length && !conditionDropped.length) return undefined;
+  return { actions, newActions, newResources, newPrincipals, conditionDropped, negated: false };
 }
 
 function readableGrant(b: Broadening): Broadening {
-  return { ...b, actions: b.actions.map(readable), newActions: b.newActions.map(readable), newResources: b.newResources.map(readable), newPrincipals: b.newPrincipals.map((p) => readable(p).replace(/^(Service|AWS|Federated|CanonicalUser):/, '')) };
+  return { ...b, actions: b.actions.map(readable), conditionDropped: b.conditionDropped.map(readable), newActions: b.newActions.map(readable), newResources: b.newResources.map(readable), newPrincipals: b.newPrincipals.map((p) => readable(p).replace(/^(Service|AWS|Federated|CanonicalUser):/, '')) };
 }
 
 interface StatementSite {
@@ -281,7 +288,7 @@ function broadenedPermissions(diff: TemplateDiff, before: TemplateView | undefin
     if (site) {
       const statementLoc = site.origin.statement?.loc ?? site.origin.node.loc;
       const loc =
-        findWritten(site.origin, ['Action', 'NotAction'], b.negated ? [] : b.newActions, true) ??
+        findWritten(site.origin, ['Action', 'NotAction'], b.negated ? [] : [...b.newActions, ...b.conditionDropped], true) ??
         findWritten(site.origin, ['Resource', 'NotResource'], b.negated ? [] : b.newResources, false) ??
         (b.negated ? (findWritten(site.origin, ['NotAction', 'NotResource'], ['\u0000'], false) ?? statementLoc) : undefined) ??
         principalLoc(site.origin, b.newPrincipals) ??
@@ -306,8 +313,43 @@ function broadenedPermissions(diff: TemplateDiff, before: TemplateView | undefin
       newActions: [],
       newResources: [],
       newPrincipals: [],
+      conditionDropped: [],
       negated: false,
       managedPolicy: attachment.managedPolicyArn,
+    });
+  }
+  out.push(...removedDenies(diff, before, after));
+  return out;
+}
+
+/** Deny statements of the base whose actions no Deny of the head still blocks on the same resources. */
+function removedDenies(diff: TemplateDiff, before: TemplateView | undefined, after: TemplateView): BroadenedPermission[] {
+  const out: BroadenedPermission[] = [];
+  const head = allStatements(after);
+  const baseSites = before ? statementSites(before) : [];
+  for (const r of diff.iamChanges.statements.removals) {
+    if (r.effect !== 'Deny' || r.actions.not || r.resources.not || r.principals.not) continue;
+    const values = [...r.actions.values, ...r.resources.values, ...r.principals.values];
+    if (values.some(isUnknown)) continue;
+    const undenied = r.actions.values.filter((a) => !r.principals.values.every((p) => r.resources.values.every((res) => granted(head, p, a, res, null, 'Deny'))));
+    if (!undenied.length) continue;
+    // The resource that held the Deny in the base, else the role or resource it applied to (`AWS:${Role}`, `${Queue.Arn}`).
+    const baseSite = siteOf(r, baseSites);
+    const owner = baseSite?.origin.owner ?? /\$\{([^}.]+)/.exec(JSON.stringify([r.principals.values, r.resources.values]))?.[1];
+    const now = owner ? after.resources.get(owner) : undefined;
+    const loc = now?.loc ?? after.resourcesLoc ?? fileStart(after.file);
+    out.push({
+      kind: 'deny-removed',
+      resource: owner ? ownerName(after, owner) : readable(r.resources.values[0] ?? ''),
+      loc,
+      statementLoc: loc,
+      actions: r.actions.values.map(readable),
+      newActions: undenied.map(readable),
+      newResources: r.resources.values.map(readable),
+      newPrincipals: [],
+      conditionDropped: [],
+      negated: false,
+      ...(baseSite ? { baseLoc: baseSite.origin.statement?.loc ?? baseSite.origin.node.loc } : {}),
     });
   }
   return out;

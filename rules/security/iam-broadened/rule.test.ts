@@ -89,6 +89,15 @@ resources:
       expect(positions(reviewChange(base, app(getItem)).findings)).toEqual([]);
     });
 
+    it('reports an action whose Condition the change drops, at the action', () => {
+      const condition = '          Condition:\n            StringEquals:\n              aws:ResourceTag/team: brand\n';
+      const r = reviewChange(app(getItem + condition), app(getItem));
+      expect(positions(r.findings)).toEqual([at(ID, 'statement', 10, 15, 10, 31)]);
+      expect(messages(r.findings)[0]).toContain('grants dynamodb:GetItem without the Condition the base required, which');
+      // Adding a condition narrows: not a finding.
+      expect(positions(reviewChange(app(getItem), app(getItem + condition)).findings)).toEqual([]);
+    });
+
     it('reports NotAction as an inverted grant', () => {
       const head = app(`${getItem}        - Effect: Allow\n          NotAction: iam:*\n          Resource: "*"\n`);
       const r = reviewChange(app(getItem), head);
@@ -151,6 +160,20 @@ ${policy}${permission}`,
       const r = reviewChange(template(send), head);
       expect(positions(r.findings)).toEqual([at(ID, 'statement', 19, 39, 19, 53)]);
       expect(r.findings.find((f) => f.ruleId === ID)?.resource).toBe('FnPolicy');
+    });
+
+    it('reports a Deny the change removes, at the policy, with the base statement as related', () => {
+      const deny = '          - Effect: Deny\n            Action: sqs:DeleteQueue\n            Resource: "*"\n';
+      const r = reviewChange(template(send + deny), template(send), { baseRef: 'main' });
+      expect(positions(r.findings)).toEqual([at(ID, 'denyRemoved', 11, 3, 11, 11)]);
+      const f = r.findings.find((x) => x.ruleId === ID)!;
+      expect(f.message).toBe(
+        'FnPolicy: this change removes the Deny of sqs:DeleteQueue on * that the base revision (main) had; what it blocked is allowed again wherever an Allow (inline or in a managed policy) grants it. Keep the Deny unless the block is no longer needed.',
+      );
+      expect(f.related?.map((x) => [x.loc.line, x.loc.column, x.message])).toEqual([[21, 13, 'the Deny as written in main']]);
+      // A Deny that another one still covers is not a finding.
+      const wider = '          - Effect: Deny\n            Action: sqs:Delete*\n            Resource: "*"\n';
+      expect(positions(reviewChange(template(send + deny), template(send + wider)).findings)).toEqual([]);
     });
 
     it('reports a new Lambda permission for a principal, at the principal', () => {
