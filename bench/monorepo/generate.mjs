@@ -282,7 +282,7 @@ function libraryModule(fn, name, rest) {
   if (name === 'service') {
     return `import { logger } from '${SHARED_IMPORT}/logger.js';
 import { HttpError } from '${SHARED_IMPORT}/errors.js';
-import { newId } from '${SHARED_IMPORT}/ids.js';
+import { newEnvelope, newId } from '${SHARED_IMPORT}/ids.js';
 ${nextImport}
 export interface ${Entity}Input {
   id?: string;
@@ -294,7 +294,7 @@ export const ${entity}Service = {
   async process(input: ${Entity}Input): Promise<Record<string, unknown>> {
     if (input.owner !== undefined && typeof input.owner !== 'string') throw new HttpError(400, 'owner must be a string');
     const value: Record<string, unknown> = { ...input, id: input.id ?? newId() };
-    logger.debug({ message: 'processing ${entity}', id: value.id });
+    logger.debug({ message: 'processing ${entity}', event: newEnvelope('${Entity}Received', { id: value.id }) });
     return step(value);
   },
 };
@@ -306,19 +306,19 @@ export async function step(value: Record<string, unknown>): Promise<Record<strin
   }
   if (name === 'repository') {
     return `import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { ddb, TABLE_NAME } from '${SHARED_IMPORT}/dynamo.js';
+import { ddb, tableName } from '${SHARED_IMPORT}/dynamo.js';
 ${nextImport}
 const PK_PREFIX = '${entity.toUpperCase()}#';
 
 export async function get${Entity}(id: string): Promise<Record<string, unknown> | undefined> {
-  const out = await ddb.send(new GetCommand({ TableName: TABLE_NAME, Key: { pk: PK_PREFIX + id, sk: 'META' } }));
+  const out = await ddb.send(new GetCommand({ TableName: tableName(), Key: { pk: PK_PREFIX + id, sk: 'META' } }));
   return out.Item;
 }
 
 export async function list${Entity}s(owner: string, limit = 25): Promise<Record<string, unknown>[]> {
   const out = await ddb.send(
     new QueryCommand({
-      TableName: TABLE_NAME,
+      TableName: tableName(),
       IndexName: 'gsi1',
       KeyConditionExpression: 'gsi1pk = :owner',
       ExpressionAttributeValues: { ':owner': owner },
@@ -330,7 +330,7 @@ export async function list${Entity}s(owner: string, limit = 25): Promise<Record<
 
 export async function step(value: Record<string, unknown>): Promise<Record<string, unknown>> {
   const item = { pk: PK_PREFIX + String(value.id), sk: 'META', ...value };
-  await ddb.send(new PutCommand({ TableName: TABLE_NAME, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
+  await ddb.send(new PutCommand({ TableName: tableName(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
   return ${next ? nextCall : 'value'};
 }
 `;
@@ -448,6 +448,11 @@ export function errorResponse(error: HttpError): HttpResult {
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 export const TABLE_NAME = process.env.TABLE_NAME ?? '';
+
+export function tableName(): string {
+  return TABLE_NAME;
+}
+
 export const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
 `;
     case 'config':
@@ -456,16 +461,20 @@ export const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshal
   region: process.env.AWS_REGION ?? 'eu-west-1',
   tableName: process.env.TABLE_NAME ?? '',
 });
+
+export function currentStage(): string {
+  return config.stage;
+}
 `;
     case 'metrics':
-      return `import { config } from './config.js';
+      return `import { currentStage } from './config.js';
 
 /** Embedded Metric Format: one JSON line CloudWatch turns into a metric. */
 export async function emitMetric(name: string, value: number): Promise<void> {
   process.stdout.write(
     JSON.stringify({
       _aws: { Timestamp: Date.now(), CloudWatchMetrics: [{ Namespace: 'Bench', Dimensions: [['stage']], Metrics: [{ Name: name, Unit: 'Count' }] }] },
-      stage: config.stage,
+      stage: currentStage(),
       [name]: value,
     }) + '\\n',
   );
