@@ -19,7 +19,9 @@ export function reviewChanges(base: AppModel, head: AppModel, baseRef: string): 
   const baseViews = templateViews(base);
   const headViews = templateViews(head);
   const context: ReviewContext = { baseRef, broadened: [], resourceChanges: [] };
-  const files = [...new Set([...baseViews.keys(), ...headViews.keys()])].sort();
+  // A template that one side cannot read would look emptied (or created): its parse error is the finding.
+  const unreadable = new Set([...base.diagnostics, ...head.diagnostics].filter((d) => d.ruleId === 'parse-error').map((d) => d.loc.file));
+  const files = [...new Set([...baseViews.keys(), ...headViews.keys()])].filter((f) => !unreadable.has(f)).sort();
   for (const file of files) {
     const before = baseViews.get(file);
     const after = headViews.get(file);

@@ -103,6 +103,16 @@ describe('review of odd templates', () => {
     }
   });
 
+  it('does not compare a template that one revision cannot read (its parse error is the finding)', () => {
+    const table = '  T:\n    Type: AWS::DynamoDB::Table\n  R:\n    Type: AWS::IAM::Role\n    Properties:\n      Policies:\n        - PolicyDocument:\n            Statement:\n              - {Effect: Allow, Action: "s3:*", Resource: "*"}\n';
+    const broken = { 'template.yaml': cfn(table)['template.yaml'] + 'oops: [\n' };
+    for (const [a, b] of [[cfn(table), broken], [broken, cfn(table)]] as const) {
+      const ids = reviewFiles(a, b, { rules: allRules }).findings.map((f) => f.ruleId);
+      expect(ids.filter((id) => id === 'resource-replaced' || id === 'iam-broadened')).toEqual([]);
+    }
+    expect(reviewFiles(cfn(table), broken, { rules: allRules }).findings.map((f) => f.ruleId)).toContain('parse-error');
+  });
+
   it('reports a queue policy opened to everyone, at the principal statement', () => {
     const r = reviewFiles(cfn(''), cfn(odd[3]!), { rules: allRules });
     expect(r.findings.filter((f) => f.ruleId === 'iam-broadened').map((f) => [f.loc.line, f.loc.column, f.message.slice(0, 60)])).toEqual([
