@@ -71,6 +71,11 @@ ${resources}  Fn:
     expect(own(r2.findings)[0]?.message).toContain('Worker (AWS::IAM::Role): changing RoleName replaces this resource: it gets a new name and ARN');
   });
 
+  it('is silent on resources that are replaced on every change by design (versions, layer versions, API deployments)', () => {
+    const layer = (key: string) => `  Deps:\n    Type: AWS::Lambda::LayerVersion\n    Properties:\n      Content:\n        S3Bucket: assets\n        S3Key: ${key}.zip\n`;
+    expect(positions(reviewChange(template(layer('a1')), template(layer('b2'))).findings)).toEqual([]);
+  });
+
   it('is silent on an update in place', () => {
     const queue = (seconds: number) => `  Jobs:\n    Type: AWS::SQS::Queue\n    Properties:\n      VisibilityTimeout: ${seconds}\n`;
     expect(positions(reviewChange(template(queue(30)), template(queue(60))).findings)).toEqual([]);

@@ -1,5 +1,5 @@
 import { defineRule, type ResourceChange } from '@lambda-lint/core';
-import { STATEFUL_RESOURCES } from '../../support/data/stateful-resources.js';
+import { ROUTINE_REPLACEMENTS, STATEFUL_RESOURCES } from '../../support/data/stateful-resources.js';
 
 /** What the resource loses, with the policy that softens it. */
 function loss(change: ResourceChange, data: string): string {
@@ -56,6 +56,8 @@ export default defineRule({
         }
         continue;
       }
+      // A new version, layer version or API deployment per change is how these resources work.
+      if (!stateful && ROUTINE_REPLACEMENTS.has(change.type)) continue;
       const names = change.properties.map((p) => p.name);
       const properties = names.length ? names.join(', ') : 'its definition';
       const propertyRelated = change.properties.flatMap((p) => (p.loc ? [{ loc: p.loc, message: `${p.name} changed: it requires replacement` }] : []));

@@ -31,3 +31,19 @@ export const STATEFUL_RESOURCES: Record<string, { kind: string; data: string }> 
   'AWS::Events::Archive': { kind: 'event archive', data: 'the archived events' },
   'AWS::Backup::BackupVault': { kind: 'backup vault', data: 'its recovery points' },
 };
+
+/**
+ * Resource types that are immutable by design and replaced on every change in normal operation (a
+ * new function version or layer version per deploy, a new API deployment, a Lambda permission or an
+ * inline policy whose settings change): their replacement is not a finding.
+ */
+export const ROUTINE_REPLACEMENTS: ReadonlySet<string> = new Set([
+  'AWS::Lambda::Version',
+  'AWS::Lambda::LayerVersion',
+  'AWS::Lambda::LayerVersionPermission',
+  'AWS::Lambda::Permission',
+  'AWS::ApiGateway::Deployment',
+  'AWS::ApiGatewayV2::Deployment',
+  'AWS::IAM::Policy',
+  'AWS::CloudFormation::WaitConditionHandle',
+]);
