@@ -206,7 +206,7 @@ describe('baseline', () => {
   it('hides existing findings after unrelated edits, shows a new one, and says how many it hid', () => {
     const dir = app();
     const update = cli(['--update-baseline', '--baseline', '.lambda-lint/baseline.json'], dir);
-    expect(update).toMatchObject({ code: 0, stderr: 'lambda-lint: wrote 1 findings to the baseline .lambda-lint/baseline.json\n' });
+    expect(update).toMatchObject({ code: 0, stderr: 'lambda-lint: wrote 1 finding to the baseline .lambda-lint/baseline.json\n' });
     const baseline = readFileSync(join(dir, '.lambda-lint/baseline.json'), 'utf8');
     expect(baseline).toMatch(/^\{\n {2}"version": 1,\n {2}"entries": \[\n {4}\{"fingerprint":"v1:[0-9a-f]{16}","ruleId":"memory-size","file":"serverless.yml","message":".*"\}\n {2}\]\n\}\n$/);
 
@@ -215,7 +215,7 @@ describe('baseline', () => {
     write(dir, 'serverless.yml', edited);
     const r = cli(['--format', 'json', '--baseline', '.lambda-lint/baseline.json'], dir);
     expect(findings(r)).toEqual(['serverless.yml:22:17 warning memory-size']);
-    expect(r.stderr).toBe('lambda-lint: 1 findings hidden by the baseline .lambda-lint/baseline.json; 1 not in it\n');
+    expect(r.stderr).toBe('lambda-lint: 1 finding hidden by the baseline .lambda-lint/baseline.json, 1 not in it\n');
     // Without the baseline both are reported.
     expect(findings(cli(['--format', 'json'], dir))).toHaveLength(2);
     // Updating again is stable: same content for the same findings.

@@ -5,6 +5,18 @@ import { toPosix, type Host } from '@lambda-lint/linter';
 
 export const DEFAULT_BASELINE = 'lambda-lint-baseline.json';
 
+const findingsCount = (n: number) => `${n} finding${n === 1 ? '' : 's'}`;
+
+/** What `--update-baseline` tells on stderr. */
+export function baselineWrittenMessage(written: number, path: string): string {
+  return `lambda-lint: wrote ${findingsCount(written)} to the baseline ${path}\n`;
+}
+
+/** What `--baseline` tells on stderr: how many it hid, and how many are new. */
+export function baselineAppliedMessage(hidden: number, shown: number, path: string): string {
+  return `lambda-lint: ${findingsCount(hidden)} hidden by the baseline ${path}, ${shown} not in it\n`;
+}
+
 /** Source lines for fingerprints, each file read once. */
 function lineReader(host: Host): (file: string, line: number) => string {
   const texts = new Map<string, string>();

@@ -8,7 +8,7 @@ import { ignoreMatcher } from './ignore.js';
 import type { CliIO } from './main.js';
 import { progressOn } from './progress.js';
 import { configForRun, loadRunConfig, printConfig, type ConfigCliOptions } from './config.js';
-import { DEFAULT_BASELINE, filterByBaseline, writeBaseline } from './baseline.js';
+import { baselineAppliedMessage, baselineWrittenMessage, DEFAULT_BASELINE, filterByBaseline, writeBaseline } from './baseline.js';
 
 export interface LintCommandOptions extends ConfigCliOptions {
   format: string;
@@ -82,11 +82,11 @@ export function runLint(paths: string[], opts: LintCommandOptions, io: CliIO, to
   const unignored = scope.findings.filter((f) => !ignored(f.loc.file));
   if (opts.updateBaseline) {
     const path = opts.baseline ?? DEFAULT_BASELINE;
-    io.stderr(`lambda-lint: wrote ${writeBaseline(host, cwd, path, unignored, root)} findings to the baseline ${path}\n`);
+    io.stderr(baselineWrittenMessage(writeBaseline(host, cwd, path, unignored, root), path));
     return result.internalErrors.length > 0 ? 2 : 0;
   }
   const current = opts.baseline ? filterByBaseline(host, cwd, opts.baseline, unignored, root) : undefined;
-  if (current) io.stderr(`lambda-lint: ${current.baselined} findings hidden by the baseline ${opts.baseline}; ${current.findings.length} not in it\n`);
+  if (current) io.stderr(baselineAppliedMessage(current.baselined, current.findings.length, opts.baseline!));
   const shown = current ? current.findings : unignored;
   const findings = opts.quiet ? shown.filter((f) => f.severity === 'error') : shown;
   const summary = summarize(findings, result.fileCount, scope.functions.length);
