@@ -124,6 +124,23 @@ describe('--cache', () => {
     expect(replayCached([...args, '--update-baseline', '--cache-location', location], io(dir))).toBeUndefined();
   });
 
+  it('--output-file: a hit writes the stored report to the file again', async () => {
+    const dir = project();
+    const argv = ['--cache', '--format', 'json', '-o', 'out/report.json', '.'];
+    const code = await main(argv, io(dir));
+    const report = readFileSync(join(dir, 'out/report.json'), 'utf8');
+    // The report written into the linted folder does not invalidate the run that wrote it.
+    expect(replayCached(argv, io(dir))).toBe(code);
+    rmSync(join(dir, 'out'), { recursive: true });
+    // Deleted: the listing differs, so the run is analysed again and writes it.
+    expect(replayCached(argv, io(dir))).toBeUndefined();
+    expect(await main(argv, io(dir))).toBe(code);
+    expect(readFileSync(join(dir, 'out/report.json'), 'utf8')).toBe(report);
+    writeFileSync(join(dir, 'out/report.json'), 'stale');
+    expect(replayCached(argv, io(dir))).toBe(code);
+    expect(readFileSync(join(dir, 'out/report.json'), 'utf8')).toBe(report);
+  });
+
   it('whole process: the second run prints what the first printed and exits the same', () => {
     const dir = project();
     const bin = join(repoRoot, 'packages/cli/bin/lambda-lint.js');

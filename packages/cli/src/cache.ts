@@ -10,7 +10,7 @@
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cacheKey, DEFAULT_CACHE_DIR, nodeHost, readCacheEntry, recordingHost, toPosix, writeCacheEntry, type Host } from '@lambda-lint/linter/cache';
+import { cacheKey, DEFAULT_CACHE_DIR, nodeHost, readCacheEntry, recordingHost, refreshDirs, toPosix, writeCacheEntry, type Host } from '@lambda-lint/linter/cache';
 
 /** What a run printed and returned. */
 export interface StoredRun {
@@ -176,6 +176,7 @@ export function runAndStore<IO extends CacheIO>(
   });
   if (exitCode === 2) return exitCode;
   const stored: StoredRun = { stdout, stderr, exitCode };
+  const inputs = recorder.inputs();
   if (outputFile) {
     const path = toPosix(resolve(io.cwd, outputFile));
     try {
@@ -183,7 +184,9 @@ export function runAndStore<IO extends CacheIO>(
     } catch {
       return exitCode;
     }
+    // The report inside the linted tree is there again on a replay: its folders are listed with it.
+    refreshDirs(inputs, nodeHost(io.env), (dir) => path.startsWith(`${dir}/`));
   }
-  writeCacheEntry(cacheLocation(argv, io.cwd), runKey(argv, io), recorder.inputs(), stored);
+  writeCacheEntry(cacheLocation(argv, io.cwd), runKey(argv, io), inputs, stored);
   return exitCode;
 }

@@ -100,6 +100,14 @@ export function recordingHost(inner: Host): { host: Host; inputs(): RecordedInpu
   return { host, inputs: () => structuredClone(inputs) };
 }
 
+/**
+ * Records the listings of some directories again, after the run: the run itself added a file there
+ * (its `--output-file` report), which a replay writes again, so the listing with it is the one to expect.
+ */
+export function refreshDirs(inputs: RecordedInputs, host: Host, which: (dir: string) => boolean): void {
+  for (const dir of Object.keys(inputs.dirs)) if (which(dir)) inputs.dirs[dir] = dirDigest(host.readDir(dir));
+}
+
 /** Whether `host` gives today the answers recorded then. Stops at the first difference. */
 export function inputsUnchanged(inputs: RecordedInputs, host: Host): boolean {
   for (const [p, d] of Object.entries(inputs.kinds)) if ((host.kindOf(p) ?? null) !== d) return false;
