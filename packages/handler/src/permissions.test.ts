@@ -12,6 +12,7 @@ import {
   iamActionsOf,
   leastPrivilege,
   locOfNode,
+  opaqueAwsUseOf,
   type HandlerCode,
 } from './index.js';
 
@@ -175,6 +176,19 @@ describe('codePermissionsOf', () => {
     const perms = codePermissionsOf(resolve(code));
     expect(perms.map((p) => p.actions[0])).toEqual(['dynamodb:GetItem']);
     expect(locOfNode(perms[0]!.node)).toMatchObject({ line: 4, column: 30, endLine: 4, endColumn: 85 });
+  });
+});
+
+describe('opaqueAwsUseOf', () => {
+  it('names libraries that call AWS themselves and commands built out of sight; survives a broken import', () => {
+    expect(opaqueAwsUseOf(resolve("import { Entity } from 'electrodb';\nexport const handler = async () => Entity;\n"))).toBe('it imports electrodb');
+    const built = lines(
+      "import { S3Client } from '@aws-sdk/client-s3';",
+      'const s3 = new S3Client({});',
+      'export const handler = async (cmd: any) => s3.send(cmd);',
+    );
+    expect(opaqueAwsUseOf(resolve(built))).toBe('a command sent at line 3 is not visible');
+    expect(opaqueAwsUseOf(resolve("import { x } froxx;\nexport const handler = async () => 1;\n"))).toBeUndefined();
   });
 });
 

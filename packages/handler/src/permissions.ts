@@ -441,7 +441,11 @@ const OPAQUE_MODULES: readonly string[] = [
 export function opaqueAwsUseOf(code: HandlerCode): string | undefined {
   for (const file of code.files) {
     const specifiers = [
-      ...file.getImportDeclarations().map((d) => d.getModuleSpecifierValue()),
+      // A broken import (a syntax error) has no string specifier: skip it.
+      ...file.getImportDeclarations().flatMap((d) => {
+        const spec = d.compilerNode.moduleSpecifier;
+        return spec.kind === SyntaxKind.StringLiteral ? [(spec as unknown as { text: string }).text] : [];
+      }),
       ...[...file.getFullText().matchAll(/\brequire\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1]!),
     ];
     for (const spec of specifiers) {
