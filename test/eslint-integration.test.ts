@@ -115,21 +115,30 @@ async function compareEdits(dir: string): Promise<number> {
   return files.length;
 }
 
+// Each case runs the linter and ESLint many times; under a loaded CI machine that takes a while.
+const SLOW = 180_000;
+
 describe('ESLint API and lambda-lint agree on handler code', () => {
   const demo = `${repo}/examples/brand-platform-demo`;
   it('examples/brand-platform-demo (a violation of every rule)', async () => {
     const rows = await compare(demo);
     expect(rows.length).toBeGreaterThan(0);
-  });
+  }, SLOW);
 
   it('examples/brand-platform-demo, each code file edited in the editor (only the functions reaching it re-analysed)', async () => {
     expect(await compareEdits(demo)).toBeGreaterThan(10);
-  });
+  }, SLOW);
 
   it('examples/brand-platform (the production-ready example), whole runs and edits', async () => {
     await compare(`${repo}/examples/brand-platform`);
     expect(await compareEdits(`${repo}/examples/brand-platform`)).toBeGreaterThan(5);
-  });
+  }, SLOW);
+
+  it('a CDK app (cdk.out found walking up from the sources, handlers mapped through cdk.json)', async () => {
+    const app = `${repo}/packages/cdk/fixtures/app`;
+    expect((await compare(app)).length).toBeGreaterThan(0);
+    await compareEdits(app);
+  }, SLOW);
 
   it('every invalid fixture of the exposed rules', async () => {
     let compared = 0;
@@ -140,5 +149,5 @@ describe('ESLint API and lambda-lint agree on handler code', () => {
     }
     // Guard against a vacuous pass: most fixtures of code rules have code findings.
     expect(compared).toBeGreaterThan(30);
-  });
+  }, SLOW);
 });
