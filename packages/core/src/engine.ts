@@ -151,8 +151,15 @@ export function runRules(input: RunInput): Finding[] {
   const { kept, statuses } = applySuppressions(sorted, input.suppressions, {
     knownRuleIds: new Set(input.rules.map((r) => r.id)),
     mandatory: new Set(config.mandatory ?? []),
-    ruleRan: (ruleId, file) => !settingsOf(file).ignored && settingsOf(file).rules.get(ruleId)?.severity !== 'off' && enabled.some((e) => e.rule.id === ruleId),
+    // A review rule runs only with a review context (`lambda-lint diff`).
+    ruleRan: (ruleId, file) =>
+      !settingsOf(file).ignored &&
+      settingsOf(file).rules.get(ruleId)?.severity !== 'off' &&
+      enabled.some((e) => e.rule.id === ruleId && (e.rule.scope !== 'review' || input.review !== undefined)),
   });
+  // A review rule judges one change, and its suppression stays in the file once the change is merged:
+  // a later review that does not see that change must not call it unused.
+  for (const s of statuses) if (s.state === 'unused' && enabled.some((e) => e.rule.id === s.target.ruleId && e.rule.scope === 'review')) s.state = 'not-run';
   const outcome: SuppressionOutcome = { suppressions: input.suppressions, statuses };
   for (const { rule } of enabled) {
     if (!isSuppressionRule(rule)) continue;

@@ -126,6 +126,17 @@ resources:
       expect(positions(reviewChange(app(getItem), plain, { config: { rules: { [ID]: 'off' } } }).findings)).toEqual([]);
     });
 
+    it('a suppression of it is never reported unused: not by a plain run, nor by a later review', async () => {
+      const head = app(`        - Effect: Allow\n          Action:\n            - dynamodb:GetItem\n            # lambda-lint-disable-next-line iam-broadened -- the import job writes\n            - dynamodb:PutItem\n          Resource: !GetAtt Brands.Arn\n`);
+      expect((await lintFiles(head)).findings.filter((f) => f.ruleId === 'unused-suppression')).toEqual([]);
+      expect(reviewChange(app(getItem), head).findings.filter((f) => f.ruleId === 'unused-suppression')).toEqual([]);
+      // A later change that does not touch the grant: the suppression is still not unused.
+      expect(reviewChange(head, head).findings.filter((f) => f.ruleId === 'unused-suppression')).toEqual([]);
+      // A suppression of an ordinary rule that suppresses nothing still is.
+      const stale = head['serverless.yml']!.replace('iam-broadened -- the import job writes', 'memory-size -- sized by load test');
+      expect((await lintFiles({ ...head, 'serverless.yml': stale })).findings.filter((f) => f.ruleId === 'unused-suppression').map((f) => f.loc.line)).toEqual([11]);
+    });
+
     it('reports nothing outside review mode', async () => {
       const head = app(`${getItem}        - Effect: Allow\n          Action: s3:GetObject\n          Resource: arn:aws:s3:::brand-assets/*\n`);
       expect((await lintFiles(head)).findings.filter((f) => f.ruleId === ID)).toEqual([]);
