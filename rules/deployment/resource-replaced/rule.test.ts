@@ -47,6 +47,12 @@ ${resources}  Fn:
     ]);
   });
 
+  it('an intended replacement can be suppressed with a reason on the resource', () => {
+    const head = template(`  # lambda-lint-disable-next-line resource-replaced -- staging data only\n${table('brands-v2')}`);
+    const r = reviewChange(template(table('brands')), head);
+    expect(r.findings.filter((f) => f.ruleId === ID || f.ruleId === 'unused-suppression' || f.ruleId === 'suppression-without-reason')).toEqual([]);
+  });
+
   it('names every property that forces the replacement', () => {
     // AttributeDefinitions changes too, but alone it updates in place.
     const r = reviewChange(template(table('brands')), template(table('brands-v2', 'pk')));
