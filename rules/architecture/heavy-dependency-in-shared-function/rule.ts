@@ -67,7 +67,10 @@ function findHeavyImports(file: SourceFile): HeavyImport[] {
       if (Node.isExternalModuleReference(ref)) add(literal(ref.getExpression()), stmt);
     }
   }
-  for (const call of descendantsOfKind(file, SyntaxKind.CallExpression)) {
+  // Only a file that mentions `require` or `import(` can call them: most files skip the walk over every call.
+  const text = file.getFullText();
+  const calls = text.includes('require') || /\bimport\s*(\(|\/[*/])/.test(text) ? descendantsOfKind(file, SyntaxKind.CallExpression) : [];
+  for (const call of calls) {
     const callee = call.getExpression();
     const isRequire = Node.isIdentifier(callee) && callee.getText() === 'require';
     const isImport = callee.getKind() === SyntaxKind.ImportKeyword;
@@ -86,13 +89,9 @@ function loadedFiles(code: HandlerCode): SourceFile[] {
   const queue = [...out];
   while (queue.length > 0) {
     const file = queue.pop()!;
-    for (const decl of file.getImportDeclarations()) {
-      if (typeOnly(decl) || !specifierOf(decl)?.startsWith('.')) continue;
-      const names = [decl.getDefaultImport(), ...decl.getNamedImports().filter((n) => !n.isTypeOnly()).map((n) => n.getAliasNode() ?? n.getNameNode())];
-      for (const name of names) {
-        if (!name || !Node.isIdentifier(name)) continue;
-        const target = code.resolveReference(name)?.declaration.getSourceFile();
-        if (target && target !== file && !out.has(target)) {
+    for (const targets of importTargetsOf(code, file)) {
+      for (const target of targets) {
+        if (target !== file && !out.has(target)) {
           out.add(target);
           queue.push(target);
           break;
@@ -101,6 +100,28 @@ function loadedFiles(code: HandlerCode): SourceFile[] {
     }
   }
   return [...out];
+}
+
+/** Per file (syntax and the program's resolution are the same for every handler): per value import of a local module, the files its names resolve to. */
+const importTargetsCache = new WeakMap<SourceFile, SourceFile[][]>();
+
+function importTargetsOf(code: HandlerCode, file: SourceFile): SourceFile[][] {
+  let cached = importTargetsCache.get(file);
+  if (cached) return cached;
+  cached = [];
+  for (const decl of file.getImportDeclarations()) {
+    if (typeOnly(decl) || !specifierOf(decl)?.startsWith('.')) continue;
+    const names = [decl.getDefaultImport(), ...decl.getNamedImports().filter((n) => !n.isTypeOnly()).map((n) => n.getAliasNode() ?? n.getNameNode())];
+    const targets: SourceFile[] = [];
+    for (const name of names) {
+      if (!name || !Node.isIdentifier(name)) continue;
+      const target = code.resolveReference(name)?.declaration.getSourceFile();
+      if (target) targets.push(target);
+    }
+    cached.push(targets);
+  }
+  importTargetsCache.set(file, cached);
+  return cached;
 }
 
 /** The route keys of a module-level route table: `{ 'GET /a': f }`, `new Map([['GET /a', f]])`. */
