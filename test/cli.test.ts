@@ -201,6 +201,21 @@ describe('lambda-lint CLI options', () => {
     expect(cli(['-f', 'summary', '.'], dir).stdout).toMatch(/\| ingest +\| ✔ +\| ✖ 1 error +\|/);
   });
 
+  it('in GitHub Actions, locates annotations and SARIF from the checkout even when run in a subdirectory', () => {
+    const dir = project(Object.fromEntries(Object.entries(broken).map(([k, v]) => [`svc/${k}`, v])));
+    const sub = join(dir, 'svc');
+    const ci = { GITHUB_WORKSPACE: dir };
+    expect(cli(['-f', 'github'], sub, ci).stdout).toMatch(/^::error file=svc\/src\/ingest\.ts,line=4,/);
+    expect(cli(['-f', 'github'], sub).stdout).toMatch(/^::error file=src\/ingest\.ts,line=4,/);
+    const sarif = JSON.parse(cli(['-f', 'sarif'], sub, ci).stdout);
+    expect(sarif.runs[0].originalUriBaseIds['%SRCROOT%'].uri).toBe(`file://${dir}/`);
+    expect(sarif.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toBe('svc/src/ingest.ts');
+    // People read paths from where they are.
+    expect(JSON.parse(cli(['-f', 'json'], sub, ci).stdout).findings[0].file).toBe('src/ingest.ts');
+    // A workspace that does not contain the run is not a base for its paths.
+    expect(cli(['-f', 'github'], sub, { GITHUB_WORKSPACE: join(dir, 'elsewhere') }).stdout).toMatch(/^::error file=src\/ingest\.ts,line=4,/);
+  });
+
   it('documents the options with examples in --help', () => {
     const help = cli(['--help']).stdout;
     for (const option of ['--output-file', '--rule <id>', '--ignore-pattern <glob>', '--max-warnings', '--quiet', '--version', 'sarif', 'github', 'junit', 'summary']) {

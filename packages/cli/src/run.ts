@@ -50,10 +50,7 @@ export function runLint(paths: string[], opts: LintCommandOptions, io: CliIO, to
   }
   const selection = selectRules(opts.rule);
   const ignored = ignoreMatcher(opts.ignorePattern ?? [], cwd);
-  const targets = classify(
-    absolute.filter((p) => !ignored(p)),
-    host,
-  );
+  const targets = classify(absolute.filter((p) => !ignored(p)), host);
   // ESLint's convention: the working directory is the project root when the paths are inside it.
   const root = absolute.every((p) => isInside(cwd, p)) ? cwd : commonDir(absolute, host);
   const loaded = loadRunConfig(host, cwd, root, opts, allRules);
@@ -100,6 +97,7 @@ export function runLint(paths: string[], opts: LintCommandOptions, io: CliIO, to
     rules: allRules,
     functions: scope.functions.map(functionInfo),
     toolVersion,
+    ...sourceRootOf(io, cwd),
     sourceText: (file) => {
       const bytes = host.readFile(file);
       return bytes ? new TextDecoder().decode(bytes) : undefined;
@@ -174,6 +172,12 @@ function changedScope(result: LintResult, targets: Targets, host: Host, root: st
     findings: result.findings.filter((f) => inScope(f.loc.file) || isAffected(f)),
     functions: result.model.functions.filter((fn) => affected.has(fn)),
   };
+}
+
+/** In GitHub Actions, the checkout, when the run is inside it (a job step with a `working-directory`). */
+function sourceRootOf(io: CliIO, cwd: string): { sourceRoot?: string } {
+  const workspace = io.env.GITHUB_WORKSPACE ? toPosix(resolve(io.env.GITHUB_WORKSPACE)) : undefined;
+  return workspace && isInside(workspace, cwd) ? { sourceRoot: workspace } : {};
 }
 
 function identity(name: string, resource: string | undefined): string {

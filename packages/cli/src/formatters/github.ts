@@ -5,14 +5,14 @@ const COMMAND: Record<Severity, string> = { error: 'error', warning: 'warning', 
 
 /**
  * `--format github`: one GitHub Actions workflow command per finding, which the runner turns into an
- * annotation on the pull request's diff. Paths are relative to the working directory, which in a
- * workflow is the checkout (`GITHUB_WORKSPACE`).
+ * annotation on the pull request's diff. Paths are relative to the checkout (`sourceRoot`), as the
+ * runner resolves them, even when lambda-lint runs in a subdirectory.
  */
 export function formatGithub(input: FormatInput): string {
   return input.findings
     .map((f) => {
       const properties: [string, string | number][] = [
-        ['file', relativePath(input.cwd, f.loc.file)],
+        ['file', relativePath(input.sourceRoot ?? input.cwd, f.loc.file)],
         ['line', f.loc.line],
         ['col', f.loc.column],
         ['endLine', f.loc.endLine],

@@ -11,10 +11,11 @@ const LEVEL: Record<Severity, Sarif.ReportingConfiguration.level> = { error: 'er
 /**
  * `--format sarif`: SARIF 2.1.0 for GitHub code scanning and other viewers. Every rule of the
  * catalog is a descriptor (so alerts link to their docs even for rules without findings); file
- * URIs are relative to `%SRCROOT%`, the directory lambda-lint ran in.
+ * URIs are relative to `%SRCROOT%`: the checkout in CI (`sourceRoot`), else the directory lambda-lint ran in.
  */
 export function formatSarif(input: FormatInput): string {
   const rules = catalogFor(input);
+  const root = input.sourceRoot ?? input.cwd;
   const index = new Map(rules.map((r, i) => [r.id, i]));
   const text = memoize(input.sourceText);
   const log: Sarif.Log = {
@@ -30,9 +31,9 @@ export function formatSarif(input: FormatInput): string {
             rules: rules.map(descriptor),
           },
         },
-        originalUriBaseIds: { '%SRCROOT%': { uri: fileUri(input.cwd) } },
+        originalUriBaseIds: { '%SRCROOT%': { uri: fileUri(root) } },
         columnKind: 'utf16CodeUnits',
-        results: input.findings.map((f) => result(f, index.get(f.ruleId), input.cwd, text)),
+        results: input.findings.map((f) => result(f, index.get(f.ruleId), root, text)),
       },
     ],
   };

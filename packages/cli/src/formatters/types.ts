@@ -22,6 +22,11 @@ export interface FormatInput {
   functions?: readonly FunctionInfo[];
   /** lambda-lint's version, for formats that name the tool. */
   toolVersion?: string;
+  /**
+   * The repository checkout in CI (`GITHUB_WORKSPACE`), when lambda-lint runs inside it: annotations and
+   * SARIF locations must be relative to it, not to a subdirectory the job ran in. Default: `cwd`.
+   */
+  sourceRoot?: string;
 }
 
 export interface FunctionInfo {
