@@ -216,6 +216,12 @@ describe('baseline', () => {
     const r = cli(['--format', 'json', '--baseline', '.lambda-lint/baseline.json'], dir);
     expect(findings(r)).toEqual(['serverless.yml:22:17 warning memory-size']);
     expect(r.stderr).toBe('lambda-lint: 1 finding hidden by the baseline .lambda-lint/baseline.json, 1 not in it\n');
+    // Fixing the baselined finding: the baseline says it has an entry that is gone.
+    write(dir, 'serverless.yml', edited.replace('  memorySize: 3008\n', '  memorySize: 512\n'));
+    expect(cli(['--format', 'json', '--baseline', '.lambda-lint/baseline.json'], dir).stderr).toBe(
+      'lambda-lint: 0 findings hidden by the baseline .lambda-lint/baseline.json, 1 not in it; 1 finding of it no longer reported (remove with --update-baseline)\n',
+    );
+    write(dir, 'serverless.yml', edited);
     // Without the baseline both are reported.
     expect(findings(cli(['--format', 'json'], dir))).toHaveLength(2);
     // Updating again is stable: same content for the same findings.

@@ -13,8 +13,9 @@ export function baselineWrittenMessage(written: number, path: string): string {
 }
 
 /** What `--baseline` tells on stderr: how many it hid, and how many are new. */
-export function baselineAppliedMessage(hidden: number, shown: number, path: string): string {
-  return `lambda-lint: ${findingsCount(hidden)} hidden by the baseline ${path}, ${shown} not in it\n`;
+export function baselineAppliedMessage(hidden: number, shown: number, path: string, stale = 0): string {
+  const gone = stale > 0 ? `; ${findingsCount(stale)} of it no longer reported (remove with --update-baseline)` : '';
+  return `lambda-lint: ${findingsCount(hidden)} hidden by the baseline ${path}, ${shown} not in it${gone}\n`;
 }
 
 /** Source lines for fingerprints, each file read once. */
@@ -32,7 +33,7 @@ function lineReader(host: Host): (file: string, line: number) => string {
 }
 
 /** `--baseline <file>`: the findings not in the baseline, and how many it hid. */
-export function filterByBaseline(host: Host, cwd: string, path: string, findings: Finding[], root: string): { findings: Finding[]; baselined: number } {
+export function filterByBaseline(host: Host, cwd: string, path: string, findings: Finding[], root: string): { findings: Finding[]; baselined: number; stale: number } {
   const abs = toPosix(resolve(cwd, path));
   const bytes = host.readFile(abs);
   if (!bytes) throw new ConfigError(`baseline file not found: ${path} (create it with --update-baseline)`);
@@ -43,8 +44,8 @@ export function filterByBaseline(host: Host, cwd: string, path: string, findings
     if (e instanceof BaselineError) throw new ConfigError(`${path} is not a lambda-lint baseline: ${e.message}`);
     throw e;
   }
-  const { kept, baselined } = applyBaseline(findings, baseline, root, lineReader(host));
-  return { findings: kept, baselined };
+  const { kept, baselined, stale } = applyBaseline(findings, baseline, root, lineReader(host));
+  return { findings: kept, baselined, stale };
 }
 
 /** `--update-baseline`: writes every current finding to the baseline file; returns the number of entries. */

@@ -83,7 +83,7 @@ export function runLint(paths: string[], opts: LintCommandOptions, io: CliIO, to
     return result.internalErrors.length > 0 ? 2 : 0;
   }
   const current = opts.baseline ? filterByBaseline(host, cwd, opts.baseline, unignored, root) : undefined;
-  if (current) io.stderr(baselineAppliedMessage(current.baselined, current.findings.length, opts.baseline!));
+  if (current) io.stderr(baselineAppliedMessage(current.baselined, current.findings.length, opts.baseline!, current.stale));
   const shown = current ? current.findings : unignored;
   const findings = opts.quiet ? shown.filter((f) => f.severity === 'error') : shown;
   const summary = summarize(findings, result.fileCount, scope.functions.length);

@@ -95,9 +95,15 @@ export function parseBaseline(text: string): Baseline {
 
 /**
  * Drops the findings the baseline accounts for. An entry with a count hides at most that many
- * identical findings: a further copy of a baselined finding is new.
+ * identical findings: a further copy of a baselined finding is new. Also counts the baselined
+ * findings that are gone, so that users know when to prune the file.
  */
-export function applyBaseline<F extends Finding>(findings: readonly F[], baseline: Baseline, root: string, lineText: LineText): { kept: F[]; baselined: number } {
+export function applyBaseline<F extends Finding>(
+  findings: readonly F[],
+  baseline: Baseline,
+  root: string,
+  lineText: LineText,
+): { kept: F[]; baselined: number; /** Baselined findings that are gone (fixed, or changed beyond recognition). */ stale: number } {
   const remaining = new Map<string, number>();
   for (const e of baseline.entries) remaining.set(e.fingerprint, (remaining.get(e.fingerprint) ?? 0) + (e.count ?? 1));
   const kept: F[] = [];
@@ -110,5 +116,7 @@ export function applyBaseline<F extends Finding>(findings: readonly F[], baselin
       baselined++;
     } else kept.push(f);
   }
-  return { kept, baselined };
+  let stale = 0;
+  for (const left of remaining.values()) stale += left;
+  return { kept, baselined, stale };
 }

@@ -195,6 +195,8 @@ describe('baseline', () => {
     const { kept, baselined } = applyBaseline([finding(6), finding(6, 'explicit-timeout')], baseline, '/p', lineText);
     expect(baselined).toBe(1);
     expect(kept.map((f) => f.ruleId)).toEqual(['explicit-timeout']);
+    // Fixing the baselined finding leaves a stale entry.
+    expect(applyBaseline([], baseline, '/p', lineText)).toEqual({ kept: [], baselined: 0, stale: 1 });
   });
 
   it('counts identical findings: one more copy is new', () => {
