@@ -15,8 +15,19 @@ export interface FunctionNeeds {
   opaque: string | undefined;
 }
 
+/** Computed once per run (model and handler list) for the three rules that read it; callers only read the result. */
+const needsCache = new WeakMap<readonly HandlerBinding[], { model: AppModel; needs: Map<string, FunctionNeeds> }>();
+
 /** The needs of every function whose handler was resolved, by function id. */
 export function functionNeeds(model: AppModel, handlers: readonly HandlerBinding[]): Map<string, FunctionNeeds> {
+  const cached = needsCache.get(handlers);
+  if (cached?.model === model) return cached.needs;
+  const needs = computeFunctionNeeds(model, handlers);
+  needsCache.set(handlers, { model, needs });
+  return needs;
+}
+
+function computeFunctionNeeds(model: AppModel, handlers: readonly HandlerBinding[]): Map<string, FunctionNeeds> {
   const out = new Map<string, FunctionNeeds>();
   for (const binding of handlers) {
     if (out.has(binding.fn.id)) continue;
