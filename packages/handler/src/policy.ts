@@ -344,6 +344,8 @@ function managedPolicyName(p: Role['managedPolicies'][number]): string | undefin
  * Known AWS managed policies count as `Allow <actions> on *` statements.
  */
 export function knownStatements(model: AppModel, role: Role): { statements: IamStatement[]; managed: string[] } | undefined {
+  // A named role can get policies attached by name (`Roles: [my-role]`), which the model keeps apart.
+  if (get(role.resource?.properties, 'RoleName') && model.otherStatements.length > 0) return undefined;
   const managed: string[] = [];
   const extra: IamStatement[] = [];
   for (const p of role.managedPolicies) {

@@ -162,5 +162,43 @@ describe(ID, () => {
     expect(positions(unknown, ID)).toEqual([]);
   });
 
+  it('stays silent on a named role when a policy may be attached to it by name', async () => {
+    const cfn = (policyRoles: string) =>
+      lines(
+        'Resources:',
+        '  Role:',
+        '    Type: AWS::IAM::Role',
+        '    Properties:',
+        '      RoleName: brand-api',
+        '      AssumeRolePolicyDocument:',
+        '        Statement:',
+        '          - { Effect: Allow, Principal: { Service: lambda.amazonaws.com }, Action: sts:AssumeRole }',
+        '  Extra:',
+        '    Type: AWS::IAM::Policy',
+        '    Properties:',
+        '      PolicyName: extra',
+        `      Roles: [${policyRoles}]`,
+        '      PolicyDocument:',
+        '        Statement:',
+        '          - { Effect: Allow, Action: dynamodb:PutItem, Resource: "*" }',
+        '  Api:',
+        '    Type: AWS::Lambda::Function',
+        '    Properties:',
+        '      Runtime: nodejs22.x',
+        '      Handler: src/api.handler',
+        '      Code: ./',
+        '      Role: !GetAtt Role.Arn',
+        '      Environment:',
+        '        Variables:',
+        '          TABLE: brands',
+      );
+    const byName = await lintFiles({ 'template.yaml': cfn('brand-api'), 'src/api.ts': DYNAMO });
+    expect(byName.functionCount).toBe(1);
+    expect(positions(byName, ID)).toEqual([]);
+    // Attached by reference, the policy is part of the role: GetItem is what is missing.
+    const byRef = await lintFiles({ 'template.yaml': cfn('!Ref Role'), 'src/api.ts': DYNAMO });
+    expect(positions(byRef, ID)).toEqual([at(ID, 'missing', 4, 9, 4, 94)]);
+  });
+
   fixtureTests(fileURLToPath(new URL('.', import.meta.url)), ID);
 });
