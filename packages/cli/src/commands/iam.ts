@@ -16,7 +16,7 @@ const EXAMPLES = `
 Examples:
   $ lambda-lint iam                                  every function of the current directory
   $ lambda-lint iam services/brand-api --function brand-api
-  $ lambda-lint iam --format json > policies.json    for CDK (iam.PolicyStatement.fromJson) and scripts
+  $ lambda-lint iam --format json > policies.json    CloudFormation policy documents, for scripts
 
 Per function: the actions its handler code can call (AWS SDK v3 and v2, paginators, pre-signed URLs,
 Powertools Parameters and Idempotency), grouped by the resources they act on. Resources are written as
