@@ -1,6 +1,5 @@
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { formatSarif, formatSummary, type FormatInput } from './formatters/index.js';
 import { main, subcommandNames, type CliIO } from './main.js';
 
@@ -50,49 +49,15 @@ export async function runAction(io: ActionIO): Promise<number> {
     onReport: (r) => (report = r),
   };
   const code = await main(args, cli);
-  if (code === 2) return fail(io, `lambda-lint ${args.join(' ')} failed (exit ${code})`);
+  // Every command the action runs (lint, diff) hands its findings over before formatting them.
+  if (code === 2 || !report) return fail(io, `lambda-lint ${args.join(' ')} failed (exit ${code})`);
   const sarifPath = resolve(workspace, sarifFile);
   mkdirSync(dirname(sarifPath), { recursive: true });
-  let s: { errors: number; warnings: number; infos: number };
-  if (report) {
-    writeFileSync(sarifPath, formatSarif(report));
-    if (io.env.GITHUB_STEP_SUMMARY) appendFileSync(io.env.GITHUB_STEP_SUMMARY, formatSummary(report) + '\n');
-    s = report.summary;
-  } else {
-    const counts = await reportsByRerun(args, paths.length, cli, sarifPath, io.env.GITHUB_STEP_SUMMARY);
-    if (typeof counts === 'string') return fail(io, counts);
-    s = counts;
-  }
+  writeFileSync(sarifPath, formatSarif(report));
+  if (io.env.GITHUB_STEP_SUMMARY) appendFileSync(io.env.GITHUB_STEP_SUMMARY, formatSummary(report) + '\n');
+  const s = report.summary;
   setOutputs(io, { errors: s.errors, warnings: s.warnings, infos: s.infos, total: s.errors + s.warnings + s.infos, 'sarif-file': sarifPath });
   return reaches(failOn, s) ? 1 : 0;
-}
-
-/**
- * For a subcommand that does not hand its findings over (`io.onReport`): runs it again in the sarif
- * and summary formats, and counts the SARIF's results. Returns the counts, or why it failed.
- */
-async function reportsByRerun(
-  args: readonly string[],
-  pathCount: number,
-  cli: CliIO,
-  sarifPath: string,
-  stepSummary: string | undefined,
-): Promise<{ errors: number; warnings: number; infos: number } | string> {
-  const rerun = async (format: string, output: string) => {
-    const again = [...args.slice(0, args.length - pathCount), '--output-file', output, ...args.slice(args.length - pathCount)].map((a, i, all) =>
-      all[i - 1] === '--format' ? format : a,
-    );
-    return { code: await main(again, { ...cli, stdout: () => {} }), args: again };
-  };
-  const sarif = await rerun('sarif', sarifPath);
-  if (sarif.code === 2) return `lambda-lint ${sarif.args.join(' ')} failed (exit 2)`;
-  if (stepSummary) {
-    const dir = mkdtempSync(join(tmpdir(), 'lambda-lint-'));
-    const scorecard = join(dir, 'summary.md');
-    if ((await rerun('summary', scorecard)).code !== 2) appendFileSync(stepSummary, readFileSync(scorecard, 'utf8') + '\n');
-    rmSync(dir, { recursive: true, force: true });
-  }
-  return countsOf(sarifPath);
 }
 
 /** Whether a finding at or above `failOn` exists. */
@@ -121,10 +86,3 @@ function fail(io: ActionIO, message: string): number {
   return 2;
 }
 
-/** The counts of a SARIF file's results by level. */
-function countsOf(sarifPath: string): { errors: number; warnings: number; infos: number } {
-  const log = JSON.parse(readFileSync(sarifPath, 'utf8')) as { runs: { results?: { level?: string }[] }[] };
-  const levels = log.runs.flatMap((run) => run.results ?? []).map((r) => r.level ?? 'warning');
-  const count = (level: string) => levels.filter((l) => l === level).length;
-  return { errors: count('error'), warnings: count('warning'), infos: count('note') };
-}
