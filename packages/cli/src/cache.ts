@@ -85,14 +85,23 @@ function buildFingerprint(): string {
       }
     }
   };
-  let packages: string[] = [];
-  try {
-    packages = readdirSync(packagesDir);
-  } catch {
-    // not the workspace layout: the version identifies the build
+  // The folder holding this package holds its siblings: packages/* in the workspace, node_modules
+  // (with the @lambda-lint scope) when installed. Only lambda-lint's own packages count.
+  const list = (dir: string): string[] => {
+    try {
+      return readdirSync(dir);
+    } catch {
+      return [];
+    }
+  };
+  const candidates = [resolve(packagesDir, '../rules')];
+  // In node_modules, only the scope and the CLI: not every installed package's manifest.
+  const workspace = isLambdaLintPackage(`${packagesDir}/cli`);
+  for (const name of list(packagesDir)) {
+    if (name === '@lambda-lint') for (const sub of list(`${packagesDir}/${name}`)) candidates.push(`${packagesDir}/${name}/${sub}`);
+    else if (workspace || name === 'lambda-lint' || name === 'eslint-plugin-lambda-lint') candidates.push(`${packagesDir}/${name}`);
   }
-  for (const name of packages) walk(`${packagesDir}/${name}/dist`, 0);
-  walk(resolve(packagesDir, '../rules/dist'), 0);
+  for (const dir of candidates) if (isLambdaLintPackage(dir)) walk(`${dir}/dist`, 0);
   let version = '';
   try {
     version = (JSON.parse(readFileSync(resolve(here, '../package.json'), 'utf8')) as { version?: string }).version ?? '';
@@ -101,6 +110,15 @@ function buildFingerprint(): string {
   }
   fingerprint = cacheKey({ version, files: parts.sort() });
   return fingerprint;
+}
+
+function isLambdaLintPackage(dir: string): boolean {
+  try {
+    const name = (JSON.parse(readFileSync(`${dir}/package.json`, 'utf8')) as { name?: string }).name ?? '';
+    return name === 'lambda-lint' || name === 'eslint-plugin-lambda-lint' || name.startsWith('@lambda-lint/');
+  } catch {
+    return false;
+  }
 }
 
 /** The key of a run: everything besides the host's answers that its output depends on. */
