@@ -147,6 +147,28 @@ describe('codePermissionsOf', () => {
     ]);
   });
 
+  it('adds iam:PassRole for operations that hand a role over, and reads @aws-sdk/lib-storage uploads', () => {
+    const code = lines(
+      "import { SchedulerClient, CreateScheduleCommand } from '@aws-sdk/client-scheduler';",
+      "import { S3Client } from '@aws-sdk/client-s3';",
+      "import { Upload } from '@aws-sdk/lib-storage';",
+      'const scheduler = new SchedulerClient({});',
+      'const s3 = new S3Client({});',
+      'export const handler = async (body: string) => {',
+      "  await scheduler.send(new CreateScheduleCommand({ Name: 'n', ScheduleExpression: 'rate(1 day)', FlexibleTimeWindow: { Mode: 'OFF' }, Target: { Arn: 'a', RoleArn: process.env.SCHEDULER_ROLE_ARN } }));",
+      "  await new Upload({ client: s3, params: { Bucket: 'media', Key: 'big.bin', Body: body } }).done();",
+      '};',
+    );
+    const perms = codePermissionsOf(resolve(code));
+    expect(perms.map((p) => [p.actions[0], p.resource?.kind, p.api])).toEqual([
+      ['scheduler:CreateSchedule', undefined, 'CreateScheduleCommand'],
+      ['iam:PassRole', 'iam-role', 'CreateScheduleCommand'],
+      ['s3:PutObject', 's3-object', 'Upload'],
+      ['s3:AbortMultipartUpload', 's3-object', 'Upload'],
+    ]);
+    expect(perms[1]!.resource?.name).toEqual([{ kind: 'env', name: 'SCHEDULER_ROLE_ARN' }]);
+  });
+
   it('reads the PartiQL verb and transaction items; an unknown statement is any one of the PartiQL actions', () => {
     const code = lines(
       "import { DynamoDBClient, ExecuteStatementCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';",
