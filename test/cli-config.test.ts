@@ -230,6 +230,16 @@ describe('baseline', () => {
     expect(readFileSync(join(dir, 'b2.json'), 'utf8')).toBe(readFileSync(join(dir, 'b3.json'), 'utf8'));
   });
 
+  it('never hides or records findings of mandatory rules', () => {
+    const dir = app({ 'lambda-lint.config.yaml': 'mandatory: [memory-size]\n' });
+    expect(cli(['--update-baseline'], dir).stderr).toBe('lambda-lint: wrote 0 findings to the baseline lambda-lint-baseline.json\n');
+    // A baseline written before the rule became mandatory does not hide it either.
+    const before = app();
+    cli(['--update-baseline'], before);
+    write(before, 'lambda-lint.config.yaml', 'mandatory: [memory-size]\n');
+    expect(findings(cli(['--format', 'json', '--baseline', 'lambda-lint-baseline.json'], before))).toEqual(['serverless.yml:6:15 warning memory-size']);
+  });
+
   it('a missing or broken baseline is a usage error', () => {
     const dir = app({ 'broken.json': '{"version": 7, "entries": []}' });
     expect(cli(['--baseline', 'nope.json'], dir)).toMatchObject({ code: 2, stderr: 'lambda-lint: baseline file not found: nope.json (create it with --update-baseline)\n' });

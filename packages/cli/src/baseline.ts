@@ -32,8 +32,18 @@ function lineReader(host: Host): (file: string, line: number) => string {
   };
 }
 
-/** `--baseline <file>`: the findings not in the baseline, and how many it hid. */
-export function filterByBaseline(host: Host, cwd: string, path: string, findings: Finding[], root: string): { findings: Finding[]; baselined: number; stale: number } {
+/**
+ * `--baseline <file>`: the findings not in the baseline, and how many it hid. Findings of
+ * `mandatory` rules are never hidden: a baseline is a suppression too.
+ */
+export function filterByBaseline(
+  host: Host,
+  cwd: string,
+  path: string,
+  findings: Finding[],
+  root: string,
+  mandatory: ReadonlySet<string> = new Set(),
+): { findings: Finding[]; baselined: number; stale: number } {
   const abs = toPosix(resolve(cwd, path));
   const bytes = host.readFile(abs);
   if (!bytes) throw new ConfigError(`baseline file not found: ${path} (create it with --update-baseline)`);
@@ -44,14 +54,25 @@ export function filterByBaseline(host: Host, cwd: string, path: string, findings
     if (e instanceof BaselineError) throw new ConfigError(`${path} is not a lambda-lint baseline: ${e.message}`);
     throw e;
   }
-  const { kept, baselined, stale } = applyBaseline(findings, baseline, root, lineReader(host));
-  return { findings: kept, baselined, stale };
+  const { kept, baselined, stale } = applyBaseline(
+    findings.filter((f) => !mandatory.has(f.ruleId)),
+    { ...baseline, entries: baseline.entries.filter((e) => !mandatory.has(e.ruleId)) },
+    root,
+    lineReader(host),
+  );
+  // Back in the run's order (file, line, column), mandatory findings included.
+  const keptSet = new Set<Finding>(kept);
+  return { findings: findings.filter((f) => mandatory.has(f.ruleId) || keptSet.has(f)), baselined, stale };
 }
 
-/** `--update-baseline`: writes every current finding to the baseline file; returns the number of entries. */
-export function writeBaseline(host: Host, cwd: string, path: string, findings: Finding[], root: string): number {
+/** `--update-baseline`: writes the current findings (not those of `mandatory` rules) to the baseline file; returns how many. */
+export function writeBaseline(host: Host, cwd: string, path: string, findings: Finding[], root: string, mandatory: ReadonlySet<string> = new Set()): number {
   const abs = resolve(cwd, path);
-  const baseline = createBaseline(findings, root, lineReader(host));
+  const baseline = createBaseline(
+    findings.filter((f) => !mandatory.has(f.ruleId)),
+    root,
+    lineReader(host),
+  );
   try {
     mkdirSync(dirname(abs), { recursive: true });
     writeFileSync(abs, serializeBaseline(baseline));

@@ -79,10 +79,10 @@ export function runLint(paths: string[], opts: LintCommandOptions, io: CliIO, to
   const unignored = scope.findings.filter((f) => !ignored(f.loc.file));
   if (opts.updateBaseline) {
     const path = opts.baseline ?? DEFAULT_BASELINE;
-    io.stderr(baselineWrittenMessage(writeBaseline(host, cwd, path, unignored, root), path));
+    io.stderr(baselineWrittenMessage(writeBaseline(host, cwd, path, unignored, root, new Set(config?.mandatory)), path));
     return result.internalErrors.length > 0 ? 2 : 0;
   }
-  const current = opts.baseline ? filterByBaseline(host, cwd, opts.baseline, unignored, root) : undefined;
+  const current = opts.baseline ? filterByBaseline(host, cwd, opts.baseline, unignored, root, new Set(config?.mandatory)) : undefined;
   if (current) io.stderr(baselineAppliedMessage(current.baselined, current.findings.length, opts.baseline!, current.stale));
   const shown = current ? current.findings : unignored;
   const findings = opts.quiet ? shown.filter((f) => f.severity === 'error') : shown;
