@@ -51,6 +51,8 @@ export interface ResourceChange {
   logicalId: string;
   /** The CDK construct path, when known: what messages name. */
   constructPath?: string;
+  /** For a resource the platform generates (a Serverless function's log group): what it is. */
+  generatedFor?: string;
   type: string;
   /** The head resource key; for a removal the head template's `Resources` key (or the file's start). */
   loc: Loc;

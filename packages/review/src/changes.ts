@@ -47,15 +47,16 @@ function resourceChanges(diff: TemplateDiff, before: TemplateView | undefined, a
   diff.resources.forEachDifference((logicalId, change) => {
     const impact = change.changeImpact;
     const old = before?.resources.get(logicalId);
-    // A resource only the platform generates (an execution role) has no place of its own to point at.
-    if (!old?.resource) return;
+    // A resource the platform generates has no place of its own to point at, unless it holds data (a function's log group).
+    if (!old?.resource && !old?.generatedFor) return;
     const policyKey = impact === ResourceImpact.WILL_DESTROY ? 'DeletionPolicy' : 'UpdateReplacePolicy';
-    const deletionPolicy = str(entry(old.resource.node, policyKey)?.value);
+    const deletionPolicy = old.resource ? str(entry(old.resource.node, policyKey)?.value) : undefined;
     const common = {
       logicalId,
       type: old.type,
       baseLoc: old.loc,
       ...(old.constructPath ? { constructPath: old.constructPath } : {}),
+      ...(old.generatedFor ? { generatedFor: old.generatedFor } : {}),
       ...(deletionPolicy ? { deletionPolicy } : {}),
     };
     if (impact === ResourceImpact.WILL_DESTROY) {
@@ -63,7 +64,7 @@ function resourceChanges(diff: TemplateDiff, before: TemplateView | undefined, a
       out.push({
         ...common,
         kind: 'removed',
-        loc: after?.resourcesLoc ?? (after ? fileStart(after.file) : old.loc),
+        loc: (old.generatedFor ? after?.functionsLoc : undefined) ?? after?.resourcesLoc ?? (after ? fileStart(after.file) : old.loc),
         properties: [],
         ...(twin ? { renamedTo: { logicalId: twin.constructPath ?? twin.logicalId, loc: twin.loc } } : {}),
       });
@@ -97,7 +98,7 @@ const SAM_REPLACING: Record<string, string[]> = {
 /** A resource of `type` that the change adds to the template (the first, in template order). */
 function addedOfType(diff: TemplateDiff, after: TemplateView, type: string): ViewResource | undefined {
   for (const r of after.resources.values()) {
-    if (r.type === type && r.resource && diff.resources.has(r.logicalId) && diff.resources.get(r.logicalId).isAddition) return r;
+    if (r.type === type && (r.resource || r.generatedFor) && diff.resources.has(r.logicalId) && diff.resources.get(r.logicalId).isAddition) return r;
   }
   return undefined;
 }

@@ -165,6 +165,25 @@ ${resources}`,
     it('reports nothing outside review mode', async () => {
       expect((await lintFiles(app(bucket('a')))).findings.filter((f) => f.ruleId === ID)).toEqual([]);
     });
+
+    it("reports the log group the framework generates for a function that the change removes or renames, at `functions`", () => {
+      const fn = '  ingest:\n    handler: src/get-brand.handler\n';
+      const base = app(bucket('a'));
+      base['serverless.yml'] = base['serverless.yml']!.replace('resources:\n', `${fn}resources:\n`);
+      const removed = reviewChange(base, app(bucket('a')), { baseRef: 'main' });
+      expect(positions(removed.findings)).toEqual([at(ID, 'removedData', 5, 1, 5, 10)]);
+      expect(own(removed.findings)[0]?.message).toBe(
+        'IngestLogGroup (AWS::Logs::LogGroup, the log group of function ingest): this change removes the log group from the template, so deploying it deletes the log group with its log history. Export or back up the data first, or set `DeletionPolicy: Retain` in the base revision (main) before removing it.',
+      );
+      const renamed = app(bucket('a'));
+      renamed['serverless.yml'] = renamed['serverless.yml']!.replace('resources:\n', `${fn.replace('ingest', 'ingest-v2')}resources:\n`);
+      const r = reviewChange(base, renamed);
+      expect(positions(r.findings)).toEqual([at(ID, 'renamedData', 5, 1, 5, 10)]);
+      expect(own(r.findings)[0]?.message).toContain('adds IngestDashv2LogGroup of the same type');
+      expect(own(r.findings)[0]?.message).toContain('Keep the logical id (the function key)');
+      // A function that keeps its key keeps its log group.
+      expect(positions(reviewChange(base, base).findings)).toEqual([]);
+    });
   });
 
   describe('fixtures', () => {

@@ -35,15 +35,21 @@ export default defineRule({
     const base = `the base revision (${review.baseRef})`;
     for (const change of review.resourceChanges) {
       const resource = change.constructPath ?? change.logicalId;
+      // A generated resource is named by what it is for: `GetDashbrandLogGroup (AWS::Logs::LogGroup, the log group of function get-brand)`.
+      const type = change.generatedFor ? `${change.type}, ${change.generatedFor}` : change.type;
       const stateful = STATEFUL_RESOURCES[change.type];
       const related = [{ loc: change.baseLoc, message: `${resource} as written in ${review.baseRef}` }];
       if (change.kind === 'removed') {
         // Removing a stateless resource is visible in the diff and loses nothing; only data stores are findings.
         if (!stateful || change.deletionPolicy === 'Retain' || change.deletionPolicy === 'RetainExceptOnCreate') continue;
-        const data = { resource, type: change.type, kind: stateful.kind, data: loss(change, stateful.data), base };
+        const data = { resource, type, kind: stateful.kind, data: loss(change, stateful.data), base };
         const renamed = change.renamedTo;
         if (renamed) {
-          const keep = change.constructPath ? `CDK: \`overrideLogicalId('${change.logicalId}')\` on the new construct's resource` : `the key ${change.logicalId}`;
+          const keep = change.generatedFor
+            ? 'the function key'
+            : change.constructPath
+              ? `CDK: \`overrideLogicalId('${change.logicalId}')\` on the new construct's resource`
+              : `the key ${change.logicalId}`;
           ctx.report({
             messageId: 'renamedData',
             loc: change.loc,
@@ -63,7 +69,7 @@ export default defineRule({
       const propertyRelated = change.properties.flatMap((p) => (p.loc ? [{ loc: p.loc, message: `${p.name} changed: it requires replacement` }] : []));
       const data = {
         resource,
-        type: change.type,
+        type,
         properties,
         verb: change.kind === 'replaced' ? 'replaces' : 'may replace',
         base,
