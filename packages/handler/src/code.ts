@@ -203,7 +203,16 @@ export class HandlerCode {
       // Wrap with the file at hand: finding a deep node's file walks all its ancestors.
       const file = program.fileOf(fnTs);
       const fn = program.wrap<FunctionLikeNode>(fnTs, file);
-      for (const n of ownNodesOf(fnTs)) if (!wanted || wanted.has(n.kind as SyntaxKind)) cb(program.wrap(n, file), fn);
+      const nodes = ownNodesOf(fnTs);
+      let wrapped = wrappedNodesCache.get(fnTs);
+      if (!wrapped) {
+        wrapped = new Array<Node | undefined>(nodes.length);
+        wrappedNodesCache.set(fnTs, wrapped);
+      }
+      for (let i = 0; i < nodes.length; i++) {
+        const n = nodes[i]!;
+        if (!wanted || wanted.has(n.kind as SyntaxKind)) cb((wrapped[i] ??= program.wrap(n, file)), fn);
+      }
     }
   }
 
@@ -375,6 +384,9 @@ function ownNodesOf(fnTs: TsFunctionLike): readonly ts.Node[] {
   ownNodesCache.set(fnTs, out);
   return out;
 }
+
+/** The ts-morph wrappers of {@link ownNodesOf}, by index, made on first use: every later rule and handler skips ts-morph's node-cache lookup. */
+const wrappedNodesCache = new WeakMap<ts.Node, (Node | undefined)[]>();
 
 /** Every descendant of a node by kind, in source order, computed with one walk per node (see ownNodesOf). */
 const kindIndexCache = new WeakMap<ts.Node, Map<ts.SyntaxKind, ts.Node[]>>();
