@@ -211,6 +211,22 @@ describe('opaqueAwsUseOf', () => {
     );
     expect(opaqueAwsUseOf(resolve(built))).toBe('a command sent at line 3 is not visible');
     expect(opaqueAwsUseOf(resolve("import { x } froxx;\nexport const handler = async () => 1;\n"))).toBeUndefined();
+    const handed = lines(
+      "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';",
+      "import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';",
+      "import { BrandRepository } from '@acme/brand-data';",
+      'const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({}));',
+      'const brands = new BrandRepository({ documentClient });',
+      'export const handler = async (id: string) => brands.get(id);',
+    );
+    expect(opaqueAwsUseOf(resolve(handed))).toBe('an AWS client is handed to @acme/brand-data at line 5');
+    const local = lines(
+      "import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';",
+      'const db = new DynamoDBClient({});',
+      "const get = (client: DynamoDBClient, id: string) => client.send(new GetItemCommand({ TableName: 't', Key: { id: { S: id } } }));",
+      'export const handler = async (id: string) => get(db, id);',
+    );
+    expect(opaqueAwsUseOf(resolve(local))).toBeUndefined();
   });
 });
 

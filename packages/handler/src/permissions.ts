@@ -456,6 +456,8 @@ export function opaqueAwsUseOf(code: HandlerCode): string | undefined {
   const sdk = sdkFactsOf(code);
   const provider = sdk.clients.find((c) => c.service === 'parameters' && c.name.endsWith('Provider'));
   if (provider) return `it uses the Powertools ${provider.name}`;
+  const handedOver = clientHandedToPackage(code);
+  if (handedOver) return handedOver;
   let unseen: string | undefined;
   code.forEachReachableNode((n) => {
     if (unseen || !Node.isCallExpression(n)) return;
@@ -472,4 +474,35 @@ export function opaqueAwsUseOf(code: HandlerCode): string | undefined {
     if (!arg || !sdk.commandOf(arg)) unseen = `a command sent at line ${n.getStartLineNumber()} is not visible`;
   }, [SyntaxKind.CallExpression]);
   return unseen;
+}
+
+/** Modules whose functions receive AWS clients without calling AWS beyond what the code shows. */
+const TRANSPARENT_MODULE = /^(@aws-sdk\/|aws-sdk(\/|$)|@aws-lambda-powertools\/|aws-xray-sdk)/;
+
+/**
+ * An AWS client handed to a package (`new Table({ documentClient })`, `createRepo(client)`): the
+ * package calls AWS with it, out of sight (packages in node_modules are not read).
+ */
+function clientHandedToPackage(code: HandlerCode): string | undefined {
+  const sdk = sdkFactsOf(code);
+  const isAwsClient = (n: Node): boolean => {
+    const c = sdk.clientOf(n);
+    return !!c && c.category !== 'database' && c.category !== 'http-agent' && c.category !== 'powertools';
+  };
+  for (const file of code.files) {
+    for (const call of [...file.getDescendantsOfKind(SyntaxKind.CallExpression), ...file.getDescendantsOfKind(SyntaxKind.NewExpression)]) {
+      const args = call.getArguments();
+      if (args.length === 0) continue;
+      const member = code.moduleMemberOf(call.getExpression());
+      if (!member || TRANSPARENT_MODULE.test(member.module)) continue;
+      for (const arg of args) {
+        const a = unwrap(arg);
+        const values = Node.isObjectLiteralExpression(a)
+          ? a.getProperties().flatMap((p) => (Node.isPropertyAssignment(p) ? [p.getInitializer()!] : Node.isShorthandPropertyAssignment(p) ? [p.getNameNode()] : []))
+          : [a];
+        if (values.some((v) => v && isAwsClient(v))) return `an AWS client is handed to ${member.module} at line ${call.getStartLineNumber()}`;
+      }
+    }
+  }
+  return undefined;
 }
