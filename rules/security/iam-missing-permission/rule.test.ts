@@ -108,6 +108,16 @@ describe(ID, () => {
     ]);
   });
 
+  it('reports a PartiQL statement built at run time only when the role grants none of the PartiQL actions', async () => {
+    const partiql = lines(
+      "import { DynamoDBClient, ExecuteStatementCommand } from '@aws-sdk/client-dynamodb';",
+      'const db = new DynamoDBClient({});',
+      'export const handler = async (statement: string) => db.send(new ExecuteStatementCommand({ Statement: statement }));',
+    );
+    expect(positions(await found(grant('dynamodb:GetItem'), partiql), ID)).toEqual([at(ID, 'missingAny', 3, 53, 3, 115)]);
+    expect(positions(await found(grant('dynamodb:PartiQLSelect', "'*'"), partiql), ID)).toEqual([]);
+  });
+
   describe('not a finding', () => {
     it('a grant through an action wildcard, a resource wildcard or an Allow with NotAction', async () => {
       expect(positions(await found(grant('dynamodb:*Item')), ID)).toEqual([]);

@@ -20,6 +20,8 @@ export default defineRule({
   messages: {
     missing:
       '{{function}}: {{api}} needs {{action}} on {{resource}}, which role {{role}} does not grant: the call fails with AccessDenied in production. Add {{action}} on that resource to the function\'s role (`lambda-lint iam` prints the policy the code needs).',
+    missingAny:
+      '{{function}}: {{api}} needs one of {{action}} on {{resource}} (which one depends on input built at run time), and role {{role}} grants none of them: the call fails with AccessDenied in production. Add the ones the code sends to the function\'s role.',
     denied:
       '{{function}}: {{api}} needs {{action}} on {{resource}}, which a Deny statement of role {{role}} forbids: the call fails with AccessDenied in production whatever else allows it. Narrow the Deny, or stop making the call.',
   },
@@ -33,7 +35,15 @@ export default defineRule({
       const known = knownStatements(ctx.model, role);
       if (!known) continue;
       for (const p of permissions) {
-        if (p.anyOf) continue;
+        if (p.anyOf) {
+          // Only one of them is needed: report when the role grants none.
+          const grants = p.actions.map((a) => evaluate(ctx.model, fn.file, known.statements, a, p.resource));
+          if (grants.every((g) => g.kind !== 'granted') && grants.some((g) => g.kind === 'missing')) {
+            const data = { function: fn.name, api: p.api, action: p.actions.join(', '), resource: resourceLabel(p.resource), role: roleName(role) };
+            ctx.report({ messageId: 'missingAny', data, loc: locOfNode(p.node), fn, related: [{ loc: role.loc, message: `role ${roleName(role)}: no statement grants ${p.actions.join(', ')}` }] });
+          }
+          continue;
+        }
         for (const action of p.actions) {
           const grant = evaluate(ctx.model, fn.file, known.statements, action, p.resource);
           if (grant.kind === 'granted') continue;
