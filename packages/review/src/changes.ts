@@ -120,8 +120,18 @@ function covers(pattern: string, value: string, caseInsensitive: boolean): boole
   return new RegExp(`^${source}$`, caseInsensitive ? 'is' : 's').test(value);
 }
 
+/** JSON with object keys sorted: `{a, b}` and `{b, a}` are the same condition. */
+function canonical(x: unknown): string {
+  if (Array.isArray(x)) return `[${x.map(canonical).join(',')}]`;
+  if (x && typeof x === 'object') {
+    const o = x as Record<string, unknown>;
+    return `{${Object.keys(o).sort().map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(x ?? null);
+}
+
 function sameCondition(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+  return canonical(a) === canonical(b);
 }
 
 /**

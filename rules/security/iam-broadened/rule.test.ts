@@ -94,8 +94,13 @@ resources:
       const r = reviewChange(app(getItem + condition), app(getItem));
       expect(positions(r.findings)).toEqual([at(ID, 'statement', 10, 15, 10, 31)]);
       expect(messages(r.findings)[0]).toContain('grants dynamodb:GetItem without the Condition the base required, which');
-      // Adding a condition narrows: not a finding.
+      // Adding a condition narrows: not a finding; nor is writing the same condition in another order.
       expect(positions(reviewChange(app(getItem), app(getItem + condition)).findings)).toEqual([]);
+      const two = '          Condition:\n            StringEquals:\n              aws:ResourceTag/team: brand\n              aws:RequestedRegion: eu-west-1\n';
+      const swapped = '          Condition:\n            StringEquals:\n              aws:RequestedRegion: eu-west-1\n              aws:ResourceTag/team: brand\n';
+      const both = '        - Effect: Allow\n          Action: [dynamodb:GetItem, dynamodb:Query]\n          Resource: !GetAtt Brands.Arn\n';
+      // Narrowed (Query dropped), same condition with its keys in another order.
+      expect(positions(reviewChange(app(both + two), app(getItem + swapped)).findings)).toEqual([]);
     });
 
     it('reports NotAction as an inverted grant', () => {
