@@ -64,6 +64,15 @@ describe('parseDirective', () => {
     expect(parseDirective(' lambda-lint-disable-next-line memory-size --   ')!.reason).toBeUndefined();
     expect(parseDirective(' lambda-lint-disable-line memory-size -- x')).toMatchObject({ kind: 'line', reason: 'x' });
   });
+  it('reads the lambda-lint/ ids of ESLint directives, with their exact offsets', () => {
+    const body = ' eslint-disable-next-line no-console, lambda-lint/floating-promise -- flushed in finally';
+    expect(parseDirective(body)).toEqual({ kind: 'next-line', ids: [{ ruleId: 'floating-promise', start: 50, end: 66 }], reason: 'flushed in finally', origin: 'eslint' });
+    expect(body.slice(50, 66)).toBe('floating-promise');
+    expect(parseDirective(' eslint-disable no-console')).toBeUndefined();
+    expect(parseDirective(' eslint-disable')).toBeUndefined();
+    expect(parseDirective(' eslint-enable lambda-lint/fixed-tmp-path')).toMatchObject({ kind: 'enable', origin: 'eslint' });
+  });
+
   it('ignores other comments', () => {
     expect(parseDirective(' this mentions lambda-lint-disable in passing')).toBeUndefined();
     expect(parseDirective(' lambda-lint-disabled memory-size')).toBeUndefined();

@@ -30,6 +30,12 @@ export interface Suppression {
   toLine: number;
   /** For metadata suppressions: the logical id of the resource. */
   resource?: string;
+  /**
+   * `eslint`: an `eslint-disable... lambda-lint/<id>` comment in code, honoured so that code annotated
+   * for the ESLint plugin lints the same in the CLI. ESLint judges those comments itself (unused
+   * directives, descriptions), so the suppression rules do not.
+   */
+  origin?: 'eslint';
 }
 
 /** What became of each rule id of each suppression after the run. */
@@ -64,7 +70,11 @@ export interface ParsedDirective {
   /** Rule ids with their offsets in the comment text. */
   ids: { ruleId: string; start: number; end: number }[];
   reason?: string;
+  origin?: 'eslint';
 }
+
+const ESLINT_DIRECTIVE = /^(\s*)eslint-(disable-next-line|disable-line|disable|enable)(?=\s|$)/;
+const ESLINT_PREFIX = 'lambda-lint/';
 
 const DIRECTIVE = /^(\s*)lambda-lint-(disable-next-line|disable-line|disable|enable)(?=\s|$)/;
 
@@ -75,6 +85,8 @@ const DIRECTIVE = /^(\s*)lambda-lint-(disable-next-line|disable-line|disable|ena
  * Returns undefined when the comment is not a directive.
  */
 export function parseDirective(body: string): ParsedDirective | undefined {
+  const eslint = ESLINT_DIRECTIVE.exec(body);
+  if (eslint) return eslintDirective(body, eslint);
   const m = DIRECTIVE.exec(body);
   if (!m) return undefined;
   const idsStart = m[0].length;
@@ -87,8 +99,26 @@ export function parseDirective(body: string): ParsedDirective | undefined {
   for (let id = idPattern.exec(idsText); id; id = idPattern.exec(idsText)) {
     ids.push({ ruleId: id[0], start: idsStart + id.index, end: idsStart + id.index + id[0].length });
   }
-  const kind = m[2] === 'disable' ? 'rest-of-file' : m[2] === 'disable-line' ? 'line' : m[2] === 'enable' ? 'enable' : 'next-line';
-  return { kind, ids, ...(reason ? { reason } : {}) };
+  return { kind: kindOf(m[2]!), ids, ...(reason ? { reason } : {}) };
+}
+
+function kindOf(word: string): ParsedDirective['kind'] {
+  return word === 'disable' ? 'rest-of-file' : word === 'disable-line' ? 'line' : word === 'enable' ? 'enable' : 'next-line';
+}
+
+/**
+ * `eslint-disable-next-line lambda-lint/memory-size, no-console -- why`: the `lambda-lint/` ids only.
+ * A comment without one (a bare `eslint-disable`, other plugins' rules) is not a lambda-lint directive.
+ */
+function eslintDirective(body: string, m: RegExpExecArray): ParsedDirective | undefined {
+  const rest = parseDirective(body.slice(0, m[1]!.length) + 'lambda-lint-' + body.slice(m[1]!.length + 'eslint-'.length));
+  if (!rest) return undefined;
+  const shift = 'lambda-lint-'.length - 'eslint-'.length;
+  const ids = rest.ids
+    .filter((id) => id.ruleId.startsWith(ESLINT_PREFIX) && id.ruleId.length > ESLINT_PREFIX.length)
+    .map((id) => ({ ruleId: id.ruleId.slice(ESLINT_PREFIX.length), start: id.start - shift + ESLINT_PREFIX.length, end: id.end - shift }));
+  if (ids.length === 0) return undefined;
+  return { kind: rest.kind, ids, ...(rest.reason ? { reason: rest.reason } : {}), origin: 'eslint' };
 }
 
 /** What the suppression rules see: every suppression of the run, and the state of each rule id in them. */
@@ -115,6 +145,7 @@ export function suppressionFromComment(body: string, bodyStart: { line: number; 
     loc: commentLoc,
     targets,
     ...(d.reason ? { reason: d.reason } : {}),
+    ...(d.origin ? { origin: d.origin } : {}),
     // `disable-line` covers the line the comment starts on (a trailing comment).
     fromLine: d.kind === 'next-line' ? next : d.kind === 'line' || d.kind === 'enable' ? commentLoc.line : commentLoc.endLine,
     toLine: d.kind === 'next-line' ? next : d.kind === 'line' || d.kind === 'enable' ? commentLoc.line : Math.max(lastLine, commentLoc.endLine),

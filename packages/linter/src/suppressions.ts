@@ -18,8 +18,8 @@ import {
 import { HandlerCode } from '@lambda-lint/handler';
 import type { ParsedSource } from '@lambda-lint/source';
 
-/** Every directive starts so: `lambda-lint-disable...`, `lambda-lint-enable`. */
-const MARKER = 'lambda-lint-';
+/** In every directive: `lambda-lint-disable...`, `lambda-lint-enable`, `eslint-disable... lambda-lint/<id>`. */
+const MARKER = 'lambda-lint';
 
 /** Suppressions from every source of the run, each comment and metadata entry once. */
 export function collectSuppressions(model: AppModel, yamlSources: readonly ParsedSource[], handlers: readonly HandlerBinding[]): Suppression[] {
@@ -123,7 +123,7 @@ export function codeSuppressions(handlers: readonly HandlerBinding[]): Suppressi
       const bodyEnd = block && text.endsWith('*/', comment.end) ? comment.end - 2 : comment.end;
       const body = text.slice(comment.start + 2, bodyEnd);
       // The directive must open the comment; `// see lambda-lint-disable` is prose.
-      if (!/^[\s*]*lambda-lint-(disable|enable)/.test(body)) continue;
+      if (!/^[\s*]*(lambda-lint|eslint)-(disable|enable)/.test(body)) continue;
       const bodyStart = positionAt(lineStarts, comment.start + 2);
       const a = positionAt(lineStarts, comment.start);
       const b = positionAt(lineStarts, comment.end);

@@ -17,7 +17,7 @@ export default defineRule({
   check(ctx) {
     for (const s of ctx.suppressions?.suppressions ?? []) {
       // A suppression that names no rule is reported once, by unused-suppression; an enable needs no reason.
-      if (s.reason || s.targets.length === 0 || s.kind === 'enable') continue;
+      if (s.reason || s.targets.length === 0 || s.kind === 'enable' || s.origin === 'eslint') continue;
       const ids = s.targets.map((t) => t.ruleId);
       ctx.report({
         messageId: s.kind === 'resource' ? 'metadata' : 'comment',

@@ -27,11 +27,13 @@ export default defineRule({
   check(ctx) {
     const outcome = ctx.suppressions;
     if (!outcome) return;
+    // ESLint judges its own `eslint-disable` comments.
     for (const s of outcome.suppressions) {
       if (s.targets.length === 0 && s.kind !== 'enable') ctx.report({ messageId: 'noRuleId', loc: s.loc, ...(s.resource ? { resource: s.resource } : {}) });
     }
     for (const status of outcome.statuses) {
       const { suppression: s, target } = status;
+      if (s.origin === 'eslint') continue;
       const common = { loc: target.loc, ...(s.resource ? { resource: s.resource } : {}) };
       if (status.state === 'unused') ctx.report({ messageId: 'unused', data: { id: target.ruleId, scope: scopeOf(status) }, ...common });
       else if (status.state === 'mandatory') ctx.report({ messageId: 'mandatory', data: { id: target.ruleId }, ...common });
