@@ -439,6 +439,15 @@ const OPAQUE_MODULES: readonly string[] = [
  * sight (`client.send(makeCommand())`). Rules that report unused grants stay silent then.
  */
 export function opaqueAwsUseOf(code: HandlerCode): string | undefined {
+  if (opaqueCache.has(code)) return opaqueCache.get(code);
+  const reason = opaqueReason(code);
+  opaqueCache.set(code, reason);
+  return reason;
+}
+
+const opaqueCache = new WeakMap<HandlerCode, string | undefined>();
+
+function opaqueReason(code: HandlerCode): string | undefined {
   for (const file of code.files) {
     const specifiers = [
       // A broken import (a syntax error) has no string specifier: skip it.
