@@ -196,6 +196,16 @@ describe('suppressions through the CLI', () => {
     expect(findings(r)).toEqual(['serverless.yml:6:35 info unused-suppression', 'serverless.yml:7:15 warning memory-size']);
   });
 
+  it('eslint-disable comments with lambda-lint/ ids are honoured, as in the editor', () => {
+    const handler = (comment: string) =>
+      `import { writeFile, rm } from 'node:fs/promises';\n\nexport const handler = async () => {\n  try {\n    ${comment}\n    await writeFile('/tmp/brands.json', '[]');\n  } finally {\n    await rm('/tmp/brands.json', { force: true });\n  }\n  return { statusCode: 200, body: '[]' };\n};\n`;
+    const service = SERVICE.replace('  memorySize: 3008\n', '  memorySize: 256\n');
+    const plain = project({ 'serverless.yml': service, 'src/brands.ts': handler('// unrelated') });
+    expect(findings(cli(['--format', 'json'], plain))).toEqual(['src/brands.ts:6:21 error fixed-tmp-path']);
+    const annotated = project({ 'serverless.yml': service, 'src/brands.ts': handler('// eslint-disable-next-line lambda-lint/fixed-tmp-path -- one request at a time') });
+    expect(findings(cli(['--format', 'json'], annotated))).toEqual([]);
+  });
+
   it('--no-inline-config ignores suppressions', () => {
     const r = cli(['--format', 'json', '--no-inline-config'], app({}, withComment('  # lambda-lint-disable-next-line memory-size')));
     expect(findings(r)).toEqual(['serverless.yml:7:15 warning memory-size']);

@@ -69,7 +69,8 @@ export function runLint(paths: string[], opts: LintCommandOptions, io: CliIO, to
     ignore: ignored,
     onProgress: progress.step,
     ...(config ? { config } : {}),
-    ...(opts.inlineConfig === false ? { inlineConfig: false } : {}),
+    // The CLI honours `eslint-disable... lambda-lint/<id>` too, so that code annotated for the editor lints the same.
+    ...(opts.inlineConfig === false ? { inlineConfig: false } : { eslintDirectives: true }),
     ...(opts.maxFileSize !== undefined ? { maxFileBytes: opts.maxFileSize } : {}),
     ...(opts.stage ? { options: { stage: opts.stage } } : {}),
   });

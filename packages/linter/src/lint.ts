@@ -43,6 +43,11 @@ export interface LintOptions {
   ignore?: (absPath: string) => boolean;
   /** False: comment and metadata suppressions are not read (`--no-inline-config`). */
   inlineConfig?: boolean;
+  /**
+   * Also honour `eslint-disable... lambda-lint/<id>` comments in code (the CLI does). Off by default:
+   * under ESLint, ESLint applies them itself and would call them unused if they were applied here too.
+   */
+  eslintDirectives?: boolean;
   /** Told what the run is doing, for a progress indicator; called often, so keep it cheap. */
   onProgress?: (step: string) => void;
   /**
@@ -144,7 +149,7 @@ export function lint(options: LintOptions): LintResult {
     model,
     rules: options.rules,
     handlers,
-    ...(options.inlineConfig === false ? {} : { suppressions: collectSuppressions(model, yamlSources, handlers) }),
+    ...(options.inlineConfig === false ? {} : { suppressions: collectSuppressions(model, yamlSources, handlers, options.eslintDirectives === true) }),
     ...(options.config ? { config: options.config } : {}),
     ...(options.today ? { today: options.today } : {}),
     ...(review ? { review } : {}),

@@ -22,10 +22,10 @@ import type { ParsedSource } from '@lambda-lint/source';
 const MARKER = 'lambda-lint';
 
 /** Suppressions from every source of the run, each comment and metadata entry once. */
-export function collectSuppressions(model: AppModel, yamlSources: readonly ParsedSource[], handlers: readonly HandlerBinding[]): Suppression[] {
+export function collectSuppressions(model: AppModel, yamlSources: readonly ParsedSource[], handlers: readonly HandlerBinding[], eslintDirectives = false): Suppression[] {
   const out: Suppression[] = [];
   for (const source of yamlSources) out.push(...yamlSuppressions(source));
-  out.push(...codeSuppressions(handlers));
+  out.push(...codeSuppressions(handlers).filter((s) => eslintDirectives || s.origin !== 'eslint'));
   out.push(...metadataSuppressions(model));
   const seen = new Set<string>();
   return out.filter((s) => {

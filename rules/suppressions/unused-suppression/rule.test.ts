@@ -89,15 +89,20 @@ describe('unused-suppression', () => {
     expect(positions(r)).toEqual([at('unused-suppression', 'unused', 2, 34, 2, 51), at('unused-suppression', 'unused', 4, 108, 4, 119)]);
   });
 
-  it('honours eslint-disable comments for lambda-lint/ rules in code, and leaves judging them to ESLint', async () => {
+  it('honours eslint-disable comments for lambda-lint/ rules in code when asked (the CLI), and leaves judging them to ESLint', async () => {
     const files = app('  memorySize: 256\n');
     files['src/brands.ts'] =
       "import { writeFile, rm } from 'node:fs/promises';\n\nexport const handler = async () => {\n  try {\n    // eslint-disable-next-line lambda-lint/fixed-tmp-path -- one request per environment\n    await writeFile('/tmp/brands.json', '[]');\n  } finally {\n    await rm('/tmp/brands.json', { force: true });\n  }\n  // eslint-disable-next-line lambda-lint/memory-size\n  return { statusCode: 200, body: JSON.stringify({ brands: [] }) };\n};\n";
-    const r = await lintFiles(files);
+    const { lint, memoryHost } = await import('@lambda-lint/linter');
+    const { allRules } = await import('@lambda-lint/rules');
+    const run = (f: Record<string, string>, eslintDirectives: boolean) =>
+      lint({ host: memoryHost(f), paths: ['/project'], root: '/project', rules: allRules, eslintDirectives, today: new Date('2026-06-01') });
     // fixed-tmp-path is silenced; the unused, reasonless second comment is ESLint's to report.
-    expect(r.findings).toEqual([]);
-    const without = await lintFiles({ ...files, 'src/brands.ts': files['src/brands.ts']!.replace('// eslint-disable-next-line lambda-lint/fixed-tmp-path', '// a comment') });
-    expect(positions(without).map((p) => p.ruleId)).toEqual(['fixed-tmp-path']);
+    expect(run(files, true).findings).toEqual([]);
+    // Under ESLint (the default), ESLint applies its comments itself.
+    expect(run(files, false).findings.map((f) => f.ruleId)).toEqual(['fixed-tmp-path']);
+    const without = { ...files, 'src/brands.ts': files['src/brands.ts']!.replace('// eslint-disable-next-line lambda-lint/fixed-tmp-path', '// a comment') };
+    expect(run(without, true).findings.map((f) => f.ruleId)).toEqual(['fixed-tmp-path']);
   });
 
   it('reports an unknown id in CloudFormation Metadata at the id', async () => {
