@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '@lambda-lint/core';
@@ -208,6 +210,24 @@ describe(ID, () => {
     // Attached by reference, the policy is part of the role: GetItem is what is missing.
     const byRef = await lintFiles({ 'template.yaml': cfn('!Ref Role'), 'src/api.ts': DYNAMO });
     expect(positions(byRef, ID)).toEqual([at(ID, 'missing', 4, 9, 4, 94)]);
+  });
+
+  it('reads CDK synth output: grants from the role\'s DefaultPolicy, the handler from the app source', async () => {
+    const dir = fileURLToPath(new URL('fixtures/invalid/cdk', import.meta.url));
+    const files: Record<string, string> = {};
+    const walk = (d: string): void => {
+      for (const n of readdirSync(d)) {
+        const p = join(d, n);
+        if (statSync(p).isDirectory()) walk(p);
+        else files[p.slice(dir.length + 1)] = readFileSync(p, 'utf8');
+      }
+    };
+    walk(dir);
+    const r = await lintFiles(files);
+    expect(positions(r, ID)).toEqual([at(ID, 'missing', 15, 9, 15, 108)]);
+    expect(own(r)[0]!.related?.map((x) => [x.loc.file.replace(/.*\/cdk\.out\//, ''), x.loc.line])).toEqual([['BrandStack.template.json', 32]]);
+    const readWrite = { ...files, 'cdk.out/BrandStack.template.json': files['cdk.out/BrandStack.template.json']!.replace('"dynamodb:GetItem",', '"dynamodb:GetItem",\n        "dynamodb:PutItem",') };
+    expect(positions(await lintFiles(readWrite), ID)).toEqual([]);
   });
 
   fixtureTests(fileURLToPath(new URL('.', import.meta.url)), ID);
