@@ -66,6 +66,7 @@ describe('configuration files', () => {
     ['lambda-lint.config.yml', 'rules:\n  memory-size: error\n'],
     ['.lambda-lintrc', 'rules:\n  memory-size: error\n'],
     ['.lambda-lintrc', '{ "rules": { "memory-size": "error" } }'],
+    ['.lambda-lintrc', '{ rules: { memory-size: error } }'],
     ['package.json', '{ "name": "x", "lambda-lint": { "rules": { "memory-size": "error" } } }'],
   ])('reads %s', (name, content) => {
     const r = cli(['--format', 'json'], app({ [name]: content }));

@@ -67,7 +67,8 @@ export function loadConfigFile(host: Host, file: string, rules: readonly AnyRule
   const text = decodeText(host.readFile(file));
   if (text === undefined) throw new ConfigError(`cannot read configuration file ${displayPath}`);
   const name = file.slice(file.lastIndexOf('/') + 1);
-  const format = name.endsWith('.json') || (name === '.lambda-lintrc' && /^\s*\{/.test(text)) ? 'json' : 'yaml';
+  // `.lambda-lintrc` may hold JSON or YAML: JSON is YAML (1.2), so the YAML reader takes both.
+  const format = name.endsWith('.json') ? 'json' : 'yaml';
   const parsed = parseSource(file, text, { format });
   const first = parsed.diagnostics[0];
   if (first || !parsed.root) {
