@@ -57,6 +57,7 @@ function envText(fn: LambdaFunction, name: string): string {
   const value = v.value.kind === 'scalar' ? v.value : (v.source ?? v.value);
   if (value.kind === 'unknown') return '*';
   const text = templateText(value);
+  // Keep `${Id}`, `${Id.Attr}` and `${AWS::...}`; any other placeholder (a `Fn::Sub` variable map entry) is unknown.
   return text === undefined ? '*' : text.replace(/\$\{(?!AWS::)([^}]*[^A-Za-z0-9.}][^}]*)\}/g, '*');
 }
 
