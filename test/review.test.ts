@@ -236,6 +236,16 @@ describe('lambda-lint diff --base', () => {
     expect(ignored.code).toBe(0);
   });
 
+  it('honours suppression comments as a lint run does, eslint-disable ones in code included', async () => {
+    const work = repository({ 'serverless.yml': serverless(baseStatements), 'src/ingest.ts': handler.replace("'/tmp/output.json'", "'/tmp/ok.json'") });
+    // The change brings a fixed /tmp path back, with a suppression in ESLint's spelling.
+    write(work, { 'src/ingest.ts': handler.replace('  writeFileSync(', '  // eslint-disable-next-line lambda-lint/fixed-tmp-path -- single-use container in tests\n  writeFileSync(') });
+    expect(pinned(findings((await cli(['--format', 'json'], work)).stdout))).not.toContain('src/ingest.ts:5:17-5:35 fixed-tmp-path');
+    expect(pinned(findings((await cli(['diff', '--base', 'HEAD', '--format', 'json'], work)).stdout))).toEqual([]);
+    write(work, { 'src/ingest.ts': handler });
+    expect(pinned(findings((await cli(['diff', '--base', 'HEAD', '--format', 'json'], work)).stdout))).toEqual(['src/ingest.ts:4:17-4:35 fixed-tmp-path']);
+  });
+
   it('compares the working tree, uncommitted changes included; warnings alone exit 0', async () => {
     const work = repository({ 'serverless.yml': serverless(baseStatements), 'src/ingest.ts': handler });
     const same = await cli(['diff', '--base', 'HEAD', '--format', 'json'], work);

@@ -120,7 +120,8 @@ export function runDiff(paths: string[], opts: DiffOptions, io: CliIO, { GitErro
     rules: selection.rules,
     ignore: ignored,
     ...(config ? { config } : {}),
-    ...(opts.inlineConfig === false ? { inlineConfig: false } : {}),
+    // As a lint run: `eslint-disable ... lambda-lint/<id>` comments in code count too.
+    ...(opts.inlineConfig === false ? { inlineConfig: false } : { eslintDirectives: true }),
     ...(opts.maxFileSize !== undefined ? { maxFileBytes: opts.maxFileSize } : {}),
     ...(opts.stage ? { options: { stage: opts.stage } } : {}),
   });
