@@ -12,7 +12,7 @@
  * ```
  */
 import { Node, SyntaxKind } from 'ts-morph';
-import type { HandlerCode } from './code.js';
+import { descendantsOfKind, type HandlerCode } from './code.js';
 import {
   iamActionsOf,
   iamPrefixOf,
@@ -499,7 +499,8 @@ function clientHandedToPackage(code: HandlerCode): string | undefined {
     return !!c && c.category !== 'database' && c.category !== 'http-agent' && c.category !== 'powertools';
   };
   for (const file of code.files) {
-    for (const call of [...file.getDescendantsOfKind(SyntaxKind.CallExpression), ...file.getDescendantsOfKind(SyntaxKind.NewExpression)]) {
+    // descendantsOfKind: one walk per file for the whole run (ts-morph's walks the tree on every call, for every handler).
+    for (const call of [...descendantsOfKind(file, SyntaxKind.CallExpression), ...descendantsOfKind(file, SyntaxKind.NewExpression)]) {
       const args = call.getArguments();
       if (args.length === 0) continue;
       const member = code.moduleMemberOf(call.getExpression());
