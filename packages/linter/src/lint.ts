@@ -206,7 +206,7 @@ function analyseHandlers(
   for (const [i, fn] of model.functions.entries()) {
     progress(`analysing the handler of ${fn.name} (${i + 1}/${model.functions.length})`);
     const ref = fn.handler;
-    if (!ref) continue;
+    if (!ref || !runsJavaScript(fn)) continue;
     if (!isInside(root, ref.modulePath)) {
       model.diagnostics.push({
         ruleId: 'unresolved-handler',
@@ -227,6 +227,16 @@ function analyseHandlers(
   model.diagnostics.push(...codeDiagnostics);
   model.fileCount += analyzer.fileCount;
   return handlers;
+}
+
+/**
+ * The code rules read JavaScript and TypeScript only: a function on another runtime (`python3.12`,
+ * `java21`, `provided.al2023`) has its handler in another language, so it is neither analysed nor
+ * reported as unresolved. An unknown runtime (a parameter, a variable) may be Node.js and is analysed.
+ */
+function runsJavaScript(fn: AppModel['functions'][number]): boolean {
+  const runtimes = fn.runtime?.alternatives?.map((a) => a.value) ?? [fn.runtime?.value];
+  return runtimes.some((r) => typeof r !== 'string' || /^nodejs/i.test(r));
 }
 
 export { isInside };

@@ -41,6 +41,17 @@ describe('unresolved-handler', () => {
     ]);
   });
 
+  it('leaves functions on other runtimes alone: their handler is Python, Java or a binary, not a module to find', async () => {
+    const sam = `Transform: AWS::Serverless-2016-10-31\nGlobals:\n  Function:\n    Runtime: python3.12\nResources:\n  Py:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: py/\n      Handler: app.lambda_handler\n  Java:\n    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: java21\n      CodeUri: java/\n      Handler: com.example.App::handleRequest\n`;
+    const cfn = `Resources:\n  Go:\n    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: provided.al2023\n      Handler: bootstrap.main\n      Code: go/\n      Role: arn:aws:iam::123456789012:role/r\n`;
+    expect(positions(await lintFiles({ 'template.yaml': sam }), 'unresolved-handler')).toEqual([]);
+    expect(positions(await lintFiles({ 'template.yaml': cfn }), 'unresolved-handler')).toEqual([]);
+    // The same SAM function on Node.js is still resolved and reported when its module is missing.
+    expect(positions(await lintFiles({ 'template.yaml': sam.replace('python3.12', 'nodejs22.x') }), 'unresolved-handler')).toEqual([
+      at('unresolved-handler', 'diagnostic', 10, 16, 10, 34),
+    ]);
+  });
+
   it('never reads a handler outside the project root', async () => {
     const r = await lintFiles({ 'serverless.yml': serverless('../outside/api.handler') });
     expect(positions(r, 'unresolved-handler')).toEqual([at('unresolved-handler', 'diagnostic', 9, 14, 9, 36)]);
