@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { ConfigError } from '@lambda-lint/core';
 import type { Host } from '@lambda-lint/linter';
-import { formatters, type FormatInput } from './formatters/index.js';
+import type { FormatInput } from './formatters/index.js';
+import { addLintOptions } from './lint-options.js';
 import { runLint, type LintCommandOptions } from './run.js';
 import { runAndStore } from './cache.js';
 import { registerRulesCommand } from './commands/rules.js';
@@ -67,23 +68,6 @@ export function version(): string {
   }
 }
 
-function nonNegativeInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number of 0 or more');
-  return n;
-}
-
-function sizeInBytes(value: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*(b|kb|mb)?$/i.exec(value.trim());
-  if (!m) throw new InvalidArgumentError('expected a size such as 5mb, 512kb or 1048576');
-  const unit = (m[2] ?? 'b').toLowerCase();
-  return Math.round(Number(m[1]) * (unit === 'mb' ? 1024 * 1024 : unit === 'kb' ? 1024 : 1));
-}
-
-function collect(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), value];
-}
-
 const EXAMPLES = `
 Examples:
   $ lambda-lint                                  lint the current directory
@@ -109,20 +93,12 @@ export async function main(argv: readonly string[], io: CliIO = defaultIO()): Pr
     .name('lambda-lint')
     .description('Production-readiness linter for AWS Lambda applications: configuration and handler code, checked together.')
     .version(version(), '-v, --version')
-    .argument('[paths...]', 'files or directories to lint', ['.'])
-    .addOption(new Option('-f, --format <format>', 'output format').choices(Object.keys(formatters)).default('stylish'))
-    .option('-o, --output-file <path>', 'write the report to this file instead of stdout')
-    .option('--rule <id>', 'run only this rule (repeatable)', collect)
-    .option('--ignore-pattern <glob>', 'skip files matching this glob, relative to the current directory (repeatable)', collect)
-    .option('--max-warnings <n>', 'exit 1 when there are more warnings than this', nonNegativeInt)
-    .option('-q, --quiet', 'report errors only')
-    .option('--no-color', 'disable colours (NO_COLOR is honoured too)')
-    .option('--stage <stage>', 'Serverless Framework stage for ${opt:stage} / ${sls:stage}')
-    .option('--max-file-size <size>', 'files larger than this are not read (default 5mb)', sizeInBytes)
-    .option(
-      '-c, --config <path>',
+    .argument('[paths...]', 'files or directories to lint', ['.']);
+  addLintOptions(program, {
+    maxWarnings: 'exit 1 when there are more warnings than this',
+    config:
       'configuration file (default: the first of lambda-lint.config.json/.yaml/.yml, .lambda-lintrc, package.json "lambda-lint", from the current directory up to the project root)',
-    )
+  })
     .option('--print-config [file]', 'print the effective configuration as JSON (for a file: with its overrides) and exit')
     .option('--no-inline-config', 'ignore suppression comments and Metadata ignore entries')
     .option('--baseline <file>', 'report only the findings that are not in this baseline file')

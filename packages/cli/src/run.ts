@@ -1,25 +1,16 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ConfigError, isInside, type AnyRule, type Finding, type LambdaFunction, type LintConfig } from '@lambda-lint/core';
 import { CODE_FILE, CONFIG_FILE_NAMES, functionsUsing, kindOfPath, lint, looksLikeTemplate, nodeHost, toPosix, type Host, type LintResult } from '@lambda-lint/linter';
 import { allRules } from '@lambda-lint/rules';
-import { formatters, summarize, type FormatInput, type FunctionInfo } from './formatters/index.js';
 import { ignoreMatcher } from './ignore.js';
 import type { CliIO } from './main.js';
 import { progressOn } from './progress.js';
-import { configForRun, loadRunConfig, printConfig, type ConfigCliOptions } from './config.js';
+import { configForRun, loadRunConfig, printConfig } from './config.js';
 import { baselineAppliedMessage, baselineWrittenMessage, DEFAULT_BASELINE, filterByBaseline, writeBaseline } from './baseline.js';
+import { linterOptionsOf, type SharedLintOptions } from './lint-options.js';
+import { commonDir, existingPaths, reportAndExit } from './report.js';
 
-export interface LintCommandOptions extends ConfigCliOptions {
-  format: string;
-  outputFile?: string;
-  rule?: string[];
-  ignorePattern?: string[];
-  maxWarnings?: number;
-  quiet?: boolean;
-  color?: boolean;
-  stage?: string;
-  maxFileSize?: number;
+export interface LintCommandOptions extends SharedLintOptions {
   /** `--cache` / `--cache-location`: handled around the run (cache.ts). */
   cache?: boolean;
   cacheLocation?: string;
@@ -41,13 +32,8 @@ interface Targets {
 export function runLint(paths: string[], opts: LintCommandOptions, io: CliIO, toolVersion: string): number {
   const cwd = toPosix(resolve(io.cwd));
   const host = io.host ?? nodeHost(io.env);
-  const absolute = paths.map((p) => toPosix(resolve(io.cwd, p)));
-  for (const p of absolute) {
-    if (!host.kindOf(p)) {
-      io.stderr(`lambda-lint: no such file or directory: ${p}\n`);
-      return 2;
-    }
-  }
+  const absolute = existingPaths(paths, io, host);
+  if (!absolute) return 2;
   const selection = selectRules(opts.rule);
   const ignored = ignoreMatcher(opts.ignorePattern ?? [], cwd);
   const targets = classify(absolute.filter((p) => !ignored(p)), host);
@@ -69,10 +55,7 @@ export function runLint(paths: string[], opts: LintCommandOptions, io: CliIO, to
     ignore: ignored,
     onProgress: progress.step,
     ...(config ? { config } : {}),
-    // The CLI honours `eslint-disable... lambda-lint/<id>` too, so that code annotated for the editor lints the same.
-    ...(opts.inlineConfig === false ? { inlineConfig: false } : { eslintDirectives: true }),
-    ...(opts.maxFileSize !== undefined ? { maxFileBytes: opts.maxFileSize } : {}),
-    ...(opts.stage ? { options: { stage: opts.stage } } : {}),
+    ...linterOptionsOf(opts),
   });
   progress.done();
 
@@ -85,38 +68,21 @@ export function runLint(paths: string[], opts: LintCommandOptions, io: CliIO, to
   }
   const current = opts.baseline ? filterByBaseline(host, cwd, opts.baseline, unignored, root, new Set(config?.mandatory)) : undefined;
   if (current) io.stderr(baselineAppliedMessage(current.baselined, current.findings.length, opts.baseline!, current.stale));
-  const shown = current ? current.findings : unignored;
-  const findings = opts.quiet ? shown.filter((f) => f.severity === 'error') : shown;
-  const summary = summarize(findings, result.fileCount, scope.functions.length);
-  const color =
-    !opts.outputFile && opts.color !== false && !('NO_COLOR' in io.env && io.env.NO_COLOR !== '') && (io.isTTY || Boolean(io.env.FORCE_COLOR));
-  const input: FormatInput = {
-    findings,
-    summary,
-    cwd,
-    color,
-    rules: allRules,
-    functions: scope.functions.map(functionInfo),
-    toolVersion,
-    ...sourceRootOf(io, cwd),
-    sourceText: (file) => {
-      const bytes = host.readFile(file);
-      return bytes ? new TextDecoder().decode(bytes) : undefined;
+  return reportAndExit(
+    {
+      findings: current ? current.findings : unignored,
+      fileCount: result.fileCount,
+      functions: scope.functions,
+      internalErrors: result.internalErrors,
+      host,
+      cwd,
+      toolVersion,
+      ...sourceRootOf(io, cwd),
+      warningsCounted: 'warnings',
     },
-  };
-  io.onReport?.(input);
-  const report = formatters[opts.format]!(input);
-  if (opts.outputFile) writeReport(resolve(io.cwd, opts.outputFile), report);
-  else io.stdout(report);
-
-  for (const e of result.internalErrors) io.stderr(`lambda-lint: internal error in rule ${e.ruleId}: ${e.message}\n`);
-  if (result.internalErrors.length > 0) return 2;
-  if (summary.errors > 0) return 1;
-  if (opts.maxWarnings !== undefined && summary.warnings > opts.maxWarnings) {
-    io.stderr(`lambda-lint: ${summary.warnings} warnings exceed --max-warnings ${opts.maxWarnings}\n`);
-    return 1;
-  }
-  return 0;
+    opts,
+    io,
+  );
 }
 
 /** `--rule <id>...`: only these rules, experimental ones included when named. */
@@ -187,29 +153,4 @@ function identity(name: string, resource: string | undefined): string {
 
 function resourceOf(fn: LambdaFunction): string {
   return fn.constructPath ?? fn.logicalId;
-}
-
-function functionInfo(fn: LambdaFunction): FunctionInfo {
-  return { name: fn.name, resource: resourceOf(fn), file: fn.file };
-}
-
-function writeReport(path: string, report: string): void {
-  try {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, report);
-  } catch (e) {
-    throw new ConfigError(`cannot write the report to ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-}
-
-function commonDir(paths: string[], host: Host): string {
-  const dirs = paths.map((p) => (host.kindOf(p) === 'dir' ? p : p.slice(0, p.lastIndexOf('/')) || '/'));
-  let common = dirs[0]!.split('/');
-  for (const d of dirs.slice(1)) {
-    const parts = d.split('/');
-    let i = 0;
-    while (i < common.length && i < parts.length && common[i] === parts[i]) i++;
-    common = common.slice(0, i);
-  }
-  return common.join('/') || '/';
 }

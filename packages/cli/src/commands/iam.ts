@@ -5,6 +5,8 @@ import { leastPrivilegePolicies, lint, nodeHost, toPosix, type FunctionPolicy, t
 import { allRules } from '@lambda-lint/rules';
 import type { CliIO, CommandContext } from '../main.js';
 import { guarded } from '../main.js';
+import { collect } from '../lint-options.js';
+import { commonDir, existingPaths } from '../report.js';
 
 interface IamOptions {
   function?: string[];
@@ -24,10 +26,6 @@ the template names them (!GetAtt BrandsTable.Arn, !Ref Topic, !Sub '\${Bucket.Ar
 where the code does not name one. Lambda's own needs (logs, X-Ray, VPC, polling triggers) are not
 listed: the frameworks add them.`;
 
-function collect(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), value];
-}
-
 /** `lambda-lint iam [paths...] [--function name] [--format yaml|json]`: the least-privilege policy per function. */
 export function registerIamCommand(program: Command, ctx: CommandContext): void {
   program
@@ -46,14 +44,9 @@ export function registerIamCommand(program: Command, ctx: CommandContext): void 
 export function runIam(paths: string[], opts: IamOptions, io: CliIO): number {
   const cwd = toPosix(resolve(io.cwd));
   const host = io.host ?? nodeHost(io.env);
-  const absolute = paths.map((p) => toPosix(resolve(io.cwd, p)));
-  for (const p of absolute) {
-    if (!host.kindOf(p)) {
-      io.stderr(`lambda-lint: no such file or directory: ${p}\n`);
-      return 2;
-    }
-  }
-  const root = absolute.every((p) => isInside(cwd, p)) ? cwd : commonDir(absolute);
+  const absolute = existingPaths(paths, io, host);
+  if (!absolute) return 2;
+  const root = absolute.every((p) => isInside(cwd, p)) ? cwd : commonDir(absolute, host);
   // A rule that reads code makes the linter analyse the handlers; its findings are not printed.
   const result = lint({ host, paths: absolute, root, rules: allRules.filter((r) => r.id === 'iam-missing-permission'), ...(opts.stage ? { options: { stage: opts.stage } } : {}) });
   let policies = leastPrivilegePolicies(result.model, result.handlers);
@@ -70,17 +63,6 @@ export function runIam(paths: string[], opts: IamOptions, io: CliIO): number {
   const file = (abs: string) => toPosix(relative(cwd, abs)) || '.';
   io.stdout(opts.format === 'json' ? renderJson(policies, file) : renderYaml(policies, file));
   return 0;
-}
-
-function commonDir(paths: string[]): string {
-  let common = paths[0]!.split('/');
-  for (const p of paths.slice(1)) {
-    const parts = p.split('/');
-    let i = 0;
-    while (i < common.length && i < parts.length && common[i] === parts[i]) i++;
-    common = common.slice(0, i);
-  }
-  return common.join('/') || '/';
 }
 
 // ---------------------------------------------------------------------------------------------
