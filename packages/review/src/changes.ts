@@ -1,3 +1,4 @@
+import { relative } from 'node:path';
 import { fullDiff, ResourceImpact, type TemplateDiff } from '@aws-cdk/cloudformation-diff';
 import { Statement, parseStatements, parseLambdaPermission } from '@aws-cdk/cloudformation-diff/lib/iam/statement.js';
 import { renderIntrinsics } from '@aws-cdk/cloudformation-diff/lib/render-intrinsics.js';
@@ -7,6 +8,7 @@ import {
   str,
   type AppModel,
   type BroadenedPermission,
+  type InputDiagnostic,
   type Loc,
   type ResourceChange,
   type ReviewContext,
@@ -25,12 +27,29 @@ export function reviewChanges(base: AppModel, head: AppModel, baseRef: string): 
   for (const file of files) {
     const before = baseViews.get(file);
     const after = headViews.get(file);
-    // The diff sorts and rewrites parts of what it reads: it gets copies, the views keep their origins.
-    const diff = fullDiff(structuredClone(before?.template ?? {}), structuredClone(after?.template ?? {}));
-    context.resourceChanges.push(...resourceChanges(diff, before, after));
-    if (after) context.broadened.push(...broadenedPermissions(diff, before, after));
+    try {
+      // The diff sorts and rewrites parts of what it reads: it gets copies, the views keep their origins.
+      const diff = fullDiff(structuredClone(before?.template ?? {}), structuredClone(after?.template ?? {}));
+      const replaced = resourceChanges(diff, before, after);
+      const broadened = after ? broadenedPermissions(diff, before, after) : [];
+      context.resourceChanges.push(...replaced);
+      context.broadened.push(...broadened);
+    } catch (error) {
+      // cloudformation-diff assumes well-formed templates and throws on some odd ones: one template
+      // left unreviewed is an input problem at that template, not a failed run.
+      head.diagnostics.push(notCompared(head.root, file, after, baseRef, error));
+    }
   }
   return context;
+}
+
+function notCompared(root: string, file: string, after: TemplateView | undefined, baseRef: string, error: unknown): InputDiagnostic {
+  const reason = error instanceof Error ? error.message : String(error);
+  return {
+    ruleId: 'parse-error',
+    message: `could not compare ${relative(root, file) || file} with revision ${baseRef}: ${reason}; its resource and permission changes are not reviewed`,
+    loc: after?.resourcesLoc ?? fileStart(file),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

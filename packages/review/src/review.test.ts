@@ -113,6 +113,18 @@ describe('review of odd templates', () => {
     expect(reviewFiles(cfn(table), broken, { rules: allRules }).findings.map((f) => f.ruleId)).toContain('parse-error');
   });
 
+  it('reports a template that cloudformation-diff cannot compare, and reviews the other templates', () => {
+    // `Policies: [5]`: cloudformation-diff throws reading the policy ("Cannot use 'in' operator").
+    const throwing = `AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  R:\n    Type: AWS::IAM::Role\n    Properties:\n      Policies:\n        - 5\n`;
+    const table = (key: string) => `AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  T:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      TableName: ${key}\n`;
+    const r = reviewFiles({ 'a.yaml': cfn('')['template.yaml'], 'b.yaml': table('one') }, { 'a.yaml': throwing, 'b.yaml': table('two') }, { rules: allRules });
+    expect(r.internalErrors).toEqual([]);
+    const unreviewed = r.findings.filter((f) => f.ruleId === 'parse-error');
+    expect(unreviewed.map((f) => [f.loc.file, f.loc.line, f.loc.column])).toEqual([['/project/a.yaml', 2, 1]]);
+    expect(unreviewed[0]!.message).toMatch(/^could not compare a\.yaml with revision main: .+; its resource and permission changes are not reviewed$/);
+    expect(r.findings.filter((f) => f.ruleId === 'resource-replaced').map((f) => f.loc.file)).toEqual(['/project/b.yaml']);
+  });
+
   it('reports a queue policy opened to everyone, at the principal statement', () => {
     const r = reviewFiles(cfn(''), cfn(odd[3]!), { rules: allRules });
     expect(r.findings.filter((f) => f.ruleId === 'iam-broadened').map((f) => [f.loc.line, f.loc.column, f.message.slice(0, 60)])).toEqual([
