@@ -11,7 +11,7 @@
  * for (const p of codePermissionsOf(code)) console.log(p.actions, p.resource?.kind, p.api);
  * ```
  */
-import { Node, SyntaxKind } from 'ts-morph';
+import { Node, SyntaxKind, type CallExpression, type NewExpression, type SourceFile } from 'ts-morph';
 import { descendantsOfKind, type HandlerCode } from './code.js';
 import {
   iamActionsOf,
@@ -499,20 +499,45 @@ function clientHandedToPackage(code: HandlerCode): string | undefined {
     return !!c && c.category !== 'database' && c.category !== 'http-agent' && c.category !== 'powertools';
   };
   for (const file of code.files) {
-    // descendantsOfKind: one walk per file for the whole run (ts-morph's walks the tree on every call, for every handler).
-    for (const call of [...descendantsOfKind(file, SyntaxKind.CallExpression), ...descendantsOfKind(file, SyntaxKind.NewExpression)]) {
-      const args = call.getArguments();
-      if (args.length === 0) continue;
-      const member = code.moduleMemberOf(call.getExpression());
-      if (!member || TRANSPARENT_MODULE.test(member.module)) continue;
-      for (const arg of args) {
-        const a = unwrap(arg);
-        const values = Node.isObjectLiteralExpression(a)
-          ? a.getProperties().flatMap((p) => (Node.isPropertyAssignment(p) ? [p.getInitializer()!] : Node.isShorthandPropertyAssignment(p) ? [p.getNameNode()] : []))
-          : [a];
-        if (values.some((v) => v && isAwsClient(v))) return `an AWS client is handed to ${member.module} at line ${call.getStartLineNumber()}`;
+    for (const { call, module, argValues } of packageCallsOf(code, file)) {
+      for (const values of argValues) {
+        if (values.some((v) => v && isAwsClient(v))) return `an AWS client is handed to ${module} at line ${call.getStartLineNumber()}`;
       }
     }
   }
   return undefined;
+}
+
+interface PackageCall {
+  call: CallExpression | NewExpression;
+  module: string;
+  /** Per argument: the argument, or the values of its properties when it is an object literal. */
+  argValues: (Node | undefined)[][];
+}
+
+/**
+ * The calls of a file that hand arguments to a package function (not the SDK's own): syntax and
+ * module resolution only, the same for every handler that loads the file, so computed once per file.
+ */
+const packageCallsCache = new WeakMap<SourceFile, PackageCall[]>();
+
+function packageCallsOf(code: HandlerCode, file: SourceFile): PackageCall[] {
+  let out = packageCallsCache.get(file);
+  if (out) return out;
+  out = [];
+  for (const call of [...descendantsOfKind(file, SyntaxKind.CallExpression), ...descendantsOfKind(file, SyntaxKind.NewExpression)]) {
+    const args = call.getArguments();
+    if (args.length === 0) continue;
+    const member = code.moduleMemberOf(call.getExpression());
+    if (!member || TRANSPARENT_MODULE.test(member.module)) continue;
+    const argValues = args.map((arg) => {
+      const a = unwrap(arg);
+      return Node.isObjectLiteralExpression(a)
+        ? a.getProperties().flatMap((p) => (Node.isPropertyAssignment(p) ? [p.getInitializer()] : Node.isShorthandPropertyAssignment(p) ? [p.getNameNode()] : []))
+        : [a];
+    });
+    out.push({ call, module: member.module, argValues });
+  }
+  packageCallsCache.set(file, out);
+  return out;
 }
