@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { applyBaseline, BaselineError, ConfigError, createBaseline, lineOf, parseBaseline, serializeBaseline, type Finding } from '@lambda-lint/core';
+import { applyBaseline, BaselineError, cachedLineText, ConfigError, createBaseline, parseBaseline, serializeBaseline, type Finding } from '@lambda-lint/core';
 import { toPosix, type Host } from '@lambda-lint/linter';
 
 export const DEFAULT_BASELINE = 'lambda-lint-baseline.json';
@@ -16,20 +16,6 @@ export function baselineWrittenMessage(written: number, path: string): string {
 export function baselineAppliedMessage(hidden: number, shown: number, path: string, stale = 0): string {
   const gone = stale > 0 ? `; ${findingsCount(stale)} of it no longer reported (remove with --update-baseline)` : '';
   return `lambda-lint: ${findingsCount(hidden)} hidden by the baseline ${path}, ${shown} not in it${gone}\n`;
-}
-
-/** Source lines for fingerprints, each file read once. */
-function lineReader(host: Host): (file: string, line: number) => string {
-  const texts = new Map<string, string>();
-  return (file, line) => {
-    let text = texts.get(file);
-    if (text === undefined) {
-      const bytes = host.readFile(file);
-      text = bytes ? new TextDecoder().decode(bytes) : '';
-      texts.set(file, text);
-    }
-    return lineOf(text, line);
-  };
 }
 
 /**
@@ -58,7 +44,7 @@ export function filterByBaseline(
     findings.filter((f) => !mandatory.has(f.ruleId)),
     { ...baseline, entries: baseline.entries.filter((e) => !mandatory.has(e.ruleId)) },
     root,
-    lineReader(host),
+    cachedLineText((file) => host.readFile(file)),
   );
   // Back in the run's order (file, line, column), mandatory findings included.
   const keptSet = new Set<Finding>(kept);
@@ -71,7 +57,7 @@ export function writeBaseline(host: Host, cwd: string, path: string, findings: F
   const baseline = createBaseline(
     findings.filter((f) => !mandatory.has(f.ruleId)),
     root,
-    lineReader(host),
+    cachedLineText((file) => host.readFile(file)),
   );
   try {
     mkdirSync(dirname(abs), { recursive: true });

@@ -5,7 +5,7 @@
  * diffs well in review.
  */
 import type { Finding } from './engine.js';
-import { fingerprint } from './fingerprint.js';
+import { fingerprint, lineOf } from './fingerprint.js';
 
 export const BASELINE_VERSION = 1;
 
@@ -27,6 +27,20 @@ export interface Baseline {
 
 /** Finds the text of a line of a file (absolute path, 1-based line); '' when unknown. */
 export type LineText = (file: string, line: number) => string;
+
+/** A {@link LineText} over files read with `readFile` (a linter host, a git revision), each file read and decoded once. */
+export function cachedLineText(readFile: (file: string) => Uint8Array | undefined): LineText {
+  const texts = new Map<string, string>();
+  return (file, line) => {
+    let text = texts.get(file);
+    if (text === undefined) {
+      const bytes = readFile(file);
+      text = bytes ? new TextDecoder().decode(bytes) : '';
+      texts.set(file, text);
+    }
+    return lineOf(text, line);
+  };
+}
 
 /** The fingerprint of a finding of a run rooted at `root`. */
 export function findingFingerprint(f: Finding, root: string, lineText: LineText): string {

@@ -1,4 +1,4 @@
-import { applyBaseline, createBaseline, lineOf, type Finding, type LineText, type ReviewContext } from '@lambda-lint/core';
+import { applyBaseline, cachedLineText, createBaseline, type Finding, type ReviewContext } from '@lambda-lint/core';
 import { lint, type Host, type LintOptions, type LintResult } from '@lambda-lint/linter';
 import { reviewChanges } from './changes.js';
 
@@ -45,18 +45,6 @@ export function review(options: ReviewOptions): ReviewResult {
  * fingerprints, counted, as `--baseline` uses), each read with its own revision's line text.
  */
 export function newFindings(head: readonly Finding[], base: readonly Finding[], root: string, headHost: Host, baseHost: Host): Finding[] {
-  return applyBaseline(head, createBaseline(base, root, lineTextOf(baseHost)), root, lineTextOf(headHost)).kept;
-}
-
-function lineTextOf(host: Host): LineText {
-  const texts = new Map<string, string>();
-  return (file, line) => {
-    let text = texts.get(file);
-    if (text === undefined) {
-      const bytes = host.readFile(file);
-      text = bytes ? new TextDecoder().decode(bytes) : '';
-      texts.set(file, text);
-    }
-    return lineOf(text, line);
-  };
+  const baseline = createBaseline(base, root, cachedLineText((file) => baseHost.readFile(file)));
+  return applyBaseline(head, baseline, root, cachedLineText((file) => headHost.readFile(file))).kept;
 }
