@@ -388,21 +388,28 @@ function ownNodesOf(fnTs: TsFunctionLike): readonly ts.Node[] {
 /** The ts-morph wrappers of {@link ownNodesOf}, by index, made on first use: every later rule and handler skips ts-morph's node-cache lookup. */
 const wrappedNodesCache = new WeakMap<ts.Node, (Node | undefined)[]>();
 
-/** Every descendant of a node by kind, in source order, computed with one walk per node (see ownNodesOf). */
-const kindIndexCache = new WeakMap<ts.Node, Map<ts.SyntaxKind, ts.Node[]>>();
+/**
+ * Every descendant of a node in source order, listed with one walk per node for the whole run;
+ * each kind asked for is then a filter of that list, kept too (see ownNodesOf).
+ */
+const descendantsCache = new WeakMap<ts.Node, { all: readonly ts.Node[]; byKind: Map<ts.SyntaxKind, ts.Node[]> }>();
 
-function kindIndexOf(root: ts.Node): Map<ts.SyntaxKind, ts.Node[]> {
-  let index = kindIndexCache.get(root);
-  if (index) return index;
-  const byKind = new Map<ts.SyntaxKind, ts.Node[]>();
-  walkDescendants(root, (n) => {
-    const list = byKind.get(n.kind);
-    if (list) list.push(n);
-    else byKind.set(n.kind, [n]);
-  });
-  index = byKind;
-  kindIndexCache.set(root, index);
-  return index;
+function descendantsByKind(root: ts.Node, kind: ts.SyntaxKind): ts.Node[] {
+  let entry = descendantsCache.get(root);
+  if (!entry) {
+    const all: ts.Node[] = [];
+    walkDescendants(root, (n) => {
+      all.push(n);
+    });
+    entry = { all, byKind: new Map() };
+    descendantsCache.set(root, entry);
+  }
+  let found = entry.byKind.get(kind);
+  if (!found) {
+    found = entry.all.filter((n) => n.kind === kind);
+    entry.byKind.set(kind, found);
+  }
+  return found;
 }
 
 /** The analysis attached to a handler binding by the linter. */
@@ -425,6 +432,5 @@ export function forEachDescendantNode(node: Node, cb: (descendant: Node) => bool
  */
 export function descendantsOfKind<K extends SyntaxKind>(node: Node, kind: K): KindToNodeMappings[K][] {
   const owner = node as unknown as { _getNodeFromCompilerNode(n: ts.Node): Node };
-  const found = kindIndexOf(node.compilerNode).get(kind as unknown as ts.SyntaxKind) ?? [];
-  return found.map((n) => owner._getNodeFromCompilerNode(n) as KindToNodeMappings[K]);
+  return descendantsByKind(node.compilerNode, kind as unknown as ts.SyntaxKind).map((n) => owner._getNodeFromCompilerNode(n) as KindToNodeMappings[K]);
 }
