@@ -1,4 +1,4 @@
-import type { AppModel, IamStatement, Role, Value } from '@lambda-lint/core';
+import { wildcardMatches, type AppModel, type IamStatement, type Role, type Value } from '@lambda-lint/core';
 
 /** Every IAM statement of the application once, with the role it belongs to (the first one, when roles share it). */
 export function uniqueStatements(model: AppModel): { statement: IamStatement; role: Role | undefined }[] {
@@ -37,34 +37,7 @@ export function isCdkInternalRole(role: Role | undefined): boolean {
   return path.split('/').some((segment) => /[0-9a-f]{32}$/i.test(segment) || segment.startsWith('Custom::'));
 }
 
-/**
- * Whether an IAM action pattern (`*`, `iam:*`, `iam:Pass*`, `iam:PassRole`) matches `action`, case-insensitively as IAM does.
- * A glob matcher that only ever backtracks to the last `*` instead of a regular expression: the
- * pattern is user input, and `.*.*.*...a` style patterns make a backtracking regex exponential.
- * Worst case O(pattern length x action length).
- */
+/** Whether an IAM action pattern (`*`, `iam:*`, `iam:Pass*`, `iam:PassRole`) matches `action`, case-insensitively as IAM does. */
 export function actionMatches(pattern: string, action: string): boolean {
-  const glob = pattern.trim().toLowerCase();
-  const text = action.toLowerCase();
-  let g = 0;
-  let t = 0;
-  let lastStar = -1;
-  let textAtStar = 0;
-  while (t < text.length) {
-    if (g < glob.length && (glob[g] === '?' || glob[g] === text[t])) {
-      g++;
-      t++;
-    } else if (g < glob.length && glob[g] === '*') {
-      lastStar = g++;
-      textAtStar = t;
-    } else if (lastStar >= 0) {
-      // The star before absorbs one more character; retry the rest of the pattern from there.
-      g = lastStar + 1;
-      t = ++textAtStar;
-    } else {
-      return false;
-    }
-  }
-  while (glob[g] === '*') g++;
-  return g === glob.length;
+  return wildcardMatches(pattern.trim().toLowerCase(), action.toLowerCase());
 }

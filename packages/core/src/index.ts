@@ -9,6 +9,7 @@ export * from './fingerprint.js';
 export * from './review.js';
 export * from './config.js';
 export * from './config-glob.js';
+export * from './wildcard.js';
 export * from './suppressions.js';
 export * from './baseline.js';
 export * from './config-schema.js';

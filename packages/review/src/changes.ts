@@ -13,6 +13,7 @@ import {
   type ResourceChange,
   type ReviewContext,
   type Value,
+  wildcardMatches,
 } from '@lambda-lint/core';
 import { plainJson, templateViews, UNKNOWN, type Origin, type TemplateView, type ViewResource } from './template.js';
 
@@ -135,8 +136,7 @@ function allStatements(view: TemplateView | undefined): Statement[] {
 function covers(pattern: string, value: string, caseInsensitive: boolean): boolean {
   if (pattern === value) return true;
   if (!/[*?]/.test(pattern)) return caseInsensitive && pattern.toLowerCase() === value.toLowerCase();
-  const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${source}$`, caseInsensitive ? 'is' : 's').test(value);
+  return caseInsensitive ? wildcardMatches(pattern.toLowerCase(), value.toLowerCase()) : wildcardMatches(pattern, value);
 }
 
 /** JSON with object keys sorted: `{a, b}` and `{b, a}` are the same condition. */

@@ -125,6 +125,15 @@ describe('review of odd templates', () => {
     expect(r.findings.filter((f) => f.ruleId === 'resource-replaced').map((f) => f.loc.file)).toEqual(['/project/b.yaml']);
   });
 
+  it('compares wildcard resources in linear time (no regular expression from user patterns)', () => {
+    const policy = (resource: string) =>
+      `  P:\n    Type: AWS::IAM::Policy\n    Properties:\n      PolicyName: p\n      Roles: [r]\n      PolicyDocument:\n        Statement:\n          - {Effect: Allow, Action: "s3:GetObject", Resource: "${resource}"}\n`;
+    const started = performance.now();
+    const r = reviewFiles(cfn(policy(`arn:aws:s3:::${'*'.repeat(30)}${'a*'.repeat(15)}b`)), cfn(policy(`arn:aws:s3:::${'a'.repeat(3000)}`)), { rules: allRules });
+    expect(performance.now() - started).toBeLessThan(5000);
+    expect(r.findings.filter((f) => f.ruleId === 'iam-broadened').map((f) => f.loc.line)).toEqual([10]);
+  });
+
   it('reports a queue policy opened to everyone, at the principal statement', () => {
     const r = reviewFiles(cfn(''), cfn(odd[3]!), { rules: allRules });
     expect(r.findings.filter((f) => f.ruleId === 'iam-broadened').map((f) => [f.loc.line, f.loc.column, f.message.slice(0, 60)])).toEqual([
