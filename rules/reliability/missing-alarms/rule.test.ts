@@ -42,6 +42,14 @@ describe('missing-alarms', () => {
       expect(messageOf(r2)).toContain('no CloudWatch alarm on Errors and Duration (p99).');
     });
 
+    it('stays silent on a function whose definition is unknown: its own `alarms` may be in it', async () => {
+      const unknownDefinition = {
+        'serverless.yml': `service: brand\nprovider:\n  name: aws\n  runtime: nodejs22.x\nfunctions:\n  ingest: \${file(./ingest.js)}\n  api:\n    handler: src/ingest.handler\n`,
+        'src/ingest.ts': handler,
+      };
+      expect(positions(await lintFiles(unknownDefinition), ID)).toEqual([at(ID, 'missing', 7, 3, 7, 6)]);
+    });
+
     it('counts no alarm when `stages` does not list the linted stage', async () => {
       const body = '    stages:\n      - prod\n    definitions:\n      functionDuration:\n        statistic: p99\n    alarms:\n      - functionErrors\n      - functionThrottles\n      - functionDuration\n';
       expect(positions(await lintFiles(app(alerts(body))), ID)).toEqual([at(ID, 'missing', 6, 3, 6, 9)]);

@@ -65,6 +65,8 @@ export default defineRule({
     const wantedStat = ctx.options.durationStatistic;
     for (const fn of ctx.model.functions) {
       if (isCdkInternal(fn.constructPath)) continue;
+      // A definition only code or a file could tell (`${file(fn.js)}`, an import in serverless.ts) may hold its own alarms.
+      if (fn.node.kind === 'unknown') continue;
       const alarms = byFunction.get(fn.id) ?? [];
       const missing: string[] = [];
       for (const metric of ctx.options.metrics) {
