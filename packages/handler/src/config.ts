@@ -88,6 +88,7 @@ export function evaluateConfigModule(file: string, rawText: string): EvaluatedCo
       return result;
     }
     result.root = root;
+    result.diagnostics.push(...evaluator.computed);
   } catch (e) {
     // Pathological input (e.g. nesting beyond the stack): a diagnostic, never a crash.
     result.diagnostics.push({
@@ -104,12 +105,18 @@ function snippet(s: string): string {
   return one.length > 60 ? `${one.slice(0, 57)}...` : one;
 }
 
-type Binding = { kind: 'const'; init: ts.Expression } | { kind: 'import' } | { kind: 'code' };
+type Binding = { kind: 'const'; init: ts.Expression } | { kind: 'import'; from: string } | { kind: 'code' };
 
 class Evaluator {
   private readonly bindings = new Map<string, Binding>();
   private readonly evaluating = new Set<ts.Node>();
   private depth = 0;
+  /**
+   * One `unresolved-variable` per place where code (an import, a call) decides a value: the user
+   * learns which settings were not linted, as with a YAML `${...}` that cannot be resolved offline.
+   */
+  readonly computed: InputDiagnostic[] = [];
+  private readonly reported = new Set<number>();
 
   constructor(
     private readonly sf: ts.SourceFile,
@@ -125,18 +132,22 @@ class Evaluator {
       for (const d of st.declarationList.declarations) {
         if (!ts.isIdentifier(d.name)) continue;
         const init = d.initializer;
-        if (init && isRequireCall(skipOuterExpressions(init) as ts.Expression)) this.bindings.set(d.name.text, { kind: 'import' });
+        const required = init ? requiredModule(skipOuterExpressions(init) as ts.Expression) : undefined;
+        if (required !== undefined) this.bindings.set(d.name.text, { kind: 'import', from: required });
         else if (isConst && init) this.bindings.set(d.name.text, { kind: 'const', init });
         else this.bindings.set(d.name.text, { kind: 'code' });
       }
     } else if (ts.isImportDeclaration(st)) {
       const clause = st.importClause;
-      if (clause?.name) this.bindings.set(clause.name.text, { kind: 'import' });
+      const from = ts.isStringLiteral(st.moduleSpecifier) ? st.moduleSpecifier.text : '?';
+      if (clause?.name) this.bindings.set(clause.name.text, { kind: 'import', from });
       const named = clause?.namedBindings;
-      if (named && ts.isNamespaceImport(named)) this.bindings.set(named.name.text, { kind: 'import' });
-      else if (named) for (const el of named.elements) this.bindings.set(el.name.text, { kind: 'import' });
+      if (named && ts.isNamespaceImport(named)) this.bindings.set(named.name.text, { kind: 'import', from });
+      else if (named) for (const el of named.elements) this.bindings.set(el.name.text, { kind: 'import', from });
     } else if (ts.isImportEqualsDeclaration(st)) {
-      this.bindings.set(st.name.text, { kind: 'import' });
+      const ref = st.moduleReference;
+      const from = ts.isExternalModuleReference(ref) && ts.isStringLiteral(ref.expression) ? ref.expression.text : '?';
+      this.bindings.set(st.name.text, { kind: 'import', from });
     } else if ((ts.isFunctionDeclaration(st) || ts.isClassDeclaration(st) || ts.isEnumDeclaration(st)) && st.name) {
       this.bindings.set(st.name.text, { kind: 'code' });
     }
@@ -163,6 +174,21 @@ class Evaluator {
 
   private unknown(node: ts.Node, reason: UnknownValue['reason']): UnknownValue {
     return { kind: 'unknown', reason, text: snippet(node.getText(this.sf)), loc: this.loc(node) };
+  }
+
+  /** A value only running the code could tell: unknown, and reported once where the code is. */
+  private code(node: ts.Node, why?: string): UnknownValue {
+    const value = this.unknown(node, 'code');
+    const start = node.getStart(this.sf);
+    if (!this.reported.has(start)) {
+      this.reported.add(start);
+      this.computed.push({
+        ruleId: 'unresolved-variable',
+        message: `\`${value.text}\` ${why ?? 'is computed by code'}, which lambda-lint reads without running: its value is treated as unknown, so what it defines is not linted. Write the value in the configuration, or run \`sls package\` so that its output in .serverless/ is linted.`,
+        loc: value.loc,
+      });
+    }
+    return value;
   }
 
   value(expr: ts.Node): Result {
@@ -197,7 +223,7 @@ class Evaluator {
           const n = Number((operand as ts.NumericLiteral).text.replace(/_/g, ''));
           if (Number.isFinite(n)) return { kind: 'scalar', value: u.operator === SK.MinusToken ? -n : n, loc: this.loc(node) };
         }
-        return this.unknown(node, 'code');
+        return this.code(node);
       }
       case SK.TrueKeyword:
       case SK.FalseKeyword:
@@ -211,14 +237,15 @@ class Evaluator {
         return this.access(node as ts.PropertyAccessExpression | ts.ElementAccessExpression);
       default:
         // Calls, functions, operators, `new`, `await`: code that would have to run.
-        return this.unknown(node, 'code');
+        return this.code(node);
     }
   }
 
   private identifier(id: ts.Identifier): Result {
     if (id.text === 'undefined') return ABSENT;
     const b = this.bindings.get(id.text);
-    if (!b || b.kind !== 'const') return this.unknown(id, 'code');
+    if (b?.kind === 'import') return this.code(id, `is imported from '${b.from}' (imports are not followed)`);
+    if (!b || b.kind !== 'const') return this.code(id);
     // A const's value keeps the positions of its initializer: that is where its text is.
     if (this.evaluating.has(b.init)) return this.unknown(id, 'code');
     this.evaluating.add(b.init);
@@ -233,7 +260,7 @@ class Evaluator {
     const target = skipOuterExpressions(node.expression);
     const key = ts.isPropertyAccessExpression(node) ? node.name.text : this.keyText(node.argumentExpression);
     if (isProcessEnv(target)) return this.unknown(node, 'deploy-time');
-    if (key === undefined) return this.unknown(node, 'code');
+    if (key === undefined) return this.code(node);
     const base = this.value(target);
     if (base === ABSENT) return this.unknown(node, 'code');
     if (base.kind === 'unknown') return this.unknown(node, base.reason);
@@ -287,7 +314,7 @@ class Evaluator {
       const keyLoc = this.loc(p.name!);
       if (ts.isPropertyAssignment(p)) set(key, keyLoc, this.value(p.initializer));
       else if (ts.isShorthandPropertyAssignment(p)) set(key, keyLoc, this.value(p.name));
-      else set(key, keyLoc, this.unknown(p, 'code'));
+      else set(key, keyLoc, this.code(p));
     }
     return map;
   }
@@ -328,8 +355,11 @@ function isProcessEnv(e: ts.Node): boolean {
   return ts.isPropertyAccessExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'process' && e.name.text === 'env';
 }
 
-function isRequireCall(e: ts.Expression): boolean {
-  return ts.isCallExpression(e) && ts.isIdentifier(e.expression) && e.expression.text === 'require';
+/** `require('x')` -> `x` (`?` when the argument is not a string literal); undefined for anything else. */
+function requiredModule(e: ts.Expression): string | undefined {
+  if (!ts.isCallExpression(e) || !ts.isIdentifier(e.expression) || e.expression.text !== 'require') return undefined;
+  const arg = e.arguments[0];
+  return arg && ts.isStringLiteral(arg) ? arg.text : '?';
 }
 
 function hasDefaultExport(st: ts.FunctionDeclaration | ts.ClassDeclaration): boolean {

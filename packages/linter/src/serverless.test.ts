@@ -216,6 +216,21 @@ module.exports = serverlessConfiguration;
     ]);
   });
 
+  it('says where an import or a call hides part of it, instead of linting nothing silently', async () => {
+    const r = await lintFiles({
+      'serverless.ts': "import functions from './serverless/functions';\nexport default {\n  service: 'brand',\n  provider: { name: 'aws', runtime: 'nodejs22.x', stage: process.env.STAGE },\n  functions,\n};\n",
+      'serverless/functions.ts': "export default { ingest: { handler: 'src/ingest.handler' } };\n",
+      'src/ingest.ts': code,
+    });
+    expect(r.functionCount).toBe(0);
+    expect(of(r, 'unresolved-variable')).toEqual([['serverless.ts', 'unresolved-variable', 'diagnostic', 5, 3, 5, 12]]);
+    expect(r.findings.find((f) => f.ruleId === 'unresolved-variable')!.message).toContain("`functions` is imported from './serverless/functions'");
+    // The spread of an imported value in the shared example is reported at the import's use.
+    expect(of(await lintFiles({ 'serverless.ts': ts, 'src/ingest.ts': code, 'src/api.ts': code }), 'unresolved-variable')).toEqual([
+      ['serverless.ts', 'unresolved-variable', 'diagnostic', 16, 16, 16, 22],
+    ]);
+  });
+
   it('reads serverless.js (CommonJS) the same way', async () => {
     const js = "'use strict';\nmodule.exports = {\n  service: 'brand',\n  provider: { name: 'aws', runtime: 'nodejs22.x' },\n  functions: { ingest: { handler: 'src/ingest.handler', timeout: 900 } },\n};\n";
     const r = await lintFiles({ 'serverless.js': js, 'src/ingest.ts': code });
