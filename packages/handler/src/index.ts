@@ -28,7 +28,7 @@ export {
   type PresignFact,
   type PowertoolsFact,
 } from './sdk.js';
-export { isOneTimeInit } from './lazy.js';
+export { alwaysExits, intersects, isNullish, isOneTimeInit, keysTestedSet, keysTestedUnset, unwrap as unwrapExpression, type ReferenceKey } from './lazy.js';
 export { codePermissionsOf, opaqueAwsUseOf, valueParts, type CodePermission, type CodeResource, type ValuePart } from './permissions.js';
 export {
   actionPatternMatches,

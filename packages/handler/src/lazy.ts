@@ -7,7 +7,8 @@ import { forEachDescendantNode, type HandlerCode } from './code.js';
 
 const MAX_DEPTH = 6;
 
-function unwrap(node: Node): Node {
+/** The expression inside parentheses, `!`, `as`, `satisfies` and type assertions. */
+export function unwrap(node: Node): Node {
   let cur = node;
   while (Node.isParenthesizedExpression(cur) || Node.isNonNullExpression(cur) || Node.isAsExpression(cur) || Node.isSatisfiesExpression(cur) || Node.isTypeAssertion(cur)) {
     cur = cur.getExpression();
@@ -92,72 +93,79 @@ function callsThroughParameter(code: HandlerCode, fn: Node): Node[] {
   return out;
 }
 
-function isNullish(node: Node): boolean {
+export function isNullish(node: Node): boolean {
   const n = unwrap(node);
   return Node.isNullLiteral(n) || (Node.isIdentifier(n) && n.getText() === 'undefined') || Node.isVoidExpression(n);
 }
 
-/** Persistent values a condition requires to be unset (`!x`, `x == null`, `x === undefined`, `!cache.has(k)`), through `&&`/`||`. */
-function unsetTested(code: HandlerCode, cond: Node, out: Set<string>): void {
-  const c = unwrap(cond);
-  if (Node.isPrefixUnaryExpression(c) && c.getOperatorToken() === SyntaxKind.ExclamationToken) {
-    const k = persistentKey(code, c.getOperand());
-    if (k) out.add(k);
-    return;
-  }
-  if (!Node.isBinaryExpression(c)) return;
-  const op = c.getOperatorToken().getKind();
-  if (op === SyntaxKind.AmpersandAmpersandToken || op === SyntaxKind.BarBarToken) {
-    unsetTested(code, c.getLeft(), out);
-    unsetTested(code, c.getRight(), out);
-    return;
-  }
-  if (op === SyntaxKind.EqualsEqualsToken || op === SyntaxKind.EqualsEqualsEqualsToken) {
-    for (const [a, b] of [[c.getLeft(), c.getRight()], [c.getRight(), c.getLeft()]] as const) {
-      if (isNullish(b)) {
-        const k = persistentKey(code, a);
-        if (k) out.add(k);
-      }
-      const t = unwrap(a);
-      const o = unwrap(b);
-      if (Node.isTypeOfExpression(t) && Node.isStringLiteral(o) && o.getLiteralText() === 'undefined') {
-        const k = persistentKey(code, t.getExpression());
-        if (k) out.add(k);
-      }
+/** A key for comparing references (a variable, a member chain); undefined for what the caller does not track. */
+export type ReferenceKey = (node: Node) => string | undefined;
+
+/**
+ * Keys of the references a condition requires to be unset: `!x`, `x == null`, `x === undefined`,
+ * `typeof x === 'undefined'`, through `&&` / `||` (`!cache.has(k)` when `keyOf` maps `cache.has(k)` to the cache).
+ */
+export function keysTestedUnset(cond: Node, keyOf: ReferenceKey): Set<string> {
+  const out = new Set<string>();
+  const visit = (node: Node): void => {
+    const c = unwrap(node);
+    if (Node.isPrefixUnaryExpression(c) && c.getOperatorToken() === SyntaxKind.ExclamationToken) {
+      addKey(out, keyOf, c.getOperand());
+      return;
     }
-  }
+    if (!Node.isBinaryExpression(c)) return;
+    const op = c.getOperatorToken().getKind();
+    if (op === SyntaxKind.AmpersandAmpersandToken || op === SyntaxKind.BarBarToken) {
+      visit(c.getLeft());
+      visit(c.getRight());
+    } else if (op === SyntaxKind.EqualsEqualsToken || op === SyntaxKind.EqualsEqualsEqualsToken) {
+      comparedWithNothing(c.getLeft(), c.getRight(), keyOf, out);
+    }
+  };
+  visit(cond);
+  return out;
 }
 
-/** Persistent values a condition requires to be set (`x`, `x && fresh`, `x != null`, `cache.has(k)`). */
-function setTested(code: HandlerCode, cond: Node, out: Set<string>): void {
-  const c = unwrap(cond);
-  const direct = persistentKey(code, c);
-  if (direct) {
-    out.add(direct);
-    return;
-  }
-  if (Node.isPrefixUnaryExpression(c) && c.getOperatorToken() === SyntaxKind.ExclamationToken) {
-    const inner = unwrap(c.getOperand());
-    if (Node.isPrefixUnaryExpression(inner) && inner.getOperatorToken() === SyntaxKind.ExclamationToken) {
-      const k = persistentKey(code, inner.getOperand());
-      if (k) out.add(k);
+/** Keys of the references a condition requires to be set: `x`, `!!x`, `x != null`, `x !== undefined`, `typeof x !== 'undefined'`, through `&&`. */
+export function keysTestedSet(cond: Node, keyOf: ReferenceKey): Set<string> {
+  const out = new Set<string>();
+  const visit = (node: Node): void => {
+    const c = unwrap(node);
+    const direct = keyOf(c);
+    if (direct) {
+      out.add(direct);
+      return;
     }
-    return;
-  }
-  if (!Node.isBinaryExpression(c)) return;
-  const op = c.getOperatorToken().getKind();
-  if (op === SyntaxKind.AmpersandAmpersandToken) {
-    setTested(code, c.getLeft(), out);
-    setTested(code, c.getRight(), out);
-    return;
-  }
-  if (op === SyntaxKind.ExclamationEqualsToken || op === SyntaxKind.ExclamationEqualsEqualsToken) {
-    for (const [a, b] of [[c.getLeft(), c.getRight()], [c.getRight(), c.getLeft()]] as const) {
-      if (isNullish(b)) {
-        const k = persistentKey(code, a);
-        if (k) out.add(k);
-      }
+    if (Node.isPrefixUnaryExpression(c) && c.getOperatorToken() === SyntaxKind.ExclamationToken) {
+      const inner = unwrap(c.getOperand());
+      if (Node.isPrefixUnaryExpression(inner) && inner.getOperatorToken() === SyntaxKind.ExclamationToken) addKey(out, keyOf, inner.getOperand());
+      return;
     }
+    if (!Node.isBinaryExpression(c)) return;
+    const op = c.getOperatorToken().getKind();
+    if (op === SyntaxKind.AmpersandAmpersandToken) {
+      visit(c.getLeft());
+      visit(c.getRight());
+    } else if (op === SyntaxKind.ExclamationEqualsToken || op === SyntaxKind.ExclamationEqualsEqualsToken) {
+      comparedWithNothing(c.getLeft(), c.getRight(), keyOf, out);
+    }
+  };
+  visit(cond);
+  return out;
+}
+
+function addKey(out: Set<string>, keyOf: ReferenceKey, node: Node): void {
+  const k = keyOf(node);
+  if (k) out.add(k);
+}
+
+/** `x` compared (either side) with null / undefined, or `typeof x` with 'undefined'. */
+function comparedWithNothing(left: Node, right: Node, keyOf: ReferenceKey, out: Set<string>): void {
+  for (const [a, b] of [[left, right], [right, left]] as const) {
+    if (isNullish(b)) addKey(out, keyOf, a);
+    const t = unwrap(a);
+    const o = unwrap(b);
+    if (Node.isTypeOfExpression(t) && Node.isStringLiteral(o) && o.getLiteralText() === 'undefined') addKey(out, keyOf, t.getExpression());
   }
 }
 
@@ -185,12 +193,13 @@ function writtenIn(code: HandlerCode, nodes: readonly Node[]): Set<string> {
   return out;
 }
 
-function intersects(a: Set<string>, b: Set<string>): boolean {
+export function intersects(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
   for (const x of a) if (b.has(x)) return true;
   return false;
 }
 
-function alwaysExits(stmt: Node | undefined): boolean {
+/** Whether a statement (or the last statement of a block) returns or throws. */
+export function alwaysExits(stmt: Node | undefined): boolean {
   if (!stmt) return false;
   if (Node.isReturnStatement(stmt) || Node.isThrowStatement(stmt)) return true;
   if (Node.isBlock(stmt)) {
@@ -202,25 +211,22 @@ function alwaysExits(stmt: Node | undefined): boolean {
 
 /** Whether `start` sits, within its own function, in code that only runs while a persistent value is unset. */
 function guardedInFunction(code: HandlerCode, start: Node): boolean {
+  const keyOf: ReferenceKey = (node) => persistentKey(code, node);
   let child: Node = start;
   let parent = child.getParent();
   while (parent && !Node.isSourceFile(parent)) {
     if (Node.isIfStatement(parent)) {
       const cond = parent.getExpression();
       if (child === parent.getThenStatement()) {
-        const unset = new Set<string>();
-        unsetTested(code, cond, unset);
+        const unset = keysTestedUnset(cond, keyOf);
         if (unset.size && intersects(unset, writtenIn(code, [child]))) return true;
       } else if (child === parent.getElseStatement()) {
-        const set = new Set<string>();
-        setTested(code, cond, set);
+        const set = keysTestedSet(cond, keyOf);
         if (set.size && intersects(set, writtenIn(code, [child]))) return true;
       }
     } else if (Node.isConditionalExpression(parent)) {
       const cond = parent.getCondition();
-      const keys = new Set<string>();
-      if (child === parent.getWhenFalse()) setTested(code, cond, keys);
-      else if (child === parent.getWhenTrue()) unsetTested(code, cond, keys);
+      const keys = child === parent.getWhenFalse() ? keysTestedSet(cond, keyOf) : child === parent.getWhenTrue() ? keysTestedUnset(cond, keyOf) : new Set<string>();
       if (keys.size && intersects(keys, writtenIn(code, [child]))) return true;
     } else if (Node.isBinaryExpression(parent) && child === parent.getRight()) {
       const op = parent.getOperatorToken().getKind();
@@ -238,8 +244,7 @@ function guardedInFunction(code: HandlerCode, start: Node): boolean {
         }
       }
       if (op === SyntaxKind.AmpersandAmpersandToken) {
-        const unset = new Set<string>();
-        unsetTested(code, parent.getLeft(), unset);
+        const unset = keysTestedUnset(parent.getLeft(), keyOf);
         if (unset.size && intersects(unset, writtenIn(code, [child]))) return true;
       }
     } else if (Node.isBlock(parent) || Node.isCaseClause(parent) || Node.isDefaultClause(parent)) {
@@ -249,8 +254,7 @@ function guardedInFunction(code: HandlerCode, start: Node): boolean {
       for (let i = 0; i < index; i++) {
         const st = statements[i]!;
         if (!Node.isIfStatement(st) || !alwaysExits(st.getThenStatement())) continue;
-        const set = new Set<string>();
-        setTested(code, st.getExpression(), set);
+        const set = keysTestedSet(st.getExpression(), keyOf);
         if (set.size && intersects(set, writtenIn(code, statements.slice(i + 1)))) return true;
       }
     }

@@ -1,5 +1,18 @@
 import { defineRule } from '@lambda-lint/core';
-import { codeOf, forEachDescendantNode, locOfNode, type HandlerCode, type ScopeBinding } from '@lambda-lint/handler';
+import {
+  alwaysExits,
+  codeOf,
+  forEachDescendantNode,
+  intersects,
+  isNullish,
+  keysTestedSet,
+  keysTestedUnset,
+  locOfNode,
+  unwrapExpression as unwrap,
+  type HandlerCode,
+  type ReferenceKey,
+  type ScopeBinding,
+} from '@lambda-lint/handler';
 import { Node, SyntaxKind, type BinaryExpression } from 'ts-morph';
 import { posix } from 'node:path';
 
@@ -34,14 +47,6 @@ interface Candidate {
   /** Set once the write is known to be one-time initialisation. */
   lazy?: boolean;
   data: Record<string, string>;
-}
-
-function unwrap(node: Node): Node {
-  let cur = node;
-  while (Node.isParenthesizedExpression(cur) || Node.isNonNullExpression(cur) || Node.isAsExpression(cur) || Node.isSatisfiesExpression(cur) || Node.isTypeAssertion(cur)) {
-    cur = cur.getExpression();
-  }
-  return cur;
 }
 
 /** `a.b[c].d` -> `a`, `this.x.y` -> `this`; undefined when the chain starts elsewhere (a call, a literal). */
@@ -87,109 +92,6 @@ function refKey(code: HandlerCode, node: Node): string | undefined {
   return undefined;
 }
 
-function isNullish(node: Node): boolean {
-  const n = unwrap(node);
-  return Node.isNullLiteral(n) || (Node.isIdentifier(n) && n.getText() === 'undefined') || Node.isVoidExpression(n);
-}
-
-/** `typeof x` compared with `'undefined'`. */
-function isTypeofUndefined(test: Node, other: Node): boolean {
-  const t = unwrap(test);
-  const o = unwrap(other);
-  return Node.isTypeOfExpression(t) && Node.isStringLiteral(o) && o.getLiteralText() === 'undefined';
-}
-
-/** References whose falsiness a condition tests (`!x`, `x == null`, `x === undefined`, `typeof x === 'undefined'`, in `&&` / `||`). */
-function falsyTested(code: HandlerCode, cond: Node, out: Set<string>): void {
-  const c = unwrap(cond);
-  if (Node.isPrefixUnaryExpression(c) && c.getOperatorToken() === SyntaxKind.ExclamationToken) {
-    const k = refKey(code, c.getOperand());
-    if (k) out.add(k);
-    return;
-  }
-  if (!Node.isBinaryExpression(c)) return;
-  const op = c.getOperatorToken().getKind();
-  if (op === SyntaxKind.AmpersandAmpersandToken || op === SyntaxKind.BarBarToken) {
-    falsyTested(code, c.getLeft(), out);
-    falsyTested(code, c.getRight(), out);
-    return;
-  }
-  if (op === SyntaxKind.EqualsEqualsToken || op === SyntaxKind.EqualsEqualsEqualsToken) {
-    const [l, r] = [c.getLeft(), c.getRight()];
-    for (const [a, b] of [[l, r], [r, l]] as const) {
-      if (isNullish(b)) {
-        const k = refKey(code, a);
-        if (k) out.add(k);
-      }
-      const t = unwrap(a);
-      if (Node.isTypeOfExpression(t) && isTypeofUndefined(t, b)) {
-        const k = refKey(code, t.getExpression());
-        if (k) out.add(k);
-      }
-    }
-  }
-}
-
-/** References a condition requires to be set (`x`, `!!x`, `x != null`, `x !== undefined`, `typeof x !== 'undefined'`, in `&&`). */
-function truthyTested(code: HandlerCode, cond: Node, out: Set<string>): void {
-  const c = unwrap(cond);
-  const direct = refKey(code, c);
-  if (direct) {
-    out.add(direct);
-    return;
-  }
-  if (Node.isPrefixUnaryExpression(c) && c.getOperatorToken() === SyntaxKind.ExclamationToken) {
-    const inner = unwrap(c.getOperand());
-    if (Node.isPrefixUnaryExpression(inner) && inner.getOperatorToken() === SyntaxKind.ExclamationToken) {
-      const k = refKey(code, inner.getOperand());
-      if (k) out.add(k);
-    }
-    return;
-  }
-  if (!Node.isBinaryExpression(c)) return;
-  const op = c.getOperatorToken().getKind();
-  if (op === SyntaxKind.AmpersandAmpersandToken) {
-    truthyTested(code, c.getLeft(), out);
-    truthyTested(code, c.getRight(), out);
-    return;
-  }
-  if (op === SyntaxKind.ExclamationEqualsToken || op === SyntaxKind.ExclamationEqualsEqualsToken) {
-    const [l, r] = [c.getLeft(), c.getRight()];
-    for (const [a, b] of [[l, r], [r, l]] as const) {
-      if (isNullish(b)) {
-        const k = refKey(code, a);
-        if (k) out.add(k);
-      }
-      const t = unwrap(a);
-      if (Node.isTypeOfExpression(t) && isTypeofUndefined(t, b)) {
-        const k = refKey(code, t.getExpression());
-        if (k) out.add(k);
-      }
-    }
-  }
-}
-
-function tested(fill: (out: Set<string>) => void): Set<string> {
-  const out = new Set<string>();
-  fill(out);
-  return out;
-}
-
-function intersects(a: Set<string>, b: Set<string>): boolean {
-  for (const x of a) if (b.has(x)) return true;
-  return false;
-}
-
-function alwaysExits(stmt: Node | undefined): boolean {
-  if (!stmt) return false;
-  if (Node.isReturnStatement(stmt) || Node.isThrowStatement(stmt)) return true;
-  if (Node.isBlock(stmt)) {
-    const statements = stmt.getStatements();
-    return alwaysExits(statements[statements.length - 1]);
-  }
-  return false;
-}
-
 /** Keys of the references some statements assign (to tell which variables a guarded block initialises). */
 function assignedIn(code: HandlerCode, statements: readonly Node[]): Set<string> {
   const out = new Set<string>();
@@ -227,6 +129,7 @@ function isLazyInit(code: HandlerCode, assignment: BinaryExpression, target: Nod
  * reference `key` is not set yet, judging by the code around it in its function.
  */
 function isGuarded(code: HandlerCode, start: Node, key: string): boolean {
+  const keyOf: ReferenceKey = (node) => refKey(code, node);
   let child: Node = start;
   let parent = child.getParent();
   while (parent && !Node.isSourceFile(parent)) {
@@ -234,21 +137,21 @@ function isGuarded(code: HandlerCode, start: Node, key: string): boolean {
       const cond = parent.getExpression();
       if (child === parent.getThenStatement()) {
         // `if (!x) { x = ...; y = ... }`: x, and whatever else the guarded block sets up with it
-        const unset = tested((out) => falsyTested(code, cond, out));
+        const unset = keysTestedUnset(cond, keyOf);
         if (unset.has(key) || (unset.size > 0 && intersects(unset, assignedIn(code, [child])))) return true;
       } else if (child === parent.getElseStatement()) {
-        const set = tested((out) => truthyTested(code, cond, out));
+        const set = keysTestedSet(cond, keyOf);
         if (set.has(key) || (set.size > 0 && intersects(set, assignedIn(code, [child])))) return true;
       }
     } else if (Node.isConditionalExpression(parent)) {
       const cond = parent.getCondition();
-      if (child === parent.getWhenFalse() && tested((out) => truthyTested(code, cond, out)).has(key)) return true;
-      if (child === parent.getWhenTrue() && tested((out) => falsyTested(code, cond, out)).has(key)) return true;
+      if (child === parent.getWhenFalse() && keysTestedSet(cond, keyOf).has(key)) return true;
+      if (child === parent.getWhenTrue() && keysTestedUnset(cond, keyOf).has(key)) return true;
     } else if (Node.isBinaryExpression(parent) && child === parent.getRight()) {
       const op = parent.getOperatorToken().getKind();
       if ((op === SyntaxKind.BarBarToken || op === SyntaxKind.QuestionQuestionToken) && refKey(code, parent.getLeft()) === key) return true;
       const left = parent.getLeft();
-      if (op === SyntaxKind.AmpersandAmpersandToken && tested((out) => falsyTested(code, left, out)).has(key)) return true;
+      if (op === SyntaxKind.AmpersandAmpersandToken && keysTestedUnset(left, keyOf).has(key)) return true;
     } else if (Node.isBlock(parent) || Node.isCaseClause(parent) || Node.isDefaultClause(parent)) {
       // `if (x) return x; x = ...` (also `if (token && Date.now() < expiresAt) return token; token = ...; expiresAt = ...`)
       const statements = parent.getStatements();
@@ -256,7 +159,7 @@ function isGuarded(code: HandlerCode, start: Node, key: string): boolean {
       for (let i = 0; i < index; i++) {
         const st = statements[i]!;
         if (!Node.isIfStatement(st) || !alwaysExits(st.getThenStatement())) continue;
-        const set = tested((out) => truthyTested(code, st.getExpression(), out));
+        const set = keysTestedSet(st.getExpression(), keyOf);
         if (set.has(key) || (set.size > 0 && intersects(set, assignedIn(code, statements.slice(i + 1, index + 1))))) return true;
       }
     }
