@@ -41,10 +41,8 @@ ${resources}  Fn:
     expect(f.message).toBe(
       'Brands (AWS::DynamoDB::Table): changing TableName replaces this table: CloudFormation creates a new, empty one and deletes the old one with all its items. Keep TableName as in the base revision (main), or migrate the data to a new resource under a new logical id first.',
     );
-    expect(f.related?.map((x) => [x.loc.line, x.loc.column, x.message])).toEqual([
-      [6, 7, 'TableName changed: it requires replacement'],
-      [3, 3, 'Brands as written in main'],
-    ]);
+    // Only head locations: the resource itself is the finding's location.
+    expect(f.related?.map((x) => [x.loc.line, x.loc.column, x.message])).toEqual([[6, 7, 'TableName changed: it requires replacement']]);
   });
 
   it('an intended replacement can be suppressed with a reason on the resource', () => {
@@ -87,15 +85,16 @@ ${resources}  Fn:
     expect(positions(reviewChange(template(queue(30)), template(queue(60))).findings)).toEqual([]);
   });
 
-  it('reports a data store removed from the template at its Resources key, with the base location as related', () => {
+  it('reports a data store removed from the template at its Resources key, naming its base place in the message', () => {
     const queue = '  Jobs:\n    Type: AWS::SQS::Queue\n';
     const r = reviewChange(template(queue), template(''), { baseRef: 'HEAD~1' });
     expect(positions(r.findings)).toEqual([at(ID, 'removedData', 2, 1, 2, 10)]);
     const f = own(r.findings)[0]!;
     expect(f.message).toBe(
-      'Jobs (AWS::SQS::Queue): this change removes the queue from the template, so deploying it deletes the queue with the messages waiting in it. Export or back up the data first, or set `DeletionPolicy: Retain` in the base revision (HEAD~1) before removing it.',
+      'Jobs (AWS::SQS::Queue): this change removes the queue from the template (line 3 of template.yaml in HEAD~1), so deploying it deletes the queue with the messages waiting in it. Export or back up the data first, or set `DeletionPolicy: Retain` in the base revision (HEAD~1) before removing it.',
     );
-    expect(f.related?.map((x) => [x.loc.line, x.loc.column, x.message])).toEqual([[3, 3, 'Jobs as written in HEAD~1']]);
+    // No related location at the base position: it would name the head file, where line 3 is something else.
+    expect(f.related ?? []).toEqual([]);
   });
 
   it('says when a removed store may be the same one under a new logical id', () => {
@@ -103,12 +102,9 @@ ${resources}  Fn:
     expect(positions(r.findings)).toEqual([at(ID, 'renamedData', 2, 1, 2, 10)]);
     const f = own(r.findings)[0]!;
     expect(f.message).toBe(
-      'Brands (AWS::DynamoDB::Table): this change removes the table and adds BrandsTable of the same type. If that is the same table under a new logical id (a renamed key, a CDK construct moved in the tree), deploying it still deletes Brands with all its items and creates an empty one. Keep the logical id (the key Brands), or migrate the data first.',
+      'Brands (AWS::DynamoDB::Table): this change removes the table (line 3 of template.yaml in main) and adds BrandsTable of the same type. If that is the same table under a new logical id (a renamed key, a CDK construct moved in the tree), deploying it still deletes Brands with all its items and creates an empty one. Keep the logical id (the key Brands), or migrate the data first.',
     );
-    expect(f.related?.map((x) => [x.loc.line, x.loc.column, x.message])).toEqual([
-      [3, 3, 'BrandsTable: added by this change'],
-      [3, 3, 'Brands as written in main'],
-    ]);
+    expect(f.related?.map((x) => [x.loc.file, x.loc.line, x.loc.column, x.message])).toEqual([['/project/template.yaml', 3, 3, 'BrandsTable: added by this change']]);
   });
 
   it('reports a SAM SimpleTable whose primary key changes (the table it deploys is replaced)', () => {
@@ -173,7 +169,7 @@ ${resources}`,
       const removed = reviewChange(base, app(bucket('a')), { baseRef: 'main' });
       expect(positions(removed.findings)).toEqual([at(ID, 'removedData', 5, 1, 5, 10)]);
       expect(own(removed.findings)[0]?.message).toBe(
-        'IngestLogGroup (AWS::Logs::LogGroup, the log group of function ingest): this change removes the log group from the template, so deploying it deletes the log group with its log history. Export or back up the data first, or set `DeletionPolicy: Retain` in the base revision (main) before removing it.',
+        'IngestLogGroup (AWS::Logs::LogGroup, the log group of function ingest): this change removes the log group from the template (line 8 of serverless.yml in main), so deploying it deletes the log group with its log history. Export or back up the data first, or set `DeletionPolicy: Retain` in the base revision (main) before removing it.',
       );
       const renamed = app(bucket('a'));
       renamed['serverless.yml'] = renamed['serverless.yml']!.replace('resources:\n', `${fn.replace('ingest', 'ingest-v2')}resources:\n`);

@@ -1,5 +1,6 @@
 import { defineRule, type ResourceChange } from '@lambda-lint/core';
 import { ROUTINE_REPLACEMENTS, STATEFUL_RESOURCES } from '../../support/data/stateful-resources.js';
+import { basePlace } from '../../support/review.js';
 
 /** What the resource loses, with the policy that softens it. */
 function loss(change: ResourceChange, data: string): string {
@@ -24,9 +25,9 @@ export default defineRule({
     replaced:
       '{{resource}} ({{type}}): changing {{properties}} {{verb}} this resource: it gets a new name and ARN, and whatever refers to the old one outside this stack (clients, other stacks, DNS, allow lists) breaks. Keep {{properties}} as in {{base}} if that was not intended.',
     renamedData:
-      '{{resource}} ({{type}}): this change removes the {{kind}} and adds {{renamed}} of the same type. If that is the same {{kind}} under a new logical id (a renamed key, a CDK construct moved in the tree), deploying it still deletes {{resource}} with {{data}} and creates an empty one. Keep the logical id ({{keep}}), or migrate the data first.',
+      '{{resource}} ({{type}}): this change removes the {{kind}} ({{was}}) and adds {{renamed}} of the same type. If that is the same {{kind}} under a new logical id (a renamed key, a CDK construct moved in the tree), deploying it still deletes {{resource}} with {{data}} and creates an empty one. Keep the logical id ({{keep}}), or migrate the data first.',
     removedData:
-      '{{resource}} ({{type}}): this change removes the {{kind}} from the template, so deploying it deletes the {{kind}} with {{data}}. Export or back up the data first, or set `DeletionPolicy: Retain` in {{base}} before removing it.',
+      '{{resource}} ({{type}}): this change removes the {{kind}} from the template ({{was}}), so deploying it deletes the {{kind}} with {{data}}. Export or back up the data first, or set `DeletionPolicy: Retain` in {{base}} before removing it.',
   },
   defaultOptions: {},
   check(ctx) {
@@ -38,11 +39,11 @@ export default defineRule({
       // A generated resource is named by what it is for: `GetDashbrandLogGroup (AWS::Logs::LogGroup, the log group of function get-brand)`.
       const type = change.generatedFor ? `${change.type}, ${change.generatedFor}` : change.type;
       const stateful = STATEFUL_RESOURCES[change.type];
-      const related = [{ loc: change.baseLoc, message: `${resource} as written in ${review.baseRef}` }];
+      // The resource's base position goes into the message: as a related location it would name the head file.
       if (change.kind === 'removed') {
         // Removing a stateless resource is visible in the diff and loses nothing; only data stores are findings.
         if (!stateful || change.deletionPolicy === 'Retain' || change.deletionPolicy === 'RetainExceptOnCreate') continue;
-        const data = { resource, type, kind: stateful.kind, data: loss(change, stateful.data), base };
+        const data = { resource, type, kind: stateful.kind, data: loss(change, stateful.data), base, was: basePlace(change.baseLoc, ctx.model.root, review.baseRef) };
         const renamed = change.renamedTo;
         if (renamed) {
           const keep = change.generatedFor
@@ -54,11 +55,11 @@ export default defineRule({
             messageId: 'renamedData',
             loc: change.loc,
             resource,
-            related: [{ loc: renamed.loc, message: `${renamed.logicalId}: added by this change` }, ...related],
+            related: [{ loc: renamed.loc, message: `${renamed.logicalId}: added by this change` }],
             data: { ...data, renamed: renamed.logicalId, keep },
           });
         } else {
-          ctx.report({ messageId: 'removedData', loc: change.loc, resource, related, data });
+          ctx.report({ messageId: 'removedData', loc: change.loc, resource, data });
         }
         continue;
       }
@@ -75,7 +76,7 @@ export default defineRule({
         base,
         ...(stateful ? { kind: stateful.kind, data: loss(change, stateful.data) } : {}),
       };
-      ctx.report({ messageId: stateful ? 'replacedData' : 'replaced', loc: change.loc, resource, related: [...propertyRelated, ...related], data });
+      ctx.report({ messageId: stateful ? 'replacedData' : 'replaced', loc: change.loc, resource, related: propertyRelated, data });
     }
   },
 });

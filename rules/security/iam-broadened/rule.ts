@@ -1,4 +1,5 @@
 import { defineRule, type BroadenedPermission } from '@lambda-lint/core';
+import { basePlace } from '../../support/review.js';
 
 const list = (values: string[]): string => values.join(', ');
 
@@ -29,7 +30,7 @@ export default defineRule({
     managedPolicy:
       '{{resource}}: this change attaches the managed policy {{policy}}, which {{base}} did not have; it grants every action the policy lists, now and as AWS updates it. Prefer inline statements with the actions the code calls.',
     denyRemoved:
-      '{{resource}}: this change removes the Deny of {{actions}} on {{resources}} that {{base}} had; what it blocked is allowed again wherever an Allow (inline or in a managed policy) grants it. Keep the Deny unless the block is no longer needed.',
+      '{{resource}}: this change removes the Deny of {{actions}} on {{resources}} that {{base}} had ({{was}}); what it blocked is allowed again wherever an Allow (inline or in a managed policy) grants it. Keep the Deny unless the block is no longer needed.',
     lambdaPermission:
       '{{resource}}: this change lets {{grant}} invoke the function, which {{base}} did not allow. Check the principal, and restrict it with SourceArn / SourceAccount.',
   },
@@ -41,8 +42,9 @@ export default defineRule({
     for (const b of review.broadened) {
       const common = { loc: b.loc, resource: b.resource };
       if (b.kind === 'deny-removed') {
-        const related = b.baseLoc ? [{ loc: b.baseLoc, message: `the Deny as written in ${review.baseRef}` }] : [];
-        ctx.report({ ...common, related, messageId: 'denyRemoved', data: { resource: b.resource, actions: list(b.newActions), resources: list(b.newResources), base } });
+        // The base position goes into the message: as a related location it would name the head file.
+        const was = b.baseLoc ? basePlace(b.baseLoc, ctx.model.root, review.baseRef) : `in ${review.baseRef}`;
+        ctx.report({ ...common, messageId: 'denyRemoved', data: { resource: b.resource, actions: list(b.newActions), resources: list(b.newResources), base, was } });
       } else if (b.kind === 'managed-policy') {
         ctx.report({ ...common, messageId: 'managedPolicy', data: { resource: b.resource, policy: b.managedPolicy ?? '', base } });
       } else if (b.kind === 'lambda-permission') {
