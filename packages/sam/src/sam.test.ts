@@ -32,6 +32,18 @@ describe('readSam', () => {
     expect(f.handler).toMatchObject({ modulePath: '/p/src/app', exportName: 'handler' });
   });
 
+  it('marks Globals environment variables as inherited when the function has no Environment, or no Properties', () => {
+    const m = read(
+      head +
+        'Globals:\n  Function:\n    Environment:\n      Variables:\n        STAGE: prod\n        TABLE: !Ref Table\n' +
+        'Resources:\n  Table:\n    Type: AWS::DynamoDB::Table\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Handler: app.handler\n  Bare:\n    Type: AWS::Serverless::Function\n',
+    );
+    expect(m.functions.map((f) => [f.name, f.environment.map((e) => [e.name, e.inheritedFrom, e.nameLoc.line])])).toEqual([
+      ['Fn', [['STAGE', 'globals', 6], ['TABLE', 'globals', 7]]],
+      ['Bare', [['STAGE', 'globals', 6], ['TABLE', 'globals', 7]]],
+    ]);
+  });
+
   it('treats an intrinsic function in Globals or the resource as one value, not a map to merge', () => {
     const m = read(
       head +
