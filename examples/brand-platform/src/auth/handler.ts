@@ -8,8 +8,8 @@ import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyHandlerV2 } from 'aws-lambda';
 import { authConfig, signingKeys } from '../lib/config.js';
 import { REFRESH_SK, TABLE_NAME, USER_SK, ddb, refreshPk, userPk } from '../lib/dynamo.js';
-import { HttpError, type HttpResult, errorResponse, isRecord, json, parseJsonBody } from '../lib/http.js';
-import { type Logger, logger, serializeError } from '../lib/logger.js';
+import { HttpError, type HttpResult, isRecord, json, parseJsonBody, rejectOrRethrow } from '../lib/http.js';
+import { type Logger, logger } from '../lib/logger.js';
 import { MetricsBatch } from '../lib/metrics.js';
 import { hashPassword, verifyPassword } from '../lib/passwords.js';
 import { epochSeconds } from '../lib/time.js';
@@ -120,12 +120,7 @@ export const handler: APIGatewayProxyHandlerV2 = async (event, context) => {
   try {
     return await route(event, log, metrics);
   } catch (err) {
-    if (err instanceof HttpError) {
-      log.warn('request rejected', { statusCode: err.statusCode, reason: err.message });
-      return errorResponse(err);
-    }
-    log.error('request failed', { error: serializeError(err) });
-    throw err;
+    return rejectOrRethrow(err, log);
   } finally {
     await metrics.flush();
   }

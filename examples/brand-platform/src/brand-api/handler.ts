@@ -15,8 +15,8 @@ import {
   brandPk,
   ddb,
 } from '../lib/dynamo.js';
-import { HttpError, type HttpResult, errorResponse, json, noContent, parseJsonBody, uuidParam } from '../lib/http.js';
-import { type Logger, logger, serializeError } from '../lib/logger.js';
+import { HttpError, type HttpResult, json, noContent, parseJsonBody, rejectOrRethrow, uuidParam } from '../lib/http.js';
+import { type Logger, logger } from '../lib/logger.js';
 import { requireEnv } from '../lib/env.js';
 import { MetricsBatch } from '../lib/metrics.js';
 import { encodeCursor, parseAssetInput, parseBrandInput, parsePageRequest } from './validation.js';
@@ -310,14 +310,7 @@ export const handler: APIGatewayProxyHandlerV2 = async (event, context) => {
   try {
     return await route(event, log, metrics);
   } catch (err) {
-    if (err instanceof HttpError) {
-      log.warn('request rejected', { statusCode: err.statusCode, reason: err.message });
-      return errorResponse(err);
-    }
-    // Unexpected: log it and let it fail the invocation, so it counts in the Errors metric
-    // (alarm, canary rollback) and X-Ray marks the trace as a fault; the client gets a 500.
-    log.error('request failed', { error: serializeError(err) });
-    throw err;
+    return rejectOrRethrow(err, log);
   } finally {
     await metrics.flush();
   }

@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { type Logger, serializeError } from './logger.js';
 
 export type HttpResult = APIGatewayProxyStructuredResultV2;
 
@@ -28,6 +29,21 @@ export function noContent(): HttpResult {
 
 export function errorResponse(err: HttpError): HttpResult {
   return json(err.statusCode, err.details ? { error: err.message, details: err.details } : { error: err.message });
+}
+
+/**
+ * The end of a failed request: an {@link HttpError} is logged as a warning and answered with its
+ * 4xx response. Anything else is unexpected: it is logged and rethrown, so that it fails the
+ * invocation, counts in the Errors metric (alarm, canary rollback) and X-Ray marks the trace as a
+ * fault; the client gets a 500.
+ */
+export function rejectOrRethrow(err: unknown, log: Logger): HttpResult {
+  if (err instanceof HttpError) {
+    log.warn('request rejected', { statusCode: err.statusCode, reason: err.message });
+    return errorResponse(err);
+  }
+  log.error('request failed', { error: serializeError(err) });
+  throw err;
 }
 
 /** Default cap for JSON request bodies of the CRUD routes. */

@@ -3,8 +3,8 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyHandlerV2 } from 'aws-lambda';
 import { BRAND_SK, TABLE_NAME, brandPk, ddb } from '../lib/dynamo.js';
-import { HttpError, errorResponse, isRecord, json, parseJsonBody, uuidParam } from '../lib/http.js';
-import { logger, serializeError } from '../lib/logger.js';
+import { HttpError, isRecord, json, parseJsonBody, rejectOrRethrow, uuidParam } from '../lib/http.js';
+import { logger } from '../lib/logger.js';
 import { MetricsBatch } from '../lib/metrics.js';
 import { type Model, classify, readModel } from './model.js';
 import { type RgbaImage, UnsupportedImageError, decodePng } from './png.js';
@@ -86,12 +86,7 @@ export const handler: APIGatewayProxyHandlerV2 = async (event, context) => {
     log.info('logo classified', { brandId, label: result.label, confidence: result.confidence, width: image.width, height: image.height });
     return json(200, { brandId, ...result, classifiedAt });
   } catch (err) {
-    if (err instanceof HttpError) {
-      log.warn('request rejected', { statusCode: err.statusCode, reason: err.message });
-      return errorResponse(err);
-    }
-    log.error('request failed', { error: serializeError(err) });
-    throw err;
+    return rejectOrRethrow(err, log);
   } finally {
     await metrics.flush();
   }

@@ -8,8 +8,8 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { APIGatewayProxyHandlerV2 } from 'aws-lambda';
 import { BRAND_SK, TABLE_NAME, brandPk, ddb } from '../lib/dynamo.js';
-import { HttpError, errorResponse, json, parseJsonBody, uuidParam } from '../lib/http.js';
-import { logger, serializeError } from '../lib/logger.js';
+import { HttpError, json, parseJsonBody, rejectOrRethrow, uuidParam } from '../lib/http.js';
+import { logger } from '../lib/logger.js';
 import { UPLOADS_BUCKET, newUploadKey, parseUploadRequest } from '../lib/uploads.js';
 
 export const UPLOAD_URL_TTL_SECONDS = 15 * 60;
@@ -36,11 +36,6 @@ export const handler: APIGatewayProxyHandlerV2 = async (event) => {
     log.info('upload url issued', { brandId, assetId, kind, contentType });
     return json(201, { assetId, uploadUrl, method: 'PUT', headers: { 'content-type': contentType }, expiresIn: UPLOAD_URL_TTL_SECONDS });
   } catch (err) {
-    if (err instanceof HttpError) {
-      log.warn('request rejected', { statusCode: err.statusCode, reason: err.message });
-      return errorResponse(err);
-    }
-    log.error('request failed', { error: serializeError(err) });
-    throw err;
+    return rejectOrRethrow(err, log);
   }
 };

@@ -7,8 +7,8 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyHandlerV2 } from 'aws-lambda';
 import { BRAND_SK, TABLE_NAME, brandPk, ddb } from '../lib/dynamo.js';
-import { HttpError, errorResponse, isRecord, json, parseJsonBody, uuidParam } from '../lib/http.js';
-import { logger, serializeError } from '../lib/logger.js';
+import { HttpError, isRecord, json, parseJsonBody, rejectOrRethrow, uuidParam } from '../lib/http.js';
+import { logger } from '../lib/logger.js';
 import { UPLOADS_BUCKET, newUploadKey, parseUploadRequest, s3 } from '../lib/uploads.js';
 
 export const MAX_INLINE_BYTES = 1024 * 1024;
@@ -50,11 +50,6 @@ export const handler: APIGatewayProxyHandlerV2 = async (event) => {
     // 202: the asset appears once process-upload has handled the object.
     return json(202, { assetId, status: 'processing' });
   } catch (err) {
-    if (err instanceof HttpError) {
-      log.warn('request rejected', { statusCode: err.statusCode, reason: err.message });
-      return errorResponse(err);
-    }
-    log.error('request failed', { error: serializeError(err) });
-    throw err;
+    return rejectOrRethrow(err, log);
   }
 };
