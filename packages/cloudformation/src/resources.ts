@@ -154,12 +154,21 @@ function handlerRefOf(r: Resource, ctx: TemplateContext): HandlerRef | undefined
   const code = prop(r, 'Code');
   if (get(code, 'ZipFile')) return undefined;
   const codeDir = str(code);
+  if (codeDir !== undefined && !isSourceDirectory(codeDir)) return undefined;
   const esbuild = esbuildEntryPoint(r);
   const base = codeDir !== undefined ? joinPath(ctx.dir, codeDir) : ctx.dir;
   const ref = handlerRef(base, handler, handlerNode.loc, esbuild);
   // With code in S3 the source may not be in this repository; only a local `Code` path promises it.
   if (ref && codeDir === undefined) ref.optional = true;
   return ref;
+}
+
+/**
+ * A local code path whose files are the handler's source: not an S3 URI, and not a built archive
+ * (`build/app.zip`, `target/app.jar`), whose contents are not in the repository to analyse.
+ */
+export function isSourceDirectory(codePath: string): boolean {
+  return !/^s3:\/\//i.test(codePath) && !/\.(?:zip|jar|war)$/i.test(codePath);
 }
 
 export function esbuildEntryPoint(r: Resource): string | undefined {

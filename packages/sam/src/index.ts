@@ -18,6 +18,7 @@ import {
   environmentOf,
   esbuildEntryPoint,
   handlerRef,
+  isSourceDirectory,
   joinPath,
   numberProp,
   readResources,
@@ -161,8 +162,11 @@ function samFunction(r: Resource, props: MapValue | undefined, fromGlobals: Set<
 
   const handlerNode = p('Handler');
   const handler = str(handlerNode);
-  const codeUri = str(p('CodeUri'));
-  if (handler && handlerNode && (codeUri !== undefined || p('InlineCode') === undefined)) {
+  const codeUriNode = p('CodeUri');
+  const codeUri = str(codeUriNode);
+  // Code in S3 (`{ Bucket, Key }`, `s3://...`), a built archive or a computed location: no source here to read.
+  const sourceHere = codeUri !== undefined ? isSourceDirectory(codeUri) : codeUriNode === undefined;
+  if (handler && handlerNode && sourceHere && (codeUri !== undefined || p('InlineCode') === undefined)) {
     const ref = handlerRef(joinPath(ctx.dir, codeUri ?? '.'), handler, handlerNode.loc, esbuildEntryPoint(r));
     if (ref) fn.handler = ref;
   }

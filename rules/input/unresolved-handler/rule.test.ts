@@ -52,6 +52,19 @@ describe('unresolved-handler', () => {
     ]);
   });
 
+  it('does not look for the source of code in S3 or in a built archive', async () => {
+    const sam = (codeUri: string) => ({
+      'template.yaml': `Transform: AWS::Serverless-2016-10-31\nResources:\n  Api:\n    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: nodejs22.x\n      CodeUri: ${codeUri}\n      Handler: index.handler\n`,
+    });
+    for (const codeUri of ['{ Bucket: artifacts, Key: api.zip }', 's3://artifacts/api.zip', 'build/api.zip', '../dist/api.jar']) {
+      expect(positions(await lintFiles(sam(codeUri)), 'unresolved-handler')).toEqual([]);
+    }
+    const cfn = `Resources:\n  Api:\n    Type: AWS::Lambda::Function\n    Properties:\n      Runtime: nodejs22.x\n      Handler: index.handler\n      Code: build/api.zip\n      Role: arn:aws:iam::123456789012:role/r\n`;
+    expect(positions(await lintFiles({ 'template.yaml': cfn }), 'unresolved-handler')).toEqual([]);
+    // A source directory is still looked into.
+    expect(positions(await lintFiles(sam('build/api')), 'unresolved-handler')).toEqual([at('unresolved-handler', 'diagnostic', 8, 16, 8, 29)]);
+  });
+
   it('never reads a handler outside the project root', async () => {
     const r = await lintFiles({ 'serverless.yml': serverless('../outside/api.handler') });
     expect(positions(r, 'unresolved-handler')).toEqual([at('unresolved-handler', 'diagnostic', 9, 14, 9, 36)]);
