@@ -138,7 +138,8 @@ export function runKey(argv: readonly string[], io: CacheIO): string {
   });
 }
 
-const defaultCacheIO = (): CacheIO => ({
+/** The process's streams, working directory and environment. */
+export const defaultCacheIO = (): CacheIO => ({
   stdout: (t) => process.stdout.write(t),
   stderr: (t) => process.stderr.write(t),
   cwd: process.cwd(),

@@ -5,7 +5,7 @@ import type { Host } from '@lambda-lint/linter';
 import type { FormatInput } from './formatters/index.js';
 import { addLintOptions } from './lint-options.js';
 import { runLint, type LintCommandOptions } from './run.js';
-import { runAndStore } from './cache.js';
+import { defaultCacheIO, runAndStore } from './cache.js';
 import { registerRulesCommand } from './commands/rules.js';
 import { registerInitCommand } from './init.js';
 import { DEFAULT_BASELINE } from './baseline.js';
@@ -29,15 +29,7 @@ export interface CliIO {
   host?: Host;
 }
 
-const defaultIO = (): CliIO => ({
-  stdout: (t) => process.stdout.write(t),
-  stderr: (t) => process.stderr.write(t),
-  cwd: process.cwd(),
-  env: process.env,
-  isTTY: Boolean(process.stdout.isTTY),
-  stderrIsTTY: Boolean(process.stderr.isTTY),
-  now: () => performance.now(),
-});
+const defaultIO = (): CliIO => ({ ...defaultCacheIO(), now: () => performance.now() });
 
 /** What a subcommand gets: where to write, and how to set the process's exit code. */
 export interface CommandContext {
