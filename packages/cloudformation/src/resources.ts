@@ -492,6 +492,7 @@ function linkDistribution(r: Resource, c: LinkContext): void {
   }
   const behaviors: DistributionBehavior[] = [];
   const def = get(config, 'DefaultCacheBehavior');
+  for (const behavior of [def, ...items(get(config, 'CacheBehaviors'))]) linkEdgeFunctions(behavior, c);
   if (def) {
     const originId = str(get(def, 'TargetOriginId'));
     behaviors.push({ target: originId ? (origins.get(originId) ?? 'unknown') : 'unknown', loc: def.loc, isDefault: true });
@@ -507,6 +508,14 @@ function linkDistribution(r: Resource, c: LinkContext): void {
     });
   }
   c.model.distributions.push({ resource: r, behaviors });
+}
+
+/** Lambda@Edge: each function a cache behaviour associates (usually through a version: `!Ref FnVersion`, `${Fn.Arn}:1`) gets a `cloudfront` trigger. */
+function linkEdgeFunctions(behavior: Value | undefined, c: LinkContext): void {
+  for (const association of items(get(behavior, 'LambdaFunctionAssociations'))) {
+    const fn = firstFunction(get(association, 'LambdaFunctionARN'), c.functions);
+    if (fn) addTrigger(fn, { type: 'cloudfront', loc: association.loc, node: association });
+  }
 }
 
 function originTarget(origin: Value, c: LinkContext): DistributionBehavior['target'] {

@@ -68,6 +68,8 @@ export type TriggerType =
   | 'documentdb'
   | 'cognito'
   | 'alexa'
+  /** Lambda@Edge: a CloudFront distribution's cache behaviour runs the function (serverless `cloudFront`, CloudFormation `LambdaFunctionAssociations`). */
+  | 'cloudfront'
   | 'other';
 
 /** How the trigger invokes the function, which decides where failures go. */

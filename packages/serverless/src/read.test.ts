@@ -270,7 +270,7 @@ describe('events', () => {
 `);
     expect(r.fn('f').events.map((t) => t.type)).toEqual([
       's3', 'sns', 'eventbridge', 'schedule', 'eventbridge', 'cloudwatchLogs', 'iot', 'alexa', 'alexa', 'cognito',
-      'kafka', 'kafka', 'mq', 'mq', 'other',
+      'kafka', 'kafka', 'mq', 'mq', 'cloudfront',
     ]);
     expect(pos(r.fn('f').events[0]!.loc)).toBe('5:9-5:11');
   });

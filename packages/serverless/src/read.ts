@@ -66,6 +66,7 @@ const EVENT_TYPES: Record<string, TriggerType> = {
   iot: 'iot',
   alexaSkill: 'alexa',
   alexaSmartHome: 'alexa',
+  cloudFront: 'cloudfront',
   cognitoUserPool: 'cognito',
   msk: 'kafka',
   kafka: 'kafka',

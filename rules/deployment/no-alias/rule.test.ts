@@ -28,6 +28,11 @@ describe('no-alias', () => {
       expect(positions(await lintFiles(app('')), ID)).toEqual([]);
     });
 
+    it('is silent on a Lambda@Edge function: CloudFront always runs a published version', async () => {
+      const edge = '    events:\n      - cloudFront:\n          eventType: viewer-request\n          origin: s3://brand-assets.s3.amazonaws.com/\n';
+      expect(positions(await lintFiles(app(edge)), ID)).toEqual([]);
+    });
+
     it('accepts canary deploymentSettings when the plugin is listed', async () => {
       expect(positions(await lintFiles(app(events + canary, plugin)), ID)).toEqual([]);
       expect(positions(await lintFiles(app(events + canary, 'plugins:\n  modules:\n    - serverless-plugin-canary-deployments\n')), ID)).toEqual([]);

@@ -35,8 +35,12 @@ const FIX: Record<Platform, string> = {
   cdk: 'Create a `lambda.Alias` for `fn.currentVersion` and attach the triggers to the alias instead of the function',
 };
 
-/** A trigger whose target cannot be known (an unknown serverless event key) is left alone. */
+/**
+ * A trigger whose target cannot be known (an unknown serverless event key) is left alone, and so is
+ * Lambda@Edge: CloudFront only accepts a numbered version, never $LATEST or an alias.
+ */
 function counts(t: Trigger): boolean {
+  if (t.type === 'cloudfront') return false;
   return t.type !== 'other' || t.resource !== undefined;
 }
 

@@ -54,6 +54,15 @@ describe(ID, () => {
       expect(positions(await lintFiles(app(events.replace('      - http: GET /brands\n', ''), tracing(''))), ID)).toEqual([]);
     });
 
+    it('exempts a Lambda@Edge function (a cloudFront event): X-Ray does not support Lambda@Edge', async () => {
+      const edge = '    events:\n      - cloudFront:\n          eventType: viewer-request\n          origin: s3://brand-assets.s3.amazonaws.com/\n';
+      const r = await lintFiles(app(edge));
+      expect(positions(r, ID)).toEqual([]);
+      expect(r.model.functions[0]?.events.map((e) => [e.type, e.loc.line, e.loc.column])).toEqual([['cloudfront', 9, 9]]);
+      // An explicit PassThrough is not reported either: Active is not available to it.
+      expect(positions(await lintFiles(app(`    tracing: PassThrough\n${edge}`)), ID)).toEqual([]);
+    });
+
     it('reports a state machine of serverless-step-functions without tracingConfig', async () => {
       const machine = (tracing: string) =>
         `stepFunctions:\n  stateMachines:\n    ingestFlow:\n${tracing}      definition:\n        StartAt: Done\n        States:\n          Done:\n            Type: Succeed\n`;
@@ -103,6 +112,23 @@ describe(ID, () => {
       };
       expect(positions(await lintFiles(cond('    Default: PassThrough\n')), ID)).toEqual([at(ID, 'functionNotActive', 18, 36, 18, 45)]);
       expect(positions(await lintFiles(cond('')), ID)).toEqual([]);
+    });
+
+    it('exempts functions associated to a CloudFront distribution as Lambda@Edge (LambdaFunctionAssociations)', async () => {
+      const distribution = (arn: string) =>
+        '  FnVersion:\n    Type: AWS::Lambda::Version\n    Properties:\n      FunctionName: !Ref Ingest\n' +
+        '  Cdn:\n    Type: AWS::CloudFront::Distribution\n    Properties:\n      DistributionConfig:\n        Enabled: true\n' +
+        '        Origins:\n          - Id: assets\n            DomainName: brand-assets.s3.amazonaws.com\n            S3OriginConfig: {}\n' +
+        `        DefaultCacheBehavior:\n          TargetOriginId: assets\n          ViewerProtocolPolicy: redirect-to-https\n          LambdaFunctionAssociations:\n            - EventType: origin-request\n              LambdaFunctionARN: ${arn}\n`;
+      const r = await lintFiles(template('', distribution('!Ref FnVersion')));
+      expect(positions(r, ID)).toEqual([]);
+      expect(r.model.functions[0]?.events.map((e) => [e.type, e.loc.line, e.loc.column])).toEqual([['cloudfront', 28, 15]]);
+      // Also through a version ARN written with !Sub.
+      expect(positions(await lintFiles(template('', distribution('!Sub "${Ingest.Arn}:1"'))), ID)).toEqual([]);
+      // A distribution that associates no function leaves the function reported.
+      expect(positions(await lintFiles(template('', distribution('!Ref FnVersion').replace(/ {10}LambdaFunctionAssociations:[^]*$/, ''))), ID)).toEqual([
+        at(ID, 'function', 3, 3, 3, 9),
+      ]);
     });
 
     it('reports REST stages without TracingEnabled, not HTTP or WebSocket stages', async () => {

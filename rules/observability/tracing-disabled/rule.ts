@@ -60,6 +60,8 @@ export default defineRule({
   defaultOptions: {},
   check(ctx) {
     for (const fn of ctx.model.functions) {
+      // Lambda@Edge functions cannot use X-Ray (CloudFront replicates them to its edge locations).
+      if (fn.events.some((e) => e.type === 'cloudfront')) continue;
       const fix = FUNCTION_FIX[fn.platform];
       if (!fn.tracing) {
         ctx.report({ messageId: 'function', data: { name: fn.name, fix }, loc: fn.loc, fn });
