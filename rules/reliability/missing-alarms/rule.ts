@@ -1,4 +1,5 @@
 import { defineRule, type Alarm } from '@lambda-lint/core';
+import { isCdkInternalFunction } from '../../support/cdk-internal.js';
 
 const LAMBDA_NAMESPACE = 'AWS/Lambda';
 
@@ -25,13 +26,6 @@ function statisticMeets(alarm: Alarm, wanted: string): boolean {
   return have !== undefined && have >= want;
 }
 
-/**
- * Functions the CDK itself creates (log retention, bucket notifications, custom resource providers):
- * a construct path segment ending in a 32-hex-digit id or a `Custom::` provider. Nobody alarms on them.
- */
-function isCdkInternal(constructPath: string | undefined): boolean {
-  return !!constructPath && constructPath.split('/').some((segment) => /[0-9a-f]{32}$/i.test(segment) || segment.startsWith('Custom::'));
-}
 
 function joinList(items: string[]): string {
   if (items.length <= 1) return items.join('');
@@ -64,7 +58,7 @@ export default defineRule({
     }
     const wantedStat = ctx.options.durationStatistic;
     for (const fn of ctx.model.functions) {
-      if (isCdkInternal(fn.constructPath)) continue;
+      if (isCdkInternalFunction(fn)) continue;
       // A definition only code or a file could tell (`${file(fn.js)}`, an import in serverless.ts) may hold its own alarms.
       if (fn.node.kind === 'unknown') continue;
       const alarms = byFunction.get(fn.id) ?? [];
