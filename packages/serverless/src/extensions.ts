@@ -13,17 +13,18 @@ import {
   type Role,
   type Value,
 } from '@lambda-lint/core';
-import { environmentOf, roleId, statementsOfDocument } from '@lambda-lint/cloudformation';
+import { environmentOf, roleId, statementsOfDocument, tracingMode } from '@lambda-lint/cloudformation';
 
 /**
  * Applies what the framework merges into generated resources after compiling them:
  * `resources.extensions` (`Properties` and `Metadata` merged key by key, as
  * `mergeCustomProviderResources` does) and entries of `resources.Resources` without a `Type`
- * (deep-merged into the generated resource of that logical id; applied key by key here).
+ * (deep-merged into the generated resource of that logical id; applied key by key here), or
+ * with a `Type` when the logical id is a generated function's (`generatedFunctions`).
  *
  * - A function (`BrandDashapiLambdaFunction`): the properties the model knows (`Timeout`,
  *   `MemorySize`, `Runtime`, `ReservedConcurrentExecutions`, `VpcConfig`, `Environment`,
- *   `DeadLetterConfig`) replace the function's, located in the extension; and `fn.resource`
+ *   `DeadLetterConfig`, `TracingConfig.Mode`) replace the function's, located in the extension; and `fn.resource`
  *   becomes the extension itself (type `AWS::Lambda::Function`, `properties` = the merged-in
  *   properties), so rules can read what else it sets (`TracingConfig`, `LoggingConfig`, ...).
  * - A generated role (`IamRoleLambdaExecution`, per-function roles): `Policies` and
@@ -32,8 +33,14 @@ import { environmentOf, roleId, statementsOfDocument } from '@lambda-lint/cloudf
  * - Any other generated resource (log groups, APIs): not in the model; the extension stays
  *   readable in the resolved document.
  */
-export function applyExtensions(resources: Value | undefined, model: AppModel, file: string, byId: Map<string, Resource>): void {
-  const overrides = mergeSection(resources, 'Resources').filter((e) => isMap(e.value) && get(e.value, 'Type') === undefined);
+export function applyExtensions(
+  resources: Value | undefined,
+  model: AppModel,
+  file: string,
+  byId: Map<string, Resource>,
+  generatedFunctions: ReadonlySet<string> = new Set(),
+): void {
+  const overrides = mergeSection(resources, 'Resources').filter((e) => isMap(e.value) && (get(e.value, 'Type') === undefined || generatedFunctions.has(e.key)));
   for (const e of [...overrides, ...mergeSection(resources, 'extensions')]) {
     if (!isMap(e.value)) continue;
     const props = get(e.value, 'Properties');
@@ -85,6 +92,11 @@ function applyToFunction(fn: LambdaFunction, e: MapEntry, props: Value | undefin
       case 'ReservedConcurrentExecutions':
         fn.reservedConcurrency = { value: num(v), loc: v.loc, node: v };
         break;
+      case 'TracingConfig': {
+        const mode = get(v, 'Mode');
+        if (mode) fn.tracing = { value: tracingMode(mode), loc: mode.loc, node: mode };
+        break;
+      }
       case 'VpcConfig':
         fn.vpc = { value: v.kind === 'unknown' ? undefined : v, loc: v.loc, node: v };
         break;

@@ -169,6 +169,35 @@ resources:
     expect(pos(r.fn('a').memorySize!.loc)).toBe('8:21-8:25');
     expect(r.model.resources).toEqual([]);
   });
+
+  it('merges an entry of Resources with a Type into the generated function of that logical id, not a second function', () => {
+    const r = run(`functions:
+  a:
+    handler: h.main
+    timeout: 10
+resources:
+  Resources:
+    ALambdaFunction:
+      Type: AWS::Lambda::Function
+      Properties:
+        MemorySize: 3008
+        TracingConfig:
+          Mode: Active
+    Other:
+      Type: AWS::Lambda::Function
+      Properties:
+        Handler: index.handler
+`);
+    expect(r.model.functions.map((f) => [f.name, f.logicalId])).toEqual([
+      ['a', 'ALambdaFunction'],
+      ['Other', 'Other'],
+    ]);
+    const a = r.fn('a');
+    expect([a.memorySize?.value, a.timeout?.value, a.tracing?.value]).toEqual([3008, 10, 'Active']);
+    expect(pos(a.memorySize!.loc)).toBe('10:21-10:25');
+    expect(a.resource?.type).toBe('AWS::Lambda::Function');
+    expect(r.model.resources.map((x) => x.logicalId)).toEqual(['Other']);
+  });
 });
 
 describe('settings that cannot be seen', () => {

@@ -146,7 +146,11 @@ class ServerlessReader {
 
   read(): void {
     for (const e of functionEntries(get(this.root, 'functions'))) this.model.functions.push(this.readFunction(e));
-    const { resources, parameters } = mergedResources(get(this.root, 'resources'));
+    // The framework merges `resources.Resources` into the compiled template by logical id: an entry named
+    // like a generated function (`ALambdaFunction`), `Type` or not, overrides that function.
+    const generated = new Set(this.model.functions.filter((f) => f.file === this.file).map((f) => f.logicalId));
+    const { resources: written, parameters } = mergedResources(get(this.root, 'resources'));
+    const resources = written && { ...written, entries: written.entries.filter((e) => !generated.has(e.key)) };
     const fileResources = resources
       ? readResources(resources, this.model, {
           file: this.file,
@@ -157,7 +161,7 @@ class ServerlessReader {
     const byId = new Map(fileResources.map((r) => [r.logicalId, r]));
     this.linkRoles();
     this.linkSources(byId);
-    applyExtensions(get(this.root, 'resources'), this.model, this.file, byId);
+    applyExtensions(get(this.root, 'resources'), this.model, this.file, byId, generated);
     readServerlessApis(this.root, this.model, this.file);
     readStepFunctions(this.root, this.model, this.file);
     readTracing(this.root, this.model, this.file);

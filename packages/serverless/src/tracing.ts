@@ -19,8 +19,9 @@ export function readTracing(root: MapValue, model: AppModel, file: string): void
   const lambda = entry(providerTracing, 'lambda');
   const providerOpen = provider?.kind === 'unknown' || (isMap(provider) && provider.open === true) || providerTracing?.kind === 'unknown';
   for (const fn of model.functions) {
-    // Framework functions only: `resources` functions are CloudFormation and carry their own TracingConfig.
-    if (fn.file !== file || fn.platform !== 'serverless' || fn.resource) continue;
+    // Framework functions only: `resources` functions are CloudFormation and carry their own TracingConfig,
+    // and a `TracingConfig` merged into the generated function (an override in `resources`) wins.
+    if (fn.file !== file || fn.platform !== 'serverless' || fn.resource?.node === fn.node || fn.tracing) continue;
     const def = fn.node;
     if (!isMap(def)) {
       if (def.kind === 'unknown') fn.tracing = { value: undefined, loc: def.loc, node: def };
