@@ -21,13 +21,15 @@ export interface StoredRun {
   outputFile?: { path: string; content: string };
 }
 
-/** The part of the CLI's I/O the cache needs (a subset of CliIO, to keep main.js out of a hit). */
+/** The part of the CLI's I/O the cache needs (CliIO extends it; defined here to keep main.js out of a hit). */
 export interface CacheIO {
   stdout(text: string): void;
   stderr(text: string): void;
   cwd: string;
   env: Record<string, string | undefined>;
+  /** Whether stdout is a terminal (colour by default). */
   isTTY: boolean;
+  /** Whether stderr is a terminal: the progress indicator is drawn only there. */
   stderrIsTTY?: boolean;
 }
 

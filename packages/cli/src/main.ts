@@ -5,22 +5,14 @@ import type { Host } from '@lambda-lint/linter';
 import type { FormatInput } from './formatters/index.js';
 import { addLintOptions } from './lint-options.js';
 import { runLint, type LintCommandOptions } from './run.js';
-import { defaultCacheIO, runAndStore } from './cache.js';
+import { defaultCacheIO, runAndStore, type CacheIO } from './cache.js';
 import { registerRulesCommand } from './commands/rules.js';
 import { registerInitCommand } from './init.js';
 import { DEFAULT_BASELINE } from './baseline.js';
 import { registerDiffCommand } from './commands/diff.js';
 import { registerIamCommand } from './commands/iam.js';
 
-export interface CliIO {
-  stdout(text: string): void;
-  stderr(text: string): void;
-  cwd: string;
-  env: Record<string, string | undefined>;
-  /** Whether stdout is a terminal (colour by default). */
-  isTTY: boolean;
-  /** Whether stderr is a terminal: the progress indicator is drawn only there. */
-  stderrIsTTY?: boolean;
+export interface CliIO extends CacheIO {
   /** Milliseconds clock, injectable so that tests can make a run look long. */
   now?: () => number;
   /** Receives each lint run's findings and facts before they are formatted (the GitHub Action writes several reports from one run). */
