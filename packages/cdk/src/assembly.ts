@@ -169,6 +169,21 @@ function stringValue(v: Value | undefined): string | undefined {
 }
 
 /** `MyStack/Api/Handler/Resource` -> `MyStack/Api/Handler`: the L2 construct users wrote. */
+/**
+ * Whether a function's construct path is one the CDK creates itself: singletons whose id ends in a
+ * 32-hex-digit uuid (`LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a`, `AWS679f53fac002430cb0da5b7982bd2287`,
+ * `BucketNotificationsHandler050a0587b7544547bf325f094a3db834`), `Custom::` resource providers
+ * (`Custom::CDKBucketDeployment<uuid>`, `Custom::S3AutoDeleteObjectsCustomResourceProvider`), and the
+ * functions of the custom resource provider framework (`<Provider>/framework-onEvent`).
+ */
+export function isFrameworkInternalPath(constructPath: string): boolean {
+  return constructPath
+    .split('/')
+    .some((segment) => /[0-9a-f]{32}$/i.test(segment) || segment.startsWith('Custom::') || PROVIDER_FRAMEWORK_FUNCTIONS.has(segment));
+}
+
+const PROVIDER_FRAMEWORK_FUNCTIONS = new Set(['framework-onEvent', 'framework-isComplete', 'framework-onTimeout']);
+
 export function constructPathOf(cdkPath: string): string {
   return cdkPath.endsWith('/Resource') ? cdkPath.slice(0, -'/Resource'.length) : cdkPath;
 }
@@ -213,6 +228,7 @@ function readTemplate(file: string, ref: { loc: Loc; what: string }, paths: Map<
     if (path) {
       fn.constructPath = path;
       fn.name = path;
+      if (isFrameworkInternalPath(path)) fn.frameworkInternal = true;
     }
     state.functions.push(fn);
   }

@@ -102,6 +102,9 @@ export function runRules(input: RunInput): Finding[] {
     return s;
   };
   const enabled = resolveRules(input.rules, config);
+  // Functions the framework adds on its own are not the user's to fix: no rule sees them.
+  const model = input.model.functions.some((f) => f.frameworkInternal) ? { ...input.model, functions: input.model.functions.filter((f) => !f.frameworkInternal) } : input.model;
+  const handlers = (input.handlers ?? []).filter((h) => !h.fn.frameworkInternal);
   const runRule = (rule: AnyRule, options: object, into: Finding[], suppressions?: SuppressionOutcome): void => {
     const variant = stableKey(options);
     const report = (r: Report): void => {
@@ -127,8 +130,8 @@ export function runRules(input: RunInput): Finding[] {
     };
     try {
       rule.check({
-        model: input.model,
-        handlers: input.handlers ?? [],
+        model,
+        handlers,
         options,
         today: input.today ?? new Date(),
         ...(input.review ? { review: input.review } : {}),

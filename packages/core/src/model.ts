@@ -205,6 +205,12 @@ export interface LambdaFunction {
   node: Value;
   resource?: Resource;
   constructPath?: string;
+  /**
+   * A function the framework adds on its own (the CDK's log retention, AwsCustomResource, bucket
+   * notification and bucket deployment singletons, custom resource provider functions): the user
+   * neither writes nor can change its settings. The engine runs no rule on it.
+   */
+  frameworkInternal?: boolean;
   runtime?: Prop<string>;
   memorySize?: Prop<number>;
   timeout?: Prop<number>;
