@@ -67,6 +67,12 @@ describe('SDK operation -> IAM action table', () => {
     expect(iamActionsOf('s3', 'HeadObject')).toEqual(['s3:GetObject']);
     expect(iamActionsOf('s3', 'CopyObject')).toEqual(['s3:GetObject', 's3:PutObject']);
     expect(iamActionsOf('s3', 'DeleteObjects')).toEqual(['s3:DeleteObject']);
+    // Bucket-level operations named differently in IAM (ListBuckets is the classic one).
+    expect(iamActionsOf('s3', 'ListBuckets')).toEqual(['s3:ListAllMyBuckets']);
+    expect(iamActionsOf('s3', 'PutBucketNotificationConfiguration')).toEqual(['s3:PutBucketNotification']);
+    expect(iamActionsOf('s3', 'GetBucketCors')).toEqual(['s3:GetBucketCORS']);
+    expect(iamActionsOf('s3', 'PutBucketLifecycleConfiguration')).toEqual(['s3:PutLifecycleConfiguration']);
+    expect(iamActionsOf('s3', 'GetBucketEncryption')).toEqual(['s3:GetEncryptionConfiguration']);
     expect(iamActionsOf('lambda', 'Invoke')).toEqual(['lambda:InvokeFunction']);
     expect(iamActionsOf('apigatewaymanagementapi', 'PostToConnection')).toEqual(['execute-api:ManageConnections']);
     expect(iamActionsOf('sqs', 'SendMessageBatch')).toEqual(['sqs:SendMessage']);

@@ -63,6 +63,16 @@ describe(ID, () => {
     ]);
   });
 
+  it('knows the IAM action of an operation named differently: ListBuckets needs s3:ListAllMyBuckets', async () => {
+    const code = lines(
+      "import { S3Client, ListBucketsCommand } from '@aws-sdk/client-s3';",
+      'const s3 = new S3Client({});',
+      'export const handler = async () => (await s3.send(new ListBucketsCommand({}))).Buckets;',
+    );
+    expect(positions(await found(grant('s3:ListAllMyBuckets', "'*'"), code), ID)).toEqual([]);
+    expect(own(await found(grant('s3:GetObject', 'arn:aws:s3:::logos/*'), code))[0]!.message).toContain('ListBucketsCommand needs s3:ListAllMyBuckets');
+  });
+
   it('points at the role when no statement grants the service', async () => {
     const r = await found(grant('s3:GetObject', 'arn:aws:s3:::logos/*'));
     expect(positions(r, ID)).toEqual([at(ID, 'missing', 4, 9, 4, 94), PUT_CALL]);
