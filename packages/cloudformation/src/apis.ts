@@ -42,7 +42,9 @@ export function methodSettingsThrottles(settings: Value | undefined, ctx: Templa
   for (const s of items(settings)) {
     const path = str(get(s, 'ResourcePath'));
     const method = str(get(s, 'HttpMethod'));
-    const t = throttleOf(s, path === '/*' && method === '*' ? 'stage' : 'route', ctx);
+    const stageWide = path === '/*' && method === '*';
+    const t = throttleOf(s, stageWide ? 'stage' : 'route', ctx);
+    if (t && !stageWide) t.route = `${method ?? '(unknown method)'} ${path ?? '(unknown path)'}`;
     if (t) out.push(t);
   }
   return out;
@@ -55,7 +57,7 @@ export function routeSettingsThrottles(defaults: Value | undefined, routes: Valu
   if (stage) out.push(stage);
   if (isMap(routes)) for (const e of routes.entries) {
     const t = throttleOf(e.value, 'route', ctx);
-    if (t) out.push(t);
+    if (t) out.push({ ...t, route: e.key });
   }
   return out;
 }

@@ -320,6 +320,8 @@ export interface ApiAccessLog {
 export interface ApiThrottle {
   /** `stage`: the stage default (`MethodSettings` for `/*` `*`, `DefaultRouteSettings`, stage-wide limits); `route`: one method or route; `usage-plan`: a usage plan covering the stage. */
   scope: 'stage' | 'route' | 'usage-plan';
+  /** For a `route` throttle: the method and resource path (`GET /~1brands`) or the route key, as written. */
+  route?: string;
   burstLimit?: Prop<number>;
   rateLimit?: Prop<number>;
   loc: Loc;

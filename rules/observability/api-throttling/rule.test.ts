@@ -42,7 +42,10 @@ describe('api-throttling', () => {
       expect(messageOf(r)).toContain('`resources.extensions.HttpApiStage.Properties.DefaultRouteSettings`');
       const stage = (settings: string) => `resources:\n  extensions:\n    HttpApiStage:\n      Properties:\n${settings}`;
       expect(positions(await lintFiles(app('', events, stage('        DefaultRouteSettings:\n          ThrottlingBurstLimit: 100\n          ThrottlingRateLimit: 50\n'))), ID)).toEqual([]);
-      expect(positions(await lintFiles(app('', events, stage("        RouteSettings:\n          'GET /brands':\n            ThrottlingRateLimit: 50\n"))), ID)).toEqual([]);
+      // A route throttle alone leaves every other route, and each route added later, unthrottled.
+      const routeOnly = await lintFiles(app('', events, stage("        RouteSettings:\n          'GET /brands':\n            ThrottlingRateLimit: 50\n")));
+      expect(positions(routeOnly, ID)).toEqual([at(ID, 'routesOnly', 9, 9, 9, 16)]);
+      expect(routeOnly.findings.find((f) => f.ruleId === ID)?.related?.map((x) => [x.loc.line, x.loc.column, x.message])).toEqual([[16, 13, 'throttles GET /brands only']]);
       expect(positions(await lintFiles(app('', events, stage('        DefaultRouteSettings:\n          DetailedMetricsEnabled: true\n'))), ID)).toEqual([at(ID, 'missing', 9, 9, 9, 16)]);
     });
 
@@ -63,9 +66,16 @@ describe('api-throttling', () => {
       expect(messageOf(r)).toMatch(/^Stage \(REST API stage\) has no throttling.*Set `MethodSettings`/);
     });
 
-    it('accepts MethodSettings throttling, stage-wide or per method', async () => {
+    it('accepts stage-wide MethodSettings throttling; one method throttled is a finding for the other routes', async () => {
       expect(positions(await lintFiles(rest("      MethodSettings:\n        - ResourcePath: /*\n          HttpMethod: '*'\n          ThrottlingRateLimit: 50\n")), ID)).toEqual([]);
-      expect(positions(await lintFiles(rest("      MethodSettings:\n        - ResourcePath: /~1brands\n          HttpMethod: GET\n          ThrottlingBurstLimit: 20\n")), ID)).toEqual([]);
+      const oneMethod = "      MethodSettings:\n        - ResourcePath: /~1brands\n          HttpMethod: GET\n          ThrottlingBurstLimit: 20\n";
+      const r = await lintFiles(rest(oneMethod));
+      expect(positions(r, ID)).toEqual([at(ID, 'routesOnly', 7, 3, 7, 8)]);
+      expect(messageOf(r)).toMatch(/^Stage \(REST API stage\) throttles only GET \/~1brands: every other route, and each route added later, has only the account-wide API Gateway limit/);
+      expect(r.findings.find((f) => f.ruleId === ID)?.related?.map((x) => [x.loc.line, x.loc.column, x.message])).toEqual([[13, 11, 'throttles GET /~1brands only']]);
+      // With a stage-wide default next to it, the method's own limit is a refinement.
+      const both = `${oneMethod}        - ResourcePath: /*\n          HttpMethod: '*'\n          ThrottlingRateLimit: 50\n`;
+      expect(positions(await lintFiles(rest(both)), ID)).toEqual([]);
     });
 
     it('accepts a usage plan that throttles the stage', async () => {
