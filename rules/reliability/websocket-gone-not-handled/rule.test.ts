@@ -61,6 +61,39 @@ describe(ID, () => {
     ).toEqual([notHandled(9, 13, 9, 82), notDeleted(15, 13, 15, 25)]);
   });
 
+  it('reports an SDK v3 send whose catch tests err.statusCode === 410, a v2 property that v3 errors lack', async () => {
+    const code = (check: string) =>
+      lines(
+        ...HEAD,
+        'export const handler = async (event: { id: string }) => {', // 6
+        '  try {', // 7
+        "    await ws.send(new PostToConnectionCommand({ ConnectionId: event.id, Data: 'x' }));", // 8
+        '  } catch (err: any) {', // 9
+        `    if (${check}) await doc.send(new DeleteCommand({ TableName: 'connections', Key: { id: event.id } }));`, // 10
+        '    else throw err;', // 11
+        '  }', // 12
+        '};',
+      );
+    const r = await lintFiles({ 'serverless.yml': SERVERLESS, 'src/broadcast.ts': code('err.statusCode === 410') });
+    expect(positions(r, ID)).toEqual([at(ID, 'statusCodeOnV3', 8, 11, 8, 86)]);
+    expect(r.findings.find((f) => f.ruleId === ID)!.message).toContain('`err.statusCode === 410`, an AWS SDK v2 property');
+    // The v3 ways to recognise it are fine, and so is the raw HTTP response.
+    for (const check of ['err?.$metadata?.httpStatusCode === 410', "err.name === 'GoneException'", 'err.$response?.statusCode === 410']) {
+      expect(await found(code(check))).toEqual([]);
+    }
+    // On SDK v2, statusCode is where the status is.
+    const v2 = lines(
+      "const AWS = require('aws-sdk');",
+      'const api = new AWS.ApiGatewayManagementApi({ endpoint: process.env.WS_ENDPOINT });',
+      "const db = new AWS.DynamoDB.DocumentClient();",
+      'exports.handler = async (event) => {',
+      "  try { await api.postToConnection({ ConnectionId: event.id, Data: 'x' }).promise(); }",
+      "  catch (err) { if (err.statusCode === 410) await db.delete({ TableName: 'c', Key: { id: event.id } }).promise(); else throw err; }",
+      '};',
+    );
+    expect(await found(v2, 'src/broadcast.js')).toEqual([]);
+  });
+
   it('reports SDK v2 postToConnection', async () => {
     expect(
       await found(

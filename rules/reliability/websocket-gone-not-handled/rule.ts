@@ -41,17 +41,37 @@ function postToConnectionCalls(code: HandlerCode): CallExpression[] {
   return [...out].sort((a, b) => a.getStart() - b.getStart());
 }
 
-function mentionsGone(node: Node): boolean {
-  let found = false;
+type GoneCheck = 'gone' | 'statusCodeOnV3' | undefined;
+
+/**
+ * How an error handler recognizes GoneException: by name or by 410 (`gone`), or only by
+ * `err.statusCode === 410`, which SDK v3 errors do not have (`statusCodeOnV3`, for a v3 call).
+ */
+function goneCheckIn(node: Node, v3: boolean): GoneCheck {
+  let found: GoneCheck;
   forEachDescendantNode(node, (d) => {
-    if (found) return false;
-    if (Node.isIdentifier(d) && d.getText() === 'GoneException') found = true;
+    if (found === 'gone') return false;
+    if (Node.isIdentifier(d) && d.getText() === 'GoneException') found = 'gone';
     else if (Node.isStringLiteral(d) || Node.isNoSubstitutionTemplateLiteral(d)) {
-      if (d.getLiteralValue() === 'GoneException') found = true;
-    } else if (Node.isNumericLiteral(d) && d.getLiteralValue() === 410) found = true;
-    return !found;
+      if (d.getLiteralValue() === 'GoneException') found = 'gone';
+    } else if (Node.isNumericLiteral(d) && d.getLiteralValue() === 410) {
+      found = v3 && comparedWithV2StatusCode(d) ? 'statusCodeOnV3' : 'gone';
+    }
+    return found !== 'gone';
   });
   return found;
+}
+
+/** `err.statusCode === 410` (the v2 error property); not `err.$metadata.httpStatusCode` nor `err.$response.statusCode`. */
+function comparedWithV2StatusCode(literal: Node): boolean {
+  const parent = literal.getParent();
+  if (!parent || !Node.isBinaryExpression(parent)) return false;
+  const op = parent.getOperatorToken().getKind();
+  if (![SyntaxKind.EqualsEqualsEqualsToken, SyntaxKind.EqualsEqualsToken, SyntaxKind.ExclamationEqualsEqualsToken, SyntaxKind.ExclamationEqualsToken].includes(op)) return false;
+  const other = unwrap(parent.getLeft() === literal ? parent.getRight() : parent.getLeft());
+  if (!Node.isPropertyAccessExpression(other) || other.getName() !== 'statusCode') return false;
+  const owner = unwrap(other.getExpression());
+  return !(Node.isPropertyAccessExpression(owner) && owner.getName() === '$response');
 }
 
 /** Whether code deletes something: a DynamoDB delete command, a delete-like call, or a local function that does (two levels). */
@@ -83,10 +103,11 @@ function deletes(code: HandlerCode, node: Node, depth = 0): boolean {
   return found;
 }
 
-type Verdict = 'handled' | 'goneNotDeleted' | 'notHandled';
+type Verdict = 'handled' | 'goneNotDeleted' | 'statusCodeOnV3' | 'notHandled';
+const RANK: Record<Verdict, number> = { notHandled: 0, statusCodeOnV3: 1, goneNotDeleted: 2, handled: 3 };
 
-/** The best verdict over the error handlers that see the call's rejection. */
-function verdictAt(code: HandlerCode, call: Node): Verdict {
+/** The best verdict over the error handlers that see the call's rejection (`v3`: the call is an SDK v3 send). */
+function verdictAt(code: HandlerCode, call: Node, v3: boolean): Verdict {
   const handlers: Node[] = [];
   for (const t of enclosingTryBlocks(call)) {
     const c = t.getCatchClause();
@@ -95,7 +116,12 @@ function verdictAt(code: HandlerCode, call: Node): Verdict {
   handlers.push(...chainedCatchHandlers(call));
   let best: Verdict = 'notHandled';
   for (const h of handlers) {
-    if (!mentionsGone(h)) continue;
+    const check = goneCheckIn(h, v3);
+    if (check === 'statusCodeOnV3') {
+      if (RANK[best] < RANK.statusCodeOnV3) best = 'statusCodeOnV3';
+      continue;
+    }
+    if (!check) continue;
     if (deletes(code, h)) return 'handled';
     best = 'goneNotDeleted';
   }
@@ -113,6 +139,8 @@ export default defineRule({
   messages: {
     notHandled:
       "{{function}}: {{api}} is not in a try/catch that handles GoneException (HTTP 410). A client that disconnected without a clean $disconnect (network loss, closed laptop) leaves its connection id behind; posting to it throws, which fails this invocation (and a broadcast loop stops at the first stale id) while the dead id stays in the table forever. Catch the error, and when it is a GoneException (err.name === 'GoneException' or err.$metadata?.httpStatusCode === 410) delete the connection id from the connections table; rethrow anything else.",
+    statusCodeOnV3:
+      "{{function}}: {{api}} is caught, but the handler looks for GoneException with `err.statusCode === 410`, an AWS SDK v2 property: SDK v3 errors carry the status in `err.$metadata.httpStatusCode`, so the check never matches, the stale connection id is never deleted and the error goes the other way (usually rethrown). Test `err.name === 'GoneException'` (or `err.$metadata?.httpStatusCode === 410`).",
     goneNotDeleted:
       '{{function}}: {{api}} catches GoneException (HTTP 410) but does not delete the stale connection. The dead connection id stays in the table, so every later broadcast posts to it again, paying for the call and the error. Delete the connection (e.g. DeleteCommand on the connections table) in the GoneException branch.',
   },
@@ -121,19 +149,20 @@ export default defineRule({
     for (const binding of ctx.handlers) {
       const code = codeOf(binding);
       for (const call of postToConnectionCalls(code)) {
-        let verdict = verdictAt(code, call);
+        const callee = unwrap(call.getExpression());
+        const v2 = Node.isPropertyAccessExpression(callee) && callee.getName() === 'postToConnection';
+        let verdict = verdictAt(code, call, !v2);
         // A helper that posts without a try: its callers may handle the error.
         const fn = enclosingFunctionOf(call);
         if (verdict !== 'handled' && fn) {
           for (const site of callSitesOf(code, fn)) {
-            const v = verdictAt(code, site);
-            if (v === 'handled' || (v === 'goneNotDeleted' && verdict === 'notHandled')) verdict = v;
+            const v = verdictAt(code, site, !v2);
+            if (RANK[v] > RANK[verdict]) verdict = v;
             if (verdict === 'handled') break;
           }
         }
         if (verdict === 'handled') continue;
-        const callee = unwrap(call.getExpression());
-        const api = Node.isPropertyAccessExpression(callee) && callee.getName() === 'postToConnection' ? 'postToConnection()' : 'send(PostToConnectionCommand)';
+        const api = v2 ? 'postToConnection()' : 'send(PostToConnectionCommand)';
         ctx.report({
           messageId: verdict,
           data: { function: fn ? code.functionName(fn) : code.exportName, api },
