@@ -127,6 +127,54 @@ describe('lambda-lint iam', () => {
     expect(statements[1]!.Resource).toEqual([{ 'Fn::Sub': '${CatalogTable.Arn}/index/byOwner' }]);
   });
 
+  it('derives the actions of every route of a table the handler hands to a dispatcher in another module', async () => {
+    const dir = project({
+      'serverless.yml': lines(
+        'service: brands',
+        'provider:',
+        '  name: aws',
+        '  runtime: nodejs22.x',
+        'functions:',
+        '  brand-api:',
+        '    handler: src/api.handler',
+        '    environment:',
+        '      TABLE_NAME: !Ref Brands',
+        'resources:',
+        '  Resources:',
+        '    Brands:',
+        '      Type: AWS::DynamoDB::Table',
+      ),
+      'src/api.ts': lines(
+        "import { DynamoDBClient, DeleteItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';",
+        "import { dispatch } from './lib/router.js';",
+        'const db = new DynamoDBClient({});',
+        'const listBrands = async () => db.send(new ScanCommand({ TableName: process.env.TABLE_NAME }));',
+        "const deleteBrand = async (id: string) => db.send(new DeleteItemCommand({ TableName: process.env.TABLE_NAME, Key: { id: { S: id } } }));",
+        "const routes = new Map([['GET /brands', listBrands], ['DELETE /brands/{id}', deleteBrand]]);",
+        'export const handler = (event: { routeKey: string }) => dispatch(routes, event);',
+      ),
+      'src/lib/router.ts': lines(
+        'export function dispatch(routes: Map<string, (id: string) => Promise<unknown>>, event: { routeKey: string }) {',
+        "  return routes.get(event.routeKey)?.('id');",
+        '}',
+      ),
+    });
+    const r = await run(['iam'], dir);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(
+      lines(
+        '# brand-api (serverless.yml:6)',
+        '- Effect: Allow',
+        '  Action:',
+        '    - dynamodb:DeleteItem',
+        '    - dynamodb:Scan',
+        '  Resource:',
+        '    - !GetAtt Brands.Arn',
+      ),
+    );
+  });
+
   it('says when a function calls no AWS API or its handler cannot be read, and rejects an unknown function', async () => {
     const dir = project({
       'serverless.yml': lines('service: s', 'provider:', '  name: aws', 'functions:', '  ping:', '    handler: src/ping.handler', '  lost:', '    handler: src/lost.handler'),

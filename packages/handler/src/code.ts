@@ -140,13 +140,21 @@ export class HandlerCode {
     const handlerTs = valueTs ? program.functionsOf(valueTs) : [];
     this.handlerFunctions = handlerTs.map((f) => program.wrap<FunctionLikeNode>(f));
     this.#handlerTs = new Set(handlerTs);
-    // Inline functions of a wrapper expression (`.use({ before: async (r) => ... })`) run per request too.
+    // Inline functions of a wrapper expression (`.use({ before: async (r) => ... })`) run per request
+    // too, and so do the functions of a table it is given (`createRouter(routes)`).
     const roots = [...handlerTs];
     if (valueTs && !isTsFunctionLike(valueTs) && valueTs.kind !== SK.SourceFile && !ts.isClassLike(valueTs)) {
-      walkDescendants(valueTs, (n) => {
+      const visit = (n: ts.Node): boolean => {
         if (isTsFunctionLike(n)) roots.push(n);
+        else if (n.kind === SK.CallExpression || n.kind === SK.NewExpression) {
+          for (const arg of (n as ts.CallExpression | ts.NewExpression).arguments ?? []) {
+            const a = skipOuterExpressions(arg);
+            if (a.kind === SK.Identifier || a.kind === SK.PropertyAccessExpression) roots.push(...program.referencedFunctions(a));
+          }
+        }
         return !isCodeBoundary(n);
-      });
+      };
+      if (visit(valueTs)) walkDescendants(valueTs, visit);
     }
     this.#roots = roots;
   }

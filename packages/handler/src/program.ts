@@ -103,6 +103,7 @@ export class Program {
   readonly #scopes = new ScopeIndex();
   readonly #functionsOf = new Map<ts.Node, TsFunctionLike[]>();
   readonly #edges = new Map<ts.Node, TsFunctionLike[]>();
+  readonly #tableFunctions = new Map<ts.Node, TsFunctionLike[]>();
   // Memoised lookups: keep resolution polynomial on adversarial code (cycles, spreads, star re-exports).
   readonly #valueCache: MemoTable<ts.Node | undefined> = new Map();
   readonly #memberCache: MemoTable<Def | undefined> = new Map();
@@ -705,20 +706,34 @@ export class Program {
           if (call.expression.kind !== SK.ImportKeyword && call.expression.kind !== SK.SuperKeyword) {
             out.push(...this.calleeFunctions(call.expression));
           }
-          for (const arg of call.arguments) {
-            const a = skipOuterExpressions(arg);
-            if (a.kind === SK.Identifier || isAccess(a)) out.push(...this.#referencedFunctions(a));
-          }
+          for (const arg of call.arguments) out.push(...this.#valueFunctions(arg));
           break;
         }
         case SK.NewExpression: {
           const ne = n as ts.NewExpression;
           const cls = this.valueOf(ne.expression);
           if (cls && ts.isClassLike(cls)) out.push(...this.constructorsOf(cls));
-          for (const arg of ne.arguments ?? []) {
-            const a = skipOuterExpressions(arg);
-            if (a.kind === SK.Identifier || isAccess(a)) out.push(...this.#referencedFunctions(a));
-          }
+          for (const arg of ne.arguments ?? []) out.push(...this.#valueFunctions(arg));
+          break;
+        }
+        // A function or table named inside a literal or returned from reachable code
+        // (`dispatch({ 'GET /': list }, e)`, `return [step]`) can be called by whoever gets it.
+        case SK.PropertyAssignment:
+          out.push(...this.#valueFunctions((n as ts.PropertyAssignment).initializer));
+          break;
+        case SK.ShorthandPropertyAssignment:
+          out.push(...this.referencedFunctions((n as ts.ShorthandPropertyAssignment).name));
+          break;
+        case SK.SpreadAssignment:
+        case SK.SpreadElement:
+          out.push(...this.#valueFunctions((n as ts.SpreadAssignment | ts.SpreadElement).expression));
+          break;
+        case SK.ArrayLiteralExpression:
+          for (const el of (n as ts.ArrayLiteralExpression).elements) out.push(...this.#valueFunctions(el));
+          break;
+        case SK.ReturnStatement: {
+          const expr = (n as ts.ReturnStatement).expression;
+          if (expr) out.push(...this.#valueFunctions(expr));
           break;
         }
         default:
@@ -753,10 +768,54 @@ export class Program {
     return list;
   }
 
-  /** A function passed by reference (`items.map(transform)`). */
-  #referencedFunctions(e: ts.Node): TsFunctionLike[] {
-    const v = this.valueOf(e);
-    return v && isTsFunctionLike(v) ? [v] : [];
+  /** {@link referencedFunctions} of an expression that names a value (identifier or member access). */
+  #valueFunctions(e: ts.Node): TsFunctionLike[] {
+    const a = skipOuterExpressions(e);
+    return a.kind === SK.Identifier || isAccess(a) ? this.referencedFunctions(a) : [];
+  }
+
+  /**
+   * The functions a value named in reachable code can run: the function itself
+   * (`items.map(transform)`), or every function of the table it names (object or array
+   * literal, `new Map([[key, fn]])`, frozen, nested), because whoever receives the table can
+   * call any entry (`dispatch(routes, event)` running `routes[key](event)` in another module).
+   */
+  referencedFunctions(e: ts.Node, depth = 0): TsFunctionLike[] {
+    const v = this.valueOf(e, depth + 1);
+    if (!v) return [];
+    return isTsFunctionLike(v) ? [v] : this.#functionsOfTable(v, depth + 1);
+  }
+
+  #functionsOfTable(table: ts.Node, depth: number): TsFunctionLike[] {
+    if (depth > MAX_DEPTH) return [];
+    const cached = this.#tableFunctions.get(table);
+    if (cached) return cached;
+    this.#tableFunctions.set(table, []); // cycle guard: `const t = { self: t }`
+    const entries: ts.Node[] = [];
+    if (table.kind === SK.ObjectLiteralExpression) {
+      for (const p of (table as ts.ObjectLiteralExpression).properties) {
+        if (p.kind === SK.MethodDeclaration) entries.push(p);
+        else if (p.kind === SK.PropertyAssignment) entries.push(p.initializer);
+        else if (p.kind === SK.ShorthandPropertyAssignment) entries.push(p.name);
+        else if (p.kind === SK.SpreadAssignment) entries.push(p.expression);
+      }
+    } else if (table.kind === SK.ArrayLiteralExpression) {
+      for (const el of (table as ts.ArrayLiteralExpression).elements) entries.push(el.kind === SK.SpreadElement ? (el as ts.SpreadElement).expression : el);
+    } else if (table.kind === SK.NewExpression && isBuiltinCollection(this, (table as ts.NewExpression).expression)) {
+      entries.push(...((table as ts.NewExpression).arguments ?? []));
+    }
+    const out: TsFunctionLike[] = [];
+    for (const entry of entries) {
+      const x = skipOuterExpressions(entry);
+      if (isTsFunctionLike(x)) out.push(x);
+      else if (x.kind === SK.ObjectLiteralExpression || x.kind === SK.ArrayLiteralExpression || x.kind === SK.NewExpression) out.push(...this.#functionsOfTable(x, depth + 1));
+      else if (x.kind === SK.Identifier || isAccess(x)) out.push(...this.referencedFunctions(x, depth + 1));
+      // A wrapped entry (`'GET /': withAuth(list)`) stands for the function it wraps.
+      else if (x.kind === SK.CallExpression) out.push(...this.functionsOf(x, depth + 1));
+    }
+    const result = dedupe(out);
+    this.#tableFunctions.set(table, result);
+    return result;
   }
 
   /** Every function reachable from the roots through {@link edgesOf}, roots first. */
@@ -802,6 +861,13 @@ function memo<T>(table: MemoTable<T | undefined>, node: ts.Node, key: string, co
   byKey.set(key, result);
   return result;
 }
+
+/** `Map`, `Set`, `WeakMap` as the global constructors (not a local class of that name). */
+function isBuiltinCollection(program: Program, ctor: ts.Expression): boolean {
+  const c = skipOuterExpressions(ctor);
+  return c.kind === SK.Identifier && COLLECTIONS.has((c as ts.Identifier).text) && !program.resolveIdentifier(c as ts.Identifier);
+}
+const COLLECTIONS = new Set(['Map', 'Set', 'WeakMap']);
 
 /** A value whose members syntax fully knows: a module, an object literal, a class or an instance of a local class. */
 function isKnownShape(v: ts.Node): boolean {

@@ -169,6 +169,70 @@ describe('reachability', () => {
     expect(reachable(code)).toEqual(['getBrand@ingest.ts:2', 'handler@ingest.ts:4', 'listBrands@ingest.ts:1']);
   });
 
+  it('follows a route table handed to a dispatcher in another module', () => {
+    const code = resolve({
+      'src/ingest.ts': [
+        "import { dispatch } from './lib/router.js';", // 1
+        'const listBrands = async () => 1;', // 2
+        'async function createBrand() { return 2; }', // 3
+        'const unused = async () => 3;', // 4
+        "const routes = { 'GET /brands': listBrands, 'POST /brands': createBrand };", // 5
+        'export const handler = (e) => dispatch(routes, e);', // 6
+      ].join('\n'),
+      'src/lib/router.ts': 'export function dispatch(routes, event) {\n  return routes[event.routeKey](event);\n}',
+    });
+    expect(reachable(code)).toEqual(['createBrand@ingest.ts:3', 'dispatch@router.ts:1', 'handler@ingest.ts:6', 'listBrands@ingest.ts:2']);
+  });
+
+  it('follows functions held in Maps, arrays, nested and inline tables that reachable code uses as values', () => {
+    const code = resolve({
+      'src/ingest.ts': [
+        "import { run } from './lib/run.js';", // 1
+        'const a = () => 1;', // 2
+        'const b = () => 2;', // 3
+        'const c = () => 3;', // 4
+        'const d = () => 4;', // 5
+        'const e = () => 5;', // 6
+        'const f = () => 6;', // 7
+        'const notUsed = () => 7;', // 8
+        "const byKey = new Map([['a', a]]);", // 9
+        'const steps = [b];', // 10
+        "const nested = Object.freeze({ GET: { '/c': c } });", // 11
+        "const unusedTable = { x: notUsed };", // 12
+        'export const handler = async (event) => {', // 13
+        '  run(byKey, steps, nested);', // 14
+        "  const inline = { '/d': d };", // 15
+        '  run(inline);', // 16
+        '  return { ...{ e }, next: [f] };', // 17
+        '};',
+      ].join('\n'),
+      'src/lib/run.ts': 'export function run(...tables) { return tables; }',
+    });
+    expect(reachable(code)).toEqual([
+      'a@ingest.ts:2',
+      'b@ingest.ts:3',
+      'c@ingest.ts:4',
+      'd@ingest.ts:5',
+      'e@ingest.ts:6',
+      'f@ingest.ts:7',
+      'handler@ingest.ts:13',
+      'run@run.ts:1',
+    ]);
+  });
+
+  it('follows a route table given to a router factory that makes the handler', () => {
+    const code = resolve({
+      'src/ingest.ts': [
+        "import { createRouter } from './lib/router.js';", // 1
+        'const listBrands = async () => 1;', // 2
+        "const routes = { 'GET /brands': listBrands };", // 3
+        'export const handler = createRouter(routes);', // 4
+      ].join('\n'),
+      'src/lib/router.ts': 'export function createRouter(table) {\n  return async (event) => table[event.routeKey](event);\n}',
+    });
+    expect(reachable(code)).toEqual(['handler@router.ts:2', 'listBrands@ingest.ts:2']);
+  });
+
   it('treats inline functions of the wrapper expression (middleware) as reachable', () => {
     const code = resolve({
       'src/ingest.ts': "import middy from '@middy/core';\nconst impl = async () => 1;\nexport const handler = middy(impl).use({\n  before: async (request) => {},\n});",

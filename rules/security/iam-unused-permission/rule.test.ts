@@ -120,6 +120,32 @@ describe(ID, () => {
     expect(positions(sam, ID)).toEqual([at(ID, 'unused', 17, 42, 17, 57)]);
   });
 
+  it('judges the routes of a table the handler hands to a dispatcher in another module', async () => {
+    const routed = lines(
+      "import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';",
+      "import { dispatch } from './router.js';",
+      'const db = new DynamoDBClient({});',
+      "const getBrand = async (id: string) => db.send(new GetItemCommand({ TableName: process.env.TABLE, Key: { id: { S: id } } }));",
+      "const putBrand = async (id: string) => db.send(new PutItemCommand({ TableName: process.env.TABLE, Item: { id: { S: id } } }));",
+      "const routes = { 'GET /brands/{id}': getBrand, 'PUT /brands/{id}': putBrand };",
+      'export const handler = (event: { routeKey: string; id: string }) => dispatch(routes, event);',
+    );
+    const router = lines(
+      'type Route = (id: string) => Promise<unknown>;',
+      'export function dispatch(routes: Record<string, Route>, event: { routeKey: string; id: string }) {',
+      '  return routes[event.routeKey]!(event.id);',
+      '}',
+    );
+    const r = await lintFiles({
+      'serverless.yml': serverless(statement(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'])),
+      'src/api.ts': routed,
+      'src/router.ts': router,
+    });
+    // Only the grant no route uses is reported.
+    expect(positions(r, ID)).toEqual([at(ID, 'unused', 12, 15, 12, 34)]);
+    expect(own(r)[0]!.message).toContain('dynamodb:DeleteItem is granted');
+  });
+
   describe('not a finding', () => {
     it('what Lambda itself uses: logs, X-Ray with active tracing, VPC interfaces, polling its SQS trigger, its DLQ', async () => {
       const platform = [
