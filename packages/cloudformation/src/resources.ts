@@ -513,7 +513,9 @@ function linkDistribution(r: Resource, c: LinkContext): void {
 /** Lambda@Edge: each function a cache behaviour associates (usually through a version: `!Ref FnVersion`, `${Fn.Arn}:1`) gets a `cloudfront` trigger. */
 function linkEdgeFunctions(behavior: Value | undefined, c: LinkContext): void {
   for (const association of items(get(behavior, 'LambdaFunctionAssociations'))) {
-    const fn = firstFunction(get(association, 'LambdaFunctionARN'), c.functions);
+    const arn = get(association, 'LambdaFunctionARN');
+    // SAM: `!Ref Fn.Version` names the version AutoPublishAlias publishes.
+    const fn = firstFunction(arn, c.functions) ?? [...referencedIds(arn)].map((id) => c.functions.get(id.replace(/\.(?:Version|Alias)$/, ''))).find((f) => f !== undefined);
     if (fn) addTrigger(fn, { type: 'cloudfront', loc: association.loc, node: association });
   }
 }

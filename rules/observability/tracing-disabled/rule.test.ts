@@ -182,6 +182,16 @@ describe(ID, () => {
       expect(positions(await lintFiles(sam('Globals:\n  Function:\n    Tracing: Active\n', '')), ID)).toEqual([]);
     });
 
+    it('exempts a Lambda@Edge function whose published version (`Fn.Version`) a distribution associates', async () => {
+      const cdn =
+        '  Cdn:\n    Type: AWS::CloudFront::Distribution\n    Properties:\n      DistributionConfig:\n        Enabled: true\n' +
+        '        DefaultCacheBehavior:\n          TargetOriginId: assets\n          ViewerProtocolPolicy: redirect-to-https\n' +
+        '          LambdaFunctionAssociations:\n            - EventType: viewer-request\n              LambdaFunctionARN: !Ref Ingest.Version\n';
+      const r = await lintFiles(sam('', '      AutoPublishAlias: live\n', cdn));
+      expect(positions(r, ID)).toEqual([]);
+      expect(r.model.functions[0]?.events.map((e) => e.type)).toEqual(['cloudfront']);
+    });
+
     it('reports PassThrough from Globals at the Globals value, unless the function overrides it', async () => {
       const r = await lintFiles(sam('Globals:\n  Function:\n    Tracing: PassThrough\n', ''));
       expect(positions(r, ID)).toEqual([at(ID, 'functionNotActive', 4, 14, 4, 25)]);
