@@ -246,6 +246,28 @@ describe('lambda-lint diff --base', () => {
     expect(pinned(findings((await cli(['diff', '--base', 'HEAD', '--format', 'json'], work)).stdout))).toEqual(['src/ingest.ts:4:17-4:35 fixed-tmp-path']);
   });
 
+  it('in GitHub Actions, locates annotations and SARIF from the checkout even when run in a subdirectory', async () => {
+    const work = repository({ 'svc/serverless.yml': serverless(baseStatements), 'svc/src/ingest.ts': handler });
+    write(work, { 'svc/serverless.yml': serverless(baseStatements.replace('Action: sqs:SendMessage', 'Action: [sqs:SendMessage, sqs:DeleteMessage]')) });
+    const sub = join(work, 'svc');
+    const run = async (args: string[], env: Record<string, string>) => {
+      let stdout = '';
+      await main(['diff', '--base', 'HEAD', ...args], { stdout: (t) => void (stdout += t), stderr: () => {}, cwd: sub, env: { PATH: process.env.PATH ?? '', ...env }, isTTY: false });
+      return stdout;
+    };
+    const ci = { GITHUB_WORKSPACE: work };
+    expect(await run(['--format', 'github'], ci)).toMatch(/^::warning file=svc\/serverless\.yml,line=17,col=37,[^\n]*iam-broadened/m);
+    expect(await run(['--format', 'github'], {})).toMatch(/^::warning file=serverless\.yml,line=17,col=37,[^\n]*iam-broadened/m);
+    const sarif = JSON.parse(await run(['--format', 'sarif'], ci)) as {
+      runs: { originalUriBaseIds: Record<string, { uri: string }>; results: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[];
+    };
+    expect(sarif.runs[0]!.originalUriBaseIds['%SRCROOT%']!.uri).toBe(`file://${work}/`);
+    const broadened = sarif.runs[0]!.results.find((r) => r.ruleId === 'iam-broadened');
+    expect(broadened?.locations[0]!.physicalLocation.artifactLocation.uri).toBe('svc/serverless.yml');
+    // A workspace that does not contain the run is not a base for its paths.
+    expect(await run(['--format', 'github'], { GITHUB_WORKSPACE: join(work, 'elsewhere') })).toMatch(/^::warning file=serverless\.yml,line=17,/m);
+  });
+
   it('compares the working tree, uncommitted changes included; warnings alone exit 0', async () => {
     const work = repository({ 'serverless.yml': serverless(baseStatements), 'src/ingest.ts': handler });
     const same = await cli(['diff', '--base', 'HEAD', '--format', 'json'], work);

@@ -142,7 +142,7 @@ function changedScope(result: LintResult, targets: Targets, host: Host, root: st
 }
 
 /** In GitHub Actions, the checkout, when the run is inside it (a job step with a `working-directory`). */
-function sourceRootOf(io: CliIO, cwd: string): { sourceRoot?: string } {
+export function sourceRootOf(io: CliIO, cwd: string): { sourceRoot?: string } {
   const workspace = io.env.GITHUB_WORKSPACE ? toPosix(resolve(io.env.GITHUB_WORKSPACE)) : undefined;
   return workspace && isInside(workspace, cwd) ? { sourceRoot: workspace } : {};
 }

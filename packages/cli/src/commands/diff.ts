@@ -6,7 +6,7 @@ import type * as Review from '@lambda-lint/review';
 import { allRules } from '@lambda-lint/rules';
 import type { CliIO, CommandContext } from '../main.js';
 import { guarded, version } from '../main.js';
-import { selectRules } from '../run.js';
+import { selectRules, sourceRootOf } from '../run.js';
 import { ignoreMatcher } from '../ignore.js';
 import { configForRun, loadRunConfig } from '../config.js';
 import { addLintOptions, linterOptionsOf, type SharedLintOptions } from '../lint-options.js';
@@ -95,6 +95,8 @@ export function runDiff(paths: string[], opts: DiffOptions, io: CliIO, { GitErro
       host: head,
       cwd,
       toolVersion: version(),
+      // Annotations and SARIF locate files from the checkout, as a lint run's (`working-directory` jobs).
+      ...sourceRootOf(io, cwd),
       warningsCounted: 'new warnings',
     },
     opts,
