@@ -242,6 +242,38 @@ ${policies}${resources}`,
       expect(messages(r)[1]).toMatch(/^Policy: Resource "\*" lets s3:GetObject/);
     });
 
+    it('does not speak of "this function" for a role no function uses (one a function assumes, a task role)', async () => {
+      const assumed = `  RemediationRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal: { AWS: !Ref AWS::AccountId }
+            Action: sts:AssumeRole
+      Policies:
+        - PolicyName: remediate
+          PolicyDocument:
+            Statement:
+              - Effect: Allow
+                Action: ec2:StopInstances
+                Resource: '*'
+`;
+      const r = await lintFiles(template('', assumed));
+      const own = r.findings.filter((f) => f.ruleId === ID && f.message.startsWith('Role RemediationRole'));
+      expect(own.map((f) => [f.loc.line, f.loc.column])).toEqual([[36, 27]]);
+      expect(own[0]!.message).toContain('not only the ones whoever assumes it needs:');
+      expect(own[0]!.message).not.toContain('this function');
+      expect(messages(await lintFiles(template(`      Policies:
+        - PolicyName: ingest
+          PolicyDocument:
+            Statement:
+              - Effect: Allow
+                Action: sqs:SendMessage
+                Resource: '*'
+`)))[0]).toContain('not only the ones this function uses:');
+    });
+
     it('does not report the roles the CDK creates for its own helper functions', async () => {
       const cdkRole = `  LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8aServiceRole9741ECFB:
     Type: AWS::IAM::Role

@@ -41,9 +41,9 @@ export default defineRule({
     "IAM statements that allow actions supporting resource-level permissions on `Resource: '*'`; actions that only accept `*` (X-Ray, PutMetricData, VPC network interfaces...) are not findings.",
   messages: {
     resource:
-      '{{owner}}: Resource "*" lets {{actions}} act on every resource of that kind in the account, not only the ones this function uses: a bug or a compromised dependency can read or change other applications\' data. Scope the statement to the ARNs the code uses (e.g. {{example}}).',
+      '{{owner}}: Resource "*" lets {{actions}} act on every resource of that kind in the account, not only the ones {{user}}: a bug or a compromised dependency can read or change other applications\' data. Scope the statement to the ARNs the code uses (e.g. {{example}}).',
     resourceMixed:
-      '{{owner}}: Resource "*" lets {{actions}} act on every resource of that kind in the account, not only the ones this function uses, so a bug or a compromised dependency can reach other applications\' data. Move {{starOnly}} (only "*" is accepted there) to a separate statement and scope the rest to the ARNs the code uses (e.g. {{example}}).',
+      '{{owner}}: Resource "*" lets {{actions}} act on every resource of that kind in the account, not only the ones {{user}}, so a bug or a compromised dependency can reach other applications\' data. Move {{starOnly}} (only "*" is accepted there) to a separate statement and scope the rest to the ARNs the code uses (e.g. {{example}}).',
     notAction:
       '{{owner}}: Allow with NotAction on Resource "*" grants nearly every action of every service on every resource in the account. List the actions the code calls and the ARNs it calls them on.',
   },
@@ -64,7 +64,9 @@ export default defineRule({
       const scoped = known.filter((a) => !onlyAcceptsStar(a.value)).map((a) => a.value.trim());
       if (scoped.length === 0) continue;
       const starOnly = known.filter((a) => onlyAcceptsStar(a.value)).map((a) => a.value.trim());
-      const data = { owner, actions: listActions(scoped), example: exampleArn(scoped[0]!), starOnly: listActions(starOnly) };
+      // A role no function of the app uses (an ECS task's, one that a function assumes with STS): not "this function".
+      const user = fns.length > 0 ? 'this function uses' : 'whoever assumes it needs';
+      const data = { owner, user, actions: listActions(scoped), example: exampleArn(scoped[0]!), starOnly: listActions(starOnly) };
       for (const star of stars) {
         ctx.report({ messageId: starOnly.length > 0 ? 'resourceMixed' : 'resource', data, loc: star.loc, ...target });
       }
