@@ -11,6 +11,7 @@
 import { Node, SyntaxKind, ts, type CallExpression, type NewExpression } from 'ts-morph';
 import { forEachDescendantNode, type FunctionLikeNode, type HandlerCode, type ScopeBinding } from './code.js';
 import { enclosingBoundary, walkDescendants } from './syntax.js';
+import { unwrap } from './lazy.js';
 import type { ModuleMember } from './facts.js';
 
 /** Where a fact's code runs. */
@@ -241,14 +242,6 @@ const POWERTOOLS_CLASSES: Readonly<Record<string, string>> = {
 
 function upperFirst(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
-}
-
-function unwrap(node: Node): Node {
-  let cur = node;
-  while (Node.isParenthesizedExpression(cur) || Node.isNonNullExpression(cur) || Node.isAsExpression(cur) || Node.isSatisfiesExpression(cur) || Node.isTypeAssertion(cur)) {
-    cur = cur.getExpression();
-  }
-  return cur;
 }
 
 /** `@aws-sdk/client-dynamodb` -> `dynamodb`; `@aws-sdk/lib-dynamodb` -> `dynamodb`. */

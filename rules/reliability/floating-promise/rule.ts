@@ -1,5 +1,5 @@
 import { defineRule } from '@lambda-lint/core';
-import { codeOf, forEachDescendantNode, locOfNode, sdkFactsOf, type FunctionLikeNode, type HandlerCode, type SdkFacts } from '@lambda-lint/handler';
+import { codeOf, forEachDescendantNode, locOfNode, sdkFactsOf, unwrapExpression as unwrap, type FunctionLikeNode, type HandlerCode, type SdkFacts } from '@lambda-lint/handler';
 import { Node, SyntaxKind } from 'ts-morph';
 
 const KINDS = [SyntaxKind.ExpressionStatement, SyntaxKind.VariableDeclaration, SyntaxKind.CallExpression, SyntaxKind.BinaryExpression];
@@ -7,12 +7,6 @@ const KINDS = [SyntaxKind.ExpressionStatement, SyntaxKind.VariableDeclaration, S
 const PROMISE_COMBINATORS = new Set(['all', 'allSettled', 'race', 'any']);
 const CHAIN_METHODS = new Set(['then', 'catch', 'finally']);
 const TIMERS = new Set(['setTimeout', 'setImmediate', 'setInterval', 'queueMicrotask']);
-
-function unwrap(node: Node): Node {
-  let cur = node;
-  while (Node.isParenthesizedExpression(cur) || Node.isAsExpression(cur) || Node.isSatisfiesExpression(cur) || Node.isNonNullExpression(cur) || Node.isTypeAssertion(cur)) cur = cur.getExpression();
-  return cur;
-}
 
 function compact(node: Node): string {
   const text = node.getText().replace(/\s*\n\s*/g, '').replace(/\s+/g, ' ');
