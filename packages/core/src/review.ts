@@ -39,7 +39,10 @@ export interface BroadenedPermission {
   conditionDropped: string[];
   /** A grant that inverts a list (`NotAction`, `NotResource`): everything except the list is allowed. */
   negated: boolean;
-  /** For `deny-removed`: where the base wrote the removed Deny. */
+  /**
+   * For `deny-removed`: where the base wrote the removed Deny. Base revision line numbers: name them in
+   * a message, never report them as a location (a location's file is read as the head's).
+   */
   baseLoc?: Loc;
   /** For `managed-policy`: the policy ARN or name. */
   managedPolicy?: string;
@@ -56,7 +59,10 @@ export interface ResourceChange {
   type: string;
   /** The head resource key; for a removal the head template's `Resources` key (or the file's start). */
   loc: Loc;
-  /** The resource in the base revision (same path in the repository). */
+  /**
+   * The resource in the base revision (same path in the repository). Base revision line numbers: name
+   * them in a message, never report them as a location (a location's file is read as the head's).
+   */
   baseLoc: Loc;
   /** Properties whose change forces (or may force) the replacement, with their head location when they are still written. */
   properties: { name: string; loc?: Loc }[];
