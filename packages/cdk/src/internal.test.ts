@@ -1,4 +1,5 @@
 /** The functions the CDK framework adds to a stack (singletons, providers) are marked and not linted. */
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,6 +44,14 @@ describe('CDK framework-internal functions', () => {
       ...INTERNAL.map((name) => [name, true]),
     ]);
     expect([...new Set(result.findings.map((f) => f.resource))]).toEqual(['Shop/Api']);
+    expect(result.functionCount).toBe(1);
     expect(result.findings.map((f) => f.ruleId).sort()).toEqual(['explicit-timeout', 'log-retention', 'memory-size', 'missing-alarms', 'tracing-disabled']);
+  });
+
+  it('counts only the app function in the CLI summary', () => {
+    const bin = fileURLToPath(new URL('../../cli/bin/lambda-lint.js', import.meta.url));
+    const dir = fileURLToPath(new URL('../fixtures/framework-internal', import.meta.url));
+    const r = spawnSync(process.execPath, [bin, dir], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' } });
+    expect(r.stdout).toMatch(/problems \(.*\) in 1 function in 2 files\.\n$/);
   });
 });

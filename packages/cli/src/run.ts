@@ -59,7 +59,9 @@ export function runLint(paths: string[], opts: LintCommandOptions, io: CliIO, to
   });
   progress.done();
 
-  const scope = targets.code.length > 0 ? changedScope(result, targets, host, root) : { findings: result.findings, functions: result.model.functions };
+  // The functions the framework adds on its own (`frameworkInternal`) are not the application's: not counted.
+  const appFunctions = result.model.functions.filter((fn) => !fn.frameworkInternal);
+  const scope = targets.code.length > 0 ? changedScope(result, targets, host, root) : { findings: result.findings, functions: appFunctions };
   const unignored = scope.findings.filter((f) => !ignored(f.loc.file));
   if (opts.updateBaseline) {
     const path = opts.baseline ?? DEFAULT_BASELINE;

@@ -65,6 +65,7 @@ export interface LintResult {
   internalErrors: { ruleId: string; message: string }[];
   /** Configuration and code files read. */
   fileCount: number;
+  /** The application's functions, not those the framework adds on its own (`frameworkInternal`). */
   functionCount: number;
 }
 
@@ -154,7 +155,7 @@ export function lint(options: LintOptions): LintResult {
     ...(options.today ? { today: options.today } : {}),
     ...(review ? { review } : {}),
   });
-  return { findings, model, handlers, internalErrors, fileCount: model.fileCount, functionCount: model.functions.length };
+  return { findings, model, handlers, internalErrors, fileCount: model.fileCount, functionCount: model.functions.filter((f) => !f.frameworkInternal).length };
 }
 
 function readConfig(file: DiscoveredFile, host: Host, maxBytes: number, model: AppModel): ParsedSource | undefined {
