@@ -5,18 +5,15 @@
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { APIGatewayProxyEventV2, APIGatewayProxyHandlerV2 } from 'aws-lambda';
+import type { APIGatewayProxyHandlerV2 } from 'aws-lambda';
 import { authConfig, signingKeys } from '../lib/config.js';
 import { REFRESH_SK, TABLE_NAME, USER_SK, ddb, refreshPk, userPk } from '../lib/dynamo.js';
-import { HttpError, type HttpResult, isRecord, json, parseJsonBody, rejectOrRethrow } from '../lib/http.js';
-import { type Logger, logger } from '../lib/logger.js';
-import { MetricsBatch } from '../lib/metrics.js';
+import { HttpError, isRecord, json, parseJsonBody } from '../lib/http.js';
 import { hashPassword, verifyPassword } from '../lib/passwords.js';
+import { type Route, type RouteTable, dispatch } from '../lib/router.js';
 import { epochSeconds } from '../lib/time.js';
 import { InvalidTokenError, verifyToken } from '../lib/tokens.js';
 import { issueTokens } from './session.js';
-
-type Route = (event: APIGatewayProxyEventV2, log: Logger, metrics: MetricsBatch) => Promise<HttpResult>;
 
 const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{2,63}$/;
 const MIN_PASSWORD = 12;
@@ -106,22 +103,10 @@ const refresh: Route = async (event, log) => {
   return json(200, await issueTokens(userId));
 };
 
-const routes: Readonly<Record<string, Route>> = Object.freeze({
+const routes: RouteTable = Object.freeze({
   'POST /api/auth/register': register,
   'POST /api/auth/login': login,
   'POST /api/auth/token': refresh,
 });
 
-export const handler: APIGatewayProxyHandlerV2 = async (event, context) => {
-  const log = logger.child({ routeKey: event.routeKey });
-  const route = routes[event.routeKey];
-  if (route === undefined) return json(404, { error: 'route not found' });
-  const metrics = new MetricsBatch(context.awsRequestId);
-  try {
-    return await route(event, log, metrics);
-  } catch (err) {
-    return rejectOrRethrow(err, log);
-  } finally {
-    await metrics.flush();
-  }
-};
+export const handler: APIGatewayProxyHandlerV2 = (event, context) => dispatch(routes, event, context);

@@ -73,7 +73,9 @@ describe('brand-api-standard', () => {
     expect((await call('GET /api/brands', { queryStringParameters: { limit: '1000' } })).statusCode).toBe(400);
   });
 
-  it('answers 404 for an unknown route', async () => {
+  it('answers 404 for an unknown route, a route key named like an Object property included', async () => {
     expect((await call('GET /api/unknown')).statusCode).toBe(404);
+    expect((await call('constructor')).statusCode).toBe(404);
+    expect((await call('__proto__')).statusCode).toBe(404);
   });
 });

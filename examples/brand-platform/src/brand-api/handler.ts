@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { APIGatewayProxyEventV2, APIGatewayProxyHandlerV2 } from 'aws-lambda';
+import type { APIGatewayProxyHandlerV2 } from 'aws-lambda';
 import {
   ASSET_SK_PREFIX,
   BRAND_LIST_PK,
@@ -15,14 +15,12 @@ import {
   brandPk,
   ddb,
 } from '../lib/dynamo.js';
-import { HttpError, type HttpResult, json, noContent, parseJsonBody, rejectOrRethrow, uuidParam } from '../lib/http.js';
-import { type Logger, logger } from '../lib/logger.js';
+import { HttpError, json, noContent, parseJsonBody, uuidParam } from '../lib/http.js';
 import { requireEnv } from '../lib/env.js';
-import { MetricsBatch } from '../lib/metrics.js';
+import { type Route, type RouteTable, dispatch } from '../lib/router.js';
 import { encodeCursor, parseAssetInput, parseBrandInput, parsePageRequest } from './validation.js';
 
 type Item = Record<string, unknown>;
-type Route = (event: APIGatewayProxyEventV2, log: Logger, metrics: MetricsBatch) => Promise<HttpResult>;
 
 /** The brand-onboarding workflow, started for every new brand; one client per environment. */
 const sfn = new SFNClient({});
@@ -290,7 +288,7 @@ const brandStats: Route = async (event) => {
 };
 
 /** Route table: the HTTP API route key (`METHOD /path/{param}`) selects the function. */
-const routes: Readonly<Record<string, Route>> = Object.freeze({
+const routes: RouteTable = Object.freeze({
   'GET /api/brands': listBrands,
   'POST /api/brands': createBrand,
   'GET /api/brands/{id}': getBrand,
@@ -302,16 +300,4 @@ const routes: Readonly<Record<string, Route>> = Object.freeze({
   'GET /api/brands/{id}/stats': brandStats,
 });
 
-export const handler: APIGatewayProxyHandlerV2 = async (event, context) => {
-  const log = logger.child({ routeKey: event.routeKey });
-  const route = routes[event.routeKey];
-  if (route === undefined) return json(404, { error: 'route not found' });
-  const metrics = new MetricsBatch(context.awsRequestId);
-  try {
-    return await route(event, log, metrics);
-  } catch (err) {
-    return rejectOrRethrow(err, log);
-  } finally {
-    await metrics.flush();
-  }
-};
+export const handler: APIGatewayProxyHandlerV2 = (event, context) => dispatch(routes, event, context);
