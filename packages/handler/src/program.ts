@@ -164,6 +164,17 @@ export class Program {
     return result;
   }
 
+  /**
+   * The ts-morph wrapper of a file parsed by TypeScript directly, as ts-morph's own
+   * `createSourceFile` would parse it (latest target, parent pointers, kind from the extension),
+   * without its detour through the in-memory file system and the language service's document
+   * registry: that detour cost a quarter of the parse time. Each path is parsed once per Program.
+   */
+  #wrapSourceFile(compilerFile: ts.SourceFile): SourceFile {
+    const factory = (this.#project as unknown as { _context: { compilerFactory: { getSourceFile(f: ts.SourceFile, o: { markInProject: boolean }): SourceFile } } })._context.compilerFactory;
+    return factory.getSourceFile(compilerFile, { markInProject: false });
+  }
+
   /** Why a file could not be analysed, if it could not. */
   unparseableReason(absPath: string): string | undefined {
     return this.#unparseable.get(normalizeAbs(absPath));
@@ -193,7 +204,7 @@ export class Program {
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     let sourceFile: SourceFile;
     try {
-      sourceFile = this.#project.createSourceFile(path, text, { overwrite: true });
+      sourceFile = this.#wrapSourceFile(ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true));
     } catch (e) {
       const why = e instanceof RangeError ? 'its code is nested too deeply' : `the parser failed (${e instanceof Error ? e.message : String(e)})`;
       return this.#reject(path, 'nested too deeply to parse', `${lang} file could not be parsed: ${why}; it was not analysed.`);
@@ -804,6 +815,7 @@ export class Program {
     } else if (table.kind === SK.NewExpression && isBuiltinCollection(this, (table as ts.NewExpression).expression)) {
       entries.push(...((table as ts.NewExpression).arguments ?? []));
     }
+    entries.push(...registeredEntriesOf(this, table));
     const out: TsFunctionLike[] = [];
     for (const entry of entries) {
       const x = skipOuterExpressions(entry);
@@ -860,6 +872,39 @@ function memo<T>(table: MemoTable<T | undefined>, node: ts.Node, key: string, co
   const result = compute();
   byKey.set(key, result);
   return result;
+}
+
+/**
+ * What the statements of a module add to a table it declares at its top level, as route
+ * registrations do (`routes.set('GET /a', a)`, `steps.push(b)`, `routes['GET /c'] = c`).
+ */
+function registeredEntriesOf(program: Program, table: ts.Node): ts.Node[] {
+  const decl = table.parent;
+  if (decl?.kind !== SK.VariableDeclaration || (decl as ts.VariableDeclaration).initializer !== table) return [];
+  const name = (decl as ts.VariableDeclaration).name;
+  const statement = decl.parent?.parent;
+  if (name.kind !== SK.Identifier || statement?.kind !== SK.VariableStatement || statement.parent?.kind !== SK.SourceFile) return [];
+  const isTable = (e: ts.Expression): boolean => {
+    const x = skipOuterExpressions(e);
+    return x.kind === SK.Identifier && (x as ts.Identifier).text === name.text && program.resolveIdentifier(x as ts.Identifier)?.declaration === decl;
+  };
+  const out: ts.Node[] = [];
+  for (const st of (statement.parent as ts.SourceFile).statements) {
+    if (st.kind !== SK.ExpressionStatement) continue;
+    const e = skipOuterExpressions((st as ts.ExpressionStatement).expression);
+    if (e.kind === SK.CallExpression) {
+      const call = e as ts.CallExpression;
+      const callee = skipOuterExpressions(call.expression);
+      if (!isAccess(callee) || !isTable(callee.expression)) continue;
+      const method = accessedName(callee);
+      if (method === 'set') out.push(...call.arguments.slice(1, 2));
+      else if (method === 'push' || method === 'unshift' || method === 'add') out.push(...call.arguments);
+    } else if (e.kind === SK.BinaryExpression && (e as ts.BinaryExpression).operatorToken.kind === SK.EqualsToken) {
+      const left = skipOuterExpressions((e as ts.BinaryExpression).left);
+      if (isAccess(left) && isTable(left.expression)) out.push((e as ts.BinaryExpression).right);
+    }
+  }
+  return out;
 }
 
 /** `Map`, `Set`, `WeakMap` as the global constructors (not a local class of that name). */
