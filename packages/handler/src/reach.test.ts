@@ -220,6 +220,31 @@ describe('reachability', () => {
     ]);
   });
 
+  it('follows functions registered into a module-level table by top-level statements', () => {
+    const code = resolve({
+      'src/ingest.ts': [
+        "import { dispatch } from './lib/router.js';", // 1
+        'const a = () => 1;', // 2
+        'const b = () => 2;', // 3
+        'const c = () => 3;', // 4
+        'const d = () => 4;', // 5
+        'const e = () => 5;', // 6
+        'const routes = new Map();', // 7
+        "routes.set('GET /a', a);", // 8
+        'const steps = [];', // 9
+        'steps.push(b);', // 10
+        'const table = {};', // 11
+        "table['GET /c'] = c;", // 12
+        'const other = new Map();', // 13
+        "other.set('x', d);", // 14
+        'function scoped() { const routes = new Map(); routes.set("y", e); return routes; }', // 15
+        'export const handler = (ev) => dispatch(ev, routes, steps, table);', // 16
+      ].join('\n'),
+      'src/lib/router.ts': 'export function dispatch(ev, ...tables) {\n  return tables;\n}',
+    });
+    expect(reachable(code)).toEqual(['a@ingest.ts:2', 'b@ingest.ts:3', 'c@ingest.ts:4', 'dispatch@router.ts:1', 'handler@ingest.ts:16']);
+  });
+
   it('follows a route table given to a router factory that makes the handler', () => {
     const code = resolve({
       'src/ingest.ts': [
