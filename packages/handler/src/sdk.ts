@@ -651,6 +651,45 @@ const MODULE_SCOPE_STOPS = new Set<SyntaxKind>([
   SyntaxKind.SetAccessor,
 ]);
 
+/**
+ * The calls and constructions of a file that run at module load (those of decorators included),
+ * in source order. Syntax only, the same for every handler that loads the file: listed once per
+ * file, not walked again for each of the hundreds of handlers that reach a shared module.
+ */
+const moduleScopeCallsCache = new WeakMap<ts.SourceFile, readonly ts.Node[]>();
+
+function moduleScopeCallsOf(file: ts.SourceFile): readonly ts.Node[] {
+  let out = moduleScopeCallsCache.get(file);
+  if (out) return out;
+  const calls: ts.Node[] = [];
+  const isCall = (n: ts.Node): boolean => n.kind === SyntaxKind.NewExpression || n.kind === SyntaxKind.CallExpression;
+  const callsIn = (root: ts.Node): void => {
+    if (isCall(root)) calls.push(root);
+    if (root.kind === SyntaxKind.ArrowFunction || root.kind === SyntaxKind.FunctionExpression) return;
+    walkDescendants(root, (d) => {
+      if (isCall(d)) calls.push(d);
+      return !(d.kind === SyntaxKind.ArrowFunction || d.kind === SyntaxKind.FunctionExpression);
+    });
+  };
+  walkDescendants(file, (n) => {
+    if (n.kind === SyntaxKind.Decorator) {
+      callsIn(n);
+      return false;
+    }
+    if (MODULE_SCOPE_STOPS.has(n.kind)) return false;
+    if (n.kind === SyntaxKind.MethodDeclaration) {
+      // Only its decorators run at class definition; its body runs when called.
+      for (const d of ts.canHaveDecorators(n) ? (ts.getDecorators(n) ?? []) : []) callsIn(d);
+      return false;
+    }
+    if (isCall(n) && enclosingBoundary(n) === undefined) calls.push(n);
+    return true;
+  });
+  out = calls;
+  moduleScopeCallsCache.set(file, out);
+  return out;
+}
+
 /** The SDK, Powertools, database and HTTP-client facts of a handler, computed once per {@link HandlerCode}. */
 export function sdkFactsOf(code: HandlerCode): SdkFacts {
   let out = cache.get(code);
@@ -667,40 +706,17 @@ export function sdkFactsOf(code: HandlerCode): SdkFacts {
     }
   };
   const kinds = [SyntaxKind.NewExpression, SyntaxKind.CallExpression];
-  // Module scope of every file holding reachable code (cold start). Walked on compiler nodes:
-  // only the calls and constructions found are wrapped, not every node of every file.
+  // Module scope of every file holding reachable code (cold start): only the calls and
+  // constructions found are wrapped, not every node of every file.
   for (const file of code.files) {
-    const wrap = (n: ts.Node): Node => (file as unknown as { _getNodeFromCompilerNode(n: ts.Node): Node })._getNodeFromCompilerNode(n);
-    const visitCallsIn = (root: ts.Node): void => {
-      if (root.kind === SyntaxKind.NewExpression || root.kind === SyntaxKind.CallExpression) visit(wrap(root));
-      if (root.kind === SyntaxKind.ArrowFunction || root.kind === SyntaxKind.FunctionExpression) return;
-      walkDescendants(root, (d) => {
-        if (d.kind === SyntaxKind.NewExpression || d.kind === SyntaxKind.CallExpression) visit(wrap(d));
-        return !(d.kind === SyntaxKind.ArrowFunction || d.kind === SyntaxKind.FunctionExpression);
-      });
-    };
-    walkDescendants(file.compilerNode, (n) => {
-      if (n.kind === SyntaxKind.Decorator) {
-        visitCallsIn(n);
-        return false;
-      }
-      if (MODULE_SCOPE_STOPS.has(n.kind)) return false;
-      if (n.kind === SyntaxKind.MethodDeclaration) {
-        // Only its decorators run at class definition; its body runs when called.
-        for (const d of ts.canHaveDecorators(n) ? (ts.getDecorators(n) ?? []) : []) visitCallsIn(d);
-        return false;
-      }
-      if ((n.kind === SyntaxKind.NewExpression || n.kind === SyntaxKind.CallExpression) && enclosingBoundary(n) === undefined) visit(wrap(n));
-      return true;
-    });
+    const owner = file as unknown as { _getNodeFromCompilerNode(n: ts.Node): Node };
+    for (const n of moduleScopeCallsOf(file.compilerNode)) visit(owner._getNodeFromCompilerNode(n));
   }
   code.forEachReachableNode((node) => visit(node), kinds);
-  c.facts.sort((a, b) => {
-    const fa = a.node.getSourceFile().getFilePath();
-    const fb = b.node.getSourceFile().getFilePath();
-    return fa === fb ? a.node.getStart() - b.node.getStart() || a.node.getEnd() - b.node.getEnd() : fa < fb ? -1 : 1;
-  });
-  const facts = c.facts;
+  // Sort keys computed once per fact, not per comparison (getStart skips trivia each time).
+  const keyed = c.facts.map((fact) => ({ fact, file: fact.node.getSourceFile().getFilePath() as string, start: fact.node.getStart(), end: fact.node.getEnd() }));
+  keyed.sort((a, b) => (a.file === b.file ? a.start - b.start || a.end - b.end : a.file < b.file ? -1 : 1));
+  const facts = keyed.map((k) => k.fact);
   out = {
     all: facts,
     clients: facts.filter((f): f is ClientFact => f.kind === 'client'),
