@@ -87,6 +87,14 @@ ${fn}`,
       expect(messages[1]).toContain('Action "s3:*Object*" starts with a wildcard');
     });
 
+    it('gives a real action as the example for the services Lambda code often calls, a pattern otherwise', async () => {
+      const statement = (action: string) => `  iam:\n    role:\n      statements:\n        - Effect: Allow\n          Action: '${action}'\n          Resource: '*'\n`;
+      const messageOf = async (action: string) => (await lintFiles(app(statement(action)))).findings.find((f) => f.ruleId === ID)!.message;
+      expect(await messageOf('cloudwatch:*')).toContain('(e.g. cloudwatch:PutMetricData)');
+      expect(await messageOf('ses:*')).toContain('(e.g. ses:SendEmail)');
+      expect(await messageOf('glacier:*')).toContain('(e.g. glacier:<Verb><Noun>)');
+    });
+
     it('reports NotAction with Allow once per statement, and ignores Deny statements', async () => {
       const r = await lintFiles(
         app(`  iam:

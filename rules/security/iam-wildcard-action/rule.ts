@@ -26,6 +26,14 @@ const EXAMPLE_ACTIONS: Record<string, string> = {
   ssm: 'ssm:GetParameter',
   states: 'states:StartExecution',
   logs: 'logs:CreateLogStream, logs:PutLogEvents',
+  cloudwatch: 'cloudwatch:PutMetricData',
+  ses: 'ses:SendEmail',
+  kinesis: 'kinesis:PutRecord',
+  firehose: 'firehose:PutRecord',
+  'execute-api': 'execute-api:ManageConnections',
+  bedrock: 'bedrock:InvokeModel',
+  athena: 'athena:StartQueryExecution, athena:GetQueryResults',
+  xray: 'xray:PutTraceSegments',
 };
 
 function exampleFor(service: string): string {
