@@ -69,9 +69,21 @@ type Table = Map<string, TsBinding>;
 export class ScopeIndex {
   readonly #tables = new Map<ts.Node, Table>();
   readonly #nearest = new Map<ts.Node, ts.Node | null>();
+  readonly #resolved = new Map<ts.Identifier, TsBinding | null>();
 
-  /** The binding an identifier refers to, walking enclosing scopes; undefined for globals and property names. */
+  /**
+   * The binding an identifier refers to, walking enclosing scopes; undefined for globals and
+   * property names. Remembered per identifier: rules ask again for every handler that reaches it.
+   */
   resolve(id: ts.Identifier): TsBinding | undefined {
+    const known = this.#resolved.get(id);
+    if (known !== undefined) return known ?? undefined;
+    const binding = this.#resolveUncached(id);
+    this.#resolved.set(id, binding ?? null);
+    return binding;
+  }
+
+  #resolveUncached(id: ts.Identifier): TsBinding | undefined {
     if (isPropertyNameIdentifier(id)) return undefined;
     let start: ts.Node = id;
     // The name of a function/class declaration lives in the enclosing scope.
