@@ -435,6 +435,17 @@ export function forEachDescendantNode(node: Node, cb: (descendant: Node) => bool
 }
 
 /**
+ * {@link forEachDescendantNode} on compiler nodes: `enter` looks at raw nodes, and only those it
+ * hands to `wrap` get a ts-morph wrapper. For walks that keep a few nodes of many (the `return`s
+ * of a function): wrapping every node visited costs more than the walk.
+ */
+export function forEachDescendantCompilerNode(node: Node, enter: (descendant: ts.Node, wrap: <T extends Node = Node>(n: ts.Node) => T) => boolean | void): void {
+  const owner = node as unknown as { _getNodeFromCompilerNode(n: ts.Node): Node };
+  const wrap = <T extends Node = Node>(n: ts.Node): T => owner._getNodeFromCompilerNode(n) as T;
+  walkDescendants(node.compilerNode, (n) => enter(n, wrap));
+}
+
+/**
  * `node.getDescendantsOfKind(kind)` without recursion: ts-morph's own walk recurses once per
  * level and overflows the stack on deep trees of generated code (a 5,000-term concatenation).
  */

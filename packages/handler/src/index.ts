@@ -3,6 +3,7 @@ export {
   HandlerCode,
   codeOf,
   forEachDescendantNode,
+  forEachDescendantCompilerNode,
   descendantsOfKind,
   isAtModuleScope,
   isModuleLevelDeclaration,

@@ -1,6 +1,6 @@
 import { defineRule } from '@lambda-lint/core';
-import { codeOf, forEachDescendantNode, locOfNode, sdkFactsOf, unwrapExpression as unwrap, type FunctionLikeNode, type HandlerCode, type SdkFacts } from '@lambda-lint/handler';
-import { Node, SyntaxKind } from 'ts-morph';
+import { codeOf, forEachDescendantCompilerNode, forEachDescendantNode, locOfNode, sdkFactsOf, unwrapExpression as unwrap, type FunctionLikeNode, type HandlerCode, type SdkFacts } from '@lambda-lint/handler';
+import { Node, SyntaxKind, type ts } from 'ts-morph';
 
 const KINDS = [SyntaxKind.ExpressionStatement, SyntaxKind.VariableDeclaration, SyntaxKind.CallExpression, SyntaxKind.BinaryExpression];
 
@@ -88,15 +88,27 @@ function returnsPromise(code: HandlerCode, sdk: SdkFacts, fn: Node, depth: numbe
 /** Syntax never changes during a run: each function's returned expressions are collected once, however many call sites ask. */
 const returnedCache = new WeakMap<Node, Node[]>();
 
+/** The kinds {@link isFunctionNode} accepts, for walks on compiler nodes. */
+const FUNCTION_KINDS: ReadonlySet<SyntaxKind> = new Set([
+  SyntaxKind.ArrowFunction,
+  SyntaxKind.FunctionExpression,
+  SyntaxKind.FunctionDeclaration,
+  SyntaxKind.MethodDeclaration,
+  SyntaxKind.Constructor,
+  SyntaxKind.GetAccessor,
+  SyntaxKind.SetAccessor,
+]);
+
 function returnedExpressions(fn: Node): Node[] {
   let returned = returnedCache.get(fn);
   if (returned) return returned;
   const found: Node[] = [];
-  forEachDescendantNode(fn, (n) => {
-    if (n !== fn && isFunctionNode(n)) return false;
-    if (Node.isReturnStatement(n)) {
-      const e = n.getExpression();
-      if (e) found.push(e);
+  // Only the returned expressions are wrapped, not every node of the function.
+  forEachDescendantCompilerNode(fn, (n, wrap) => {
+    if (FUNCTION_KINDS.has(n.kind)) return false;
+    if (n.kind === SyntaxKind.ReturnStatement) {
+      const e = (n as ts.ReturnStatement).expression;
+      if (e) found.push(wrap(e));
     }
     return true;
   });
