@@ -47,7 +47,7 @@ module.exports = config;
     const r = evaluateConfigModule(FILE, src);
     // What code decides is reported where the code is: an import (not followed) and a call.
     expect(r.diagnostics.map((d) => `${d.ruleId} ${pos(d.loc)} ${d.message.slice(0, d.message.indexOf(','))}`)).toEqual([
-      "unresolved-variable 9:5-9:10 `hello` is imported from '@functions/hello' (imports are not followed)",
+      "unresolved-variable 9:5-9:10 `hello` is imported from '@functions/hello'",
       'unresolved-variable 15:35-15:43 `makeIt()` is computed by code',
     ]);
     expect(plain(r.root)).toEqual({
@@ -126,6 +126,36 @@ module.exports = config;
     expect(r.diagnostics).toEqual([
       { ruleId: 'parse-error', message: 'TypeScript syntax error: Property assignment expected.', loc: { file: FILE, line: 3, column: 28, endLine: 3, endColumn: 29 } },
     ]);
+  });
+
+  it('follows relative imports (default, named, .js written for .ts) with positions in their file; not cycles, aliases or broken modules', () => {
+    const files: Record<string, string> = {
+      '/project/fns/index.ts': "import { shared } from '../shared.js';\nexport default { a: { handler: 'a.h', ...shared } };\n",
+      '/project/shared.ts': "export const shared = { timeout: 10 };\n",
+      '/project/loop.ts': "import config from './serverless';\nexport default config;\n",
+      '/project/broken.ts': 'export default {\n',
+    };
+    const read = (abs: string) => files[abs];
+    const r = evaluateConfigModule(
+      FILE,
+      "import fns from './fns';\nimport loop from './loop';\nimport broken from './broken';\nimport alias from '@lib/x';\nexport default { functions: fns, loop, broken, alias };\n",
+      read,
+    );
+    expect(plain(r.root)).toEqual({
+      functions: { a: { handler: 'a.h', timeout: 10 } },
+      loop: '<code: config>',
+      broken: '<code: broken>',
+      alias: '<code: alias>',
+    });
+    expect(get(r.root, 'functions', 'a', 'timeout')!.loc.file).toBe('/project/shared.ts');
+    expect(pos(get(r.root, 'functions', 'a', 'timeout')!.loc)).toBe('1:34-1:36');
+    expect(r.diagnostics.map((d) => `${d.loc.file.slice('/project/'.length)} ${pos(d.loc)}`)).toEqual([
+      'serverless.ts 5:40-5:46',
+      'serverless.ts 5:48-5:53',
+      'loop.ts 2:16-2:22',
+    ]);
+    // Without a reader nothing is followed.
+    expect(plain(evaluateConfigModule(FILE, "import fns from './fns';\nexport default { functions: fns };\n").root)).toEqual({ functions: '<code: fns>' });
   });
 
   it('never throws on cycles and deep nesting', () => {

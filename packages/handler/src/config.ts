@@ -5,6 +5,7 @@
  * unknown value.
  */
 import {
+  joinPath,
   lineStartsOf,
   locFromOffsets,
   type InputDiagnostic,
@@ -41,7 +42,7 @@ type Result = Value | typeof ABSENT;
  * imported bindings and function calls are unknown (`code`), `process.env.X` is unknown
  * (`deploy-time`). Never throws.
  */
-export function evaluateConfigModule(file: string, rawText: string): EvaluatedConfig {
+export function evaluateConfigModule(file: string, rawText: string, readModule?: (abs: string) => string | undefined): EvaluatedConfig {
   const text = rawText.charCodeAt(0) === 0xfeff ? rawText.slice(1) : rawText;
   const lineStarts = lineStartsOf(text);
   const result: EvaluatedConfig = { file, text, root: undefined, diagnostics: [], lineStarts };
@@ -67,7 +68,8 @@ export function evaluateConfigModule(file: string, rawText: string): EvaluatedCo
     return result;
   }
   try {
-    const evaluator = new Evaluator(sf, at);
+    const modules: Modules = { loaded: new Map([[file, null]]), all: [], ...(readModule ? { read: readModule } : {}) };
+    const evaluator = new Evaluator(sf, at, file, modules);
     const exported = evaluator.exportedExpression();
     if (!exported) {
       result.diagnostics.push({
@@ -88,7 +90,7 @@ export function evaluateConfigModule(file: string, rawText: string): EvaluatedCo
       return result;
     }
     result.root = root;
-    result.diagnostics.push(...evaluator.computed);
+    result.diagnostics.push(...evaluator.computed, ...modules.all.flatMap((m) => m.computed));
   } catch (e) {
     // Pathological input (e.g. nesting beyond the stack): a diagnostic, never a crash.
     result.diagnostics.push({
@@ -100,12 +102,41 @@ export function evaluateConfigModule(file: string, rawText: string): EvaluatedCo
   return result;
 }
 
+/** A module the configuration imports, parsed; undefined when it has a syntax error (it is not reported: the module is not the configuration). */
+function parseModule(path: string, rawText: string, modules: Modules): Evaluator | undefined {
+  const text = rawText.charCodeAt(0) === 0xfeff ? rawText.slice(1) : rawText;
+  const lineStarts = lineStartsOf(text);
+  try {
+    const sf = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, /\.[cm]?tsx?$/i.test(path) ? ts.ScriptKind.TS : ts.ScriptKind.JS);
+    const parseDiagnostics = (sf as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
+    if (parseDiagnostics.length > 0) return undefined;
+    return new Evaluator(sf, (start, end) => locFromOffsets(path, lineStarts, start, end), path, modules);
+  } catch {
+    return undefined;
+  }
+}
+
 function snippet(s: string): string {
   const one = s.replace(/\s+/g, ' ').trim();
   return one.length > 60 ? `${one.slice(0, 57)}...` : one;
 }
 
-type Binding = { kind: 'const'; init: ts.Expression } | { kind: 'import'; from: string } | { kind: 'code' };
+/** `default` (`import x from`, `require()`: what the module exports), `*` (a namespace), or an exported name. */
+type Binding = { kind: 'const'; init: ts.Expression } | { kind: 'import'; from: string; name: string } | { kind: 'code' };
+
+/**
+ * The modules a configuration imports with a relative path (`./serverless/functions`), read through
+ * `read` (inside the project root only) and evaluated the same way; `null` for one that cannot be
+ * read or parsed, or is being evaluated (a cycle).
+ */
+interface Modules {
+  read?: (abs: string) => string | undefined;
+  loaded: Map<string, Evaluator | null>;
+  all: Evaluator[];
+}
+
+const MAX_MODULES = 50;
+const MODULE_SUFFIXES = ['', '.ts', '.mts', '.cts', '.js', '.mjs', '.cjs', '/index.ts', '/index.js'];
 
 class Evaluator {
   private readonly bindings = new Map<string, Binding>();
@@ -118,9 +149,13 @@ class Evaluator {
   readonly computed: InputDiagnostic[] = [];
   private readonly reported = new Set<number>();
 
+  private readonly exportResults = new Map<string, Result>();
+
   constructor(
     private readonly sf: ts.SourceFile,
     private readonly at: (start: number, end: number) => Loc,
+    private readonly file: string,
+    private readonly modules: Modules,
   ) {
     for (const st of sf.statements) this.collect(st);
   }
@@ -133,21 +168,21 @@ class Evaluator {
         if (!ts.isIdentifier(d.name)) continue;
         const init = d.initializer;
         const required = init ? requiredModule(skipOuterExpressions(init) as ts.Expression) : undefined;
-        if (required !== undefined) this.bindings.set(d.name.text, { kind: 'import', from: required });
+        if (required !== undefined) this.bindings.set(d.name.text, { kind: 'import', from: required, name: 'default' });
         else if (isConst && init) this.bindings.set(d.name.text, { kind: 'const', init });
         else this.bindings.set(d.name.text, { kind: 'code' });
       }
     } else if (ts.isImportDeclaration(st)) {
       const clause = st.importClause;
       const from = ts.isStringLiteral(st.moduleSpecifier) ? st.moduleSpecifier.text : '?';
-      if (clause?.name) this.bindings.set(clause.name.text, { kind: 'import', from });
+      if (clause?.name) this.bindings.set(clause.name.text, { kind: 'import', from, name: 'default' });
       const named = clause?.namedBindings;
-      if (named && ts.isNamespaceImport(named)) this.bindings.set(named.name.text, { kind: 'import', from });
-      else if (named) for (const el of named.elements) this.bindings.set(el.name.text, { kind: 'import', from });
+      if (named && ts.isNamespaceImport(named)) this.bindings.set(named.name.text, { kind: 'import', from, name: '*' });
+      else if (named) for (const el of named.elements) this.bindings.set(el.name.text, { kind: 'import', from, name: (el.propertyName ?? el.name).text });
     } else if (ts.isImportEqualsDeclaration(st)) {
       const ref = st.moduleReference;
       const from = ts.isExternalModuleReference(ref) && ts.isStringLiteral(ref.expression) ? ref.expression.text : '?';
-      this.bindings.set(st.name.text, { kind: 'import', from });
+      this.bindings.set(st.name.text, { kind: 'import', from, name: 'default' });
     } else if ((ts.isFunctionDeclaration(st) || ts.isClassDeclaration(st) || ts.isEnumDeclaration(st)) && st.name) {
       this.bindings.set(st.name.text, { kind: 'code' });
     }
@@ -184,7 +219,7 @@ class Evaluator {
       this.reported.add(start);
       this.computed.push({
         ruleId: 'unresolved-variable',
-        message: `\`${value.text}\` ${why ?? 'is computed by code'}, which lambda-lint reads without running: its value is treated as unknown, so what it defines is not linted. Write the value in the configuration, or run \`sls package\` so that its output in .serverless/ is linted.`,
+        message: `\`${value.text}\` ${why ?? 'is computed by code, which lambda-lint reads without running'}: its value is treated as unknown, so what it defines is not linted. Write the value in the configuration, or run \`sls package\` so that its output in .serverless/ is linted.`,
         loc: value.loc,
       });
     }
@@ -244,7 +279,11 @@ class Evaluator {
   private identifier(id: ts.Identifier): Result {
     if (id.text === 'undefined') return ABSENT;
     const b = this.bindings.get(id.text);
-    if (b?.kind === 'import') return this.code(id, `is imported from '${b.from}' (imports are not followed)`);
+    if (b?.kind === 'import') {
+      const imported = this.importedValue(b.from, b.name);
+      if (imported !== undefined) return imported;
+      return this.code(id, `is imported from '${b.from}', which lambda-lint cannot follow (a package or path alias, a missing or unparsable module, a cycle)`);
+    }
     if (!b || b.kind !== 'const') return this.code(id);
     // A const's value keeps the positions of its initializer: that is where its text is.
     if (this.evaluating.has(b.init)) return this.unknown(id, 'code');
@@ -254,6 +293,55 @@ class Evaluator {
     } finally {
       this.evaluating.delete(b.init);
     }
+  }
+
+  /**
+   * The value a relative import names: the module's export (`default`) or one of its top-level
+   * consts, evaluated in that module (positions in its file). Undefined when it cannot be had: a
+   * package or path alias, a namespace, a module that cannot be read or parsed, a cycle.
+   */
+  private importedValue(from: string, name: string): Result | undefined {
+    if (name === '*' || !/^\.\.?\//.test(from)) return undefined;
+    const module = this.load(joinPath(this.file.slice(0, this.file.lastIndexOf('/')) || '/', from));
+    if (!module) return undefined;
+    return module.exportValue(name);
+  }
+
+  private load(base: string): Evaluator | undefined {
+    const read = this.modules.read;
+    if (!read) return undefined;
+    // `./functions.js` written for ESM names `./functions.ts` in a TypeScript project.
+    const stem = base.replace(/\.[cm]?js$/, '');
+    const candidates = [...MODULE_SUFFIXES.map((x) => base + x), ...(stem !== base ? ['.ts', '.mts', '.cts'].map((x) => stem + x) : [])];
+    for (const path of candidates) {
+      if (!/\.[cm]?[jt]s$/.test(path)) continue;
+      if (this.modules.loaded.has(path)) return this.modules.loaded.get(path) ?? undefined;
+      const text = read(path);
+      if (text === undefined) continue;
+      if (this.modules.loaded.size >= MAX_MODULES) return undefined;
+      this.modules.loaded.set(path, null);
+      const module = parseModule(path, text, this.modules);
+      if (module) {
+        this.modules.loaded.set(path, module);
+        this.modules.all.push(module);
+      }
+      return module;
+    }
+    return undefined;
+  }
+
+  /** What the module exports under `name` (`default`: `export default`, `export =`, `module.exports =`). */
+  exportValue(name: string): Result | undefined {
+    if (this.exportResults.has(name)) return this.exportResults.get(name);
+    let node: ts.Node | undefined;
+    if (name === 'default') node = this.exportedExpression();
+    else {
+      const b = this.bindings.get(name);
+      if (b?.kind === 'const') node = b.init;
+    }
+    const value = node ? this.value(node) : undefined;
+    if (value !== undefined) this.exportResults.set(name, value);
+    return value;
   }
 
   private access(node: ts.PropertyAccessExpression | ts.ElementAccessExpression): Result {

@@ -101,7 +101,7 @@ export function lint(options: LintOptions): LintResult {
       cdkManifests.push(file.path);
       continue;
     }
-    const parsed = readConfig(file, host, maxBytes, model);
+    const parsed = readConfig(file, host, maxBytes, model, readText);
     if (!parsed) continue;
     configFiles.push(file.path);
     model.fileCount++;
@@ -158,7 +158,7 @@ export function lint(options: LintOptions): LintResult {
   return { findings, model, handlers, internalErrors, fileCount: model.fileCount, functionCount: model.functions.filter((f) => !f.frameworkInternal).length };
 }
 
-function readConfig(file: DiscoveredFile, host: Host, maxBytes: number, model: AppModel): ParsedSource | undefined {
+function readConfig(file: DiscoveredFile, host: Host, maxBytes: number, model: AppModel, readText: (abs: string) => string | undefined): ParsedSource | undefined {
   const bytes = host.readFile(file.path);
   if (!bytes) return undefined;
   const problem = checkBytes(file.path, bytes, maxBytes);
@@ -170,7 +170,7 @@ function readConfig(file: DiscoveredFile, host: Host, maxBytes: number, model: A
   const text = decode(bytes);
   if (file.kind === 'maybe-template' && !looksLikeTemplate(text)) return undefined;
   const format = file.path.endsWith('.json') ? 'json' : 'yaml';
-  const parsed = file.kind === 'serverless' ? parseServerlessConfig(file.path, text) : parseSource(file.path, text, { format });
+  const parsed = file.kind === 'serverless' ? parseServerlessConfig(file.path, text, readText) : parseSource(file.path, text, { format });
   if (file.kind === 'maybe-template') {
     // Another tool's file that merely mentions AWS types is not ours to judge.
     if (!parsed.root) {

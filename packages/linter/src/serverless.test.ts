@@ -216,19 +216,34 @@ module.exports = serverlessConfiguration;
     ]);
   });
 
-  it('says where an import or a call hides part of it, instead of linting nothing silently', async () => {
+  it('follows relative imports of plain values, with positions in the imported file', async () => {
     const r = await lintFiles({
-      'serverless.ts': "import functions from './serverless/functions';\nexport default {\n  service: 'brand',\n  provider: { name: 'aws', runtime: 'nodejs22.x', stage: process.env.STAGE },\n  functions,\n};\n",
-      'serverless/functions.ts': "export default { ingest: { handler: 'src/ingest.handler' } };\n",
+      'serverless.ts': "import functions from './serverless/functions';\nimport { api } from './serverless/api.js';\nexport default {\n  service: 'brand',\n  provider: { name: 'aws', runtime: 'nodejs22.x' },\n  functions: { ...functions, api },\n};\n",
+      'serverless/functions.ts': "const ingest = { handler: 'src/ingest.handler', timeout: 900 };\nexport default { ingest };\n",
+      'serverless/api.ts': "export const api = { handler: 'src/api.handler', timeout: 10 };\n",
+      'src/ingest.ts': code,
+      'src/api.ts': code,
+    });
+    expect(r.functionCount).toBe(2);
+    expect(of(r, 'explicit-timeout', 'unresolved-variable', 'unresolved-handler')).toEqual([['serverless/functions.ts', 'explicit-timeout', 'maximum', 1, 58, 1, 61]]);
+  });
+
+  it('says where an import it cannot follow or a call hides part of it, instead of linting nothing silently', async () => {
+    const r = await lintFiles({
+      'serverless.ts': "import functions from '@functions/index';\nexport default {\n  service: 'brand',\n  provider: { name: 'aws', runtime: 'nodejs22.x', stage: process.env.STAGE },\n  functions,\n};\n",
       'src/ingest.ts': code,
     });
     expect(r.functionCount).toBe(0);
     expect(of(r, 'unresolved-variable')).toEqual([['serverless.ts', 'unresolved-variable', 'diagnostic', 5, 3, 5, 12]]);
-    expect(r.findings.find((f) => f.ruleId === 'unresolved-variable')!.message).toContain("`functions` is imported from './serverless/functions'");
-    // The spread of an imported value in the shared example is reported at the import's use.
-    expect(of(await lintFiles({ 'serverless.ts': ts, 'src/ingest.ts': code, 'src/api.ts': code }), 'unresolved-variable')).toEqual([
-      ['serverless.ts', 'unresolved-variable', 'diagnostic', 16, 16, 16, 22],
-    ]);
+    expect(r.findings.find((f) => f.ruleId === 'unresolved-variable')!.message).toContain("`functions` is imported from '@functions/index'");
+    // A relative module that is not there, and a call in a module that is.
+    const missing = await lintFiles({ 'serverless.ts': ts, 'src/ingest.ts': code, 'src/api.ts': code });
+    expect(of(missing, 'unresolved-variable')).toEqual([['serverless.ts', 'unresolved-variable', 'diagnostic', 16, 16, 16, 22]]);
+    const call = await lintFiles({
+      'serverless.ts': "import { fns } from './fns';\nexport default { service: 's', provider: { name: 'aws', runtime: 'nodejs22.x' }, functions: fns };\n",
+      'fns.ts': "export const fns = { a: { handler: handlerPath(__dirname) + '/a.handler' } };\n",
+    });
+    expect(of(call, 'unresolved-variable')).toEqual([['fns.ts', 'unresolved-variable', 'diagnostic', 1, 36, 1, 73]]);
   });
 
   it('reads serverless.js (CommonJS) the same way', async () => {

@@ -8,9 +8,12 @@ export function isCodeConfig(path: string): boolean {
   return /\.[cm]?[jt]s$/i.test(path);
 }
 
-/** Parses a Serverless configuration by its extension: YAML, JSON, or a JS/TS module evaluated statically. */
-export function parseServerlessConfig(path: string, text: string): ParsedSource {
-  if (isCodeConfig(path)) return evaluateConfigModule(path, text);
+/**
+ * Parses a Serverless configuration by its extension: YAML, JSON, or a JS/TS module evaluated
+ * statically (`readModule` reads the modules it imports with a relative path, inside the project root).
+ */
+export function parseServerlessConfig(path: string, text: string, readModule?: (abs: string) => string | undefined): ParsedSource {
+  if (isCodeConfig(path)) return evaluateConfigModule(path, text, readModule);
   return parseSource(path, text, { format: /\.json$/i.test(path) ? 'json' : 'yaml' });
 }
 
@@ -50,7 +53,7 @@ export function readServerlessPackages(packages: readonly ParsedSource[], model:
       const path = `${dir === '/' ? '' : dir}/${name}`;
       const text = ctx.readText(path);
       if (text === undefined) continue;
-      const p = parseServerlessConfig(path, text);
+      const p = parseServerlessConfig(path, text, ctx.readText);
       // Read for its positions only: its own findings belong to a run that lints it.
       model.fileCount++;
       if (p.root) config = p;
