@@ -76,18 +76,24 @@ const WRAP_INTERVAL = 200;
  */
 function wrapCheckpoints(sourceFile: SourceFile): void {
   const owner = sourceFile as unknown as { _getNodeFromCompilerNode(n: ts.Node): Node };
-  const stack: [ts.Node, number][] = [[sourceFile.compilerNode, 0]];
+  // Two parallel stacks rather than a [node, depth] pair per node: this walk visits every node of every file.
+  const nodes: ts.Node[] = [sourceFile.compilerNode];
+  const depths: number[] = [0];
   const children: ts.Node[] = [];
   const collect = (c: ts.Node): undefined => {
     children.push(c);
     return undefined;
   };
-  while (stack.length > 0) {
-    const [node, depth] = stack.pop()!;
+  while (nodes.length > 0) {
+    const node = nodes.pop()!;
+    const depth = depths.pop()!;
     if (depth > 0 && depth % WRAP_INTERVAL === 0) owner._getNodeFromCompilerNode(node);
     children.length = 0;
     ts.forEachChild(node, collect);
-    for (let i = children.length - 1; i >= 0; i--) stack.push([children[i]!, depth + 1]);
+    for (let i = children.length - 1; i >= 0; i--) {
+      nodes.push(children[i]!);
+      depths.push(depth + 1);
+    }
   }
 }
 const MIDDLEWARE_METHODS = new Set(['use', 'before', 'after', 'onError', 'middleware']);
