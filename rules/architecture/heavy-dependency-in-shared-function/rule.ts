@@ -21,14 +21,21 @@ function literal(node: Node | undefined): string | undefined {
   return node && (Node.isStringLiteral(node) || Node.isNoSubstitutionTemplateLiteral(node)) ? node.getLiteralValue() : undefined;
 }
 
-/** An import declaration TypeScript erases: `import type`, or only `type` named imports. */
+/**
+ * An import declaration TypeScript erases: `import type`, or only `type` named imports. Read on the
+ * compiler node: ts-morph's getters would wrap every clause and specifier of every import.
+ */
 function typeOnly(node: Node): boolean {
-  if (Node.isImportDeclaration(node)) {
-    if (node.isTypeOnly()) return true;
-    const named = node.getNamedImports();
-    return !node.getDefaultImport() && !node.getNamespaceImport() && named.length > 0 && named.every((n) => n.isTypeOnly());
+  const n = node.compilerNode;
+  if (ts.isImportDeclaration(n)) {
+    const clause = n.importClause;
+    if (!clause) return false;
+    if (clause.phaseModifier === ts.SyntaxKind.TypeKeyword) return true;
+    const bindings = clause.namedBindings;
+    const named = bindings && ts.isNamedImports(bindings) ? bindings.elements : [];
+    return !clause.name && !(bindings && ts.isNamespaceImport(bindings)) && named.length > 0 && named.every((s) => s.isTypeOnly);
   }
-  if (Node.isExportDeclaration(node)) return node.isTypeOnly();
+  if (ts.isExportDeclaration(n)) return n.isTypeOnly;
   return false;
 }
 
