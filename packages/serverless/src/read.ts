@@ -202,7 +202,7 @@ class ServerlessReader {
     if (memorySize) fn.memorySize = memorySize;
     const timeout = this.setting(def, 'timeout', num);
     if (timeout) fn.timeout = timeout;
-    const logRetention = this.setting(def, 'logRetentionInDays', num) ?? this.logGroupExtension(fn.logicalId);
+    const logRetention = this.setting(def, 'logRetentionInDays', num) ?? this.logGroupExtension(fn.logicalId) ?? this.logRetentionPlugin();
     if (logRetention) fn.logRetention = logRetention;
     const reserved = entry(def, 'reservedConcurrency');
     if (reserved && !isNull(reserved.value)) fn.reservedConcurrency = { value: num(reserved.value), loc: reserved.value.loc, node: reserved.value };
@@ -246,6 +246,15 @@ class ServerlessReader {
   private logGroupExtension(functionLogicalId: string): Prop<number> | undefined {
     const logGroupId = functionLogicalId.replace(/LambdaFunction$/, 'LogGroup');
     const v = get(this.root, 'resources', 'extensions', logGroupId, 'Properties', 'RetentionInDays');
+    return v && !isNull(v) ? { value: num(v), loc: v.loc, node: v } : undefined;
+  }
+
+  /** serverless-plugin-log-retention: `custom.logRetentionInDays` is the retention of every function's log group. */
+  private logRetentionPlugin(): Prop<number> | undefined {
+    const plugins = get(this.root, 'plugins');
+    const names = [...items(plugins), ...items(get(plugins, 'modules'))].map((p) => str(p));
+    if (!names.includes('serverless-plugin-log-retention')) return undefined;
+    const v = get(this.root, 'custom', 'logRetentionInDays');
     return v && !isNull(v) ? { value: num(v), loc: v.loc, node: v } : undefined;
   }
 

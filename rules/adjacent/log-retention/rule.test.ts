@@ -44,6 +44,14 @@ describe('log-retention', () => {
       expect(positions(r, RULE)).toEqual([at(RULE, 'missing', 11, 3, 11, 9)]);
     });
 
+    it('accepts custom.logRetentionInDays of serverless-plugin-log-retention, and not without the plugin', async () => {
+      const custom = 'custom:\n  logRetentionInDays: 30\n';
+      const plugin = (list: string) => ({ ...app('', '', custom), 'serverless.yml': `${app('', '', custom)['serverless.yml']}plugins:${list}` });
+      expect(positions(await lintFiles(plugin('\n  - serverless-plugin-log-retention\n')), RULE)).toEqual([]);
+      expect(positions(await lintFiles(plugin('\n  modules:\n    - serverless-plugin-log-retention\n')), RULE)).toEqual([]);
+      expect(positions(await lintFiles(app('', '', custom)), RULE)).toEqual([at(RULE, 'missing', 8, 3, 8, 9)]);
+    });
+
     it('accepts a retention set on the generated log group in resources', async () => {
       const extension = 'resources:\n  extensions:\n    IngestLogGroup:\n      Properties:\n        RetentionInDays: 7\n';
       expect(positions(await lintFiles(app('', '', extension)), RULE)).toEqual([]);
