@@ -19,7 +19,7 @@ import {
 import { evaluateString, moduleMemberOf, type ModuleMember } from './facts.js';
 import type { Def, ParsedFile, Program } from './program.js';
 import type { BindingKind, ImportOrigin, TsBinding } from './scope.js';
-import { enclosingBoundary, isCodeBoundary, isTsFunctionLike, propertyNameText, skipOuterExpressions, walkDescendants, type TsFunctionLike } from './syntax.js';
+import { descendantsByKind, enclosingBoundary, isCodeBoundary, isTsFunctionLike, propertyNameText, skipOuterExpressions, walkDescendants, type TsFunctionLike } from './syntax.js';
 
 const SK = ts.SyntaxKind;
 
@@ -395,30 +395,6 @@ function ownNodesOf(fnTs: TsFunctionLike): readonly ts.Node[] {
 
 /** The ts-morph wrappers of {@link ownNodesOf}, by index, made on first use: every later rule and handler skips ts-morph's node-cache lookup. */
 const wrappedNodesCache = new WeakMap<ts.Node, (Node | undefined)[]>();
-
-/**
- * Every descendant of a node in source order, listed with one walk per node for the whole run;
- * each kind asked for is then a filter of that list, kept too (see ownNodesOf).
- */
-const descendantsCache = new WeakMap<ts.Node, { all: readonly ts.Node[]; byKind: Map<ts.SyntaxKind, ts.Node[]> }>();
-
-function descendantsByKind(root: ts.Node, kind: ts.SyntaxKind): ts.Node[] {
-  let entry = descendantsCache.get(root);
-  if (!entry) {
-    const all: ts.Node[] = [];
-    walkDescendants(root, (n) => {
-      all.push(n);
-    });
-    entry = { all, byKind: new Map() };
-    descendantsCache.set(root, entry);
-  }
-  let found = entry.byKind.get(kind);
-  if (!found) {
-    found = entry.all.filter((n) => n.kind === kind);
-    entry.byKind.set(kind, found);
-  }
-  return found;
-}
 
 /** The analysis attached to a handler binding by the linter. */
 export function codeOf(binding: HandlerBinding): HandlerCode {

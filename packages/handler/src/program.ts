@@ -19,6 +19,7 @@ import {
   stringLiteralValue,
   hasModifier,
   walkDescendants,
+  rememberDescendants,
   type TsFunctionLike,
 } from './syntax.js';
 
@@ -79,6 +80,8 @@ function wrapCheckpoints(sourceFile: SourceFile): void {
   // Two parallel stacks rather than a [node, depth] pair per node: this walk visits every node of every file.
   const nodes: ts.Node[] = [sourceFile.compilerNode];
   const depths: number[] = [0];
+  // The same walk lists the file's descendants for descendantsByKind.
+  const all: ts.Node[] = [];
   const children: ts.Node[] = [];
   const collect = (c: ts.Node): undefined => {
     children.push(c);
@@ -87,6 +90,7 @@ function wrapCheckpoints(sourceFile: SourceFile): void {
   while (nodes.length > 0) {
     const node = nodes.pop()!;
     const depth = depths.pop()!;
+    if (depth > 0) all.push(node);
     if (depth > 0 && depth % WRAP_INTERVAL === 0) owner._getNodeFromCompilerNode(node);
     children.length = 0;
     ts.forEachChild(node, collect);
@@ -95,6 +99,7 @@ function wrapCheckpoints(sourceFile: SourceFile): void {
       depths.push(depth + 1);
     }
   }
+  rememberDescendants(sourceFile.compilerNode, all);
 }
 const MIDDLEWARE_METHODS = new Set(['use', 'before', 'after', 'onError', 'middleware']);
 

@@ -192,3 +192,33 @@ export function walkDescendants(root: ts.Node, enter: (node: ts.Node) => boolean
     pushChildren(n);
   }
 }
+
+/**
+ * Every descendant of a node in source order, listed with one walk per node for the whole run;
+ * each kind asked for is then a filter of that list, kept too. A file's list is recorded by the
+ * walk that follows its parsing (see rememberDescendants), so no second walk is needed.
+ */
+const descendantsCache = new WeakMap<ts.Node, { all: readonly ts.Node[]; byKind: Map<ts.SyntaxKind, ts.Node[]> }>();
+
+/** Records the descendants of `root` in source order, as {@link walkDescendants} visits them, listed by a walk made anyway. */
+export function rememberDescendants(root: ts.Node, all: readonly ts.Node[]): void {
+  descendantsCache.set(root, { all, byKind: new Map() });
+}
+
+export function descendantsByKind(root: ts.Node, kind: ts.SyntaxKind): ts.Node[] {
+  let entry = descendantsCache.get(root);
+  if (!entry) {
+    const all: ts.Node[] = [];
+    walkDescendants(root, (n) => {
+      all.push(n);
+    });
+    entry = { all, byKind: new Map() };
+    descendantsCache.set(root, entry);
+  }
+  let found = entry.byKind.get(kind);
+  if (!found) {
+    found = entry.all.filter((n) => n.kind === kind);
+    entry.byKind.set(kind, found);
+  }
+  return found;
+}
