@@ -9,7 +9,7 @@ import tseslint from 'typescript-eslint';
 import { afterAll, describe, expect, it } from 'vitest';
 import { lint, nodeHost, toPosix } from '@lambda-lint/linter';
 import allRules from '@lambda-lint/rules';
-import plugin, { analyseFile, codeRules } from 'eslint-plugin-lambda-lint';
+import plugin, { analyseFile, clearCache, codeRules, sourceCacheStats } from 'eslint-plugin-lambda-lint';
 
 const made: string[] = [];
 afterAll(() => {
@@ -206,6 +206,74 @@ describe('content-keyed cache', () => {
     write(dir, { 'serverless.yml': config('JSON') });
     expect(config('JSON').length).toBe(config('Text').length);
     expect(structured()).toEqual([]);
+  });
+
+  describe('state kept between runs (parsed files, parsed configuration)', () => {
+    const PUBLISH = "import { notify } from './notify.mjs';\n\nexport const handler = async (event) => {\n  await notify(event.body);\n  return { statusCode: 202 };\n};\n";
+    const NOTIFY_AWAITED = `import { SNSClient, PublishCommand } from '@aws-sdk/client-sns';
+
+const sns = new SNSClient({});
+
+export async function notify(message) {
+  await sns.send(new PublishCommand({ TopicArn: process.env.TOPIC_ARN, Message: message }));
+}
+`;
+    const NOTIFY_FLOATING = NOTIFY_AWAITED.replace('  await sns.send(', '  sns.send(');
+    const floatingPromise = codeRules.filter((r) => r.id === 'floating-promise');
+    const requestFor = (dir: string, rel: string, text: string) => ({ file: `${dir}/${rel}`, text, root: dir, rules: floatingPromise, config: {} });
+    const ids = (result: ReturnType<typeof analyseFile>) => result.findings.map((f) => `${f.ruleId} ${f.loc.line}:${f.loc.column}`);
+
+    it('an edit that adds a floating promise, then removes it, shows on the next run while the unchanged files stay parsed', () => {
+      clearCache();
+      const dir = project({ 'serverless.yml': SERVERLESS_SQS, 'src/publish.mjs': PUBLISH, 'src/notify.mjs': NOTIFY_AWAITED });
+      const notify = (text: string) => analyseFile(requestFor(dir, 'src/notify.mjs', text));
+      expect(ids(notify(NOTIFY_AWAITED))).toEqual([]);
+      const parsed = sourceCacheStats();
+      expect(parsed.files).toBe(2);
+      const edited = notify(NOTIFY_FLOATING);
+      expect(edited.run).toBe('functions-reaching-file');
+      expect(ids(edited)).toEqual(['floating-promise 6:3']);
+      // The handler module was not parsed again: only the edited buffer was.
+      expect(sourceCacheStats().hits).toBe(parsed.hits + 1);
+      const reverted = notify(NOTIFY_AWAITED + '\n');
+      expect(reverted.run).toBe('functions-reaching-file');
+      expect(ids(reverted)).toEqual([]);
+      expect(sourceCacheStats().hits).toBe(parsed.hits + 2);
+      // The CLI agrees with both states.
+      write(dir, { 'src/notify.mjs': NOTIFY_FLOATING });
+      const cli = lint({ host: nodeHost(), paths: [dir], root: dir, rules: floatingPromise, config: {} }).findings.filter((f) => f.loc.file === `${dir}/src/notify.mjs`);
+      expect(cli.map((f) => `${f.ruleId} ${f.loc.line}:${f.loc.column}`)).toEqual(ids(edited));
+    });
+
+    it('a kept handler file sees the new version of a module it imports (resolution is not kept, only syntax)', () => {
+      clearCache();
+      const calling = PUBLISH.replace('  await notify(', '  notify(');
+      const dir = project({ 'serverless.yml': SERVERLESS_SQS, 'src/publish.mjs': calling, 'src/notify.mjs': NOTIFY_AWAITED });
+      const publish = () => ids(analyseFile(requestFor(dir, 'src/publish.mjs', calling)));
+      expect(publish()).toEqual(['floating-promise 4:3']);
+      // notify() no longer returns a promise: the call in the unchanged (kept) handler is fine.
+      write(dir, { 'src/notify.mjs': 'export function notify(message) {\n  console.log(message);\n}\n' });
+      const before = sourceCacheStats().hits;
+      expect(publish()).toEqual([]);
+      expect(sourceCacheStats().hits).toBe(before + 1);
+      write(dir, { 'src/notify.mjs': NOTIFY_AWAITED });
+      expect(publish()).toEqual(['floating-promise 4:3']);
+    });
+
+    it('a changed serverless.yml invalidates the kept model, also between edits of a file', () => {
+      clearCache();
+      const dir = project({ 'serverless.yml': SERVERLESS_SQS, 'src/publish.mjs': COUNTER });
+      const idempotency = (text: string) => analyseFile({ ...requestFor(dir, 'src/publish.mjs', text), rules: codeRules.filter((r) => r.id === 'not-idempotent') });
+      expect(ids(idempotency(COUNTER))).toEqual(['not-idempotent 8:20']);
+      expect(idempotency(COUNTER + '\n').run).toBe('functions-reaching-file');
+      // Still an SQS trigger, but now with a new key: the kept parse of the old text must not be used.
+      write(dir, { 'serverless.yml': SERVERLESS_SQS.replace(/- sqs:\n.*\n/, '- httpApi: POST /stats\n') });
+      const afterConfigEdit = idempotency(COUNTER + '\n');
+      expect(afterConfigEdit.run).toBe('project');
+      expect(ids(afterConfigEdit)).toEqual([]);
+      write(dir, { 'serverless.yml': SERVERLESS_SQS });
+      expect(ids(idempotency(COUNTER + '\n\n'))).toEqual(['not-idempotent 8:20']);
+    });
   });
 
   it('notices a new function that starts referencing the file', () => {

@@ -2,7 +2,7 @@ import type { ESLint, Linter, Rule } from 'eslint';
 import type { Severity } from '@lambda-lint/core';
 import { codeRules, toEslintRule } from './rules.js';
 
-export { analyseFile, clearCache, type FileRequest, type FileResult } from './project.js';
+export { analyseFile, clearCache, sourceCacheStats, type FileRequest, type FileResult } from './project.js';
 export { codeRules } from './rules.js';
 
 const PLUGIN_NAME = 'lambda-lint';

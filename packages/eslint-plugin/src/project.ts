@@ -1,5 +1,5 @@
 import type { AnyRule, Finding, LintConfig } from '@lambda-lint/core';
-import { isInside, kindOfPath, lint, nodeHost, type Host } from '@lambda-lint/linter';
+import { isInside, kindOfPath, lint, nodeHost, SourceCache, type Host } from '@lambda-lint/linter';
 import { overlayHost, recordingHost, stillValid, withDiskSignatures, type FingerprintHost, type ReadSet } from './host.js';
 import { importClosure } from './imports.js';
 
@@ -49,9 +49,21 @@ const runs = new Map<string, ProjectRuns>();
 const FULL_RUNS_KEPT = 2;
 const PARTIAL_RUNS_KEPT = 4;
 
-/** Drops every cached run (tests and benchmarks that want a cold start). */
+/** Code files parsed by earlier runs, reused while their text is unchanged: a run after an edit parses only the edited file. */
+let sources = new SourceCache();
+/** Configuration files (YAML, JSON) parsed by earlier runs, reused while their text is unchanged. */
+let parsedConfigs: NonNullable<Parameters<typeof lint>[0]['parsedConfigs']> = new Map();
+
+/** Drops every cached run and parsed file (tests and benchmarks that want a cold start). */
 export function clearCache(): void {
   runs.clear();
+  sources = new SourceCache();
+  parsedConfigs = new Map();
+}
+
+/** How many code files are kept parsed, and how many parses they saved (tests). */
+export function sourceCacheStats(): { files: number; hits: number } {
+  return { files: sources.size, hits: sources.hits };
 }
 
 /**
@@ -138,6 +150,8 @@ function lintWith(host: Host, configs: string[], request: FileRequest, analyseFu
     root: request.root,
     rules: request.rules,
     config: request.config,
+    sources,
+    parsedConfigs,
     ...(request.options ? { options: request.options } : {}),
     ...(analyseFunction ? { analyseFunction } : {}),
   });

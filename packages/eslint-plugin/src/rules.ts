@@ -7,11 +7,24 @@ import { analyseFile } from './project.js';
 /** The rules that read handler code: the ones an editor can show on the file being typed. */
 export const codeRules: readonly AnyRule[] = allRules.filter((rule) => rule.scope === 'handler' || rule.scope === 'cross');
 
-/** Every code rule on at its default level (experimental ones too: in ESLint, enabling is the user's config). */
-const defaultConfig: LintConfig = { rules: Object.fromEntries(codeRules.map((rule) => [rule.id, rule.severity])) };
+/** The given code rules on at their default level (experimental ones too: in ESLint, enabling is the user's config). */
+const defaultConfig = (rules: readonly AnyRule[]): LintConfig => ({ rules: Object.fromEntries(rules.map((rule) => [rule.id, rule.severity])) });
 
 /** One analysis per file pass, shared by all the plugin's rules: ESLint hands every rule the same SourceCode object. */
 const perPass = new WeakMap<SourceCode, Map<string, ReturnType<typeof analyseFile>>>();
+
+/**
+ * The plugin's rules the ESLint config turns on for this pass, with default options: ESLint creates
+ * every enabled rule before it traverses the file, so by the first `Program` visit the set is
+ * complete and the shared run checks only those (lazy work: rules turned off cost nothing).
+ */
+const enabledPerPass = new WeakMap<SourceCode, Set<AnyRule>>();
+
+/** The rule's options when the ESLint config gives it any: then it runs alone, with them. */
+function customOptions(context: Rule.RuleContext): Record<string, unknown> | undefined {
+  const options = context.options[0] as Record<string, unknown> | undefined;
+  return options !== undefined && Object.keys(options).length > 0 ? options : undefined;
+}
 
 interface PluginSettings {
   stage?: string;
@@ -25,14 +38,14 @@ function settingsOf(context: Rule.RuleContext): PluginSettings {
 function findingsFor(context: Rule.RuleContext, rule: AnyRule): Finding[] {
   // A block a processor extracted (e.g. code in Markdown) is not the file any function runs.
   if (context.filename !== context.physicalFilename) return [];
-  const options = context.options[0] as Record<string, unknown> | undefined;
-  const custom = options !== undefined && Object.keys(options).length > 0;
+  const options = customOptions(context);
+  const custom = options !== undefined;
+  const sourceCode = context.sourceCode;
   // A rule with its own options gets its own run of that rule alone; the others share one run.
-  const rules = custom ? [rule] : codeRules;
-  const config: LintConfig = custom ? { rules: { [rule.id]: [rule.severity, options] } } : defaultConfig;
+  const rules = custom ? [rule] : codeRules.filter((r) => enabledPerPass.get(sourceCode)?.has(r));
+  const config: LintConfig = custom ? { rules: { [rule.id]: [rule.severity, options] } } : defaultConfig(rules);
   const stage = settingsOf(context).stage;
   const key = JSON.stringify([custom ? rule.id : '', custom ? options : null, stage ?? '']);
-  const sourceCode = context.sourceCode;
   let results = perPass.get(sourceCode);
   if (!results) perPass.set(sourceCode, (results = new Map()));
   let result = results.get(key);
@@ -68,6 +81,11 @@ export function toEslintRule(rule: AnyRule): Rule.RuleModule {
       schema: optionsSchema(rule),
     },
     create(context) {
+      if (!customOptions(context)) {
+        let enabled = enabledPerPass.get(context.sourceCode);
+        if (!enabled) enabledPerPass.set(context.sourceCode, (enabled = new Set()));
+        enabled.add(rule);
+      }
       return {
         Program() {
           for (const finding of findingsFor(context, rule)) {

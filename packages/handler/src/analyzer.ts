@@ -3,6 +3,7 @@ import { posix } from 'node:path';
 import { HandlerCode } from './code.js';
 import { handlerCandidates, normalizeAbs, isInside } from './modules.js';
 import { Program, type CodeHost } from './program.js';
+import type { SourceCache } from './source-cache.js';
 
 export type { CodeHost } from './program.js';
 
@@ -18,8 +19,11 @@ export class HandlerAnalyzer {
   readonly #program: Program;
   readonly #codes = new Map<string, ResolveResult>();
 
-  /** @param root absolute project root: no file outside it is read. */
-  constructor(host: CodeHost, root: string, options: { maxFileBytes?: number } = {}) {
+  /**
+   * @param root absolute project root: no file outside it is read.
+   * @param options.sources parsed files to reuse from earlier runs (and to keep for later ones).
+   */
+  constructor(host: CodeHost, root: string, options: { maxFileBytes?: number; sources?: SourceCache } = {}) {
     this.#program = new Program(host, root, options);
   }
 

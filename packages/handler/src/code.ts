@@ -160,6 +160,15 @@ export class HandlerCode {
   }
 
   /** Every function the handler can run, handler functions first; nested callbacks included. */
+  /**
+   * The analysis this handler shares with the other handlers of its lint run: the key for caches of
+   * facts that depend on module resolution. Syntax outlives a run (the ESLint plugin keeps unchanged
+   * files parsed), resolution does not: the file an import points to may have been edited since.
+   */
+  get run(): object {
+    return this.#program;
+  }
+
   get reachableFunctions(): readonly FunctionLikeNode[] {
     if (!this.#reachableWrapped) this.#reachableWrapped = this.#reachableTs().map((f) => this.#program.wrap<FunctionLikeNode>(f));
     return this.#reachableWrapped;

@@ -1,4 +1,5 @@
 export { HandlerAnalyzer, type ResolveResult, type CodeHost } from './analyzer.js';
+export { SourceCache } from './source-cache.js';
 export {
   HandlerCode,
   codeOf,

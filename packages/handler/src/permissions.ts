@@ -519,10 +519,13 @@ interface PackageCall {
  * The calls of a file that hand arguments to a package function (not the SDK's own): syntax and
  * module resolution only, the same for every handler that loads the file, so computed once per file.
  */
-const packageCallsCache = new WeakMap<SourceFile, PackageCall[]>();
+const packageCallsCache = new WeakMap<object, WeakMap<SourceFile, PackageCall[]>>();
 
 function packageCallsOf(code: HandlerCode, file: SourceFile): PackageCall[] {
-  let out = packageCallsCache.get(file);
+  // Per run: module resolution of a kept file changes when a file it imports is edited.
+  let ofRun = packageCallsCache.get(code.run);
+  if (!ofRun) packageCallsCache.set(code.run, (ofRun = new WeakMap()));
+  let out = ofRun.get(file);
   if (out) return out;
   out = [];
   for (const call of [...descendantsOfKind(file, SyntaxKind.CallExpression), ...descendantsOfKind(file, SyntaxKind.NewExpression)]) {
@@ -538,6 +541,6 @@ function packageCallsOf(code: HandlerCode, file: SourceFile): PackageCall[] {
     });
     out.push({ call, module: member.module, argValues });
   }
-  packageCallsCache.set(file, out);
+  ofRun.set(file, out);
   return out;
 }

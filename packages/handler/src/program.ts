@@ -6,6 +6,7 @@
 import type { InputDiagnostic } from '@lambda-lint/core';
 import { Project, ts, type Node, type SourceFile } from 'ts-morph';
 import { locOfRange } from './loc.js';
+import type { SourceCache } from './source-cache.js';
 import { importCandidates, isInside, isRelativeSpecifier, normalizeAbs } from './modules.js';
 import { ScopeIndex, type TsBinding } from './scope.js';
 import {
@@ -107,6 +108,8 @@ export class Program {
   readonly root: string;
   readonly #host: CodeHost;
   readonly #project: Project;
+  /** Parsed files kept from earlier runs (the ESLint plugin), when given. */
+  readonly #sources: SourceCache | undefined;
   readonly #files = new Map<string, ParsedFile | 'missing' | 'unparseable'>();
   readonly #byTs = new Map<ts.SourceFile, ParsedFile>();
   readonly #diagnostics: InputDiagnostic[] = [];
@@ -124,17 +127,20 @@ export class Program {
 
   readonly maxFileBytes: number;
 
-  constructor(host: CodeHost, root: string, options: { maxFileBytes?: number } = {}) {
+  constructor(host: CodeHost, root: string, options: { maxFileBytes?: number; sources?: SourceCache } = {}) {
     this.maxFileBytes = options.maxFileBytes ?? MAX_FILE_BYTES;
     this.#host = host;
     this.root = normalizeAbs(root);
-    this.#project = new Project({
-      useInMemoryFileSystem: true,
-      skipFileDependencyResolution: true,
-      skipAddingFilesFromTsConfig: true,
-      skipLoadingLibFiles: true,
-      compilerOptions: { allowJs: true, noLib: true },
-    });
+    this.#sources = options.sources;
+    const newProject = (): Project =>
+      new Project({
+        useInMemoryFileSystem: true,
+        skipFileDependencyResolution: true,
+        skipAddingFilesFromTsConfig: true,
+        skipLoadingLibFiles: true,
+        compilerOptions: { allowJs: true, noLib: true },
+      });
+    this.#project = options.sources ? options.sources.projectForRun(newProject) : newProject();
   }
 
   /** Number of files read (parsed or reported as unparseable). */
@@ -213,15 +219,22 @@ export class Program {
     }
     // A byte order mark is not a column.
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    // A file kept from an earlier run with the same text is already parsed, wrapped and checkpointed.
+    const kept = this.#sources?.get(path, text);
     let sourceFile: SourceFile;
-    try {
-      sourceFile = this.#wrapSourceFile(ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true));
-    } catch (e) {
-      const why = e instanceof RangeError ? 'its code is nested too deeply' : `the parser failed (${e instanceof Error ? e.message : String(e)})`;
-      return this.#reject(path, 'nested too deeply to parse', `${lang} file could not be parsed: ${why}; it was not analysed.`);
+    if (kept) sourceFile = kept;
+    else {
+      this.#sources?.forget(path);
+      try {
+        sourceFile = this.#wrapSourceFile(ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true));
+      } catch (e) {
+        const why = e instanceof RangeError ? 'its code is nested too deeply' : `the parser failed (${e instanceof Error ? e.message : String(e)})`;
+        return this.#reject(path, 'nested too deeply to parse', `${lang} file could not be parsed: ${why}; it was not analysed.`);
+      }
+      wrapCheckpoints(sourceFile);
+      this.#sources?.set(path, text, sourceFile);
     }
     const tsFile = sourceFile.compilerNode;
-    wrapCheckpoints(sourceFile);
     const file: ParsedFile = { path, sourceFile, ts: tsFile, scopes: this.#scopes };
     this.#byTs.set(tsFile, file);
     const parseDiagnostics = (tsFile as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];

@@ -15,10 +15,10 @@ import { checkBytes, DEFAULT_MAX_FILE_BYTES, parseSource, type ParsedSource } fr
 import { installValueResolver, isCloudFormationTemplate, isSamTemplate, linkTemplate, readCloudFormation } from '@lambda-lint/cloudformation';
 import { readSam } from '@lambda-lint/sam';
 import { readServerless } from '@lambda-lint/serverless';
-import { HandlerAnalyzer } from '@lambda-lint/handler';
+import { HandlerAnalyzer, SourceCache } from '@lambda-lint/handler';
 import { readCdkAssemblies } from '@lambda-lint/cdk';
 import { discover, looksLikeTemplate, type DiscoveredFile } from './discover.js';
-import { parseServerlessConfig, readServerlessPackages } from './serverless.js';
+import { isCodeConfig, parseServerlessConfig, readServerlessPackages } from './serverless.js';
 import { collectSuppressions } from './suppressions.js';
 import type { Host } from './host.js';
 
@@ -55,6 +55,13 @@ export interface LintOptions {
    * others are still read from the configuration, but their handlers are not.
    */
   analyseFunction?: (fn: AppModel['functions'][number]) => boolean;
+  /** Parsed code files kept between runs of one process (the ESLint plugin): unchanged files are not parsed again. */
+  sources?: SourceCache;
+  /**
+   * Parsed YAML/JSON configuration files kept between runs of one process (the ESLint plugin), by
+   * path: an entry is reused while the file's text is the same. Parsed trees are read-only to the readers.
+   */
+  parsedConfigs?: Map<string, { text: string; parsed: ParsedSource }>;
 }
 
 export interface LintResult {
@@ -101,7 +108,7 @@ export function lint(options: LintOptions): LintResult {
       cdkManifests.push(file.path);
       continue;
     }
-    const parsed = readConfig(file, host, maxBytes, model, readText);
+    const parsed = readConfig(file, host, maxBytes, model, readText, options.parsedConfigs);
     if (!parsed) continue;
     configFiles.push(file.path);
     model.fileCount++;
@@ -140,7 +147,7 @@ export function lint(options: LintOptions): LintResult {
     return bytes ? decode(bytes) : undefined;
   };
   const analysed = options.analyseFunction ? { ...model, functions: model.functions.filter(options.analyseFunction) } : model;
-  const handlers = needsCode ? analyseHandlers(analysed, readCode, root, maxBytes, progress) : [];
+  const handlers = needsCode ? analyseHandlers(analysed, readCode, root, { maxFileBytes: maxBytes, ...(options.sources ? { sources: options.sources } : {}) }, progress) : [];
   progress('running rules');
 
   const internalErrors: LintResult['internalErrors'] = [];
@@ -158,7 +165,14 @@ export function lint(options: LintOptions): LintResult {
   return { findings, model, handlers, internalErrors, fileCount: model.fileCount, functionCount: model.functions.filter((f) => !f.frameworkInternal).length };
 }
 
-function readConfig(file: DiscoveredFile, host: Host, maxBytes: number, model: AppModel, readText: (abs: string) => string | undefined): ParsedSource | undefined {
+function readConfig(
+  file: DiscoveredFile,
+  host: Host,
+  maxBytes: number,
+  model: AppModel,
+  readText: (abs: string) => string | undefined,
+  parsedConfigs?: LintOptions['parsedConfigs'],
+): ParsedSource | undefined {
   const bytes = host.readFile(file.path);
   if (!bytes) return undefined;
   const problem = checkBytes(file.path, bytes, maxBytes);
@@ -170,7 +184,12 @@ function readConfig(file: DiscoveredFile, host: Host, maxBytes: number, model: A
   const text = decode(bytes);
   if (file.kind === 'maybe-template' && !looksLikeTemplate(text)) return undefined;
   const format = file.path.endsWith('.json') ? 'json' : 'yaml';
-  const parsed = file.kind === 'serverless' ? parseServerlessConfig(file.path, text, readText) : parseSource(file.path, text, { format });
+  const parse = (): ParsedSource => (file.kind === 'serverless' ? parseServerlessConfig(file.path, text, readText) : parseSource(file.path, text, { format }));
+  // A serverless.ts/.js is evaluated with the modules it imports: its text alone does not key it.
+  const keyed = parsedConfigs && !(file.kind === 'serverless' && isCodeConfig(file.path));
+  const kept = keyed ? parsedConfigs.get(`${file.kind}:${file.path}`) : undefined;
+  const parsed = kept?.text === text ? kept.parsed : parse();
+  if (keyed && kept?.parsed !== parsed) parsedConfigs.set(`${file.kind}:${file.path}`, { text, parsed });
   if (file.kind === 'maybe-template') {
     // Another tool's file that merely mentions AWS types is not ours to judge.
     if (!parsed.root) {
@@ -199,10 +218,10 @@ function analyseHandlers(
   model: AppModel,
   readText: (abs: string) => string | undefined,
   root: string,
-  maxFileBytes: number,
+  analyzerOptions: { maxFileBytes: number; sources?: SourceCache },
   progress: (step: string) => void,
 ): HandlerBinding[] {
-  const analyzer = new HandlerAnalyzer({ readFile: readText }, root, { maxFileBytes });
+  const analyzer = new HandlerAnalyzer({ readFile: readText }, root, analyzerOptions);
   const handlers: HandlerBinding[] = [];
   for (const [i, fn] of model.functions.entries()) {
     progress(`analysing the handler of ${fn.name} (${i + 1}/${model.functions.length})`);
@@ -240,4 +259,4 @@ function runsJavaScript(fn: AppModel['functions'][number]): boolean {
   return runtimes.some((r) => typeof r !== 'string' || /^nodejs/i.test(r));
 }
 
-export { isInside };
+export { isInside, SourceCache };

@@ -110,10 +110,13 @@ function loadedFiles(code: HandlerCode): SourceFile[] {
 }
 
 /** Per file (syntax and the program's resolution are the same for every handler): per value import of a local module, the files its names resolve to. */
-const importTargetsCache = new WeakMap<SourceFile, SourceFile[][]>();
+const importTargetsCache = new WeakMap<object, WeakMap<SourceFile, SourceFile[][]>>();
 
 function importTargetsOf(code: HandlerCode, file: SourceFile): SourceFile[][] {
-  let cached = importTargetsCache.get(file);
+  // Per run: a kept file's imports may point to a file edited since (the ESLint plugin).
+  let ofRun = importTargetsCache.get(code.run);
+  if (!ofRun) importTargetsCache.set(code.run, (ofRun = new WeakMap()));
+  let cached = ofRun.get(file);
   if (cached) return cached;
   cached = [];
   for (const decl of file.getImportDeclarations()) {
@@ -127,7 +130,7 @@ function importTargetsOf(code: HandlerCode, file: SourceFile): SourceFile[][] {
     }
     cached.push(targets);
   }
-  importTargetsCache.set(file, cached);
+  ofRun.set(file, cached);
   return cached;
 }
 
