@@ -11,6 +11,8 @@ export default defineConfig({
       '@lambda-lint/cloudformation': pkg('cloudformation'),
       '@lambda-lint/sam': pkg('sam'),
       '@lambda-lint/serverless': pkg('serverless'),
+      // ts-morph's values loaded with require (packages/handler/ts-morph); before '@lambda-lint/handler', which would match it too.
+      '@lambda-lint/handler/ts-morph': fileURLToPath(new URL('./packages/handler/ts-morph/index.js', import.meta.url)),
       '@lambda-lint/handler': pkg('handler'),
       '@lambda-lint/cdk': pkg('cdk'),
       '@lambda-lint/schema': pkg('schema'),

@@ -8,7 +8,7 @@
  */
 import type { LambdaFunction, TriggerType } from '@lambda-lint/core';
 import type { HandlerCode, ModuleMember } from '@lambda-lint/handler';
-import { Node, SyntaxKind, type CallExpression, type NewExpression, type TryStatement } from 'ts-morph';
+import { Node, SyntaxKind, type CallExpression, type NewExpression, type TryStatement } from '@lambda-lint/handler/ts-morph';
 
 export function unwrap(node: Node): Node {
   let cur = node;

@@ -9,7 +9,7 @@
  */
 import { get, lineStartsOf, locFromOffsets, str, type AppModel, type Loc } from '@lambda-lint/core';
 import { checkBytes, DEFAULT_MAX_FILE_BYTES, parseSource } from '@lambda-lint/source';
-import { Project, ts } from 'ts-morph';
+import { Project, ts } from '../../handler/ts-morph/index.js';
 import type { CdkIo } from './assembly.js';
 import { basename, dirname, isInside, joinSegments, resolvePath, stripExtension } from './paths.js';
 

@@ -15,7 +15,7 @@ import {
   type SetAccessorDeclaration,
   type SourceFile,
   type KindToNodeMappings,
-} from 'ts-morph';
+} from '@lambda-lint/handler/ts-morph';
 import { evaluateString, moduleMemberOf, type ModuleMember } from './facts.js';
 import type { Def, ParsedFile, Program } from './program.js';
 import type { BindingKind, ImportOrigin, TsBinding } from './scope.js';

@@ -15,7 +15,7 @@ import {
   type UnknownValue,
   type Value,
 } from '@lambda-lint/core';
-import { ts } from 'ts-morph';
+import { ts } from '@lambda-lint/handler/ts-morph';
 import { skipOuterExpressions } from './syntax.js';
 
 const SK = ts.SyntaxKind;

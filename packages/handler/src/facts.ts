@@ -1,6 +1,6 @@
 /** Syntax-level facts code rules ask for: which module member an expression names, constant strings. */
 import { posix } from 'node:path';
-import { ts } from 'ts-morph';
+import { ts } from '@lambda-lint/handler/ts-morph';
 import type { Program } from './program.js';
 import { accessedName, isAccess, requireSpecifier, skipOuterExpressions, stringLiteralValue } from './syntax.js';
 

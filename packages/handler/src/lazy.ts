@@ -2,7 +2,7 @@
  * One-time lazy initialisation told apart from per-request work: whether a node inside a
  * reachable function only runs while a module-level (or singleton `this.x`) value is not set yet.
  */
-import { Node, SyntaxKind, type CallExpression } from 'ts-morph';
+import { Node, SyntaxKind, type CallExpression } from '@lambda-lint/handler/ts-morph';
 import { forEachDescendantNode, type HandlerCode } from './code.js';
 
 const MAX_DEPTH = 6;

@@ -11,7 +11,7 @@
  * for (const p of codePermissionsOf(code)) console.log(p.actions, p.resource?.kind, p.api);
  * ```
  */
-import { Node, SyntaxKind, type CallExpression, type NewExpression, type SourceFile } from 'ts-morph';
+import { Node, SyntaxKind, type CallExpression, type NewExpression, type SourceFile } from '@lambda-lint/handler/ts-morph';
 import { descendantsOfKind, type HandlerCode } from './code.js';
 import {
   iamActionsOf,

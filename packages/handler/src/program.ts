@@ -4,7 +4,7 @@
  * classes wrap results into ts-morph nodes.
  */
 import type { InputDiagnostic } from '@lambda-lint/core';
-import { Project, ts, type Node, type SourceFile } from 'ts-morph';
+import { Project, ts, type Node, type SourceFile } from '@lambda-lint/handler/ts-morph';
 import { locOfRange } from './loc.js';
 import type { SourceCache } from './source-cache.js';
 import { importCandidates, isInside, isRelativeSpecifier, normalizeAbs } from './modules.js';

@@ -1,4 +1,4 @@
-import { ts } from 'ts-morph';
+import { ts } from '@lambda-lint/handler/ts-morph';
 import {
   enclosingBoundary,
   forEachBindingIdentifier,

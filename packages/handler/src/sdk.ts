@@ -8,7 +8,7 @@
  * for (const op of sdk.operations) if (op.service === 'dynamodb' && op.operation === 'Scan' && op.scope === 'invocation') ...
  * ```
  */
-import { Node, SyntaxKind, ts, type CallExpression, type NewExpression } from 'ts-morph';
+import { Node, SyntaxKind, ts, type CallExpression, type NewExpression } from '@lambda-lint/handler/ts-morph';
 import { forEachDescendantNode, type FunctionLikeNode, type HandlerCode, type ScopeBinding } from './code.js';
 import { enclosingBoundary, walkDescendants } from './syntax.js';
 import { unwrap } from './lazy.js';

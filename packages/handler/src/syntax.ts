@@ -1,4 +1,4 @@
-import { ts } from 'ts-morph';
+import { ts } from '@lambda-lint/handler/ts-morph';
 
 /** A function-like node with a body that can run: what the call graph is made of. */
 export type TsFunctionLike =

@@ -1,6 +1,6 @@
 import { defineRule, propAlternatives, type LambdaFunction, type Loc, type RelatedLocation } from '@lambda-lint/core';
 import { codeOf, descendantsOfKind, locOfNode, type HandlerCode } from '@lambda-lint/handler';
-import { Node, SyntaxKind, ts, type ExportDeclaration, type ImportDeclaration, type SourceFile } from 'ts-morph';
+import { Node, SyntaxKind, ts, type ExportDeclaration, type ImportDeclaration, type SourceFile } from '@lambda-lint/handler/ts-morph';
 import { PLATFORM_DEFAULTS } from '../../support/platform.js';
 import { HEAVY_PACKAGES, heavyPackageOf, type HeavyKind } from './heavy-packages.js';
 

@@ -1,6 +1,6 @@
 import { defineRule, get, type Distribution, type Prop } from '@lambda-lint/core';
 import { codeOf, descendantsOfKind, locOfNode, type HandlerCode, type ModuleMember } from '@lambda-lint/handler';
-import { Node, SyntaxKind } from 'ts-morph';
+import { Node, SyntaxKind } from '@lambda-lint/handler/ts-morph';
 import { objectLiteralOf, unwrap } from '../../support/code-facts.js';
 
 const ASSET_PREFIX = /^\/?(static|assets|public)(\/|$)/i;

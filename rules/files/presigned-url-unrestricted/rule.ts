@@ -1,6 +1,6 @@
 import { defineRule } from '@lambda-lint/core';
 import { codeOf, forEachDescendantNode, locOfNode, sdkFactsOf, type HandlerCode } from '@lambda-lint/handler';
-import { Node, SyntaxKind } from 'ts-morph';
+import { Node, SyntaxKind } from '@lambda-lint/handler/ts-morph';
 import { evaluateNumber, hasSpread, objectLiteralOf, propertyValue, textKey, unwrap } from '../../support/code-facts.js';
 
 export interface Options {

@@ -1,6 +1,6 @@
 import { defineRule, type HandlerBinding, type LambdaFunction } from '@lambda-lint/core';
 import { codeOf, descendantsOfKind, sdkFactsOf, type HandlerCode } from '@lambda-lint/handler';
-import { Node, SyntaxKind, ts, type SourceFile } from 'ts-morph';
+import { Node, SyntaxKind, ts, type SourceFile } from '@lambda-lint/handler/ts-morph';
 
 /** Packages whose use emits custom metrics: Powertools Metrics, EMF, StatsD and Datadog clients. */
 const METRIC_MODULES = new Set([

@@ -1,6 +1,6 @@
 import { defineRule, type LambdaFunction } from '@lambda-lint/core';
 import { codeOf, locOfNode, type HandlerCode } from '@lambda-lint/handler';
-import { Node, SyntaxKind, type CallExpression } from 'ts-morph';
+import { Node, SyntaxKind, type CallExpression } from '@lambda-lint/handler/ts-morph';
 
 /** The `console` methods that write a log line. */
 const CONSOLE_METHODS = new Set(['log', 'info', 'warn', 'error', 'debug', 'trace']);

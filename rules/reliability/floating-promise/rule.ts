@@ -1,6 +1,6 @@
 import { defineRule } from '@lambda-lint/core';
 import { codeOf, forEachDescendantCompilerNode, forEachDescendantNode, locOfNode, sdkFactsOf, unwrapExpression as unwrap, type FunctionLikeNode, type HandlerCode, type SdkFacts } from '@lambda-lint/handler';
-import { Node, SyntaxKind, type ts } from 'ts-morph';
+import { Node, SyntaxKind, type ts } from '@lambda-lint/handler/ts-morph';
 
 const KINDS = [SyntaxKind.ExpressionStatement, SyntaxKind.VariableDeclaration, SyntaxKind.CallExpression, SyntaxKind.BinaryExpression];
 

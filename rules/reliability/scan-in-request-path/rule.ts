@@ -1,6 +1,6 @@
 import { defineRule } from '@lambda-lint/core';
 import { codeOf, locOfNode, sdkFactsOf, type HandlerCode } from '@lambda-lint/handler';
-import { Node, SyntaxKind } from 'ts-morph';
+import { Node, SyntaxKind } from '@lambda-lint/handler/ts-morph';
 import { calleeName, importedName, objectLiteralOf, propertyValue, requestTriggers, unwrap } from '../../support/code-facts.js';
 
 const DYNAMO_V3 = ['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb'];

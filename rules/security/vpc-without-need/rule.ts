@@ -1,6 +1,6 @@
 import { defineRule, get, intrinsic, isMap, items, referencedLogicalId, templateText, type AppModel, type LambdaFunction, type Value } from '@lambda-lint/core';
 import { codeOf, descendantsOfKind, sdkFactsOf, type HandlerCode } from '@lambda-lint/handler';
-import { Node, SyntaxKind, type SourceFile } from 'ts-morph';
+import { Node, SyntaxKind, type SourceFile } from '@lambda-lint/handler/ts-morph';
 
 /** Client packages of resources that live in a VPC (databases, caches, search clusters, brokers). */
 const VPC_MODULES = new Set([

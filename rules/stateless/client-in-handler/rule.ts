@@ -1,6 +1,6 @@
 import { defineRule } from '@lambda-lint/core';
 import { codeOf, isOneTimeInit, locOfNode, sdkFactsOf, type ClientFact, type OperationFact } from '@lambda-lint/handler';
-import { Node } from 'ts-morph';
+import { Node } from '@lambda-lint/handler/ts-morph';
 
 /** Operations that fetch configuration or secrets: per-request calls add latency, cost and throttling. */
 const CONFIG_OPERATIONS: Readonly<Record<string, ReadonlySet<string>>> = {

@@ -1,6 +1,6 @@
 import { defineRule } from '@lambda-lint/core';
 import { codeOf, locOfNode, type ModuleMember } from '@lambda-lint/handler';
-import { Node, SyntaxKind } from 'ts-morph';
+import { Node, SyntaxKind } from '@lambda-lint/handler/ts-morph';
 
 const CALLS = [SyntaxKind.CallExpression];
 import { posix } from 'node:path';

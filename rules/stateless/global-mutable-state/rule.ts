@@ -13,7 +13,7 @@ import {
   type ReferenceKey,
   type ScopeBinding,
 } from '@lambda-lint/handler';
-import { Node, SyntaxKind, type BinaryExpression } from 'ts-morph';
+import { Node, SyntaxKind, type BinaryExpression } from '@lambda-lint/handler/ts-morph';
 import { posix } from 'node:path';
 
 const ARRAY_MUTATORS = new Set(['push', 'pop', 'shift', 'unshift', 'splice', 'sort', 'reverse', 'fill', 'copyWithin']);

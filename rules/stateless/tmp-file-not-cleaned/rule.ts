@@ -1,6 +1,6 @@
 import { defineRule } from '@lambda-lint/core';
 import { codeOf, forEachDescendantNode, locOfNode, type HandlerCode, type ModuleMember } from '@lambda-lint/handler';
-import { Node, SyntaxKind, type CallExpression } from 'ts-morph';
+import { Node, SyntaxKind, type CallExpression } from '@lambda-lint/handler/ts-morph';
 import { isFunctionLike, textKey, unwrap } from '../../support/code-facts.js';
 
 const FS_MODULES = new Set(['fs', 'fs/promises', 'graceful-fs', 'fs-extra']);
