@@ -239,6 +239,12 @@ export async function notify(message) {
       expect(reverted.run).toBe('functions-reaching-file');
       expect(ids(reverted)).toEqual([]);
       expect(sourceCacheStats().hits).toBe(parsed.hits + 2);
+      // Many edits: the replaced files' old syntax trees are dropped now and then (a new ts-morph project), with the same results.
+      for (let i = 0; i < 70; i++) {
+        const floating = i % 2 === 0;
+        expect(ids(notify(`${floating ? NOTIFY_FLOATING : NOTIFY_AWAITED}// edit ${i}\n`))).toEqual(floating ? ['floating-promise 6:3'] : []);
+      }
+      expect(sourceCacheStats().files).toBeLessThanOrEqual(2);
       // The CLI agrees with both states.
       write(dir, { 'src/notify.mjs': NOTIFY_FLOATING });
       const cli = lint({ host: nodeHost(), paths: [dir], root: dir, rules: floatingPromise, config: {} }).findings.filter((f) => f.loc.file === `${dir}/src/notify.mjs`);

@@ -159,7 +159,6 @@ export class HandlerCode {
     this.#roots = roots;
   }
 
-  /** Every function the handler can run, handler functions first; nested callbacks included. */
   /**
    * The analysis this handler shares with the other handlers of its lint run: the key for caches of
    * facts that depend on module resolution. Syntax outlives a run (the ESLint plugin keeps unchanged
@@ -169,6 +168,7 @@ export class HandlerCode {
     return this.#program;
   }
 
+  /** Every function the handler can run, handler functions first; nested callbacks included. */
   get reachableFunctions(): readonly FunctionLikeNode[] {
     if (!this.#reachableWrapped) this.#reachableWrapped = this.#reachableTs().map((f) => this.#program.wrap<FunctionLikeNode>(f));
     return this.#reachableWrapped;
