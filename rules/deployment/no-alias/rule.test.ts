@@ -28,6 +28,12 @@ describe('no-alias', () => {
       expect(positions(await lintFiles(app('')), ID)).toEqual([]);
     });
 
+    it('is silent on a function whose only trigger is disabled (`enabled: false`)', async () => {
+      const schedule = (enabled: boolean) => `    events:\n      - schedule:\n          rate: rate(1 hour)\n          enabled: ${enabled}\n`;
+      expect(positions(await lintFiles(app(schedule(false))), ID)).toEqual([]);
+      expect(positions(await lintFiles(app(schedule(true))), ID)).toEqual([at(ID, 'missing', 6, 3, 6, 9)]);
+    });
+
     it('is silent on a Lambda@Edge function: CloudFront always runs a published version', async () => {
       const edge = '    events:\n      - cloudFront:\n          eventType: viewer-request\n          origin: s3://brand-assets.s3.amazonaws.com/\n';
       expect(positions(await lintFiles(app(edge)), ID)).toEqual([]);

@@ -105,6 +105,25 @@ ${fn}${resources ? `resources:\n  Resources:\n${resources}` : ''}`,
       expect(positions(r, ID)).toEqual([]);
     });
 
+    it('says a stream with maximumRetryAttempts discards the record after the retries instead of blocking the shard', async () => {
+      const r = await lintFiles(app(`${kinesis}          maximumRetryAttempts: 3\n`));
+      expect(positions(r, ID)).toEqual([at(ID, 'streamWithoutRetriedOnFailure', 11, 9, 11, 15)]);
+      const message = r.findings.find((f) => f.ruleId === ID)?.message ?? '';
+      expect(message).toContain('after 3 retries (maximumRetryAttempts) the record is skipped');
+      expect(message).not.toContain('blocks its shard until it expires');
+      const unlimited = await lintFiles(app(`${kinesis}          maximumRetryAttempts: -1\n`));
+      expect(positions(unlimited, ID)).toEqual([at(ID, 'streamWithoutOnFailure', 11, 9, 11, 15)]);
+    });
+
+    it('ignores disabled triggers: an `enabled: false` schedule, stream or queue invokes nothing', async () => {
+      const schedule = '    events:\n      - schedule:\n          rate: rate(1 hour)\n          enabled: false\n';
+      expect(positions(await lintFiles(app(schedule)), ID)).toEqual([]);
+      expect(positions(await lintFiles(app(`${kinesis}          enabled: false\n`)), ID)).toEqual([]);
+      expect(positions(await lintFiles(app(`${sqs}          enabled: false\n`, queue(''))), ID)).toEqual([]);
+      const enabled = '    events:\n      - schedule:\n          rate: rate(1 hour)\n          enabled: true\n';
+      expect(positions(await lintFiles(app(enabled)), ID)).toEqual([at(ID, 'async', 8, 3, 8, 9)]);
+    });
+
     it('reports a DynamoDB stream without an on-failure destination', async () => {
       const table = '    Brands:\n      Type: AWS::DynamoDB::Table\n';
       const r = await lintFiles(app('    events:\n      - stream:\n          type: dynamodb\n          arn: !GetAtt Brands.StreamArn\n', table));
@@ -238,6 +257,13 @@ ${props}${resources}`,
       expect(r.findings.find((f) => f.ruleId === ID)?.message).toContain('reads a DynamoDB stream');
     });
 
+    it('names MaximumRetryAttempts of a stream mapping in the message', async () => {
+      const extra = '      StartingPosition: LATEST\n      MaximumRetryAttempts: 2\n';
+      const r = await lintFiles(template('', mapping('arn:aws:kinesis:eu-west-1:123456789012:stream/clicks', extra)));
+      expect(positions(r, ID)).toEqual([at(ID, 'streamWithoutRetriedOnFailure', 13, 3, 13, 16)]);
+      expect(r.findings.find((f) => f.ruleId === ID)?.message).toContain('after 2 retries (MaximumRetryAttempts) the record is skipped');
+    });
+
     it('accepts a stream mapping with DestinationConfig.OnFailure', async () => {
       const extra = '      StartingPosition: LATEST\n      DestinationConfig:\n        OnFailure:\n          Destination: arn:aws:sqs:eu-west-1:123456789012:clicks-failures\n';
       const r = await lintFiles(template('', mapping('arn:aws:kinesis:eu-west-1:123456789012:stream/clicks', extra)));
@@ -356,6 +382,13 @@ ${props}${resources}`,
       expect(positions(await lintFiles(sam(event('Kinesis', props))), ID)).toEqual([at(ID, 'streamWithoutOnFailure', 12, 9, 12, 16)]);
       const onFailure = '            DestinationConfig:\n              OnFailure:\n                Type: SQS\n                Destination: arn:aws:sqs:eu-west-1:123456789012:clicks-failures\n';
       expect(positions(await lintFiles(sam(event('Kinesis', `${props}${onFailure}`))), ID)).toEqual([]);
+    });
+
+    it('names MaximumRetryAttempts of a Kinesis event in the message', async () => {
+      const props = '            Stream: arn:aws:kinesis:eu-west-1:123456789012:stream/clicks\n            StartingPosition: LATEST\n            MaximumRetryAttempts: 5\n';
+      const r = await lintFiles(sam(event('Kinesis', props)));
+      expect(positions(r, ID)).toEqual([at(ID, 'streamWithoutRetriedOnFailure', 12, 9, 12, 16)]);
+      expect(r.findings.find((f) => f.ruleId === ID)?.message).toContain('after 5 retries (MaximumRetryAttempts) the record is skipped');
     });
 
     it('reports a DynamoDB event without an on-failure destination', async () => {

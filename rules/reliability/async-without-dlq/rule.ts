@@ -1,6 +1,7 @@
 import {
   defineRule,
   get,
+  num,
   referencedLogicalId,
   templateText,
   triggerInvocationMode,
@@ -44,6 +45,8 @@ export default defineRule({
       'Queue {{queue}} triggers {{name}} but has no RedrivePolicy: a message that keeps failing is received again and again until it expires, blocking the batch and billing every attempt. Add a RedrivePolicy with a dead-letter queue and a maxReceiveCount (e.g. 5).',
     streamWithoutOnFailure:
       '{{name}} reads a {{stream}} stream without an on-failure destination: a record that keeps failing blocks its shard until it expires, and then it is lost. Set an on-failure destination (with maximumRetryAttempts and bisectBatchOnFunctionError).',
+    streamWithoutRetriedOnFailure:
+      '{{name}} reads a {{stream}} stream without an on-failure destination: after {{retries}} retries ({{setting}}) the record is skipped and lost without a trace. Set an on-failure destination so skipped records are kept for inspection and replay.',
   },
   defaultOptions: {},
   check(ctx) {
@@ -70,9 +73,10 @@ export default defineRule({
           seen.consumers.push({ trigger, name: fn.name });
           queues.set(queue, seen);
         } else if ((trigger.type === 'kinesis' || trigger.type === 'dynamodbStream') && !trigger.onFailure) {
+          const stream = trigger.type === 'kinesis' ? 'Kinesis' : 'DynamoDB';
+          const retries = retryLimitOf(trigger);
           ctx.report({
-            messageId: 'streamWithoutOnFailure',
-            data: { name: fn.name, stream: trigger.type === 'kinesis' ? 'Kinesis' : 'DynamoDB' },
+            ...(retries ? { messageId: 'streamWithoutRetriedOnFailure', data: { name: fn.name, stream, ...retries } } : { messageId: 'streamWithoutOnFailure', data: { name: fn.name, stream } }),
             loc: trigger.loc,
             fn,
           });
@@ -106,8 +110,27 @@ function reportUnlinkedStreamMappings(ctx: RuleContext<Record<string, never>>): 
     const stream = streamKind(get(r.properties, 'EventSourceArn'), (id) => byId.get(`${r.file}#${id}`));
     if (!stream) continue;
     const name = templateText(get(r.properties, 'FunctionName')) ?? r.logicalId;
-    ctx.report({ messageId: 'streamWithoutOnFailure', data: { name, stream }, loc: r.loc, resource: r.constructPath ?? r.logicalId });
+    const retries = retryLimit(get(r.properties, 'MaximumRetryAttempts'), 'MaximumRetryAttempts');
+    ctx.report({
+      ...(retries ? { messageId: 'streamWithoutRetriedOnFailure', data: { name, stream, ...retries } } : { messageId: 'streamWithoutOnFailure', data: { name, stream } }),
+      loc: r.loc,
+      resource: r.constructPath ?? r.logicalId,
+    });
   }
+}
+
+/**
+ * The retry limit of a stream trigger (serverless `maximumRetryAttempts`, SAM event or event source
+ * mapping `MaximumRetryAttempts`). Unset or -1 means retry until the record expires.
+ */
+function retryLimitOf(trigger: Trigger): { retries: string; setting: string } | undefined {
+  if (trigger.resource) return retryLimit(get(trigger.resource.properties, 'MaximumRetryAttempts'), 'MaximumRetryAttempts');
+  return retryLimit(get(trigger.node, 'maximumRetryAttempts'), 'maximumRetryAttempts') ?? retryLimit(get(trigger.node, 'Properties', 'MaximumRetryAttempts'), 'MaximumRetryAttempts');
+}
+
+function retryLimit(value: Value | undefined, setting: string): { retries: string; setting: string } | undefined {
+  const retries = value === undefined ? undefined : num(value);
+  return retries !== undefined && retries >= 0 ? { retries: String(retries), setting } : undefined;
 }
 
 function streamKind(arn: Value | undefined, resourceOf: (logicalId: string) => Resource | undefined): 'Kinesis' | 'DynamoDB' | undefined {
