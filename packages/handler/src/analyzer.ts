@@ -86,7 +86,7 @@ export class HandlerAnalyzer {
       const code = new HandlerCode(program, file, ref.exportName, def);
       // Follow the call graph now, so that the local modules it reaches are parsed and their
       // syntax errors are in diagnostics() as soon as resolve() returns.
-      void code.reachableFunctions;
+      code.followCallGraph();
       return { ok: true, file: file.path, exportName: ref.exportName, code };
     }
     return {

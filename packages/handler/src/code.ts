@@ -168,6 +168,15 @@ export class HandlerCode {
     return this.#program;
   }
 
+  /**
+   * Follows the call graph now (parsing the local modules it reaches, whose syntax errors then are
+   * in the analyzer's diagnostics) without making ts-morph wrappers of its functions: most rules
+   * never ask for the list.
+   */
+  followCallGraph(): void {
+    this.#reachableTs();
+  }
+
   /** Every function the handler can run, handler functions first; nested callbacks included. */
   get reachableFunctions(): readonly FunctionLikeNode[] {
     if (!this.#reachableWrapped) this.#reachableWrapped = this.#reachableTs().map((f) => this.#program.wrap<FunctionLikeNode>(f));
