@@ -49,7 +49,11 @@ export function handlerCandidates(modulePath: string, extension: string | undefi
 
 /** Candidate files for a relative module specifier imported from `fromFile`. */
 export function importCandidates(fromFile: string, spec: string): string[] {
-  const base = normalizeAbs(posix.join(posix.dirname(fromFile), spec));
+  return moduleCandidates(normalizeAbs(posix.join(posix.dirname(fromFile), spec)));
+}
+
+/** Candidate files for a module's absolute base path (a relative specifier joined, or a tsconfig `paths` target). */
+export function moduleCandidates(base: string): string[] {
   const out: string[] = [];
   const m = CODE_EXTENSION.exec(base);
   if (m) {

@@ -13,6 +13,7 @@
  */
 import { Node, SyntaxKind, type CallExpression, type NewExpression, type SourceFile } from '@lambda-lint/handler/ts-morph';
 import { descendantsOfKind, type HandlerCode } from './code.js';
+import type { Program } from './program.js';
 import {
   iamActionsOf,
   iamPrefixOf,
@@ -448,19 +449,26 @@ export function opaqueAwsUseOf(code: HandlerCode): string | undefined {
 const opaqueCache = new WeakMap<HandlerCode, string | undefined>();
 
 function opaqueReason(code: HandlerCode): string | undefined {
+  // `code.run` is the Program the code was read with.
+  const program = code.run as Program;
   for (const file of code.files) {
-    const specifiers = [
+    const imports = file.getImportDeclarations().flatMap((d) => {
       // A broken import (a syntax error) has no string specifier: skip it.
-      ...file.getImportDeclarations().flatMap((d) => {
-        const spec = d.compilerNode.moduleSpecifier;
-        return spec.kind === SyntaxKind.StringLiteral ? [(spec as unknown as { text: string }).text] : [];
-      }),
-      ...[...file.getFullText().matchAll(/\brequire\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1]!),
-    ];
-    for (const spec of specifiers) {
+      const spec = d.compilerNode.moduleSpecifier;
+      return spec.kind === SyntaxKind.StringLiteral ? [{ spec: (spec as unknown as { text: string }).text, typeOnly: d.isTypeOnly() }] : [];
+    });
+    const requires = [...file.getFullText().matchAll(/\brequire\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => ({ spec: m[1]!, typeOnly: false }));
+    const specifiers = [...imports, ...requires];
+    for (const { spec } of specifiers) {
       const hit = OPAQUE_MODULES.find((m) => spec === m || spec.startsWith(`${m}/`));
       if (hit) return `it imports ${hit}`;
     }
+    // Code the analyzer cannot follow may call AWS (an alias to the project's own data-access module).
+    // The SDK and the Lambda types are what the analysis reads, declared or not (a package.json may sit outside the linted directory).
+    const unresolved = specifiers.find(
+      ({ spec, typeOnly }) => !typeOnly && !TRANSPARENT_MODULE.test(spec) && spec !== 'aws-lambda' && program.isUnresolvedImport(file.getFilePath(), spec),
+    );
+    if (unresolved) return `it imports ${unresolved.spec}, which the linter cannot resolve (a path alias without tsconfig.json paths, an undeclared package or a missing file)`;
   }
   const sdk = sdkFactsOf(code);
   const provider = sdk.clients.find((c) => c.service === 'parameters' && c.name.endsWith('Provider'));

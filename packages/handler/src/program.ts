@@ -7,7 +7,8 @@ import type { InputDiagnostic } from '@lambda-lint/core';
 import { Project, ts, type Node, type SourceFile } from '@lambda-lint/handler/ts-morph';
 import { locOfRange } from './loc.js';
 import type { SourceCache } from './source-cache.js';
-import { importCandidates, isInside, isRelativeSpecifier, normalizeAbs } from './modules.js';
+import { ModuleAliases } from './aliases.js';
+import { importCandidates, isInside, isRelativeSpecifier, moduleCandidates, normalizeAbs } from './modules.js';
 import { ScopeIndex, type TsBinding } from './scope.js';
 import {
   accessedName,
@@ -104,6 +105,21 @@ function wrapCheckpoints(sourceFile: SourceFile): void {
 }
 const MIDDLEWARE_METHODS = new Set(['use', 'before', 'after', 'onError', 'middleware']);
 
+/** Imports of data and assets, which a bundler loads and which call nothing. */
+const NON_CODE_EXTENSION = /\.(?:json|css|scss|svg|png|jpe?g|gif|txt|html|md|graphql|gql|ya?ml|sql|wasm|node)$/i;
+
+function isLocalSpecifier(spec: string): boolean {
+  return isRelativeSpecifier(spec) || spec.startsWith('/');
+}
+
+function safeRead(host: CodeHost, path: string): string | undefined {
+  try {
+    return host.readFile(path);
+  } catch {
+    return undefined;
+  }
+}
+
 export class Program {
   readonly root: string;
   readonly #host: CodeHost;
@@ -115,6 +131,7 @@ export class Program {
   readonly #diagnostics: InputDiagnostic[] = [];
   readonly #unparseable = new Map<string, string>();
   readonly #scopes = new ScopeIndex();
+  readonly #aliases: ModuleAliases;
   readonly #functionsOf = new Map<ts.Node, TsFunctionLike[]>();
   readonly #edges = new Map<ts.Node, TsFunctionLike[]>();
   readonly #tableFunctions = new Map<ts.Node, TsFunctionLike[]>();
@@ -132,6 +149,7 @@ export class Program {
     this.#host = host;
     this.root = normalizeAbs(root);
     this.#sources = options.sources;
+    this.#aliases = new ModuleAliases(this.root, (path) => (this.isReadable(path) ? safeRead(host, path) : undefined));
     const newProject = (): Project =>
       new Project({
         useInMemoryFileSystem: true,
@@ -267,10 +285,13 @@ export class Program {
 
   // ---------------------------------------------------------------- modules
 
-  /** Resolves a local module specifier to a parsed file; undefined for packages and missing files. */
+  /** Resolves a local module specifier (relative, absolute or a tsconfig alias) to a parsed file; undefined for packages and missing files. */
   resolveModule(fromFile: string, spec: string): ParsedFile | undefined {
-    if (!isRelativeSpecifier(spec) && !spec.startsWith('/')) return undefined;
-    const candidates = spec.startsWith('/') ? importCandidates('/', `.${spec}`) : importCandidates(fromFile, spec);
+    const candidates = isLocalSpecifier(spec)
+      ? spec.startsWith('/')
+        ? importCandidates('/', `.${spec}`)
+        : importCandidates(fromFile, spec)
+      : this.#aliases.basesOf(fromFile, spec).flatMap(moduleCandidates);
     for (const c of candidates) {
       if (!this.isReadable(c)) continue;
       const f = this.load(c);
@@ -278,6 +299,16 @@ export class Program {
       if (f === 'unparseable') return undefined;
     }
     return undefined;
+  }
+
+  /**
+   * Whether an import names code the analyzer cannot see that is no known package: a path alias
+   * without tsconfig `paths`, a package.json that does not declare the package, a missing local file.
+   */
+  isUnresolvedImport(fromFile: string, spec: string): boolean {
+    if (this.resolveModule(fromFile, spec)) return false;
+    if (isLocalSpecifier(spec)) return !NON_CODE_EXTENSION.test(spec);
+    return !this.#aliases.isKnownPackage(fromFile, spec);
   }
 
   // ---------------------------------------------------------------- scopes and exports
@@ -291,11 +322,8 @@ export class Program {
     const origin = binding.importFrom;
     if (!origin) return undefined;
     const file = this.fileOf(binding.declaration);
-    if (!isRelativeSpecifier(origin.specifier) && !origin.specifier.startsWith('/')) {
-      return { kind: 'external', specifier: origin.specifier };
-    }
     const target = this.resolveModule(file.path, origin.specifier);
-    if (!target) return undefined;
+    if (!target) return isLocalSpecifier(origin.specifier) ? undefined : { kind: 'external', specifier: origin.specifier };
     if (origin.importedName === '*') return { kind: 'node', node: target.ts };
     const def = this.findExport(target, origin.importedName, depth + 1);
     if (def || origin.importedName !== 'default') return def;
@@ -340,9 +368,8 @@ export class Program {
           return b ? this.definitionOfBinding(b, depth + 1) : undefined;
         }
         case 'reexport': {
-          if (!isRelativeSpecifier(entry.specifier) && !entry.specifier.startsWith('/')) return { kind: 'external', specifier: entry.specifier };
           const target = this.resolveModule(file.path, entry.specifier);
-          if (!target) return undefined;
+          if (!target) return isLocalSpecifier(entry.specifier) ? undefined : { kind: 'external', specifier: entry.specifier };
           if (entry.importedName === '*') return { kind: 'node', node: target.ts };
           return this.findExport(target, entry.importedName, depth + 1);
         }
@@ -362,10 +389,6 @@ export class Program {
     }
     if (name !== 'default') {
       for (const spec of idx.stars) {
-        if (!isRelativeSpecifier(spec) && !spec.startsWith('/')) {
-          unknown ??= spec;
-          continue;
-        }
         const target = this.resolveModule(file.path, spec);
         if (!target) {
           unknown ??= spec;

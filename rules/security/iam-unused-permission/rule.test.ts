@@ -146,6 +146,45 @@ describe(ID, () => {
     expect(own(r)[0]!.message).toContain('dynamodb:DeleteItem is granted');
   });
 
+  describe('path aliases', () => {
+    const aliased = (spec: string) =>
+      lines(
+        "import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';",
+        `import { putBrand } from '${spec}';`,
+        'const db = new DynamoDBClient({});',
+        'export const handler = async (id: string) => { await putBrand(id); return db.send(new GetItemCommand({ TableName: process.env.TABLE, Key: { id: { S: id } } })); };',
+      );
+    const lib = lines(
+      "import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';",
+      'const db = new DynamoDBClient({});',
+      'export const putBrand = (id: string) => db.send(new PutItemCommand({ TableName: process.env.TABLE, Item: { id: { S: id } } }));',
+    );
+    const grants = statement(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem']);
+    const packageJson = JSON.stringify({ name: 'brand', dependencies: { '@aws-sdk/client-dynamodb': '^3.0.0' } });
+
+    it('follows tsconfig.json compilerOptions.paths (and baseUrl) into the aliased module', async () => {
+      const tsconfig = '{\n  // comments and trailing commas as tsc accepts them\n  "compilerOptions": { "baseUrl": ".", "paths": { "@libs/*": ["src/libs/*"], }, },\n}\n';
+      const r = await lintFiles({ 'serverless.yml': serverless(grants), 'src/api.ts': aliased('@libs/db'), 'src/libs/db.ts': lib, 'tsconfig.json': tsconfig, 'package.json': packageJson });
+      expect(positions(r, ID)).toEqual([at(ID, 'unused', 12, 15, 12, 34)]);
+      const baseUrl = '{ "compilerOptions": { "baseUrl": "./src" } }\n';
+      const r2 = await lintFiles({ 'serverless.yml': serverless(grants), 'src/api.ts': aliased('libs/db'), 'src/libs/db.ts': lib, 'tsconfig.json': baseUrl, 'package.json': packageJson });
+      expect(positions(r2, ID)).toEqual([at(ID, 'unused', 12, 15, 12, 34)]);
+    });
+
+    it('stays silent when the handler imports a module it cannot resolve: an alias without tsconfig paths, a package.json that does not declare it', async () => {
+      const files = { 'serverless.yml': serverless(grants), 'src/libs/db.ts': lib };
+      expect(positions(await lintFiles({ ...files, 'src/api.ts': aliased('@libs/db'), 'package.json': packageJson }), ID)).toEqual([]);
+      expect(positions(await lintFiles({ ...files, 'src/api.ts': aliased('~/libs/db') }), ID)).toEqual([]);
+      expect(positions(await lintFiles({ ...files, 'src/api.ts': aliased('./libs/missing') }), ID)).toEqual([]);
+      // A declared package that receives no client stays transparent: the grants are judged.
+      const declared = JSON.stringify({ name: 'brand', dependencies: { '@aws-sdk/client-dynamodb': '^3.0.0', '@libs/db': '1.0.0' } });
+      expect(positions(await lintFiles({ ...files, 'src/api.ts': aliased('@libs/db'), 'package.json': declared }), ID)).toEqual([
+        at(ID, 'unused', 11, 15, 11, 31),
+        at(ID, 'unused', 12, 15, 12, 34),
+      ]);
+    });
+  });
+
   describe('not a finding', () => {
     it('what Lambda itself uses: logs, X-Ray with active tracing, VPC interfaces, polling its SQS trigger, its DLQ', async () => {
       const platform = [
