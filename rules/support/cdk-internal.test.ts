@@ -29,4 +29,11 @@ describe('functions the CDK creates for itself', () => {
       expect(r.findings.filter((f) => f.ruleId === id).map((f) => f.resource)).toEqual(['Shop/Api/Handler']);
     }
   });
+
+  it('are left alone in a synthesized template linted as CloudFormation (`cdk synth > template.json`)', async () => {
+    const r = await lintFiles({ 'template.json': app['cdk.out/Shop.template.json'] });
+    for (const id of ['log-retention', 'explicit-timeout', 'memory-size', 'missing-alarms']) {
+      expect(r.findings.filter((f) => f.ruleId === id).map((f) => f.resource)).toEqual(['Shop/Api/Handler/Resource']);
+    }
+  });
 });

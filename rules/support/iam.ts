@@ -1,4 +1,4 @@
-import { wildcardMatches, type AppModel, type IamStatement, type Role, type Value } from '@lambda-lint/core';
+import { isFrameworkInternalPath, wildcardMatches, type AppModel, type IamStatement, type Role, type Value } from '@lambda-lint/core';
 
 /** Every IAM statement of the application once, with the role it belongs to (the first one, when roles share it). */
 export function uniqueStatements(model: AppModel): { statement: IamStatement; role: Role | undefined }[] {
@@ -29,12 +29,11 @@ export function roleName(role: Role): string {
 /**
  * Roles that the CDK itself creates for its singleton helper functions (log retention, bucket
  * notifications, custom resource providers): the user does not write their policies and cannot
- * narrow them. Their construct path has a segment ending in a 32-hex-digit id or a `Custom::` provider.
+ * narrow them. Roles are not filtered by the engine as functions are (a role may serve user functions too).
  */
 export function isCdkInternalRole(role: Role | undefined): boolean {
   const path = role?.resource?.constructPath;
-  if (!path) return false;
-  return path.split('/').some((segment) => /[0-9a-f]{32}$/i.test(segment) || segment.startsWith('Custom::'));
+  return !!path && isFrameworkInternalPath(path);
 }
 
 /** Whether an IAM action pattern (`*`, `iam:*`, `iam:Pass*`, `iam:PassRole`) matches `action`, case-insensitively as IAM does. */

@@ -1,4 +1,4 @@
-import { get, isMap, str, type AppModel, type LambdaFunction, type Loc, type Value } from '@lambda-lint/core';
+import { get, isFrameworkInternalPath, isMap, str, type AppModel, type LambdaFunction, type Loc, type Value } from '@lambda-lint/core';
 import { checkBytes, DEFAULT_MAX_FILE_BYTES, parseSource } from '@lambda-lint/source';
 import { readCloudFormation } from '@lambda-lint/cloudformation';
 import { analyzeCdkApp, type CdkApp } from './app.js';
@@ -168,22 +168,10 @@ function stringValue(v: Value | undefined): string | undefined {
   return v?.kind === 'scalar' && typeof v.value === 'string' && v.value !== '' ? v.value : undefined;
 }
 
+/** Kept exported from here for the cdk package's users; it lives in core, which the CloudFormation reader shares. */
+export { isFrameworkInternalPath };
+
 /** `MyStack/Api/Handler/Resource` -> `MyStack/Api/Handler`: the L2 construct users wrote. */
-/**
- * Whether a function's construct path is one the CDK creates itself: singletons whose id ends in a
- * 32-hex-digit uuid (`LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a`, `AWS679f53fac002430cb0da5b7982bd2287`,
- * `BucketNotificationsHandler050a0587b7544547bf325f094a3db834`), `Custom::` resource providers
- * (`Custom::CDKBucketDeployment<uuid>`, `Custom::S3AutoDeleteObjectsCustomResourceProvider`), and the
- * functions of the custom resource provider framework (`<Provider>/framework-onEvent`).
- */
-export function isFrameworkInternalPath(constructPath: string): boolean {
-  return constructPath
-    .split('/')
-    .some((segment) => /[0-9a-f]{32}$/i.test(segment) || segment.startsWith('Custom::') || PROVIDER_FRAMEWORK_FUNCTIONS.has(segment));
-}
-
-const PROVIDER_FRAMEWORK_FUNCTIONS = new Set(['framework-onEvent', 'framework-isComplete', 'framework-onTimeout']);
-
 export function constructPathOf(cdkPath: string): string {
   return cdkPath.endsWith('/Resource') ? cdkPath.slice(0, -'/Resource'.length) : cdkPath;
 }

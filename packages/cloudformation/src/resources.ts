@@ -3,6 +3,7 @@ import {
   entry,
   get,
   intrinsic,
+  isFrameworkInternalPath,
   isMap,
   items,
   num,
@@ -86,7 +87,11 @@ function functionFromResource(r: Resource, ctx: TemplateContext): LambdaFunction
     asyncFailureTargets: [],
     environment: environmentOf(prop(r, 'Environment', 'Variables'), undefined, ctx),
   };
-  if (r.constructPath) fn.constructPath = r.constructPath;
+  if (r.constructPath) {
+    fn.constructPath = r.constructPath;
+    // A synthesized CDK template linted on its own: the CDK's helper functions are no more the user's than in cdk.out.
+    if (isFrameworkInternalPath(r.constructPath)) fn.frameworkInternal = true;
+  }
   const runtime = stringProp(prop(r, 'Runtime'), ctx);
   if (runtime) fn.runtime = runtime;
   const memory = numberProp(prop(r, 'MemorySize'), ctx);

@@ -5,6 +5,7 @@ export * from './rule.js';
 export * from './engine.js';
 export * from './frame.js';
 export * from './paths.js';
+export * from './cdk-paths.js';
 export * from './fingerprint.js';
 export * from './review.js';
 export * from './config.js';

@@ -1,5 +1,4 @@
 import { bool, defineRule, get, type LambdaFunction, type Resource } from '@lambda-lint/core';
-import { isCdkInternalFunction } from '../../support/cdk-internal.js';
 
 function fixFor(fn: LambdaFunction): string {
   switch (fn.platform) {
@@ -30,7 +29,7 @@ export default defineRule({
   check(ctx) {
     const groups = new Map<Resource, LambdaFunction[]>();
     for (const fn of ctx.model.functions) {
-      if (fn.logRetention || isCdkInternalFunction(fn)) continue;
+      if (fn.logRetention) continue;
       // A definition that cannot be read offline (`${file(...)}`) may set a retention.
       if (fn.node.kind === 'unknown') continue;
       // serverless `disableLogs: true`: the framework creates no log group and grants no permission to write one.

@@ -1,5 +1,4 @@
 import { defineRule } from '@lambda-lint/core';
-import { isCdkInternalFunction } from '../../support/cdk-internal.js';
 import { LAMBDA_LIMITS, PLATFORM_DEFAULTS } from '../../support/platform.js';
 
 export default defineRule({
@@ -18,7 +17,6 @@ export default defineRule({
   defaultOptions: { maximumSeconds: LAMBDA_LIMITS.maxTimeoutSeconds as number },
   check(ctx) {
     for (const fn of ctx.model.functions) {
-      if (isCdkInternalFunction(fn)) continue;
       const timeout = fn.timeout;
       if (!timeout) {
         const defaults = PLATFORM_DEFAULTS[fn.platform];

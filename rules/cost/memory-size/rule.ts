@@ -1,5 +1,4 @@
 import { defineRule, propAlternatives, type LambdaFunction, type Loc, type Prop } from '@lambda-lint/core';
-import { isCdkInternalFunction } from '../../support/cdk-internal.js';
 import { LAMBDA_LIMITS, PLATFORM_DEFAULTS } from '../../support/platform.js';
 
 const FORMER_MAXIMUM_MB = 3008;
@@ -35,7 +34,6 @@ export default defineRule({
     // A provider / Globals value shared by several functions is one problem with one fix: report it once.
     const shared = new Map<string, { prop: Prop<number>; fns: LambdaFunction[] }>();
     for (const fn of ctx.model.functions) {
-      if (isCdkInternalFunction(fn)) continue;
       const memory = fn.memorySize;
       const key = keyOf(fn);
       if (!memory) {

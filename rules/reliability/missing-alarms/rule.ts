@@ -1,5 +1,4 @@
 import { defineRule, type Alarm } from '@lambda-lint/core';
-import { isCdkInternalFunction } from '../../support/cdk-internal.js';
 
 const LAMBDA_NAMESPACE = 'AWS/Lambda';
 
@@ -58,7 +57,6 @@ export default defineRule({
     }
     const wantedStat = ctx.options.durationStatistic;
     for (const fn of ctx.model.functions) {
-      if (isCdkInternalFunction(fn)) continue;
       // A definition only code or a file could tell (`${file(fn.js)}`, an import in serverless.ts) may hold its own alarms.
       if (fn.node.kind === 'unknown') continue;
       const alarms = byFunction.get(fn.id) ?? [];
