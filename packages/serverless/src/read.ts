@@ -145,7 +145,11 @@ class ServerlessReader {
   }
 
   read(): void {
-    for (const e of functionEntries(get(this.root, 'functions'))) this.model.functions.push(this.readFunction(e));
+    for (const e of functionEntries(get(this.root, 'functions'))) {
+      // A string, list or empty entry is no function (often a setting indented one level too far left:
+      // `handler:` beside the function's name); resource-schema reports it. A variable may be one.
+      if (isMap(e.value) || e.value.kind === 'unknown') this.model.functions.push(this.readFunction(e));
+    }
     // The framework merges `resources.Resources` into the compiled template by logical id: an entry named
     // like a generated function (`ALambdaFunction`), `Type` or not, overrides that function.
     const generated = new Set(this.model.functions.filter((f) => f.file === this.file).map((f) => f.logicalId));
@@ -539,6 +543,7 @@ function isEmptyVpc(v: Value): boolean {
 }
 
 /** `functions` is a map, or (v3) a list of maps that are merged. */
+/** The entries of `functions`: a map, or a list of maps (often `${file(...)}` each) merged in order. */
 function functionEntries(v: Value | undefined): MapEntry[] {
   const out: MapEntry[] = [];
   for (const part of v?.kind === 'seq' ? v.items : v ? [v] : []) {

@@ -295,6 +295,40 @@ describe('resource-schema', () => {
     });
   });
 
+  describe('serverless.yml functions', () => {
+    const app = (functions: string) => ({
+      'serverless.yml': `service: brand\nprovider:\n  name: aws\n  runtime: nodejs22.x\nfunctions:\n${functions}`,
+      'src/ingest.ts': handler,
+    });
+
+    it('reports entries that are no function definition (mis-indented settings) instead of linting them as functions', async () => {
+      // Line 6: `ingest:` with nothing under it; lines 7 and 8: its settings one level too far left.
+      const r = await lintFiles(app('  ingest:\n  handler: src/ingest.handler\n  events:\n    - schedule: rate(1 hour)\n'));
+      expect(positions(r, ID)).toEqual([
+        at(ID, 'functionNotDefinition', 6, 3, 6, 9),
+        at(ID, 'functionNotDefinition', 7, 3, 7, 10),
+        at(ID, 'functionNotDefinition', 8, 3, 8, 9),
+      ]);
+      const msgs = r.findings.filter((f) => f.ruleId === ID).map((f) => f.message);
+      expect(msgs[0]).toContain('functions.ingest has no definition');
+      expect(msgs[1]).toContain('functions.handler is a string, not a function definition');
+      expect(msgs[1]).toContain('`handler` is a function setting: indent it under the function it belongs to (ingest)');
+      expect(msgs[2]).toContain('functions.events is a list, not a function definition');
+      // No function is made up of them, so no other rule reports `handler` or `events` as functions.
+      expect(r.model.functions.map((f) => f.name)).toEqual([]);
+      expect(r.findings.filter((f) => f.ruleId !== ID)).toEqual([]);
+    });
+
+    it('reports a function with neither handler nor image, and accepts either', async () => {
+      const r = await lintFiles(app('  ingest:\n    events:\n      - schedule: rate(1 hour)\n'));
+      expect(positions(r, ID)).toEqual([at(ID, 'functionWithoutHandler', 6, 3, 6, 9)]);
+      expect(positions(await lintFiles(app('  ingest:\n    image: 123456789012.dkr.ecr.eu-west-1.amazonaws.com/ingest:latest\n')), ID)).toEqual([]);
+      expect(positions(await lintFiles(app('  ingest:\n    handler: src/ingest.handler\n')), ID)).toEqual([]);
+      // A definition that is a deploy-time variable is not known: no finding.
+      expect(positions(await lintFiles(app('  ingest: ${file(./ingest.yml)}\n')), ID)).toEqual([]);
+    });
+  });
+
   describe('CDK output', () => {
     it('names the construct path', async () => {
       const template = {

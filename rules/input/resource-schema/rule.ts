@@ -8,6 +8,7 @@ import {
   type Loc,
   type MapEntry,
   type MapValue,
+  type RuleContext,
   type Value,
 } from '@lambda-lint/core';
 import {
@@ -67,9 +68,14 @@ export default defineRule({
     wrongType:
       '{{resource}}: `{{path}}` is {{actual}}, but `{{owner}}` expects {{expected}} there, so {{failure}}. Write {{expected}}, or an intrinsic function (`!Ref`, `!GetAtt`, `!Sub`) that yields one.',
     missingRequired: '{{resource}}: `{{owner}}` requires {{names}}, which {{verb}} missing, so {{failure}}. Add {{names}}.',
+    functionNotDefinition:
+      'functions.{{name}} {{what}}: the Serverless Framework rejects it (a function is a map with `handler` or `image`), and lambda-lint does not lint it as a function. {{fix}}',
+    functionWithoutHandler:
+      'functions.{{name}} has neither `handler` nor `image`, so the Serverless Framework cannot package or deploy it. Add `handler: <file>.<export>` (or `image`); a `handler:` one level too far left sits beside the function instead of under it.',
   },
   defaultOptions: {},
   check(ctx) {
+    for (const d of ctx.model.documents) if (d.platform === 'serverless') checkServerlessFunctions(ctx, d.root);
     // Nothing to check, nothing loaded: the schemas are read on the first resource.
     if (ctx.model.resources.length === 0) return;
     const roots = new Map(ctx.model.documents.map((d) => [d.file, d.root]));
@@ -117,6 +123,41 @@ export default defineRule({
     }
   },
 });
+
+/** Function settings (serverless.yml `functions.<name>.*`) that, as a `functions` entry, are mis-indented. */
+const FUNCTION_SETTINGS = new Set([
+  'handler', 'image', 'events', 'runtime', 'memorySize', 'timeout', 'environment', 'role', 'name', 'description',
+  'layers', 'vpc', 'url', 'tags', 'package', 'reservedConcurrency', 'provisionedConcurrency', 'tracing', 'destinations',
+  'onError', 'iamRoleStatements', 'architecture', 'logRetentionInDays', 'ephemeralStorageSize', 'maximumRetryAttempts',
+]);
+
+/**
+ * `functions` entries that are no function: a string, list or empty value (YAML that put a function's
+ * settings beside it), and maps with neither `handler` nor `image`. A variable may stand for either.
+ */
+function checkServerlessFunctions(ctx: RuleContext<Record<string, never>>, root: Value): void {
+  const functions = get(root, 'functions');
+  const entries = (functions?.kind === 'seq' ? functions.items : functions ? [functions] : []).flatMap((part) => (isMap(part) ? part.entries : []));
+  let previous: string | undefined;
+  for (const e of entries) {
+    const v = e.value;
+    if (v.kind === 'unknown') {
+      previous = e.key;
+      continue;
+    }
+    if (isMap(v)) {
+      previous = e.key;
+      if (!entry(v, 'handler') && !entry(v, 'image')) ctx.report({ messageId: 'functionWithoutHandler', data: { name: e.key }, loc: e.keyLoc });
+      continue;
+    }
+    const what = v.kind === 'seq' ? 'is a list, not a function definition' : v.kind === 'scalar' && v.value === null ? 'has no definition' : `is a ${typeof (v as { value: unknown }).value}, not a function definition`;
+    const fix = FUNCTION_SETTINGS.has(e.key)
+      ? `\`${e.key}\` is a function setting: indent it under the function it belongs to${previous ? ` (${previous})` : ''}.`
+      : 'Write its settings under it, indented one level deeper.';
+    ctx.report({ messageId: 'functionNotDefinition', data: { name: e.key, what, fix }, loc: e.keyLoc });
+    if (!FUNCTION_SETTINGS.has(e.key)) previous = e.key;
+  }
+}
 
 function hasMacroTransform(root: Value | undefined): boolean {
   const t = get(root, 'Transform');
