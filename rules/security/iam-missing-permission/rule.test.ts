@@ -63,6 +63,19 @@ describe(ID, () => {
     ]);
   });
 
+  it('reports a call shared by several functions of one role once, naming every function', async () => {
+    const env = ['    environment:', '      TABLE: brands'];
+    const r = await lintFiles({
+      'serverless.yml': serverless(grant('dynamodb:GetItem'), [...env, '  admin:', '    handler: src/admin.handler', ...env]),
+      'src/api.ts': DYNAMO,
+      'src/admin.ts': "import { handler as api } from './api.js';\nexport const handler = async (id: string) => api(id);\n",
+    });
+    expect(positions(r, ID)).toEqual([PUT_CALL]);
+    const f = own(r)[0]!;
+    expect(f.function).toBeUndefined();
+    expect(f.message).toMatch(/^api, admin: PutItemCommand needs dynamodb:PutItem on /);
+  });
+
   it('knows the IAM action of an operation named differently: ListBuckets needs s3:ListAllMyBuckets', async () => {
     const code = lines(
       "import { S3Client, ListBucketsCommand } from '@aws-sdk/client-s3';",

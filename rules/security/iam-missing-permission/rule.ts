@@ -1,4 +1,4 @@
-import { defineRule, type IamStatement, type Role } from '@lambda-lint/core';
+import { defineRule, type IamStatement, type LambdaFunction, type Loc, type Role } from '@lambda-lint/core';
 import { evaluate, knownStatements, locOfNode } from '@lambda-lint/handler';
 import { isCdkInternalRole, roleName } from '../../support/iam.js';
 import { functionNeeds, resourceLabel } from '../../support/permissions.js';
@@ -7,6 +7,20 @@ import { functionNeeds, resourceLabel } from '../../support/permissions.js';
 function nearestStatement(statements: readonly IamStatement[], action: string): IamStatement | undefined {
   const prefix = `${action.split(':')[0]!.toLowerCase()}:`;
   return statements.find((s) => s.origin !== 'managed' && s.effect.value === 'Allow' && s.actions.some((a) => a.value?.toLowerCase().startsWith(prefix)));
+}
+
+/** A finding waiting for the other functions that make the same call with the same role. */
+interface PendingReport {
+  messageId: 'missing' | 'missingAny' | 'denied';
+  data: { api: string; action: string; resource: string; role: string };
+  loc: Loc;
+  related: { loc: Loc; message: string }[];
+  fns: LambdaFunction[];
+}
+
+/** Where a role is defined: two roles of one name in different stacks are different roles. */
+function roleKey(role: Role): string {
+  return `${role.loc.file}:${role.loc.line}:${role.loc.column}`;
 }
 
 export default defineRule({
@@ -27,6 +41,16 @@ export default defineRule({
   },
   defaultOptions: {},
   check(ctx) {
+    // A call in a helper shared by several functions of one role is one problem with one fix: report
+    // it once per call site, role and action, naming every function concerned.
+    const groups = new Map<string, PendingReport>();
+    const collect = (fn: LambdaFunction, role: Role, report: Omit<PendingReport, 'fns'>) => {
+      const l = report.loc;
+      const key = [report.messageId, report.data.action, report.data.resource, roleName(role), roleKey(role), l.file, l.line, l.column, l.endLine, l.endColumn].join('\0');
+      const group = groups.get(key) ?? { ...report, fns: [] };
+      if (!group.fns.includes(fn)) group.fns.push(fn);
+      groups.set(key, group);
+    };
     const needs = functionNeeds(ctx.model, ctx.handlers);
     for (const { fn, permissions } of needs.values()) {
       const role: Role | undefined = fn.role;
@@ -39,26 +63,30 @@ export default defineRule({
           // Only one of them is needed: report when the role grants none.
           const grants = p.actions.map((a) => evaluate(ctx.model, fn.file, known.statements, a, p.resource));
           if (grants.every((g) => g.kind !== 'granted') && grants.some((g) => g.kind === 'missing')) {
-            const data = { function: fn.name, api: p.api, action: p.actions.join(', '), resource: resourceLabel(p.resource), role: roleName(role) };
-            ctx.report({ messageId: 'missingAny', data, loc: locOfNode(p.node), fn, related: [{ loc: role.loc, message: `role ${roleName(role)}: no statement grants ${p.actions.join(', ')}` }] });
+            const data = { api: p.api, action: p.actions.join(', '), resource: resourceLabel(p.resource), role: roleName(role) };
+            collect(fn, role, { messageId: 'missingAny', data, loc: locOfNode(p.node), related: [{ loc: role.loc, message: `role ${roleName(role)}: no statement grants ${p.actions.join(', ')}` }] });
           }
           continue;
         }
         for (const action of p.actions) {
           const grant = evaluate(ctx.model, fn.file, known.statements, action, p.resource);
           if (grant.kind === 'granted') continue;
-          const data = { function: fn.name, api: p.api, action, resource: resourceLabel(p.resource), role: roleName(role) };
+          const data = { api: p.api, action, resource: resourceLabel(p.resource), role: roleName(role) };
           if (grant.kind === 'denied') {
-            ctx.report({ messageId: 'denied', data, loc: locOfNode(p.node), fn, related: [{ loc: grant.by.loc, message: `the Deny statement of role ${roleName(role)}` }] });
+            collect(fn, role, { messageId: 'denied', data, loc: locOfNode(p.node), related: [{ loc: grant.by.loc, message: `the Deny statement of role ${roleName(role)}` }] });
             continue;
           }
           const near = nearestStatement(known.statements, action);
           const related = near
             ? { loc: near.loc, message: `role ${roleName(role)}: this statement grants ${action.split(':')[0]} actions, but not ${action} on ${resourceLabel(p.resource)}` }
             : { loc: role.loc, message: `role ${roleName(role)}: no statement grants ${action}` };
-          ctx.report({ messageId: 'missing', data, loc: locOfNode(p.node), fn, related: [related] });
+          collect(fn, role, { messageId: 'missing', data, loc: locOfNode(p.node), related: [related] });
         }
       }
+    }
+    for (const { fns, data, ...report } of groups.values()) {
+      const functions = fns.map((f) => f.name).join(', ');
+      ctx.report({ ...report, data: { ...data, function: functions }, ...(fns.length === 1 ? { fn: fns[0]! } : {}) });
     }
   },
 });
