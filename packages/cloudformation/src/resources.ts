@@ -1,5 +1,6 @@
 import {
   joinPath,
+  bool,
   entry,
   get,
   intrinsic,
@@ -300,7 +301,13 @@ function addTrigger(fn: LambdaFunction, trigger: Trigger): void {
   fn.events.push(trigger);
 }
 
+/** A rule or schedule with `State: DISABLED`, an event source mapping with `Enabled: false`: it invokes nothing. */
+function isDisabledTrigger(r: Resource): boolean {
+  return str(prop(r, 'State')) === 'DISABLED' || (r.type === 'AWS::Lambda::EventSourceMapping' && bool(prop(r, 'Enabled')) === false);
+}
+
 function linkResource(r: Resource, c: LinkContext): void {
+  if (isDisabledTrigger(r)) return;
   switch (r.type) {
     case 'AWS::Lambda::EventSourceMapping':
       return linkEventSourceMapping(r, c);

@@ -54,6 +54,8 @@ export function samEvents(events: Value | undefined, ctx?: ValueContext): Trigge
     const typeName = str(get(e.value, 'Type')) ?? '';
     const type: TriggerType = SAM_EVENT_TYPES[typeName] ?? 'other';
     const props = get(e.value, 'Properties');
+    // `Enabled: false` (Schedule, SQS, streams...) or `State: DISABLED` (Schedule, ScheduleV2): the event invokes nothing.
+    if (bool(get(props, 'Enabled')) === false || str(get(props, 'State')) === 'DISABLED') continue;
     const trigger: Trigger = { type, loc: e.keyLoc, node: e.value };
     if (type === 'http' || type === 'httpApi') {
       const path = text(get(props, 'Path'));

@@ -170,6 +170,16 @@ ${props}${resources}`,
       expect(r.findings.find((f) => f.ruleId === ID)?.message).toContain(`invoked asynchronously by ${source}:`);
     });
 
+    it('ignores disabled rules, schedules and stream mappings (State: DISABLED, Enabled: false)', async () => {
+      const rule = (state: string) => `  Nightly:\n    Type: AWS::Events::Rule\n    Properties:\n      ScheduleExpression: rate(1 day)\n      State: ${state}\n      Targets:\n        - Id: ingest\n          Arn: !GetAtt Ingest.Arn\n`;
+      expect(positions(await lintFiles(template('', rule('DISABLED'))), ID)).toEqual([]);
+      expect(positions(await lintFiles(template('', rule('ENABLED'))), ID)).toEqual([at(ID, 'async', 3, 3, 3, 9)]);
+      const schedule = "  Hourly:\n    Type: AWS::Scheduler::Schedule\n    Properties:\n      ScheduleExpression: rate(1 hour)\n      State: DISABLED\n      FlexibleTimeWindow: { Mode: 'OFF' }\n      Target:\n        Arn: !GetAtt Ingest.Arn\n        RoleArn: arn:aws:iam::123456789012:role/scheduler\n";
+      expect(positions(await lintFiles(template('', schedule)), ID)).toEqual([]);
+      const mapping = `  Clicks:\n    Type: AWS::Kinesis::Stream\n    Properties:\n      ShardCount: 1\n  IngestMapping:\n    Type: AWS::Lambda::EventSourceMapping\n    Properties:\n      FunctionName: !Ref Ingest\n      EventSourceArn: !GetAtt Clicks.Arn\n      StartingPosition: LATEST\n      Enabled: false\n`;
+      expect(positions(await lintFiles(template('', mapping)), ID)).toEqual([]);
+    });
+
     const s3 = '  Uploads:\n    Type: AWS::S3::Bucket\n    Properties:\n      NotificationConfiguration:\n        LambdaConfigurations:\n          - Event: s3:ObjectCreated:*\n            Function: !GetAtt Ingest.Arn\n';
 
     it('names every asynchronous source once', async () => {
@@ -336,6 +346,15 @@ ${props}${resources}`,
       const message = r.findings.find((f) => f.ruleId === ID)?.message;
       expect(message).toContain(`invoked asynchronously by ${source}:`);
       expect(message).toContain('`DeadLetterQueue` or `EventInvokeConfig.DestinationConfig.OnFailure`');
+    });
+
+    it('ignores disabled events (Enabled: false, State: DISABLED)', async () => {
+      expect(positions(await lintFiles(sam(event('Schedule', '            Schedule: rate(1 hour)\n            Enabled: false\n'))), ID)).toEqual([]);
+      expect(positions(await lintFiles(sam(event('Schedule', '            Schedule: rate(1 hour)\n            State: DISABLED\n'))), ID)).toEqual([]);
+      expect(positions(await lintFiles(sam(event('ScheduleV2', '            ScheduleExpression: rate(1 hour)\n            State: DISABLED\n'))), ID)).toEqual([]);
+      const kinesis = '            Stream: arn:aws:kinesis:eu-west-1:123456789012:stream/clicks\n            StartingPosition: LATEST\n';
+      expect(positions(await lintFiles(sam(event('Kinesis', `${kinesis}            Enabled: false\n`))), ID)).toEqual([]);
+      expect(positions(await lintFiles(sam(event('Schedule', '            Schedule: rate(1 hour)\n            Enabled: true\n'))), ID)).toEqual([at(ID, 'async', 3, 3, 3, 9)]);
     });
 
     it('accepts DeadLetterQueue on the function or in Globals', async () => {

@@ -1,4 +1,5 @@
 import {
+  bool,
   defineRule,
   get,
   num,
@@ -105,7 +106,7 @@ function reportUnlinkedStreamMappings(ctx: RuleContext<Record<string, never>>): 
   const linked = new Set(ctx.model.functions.flatMap((f) => f.events.map((t) => t.resource)));
   const byId = new Map(ctx.model.resources.map((r) => [`${r.file}#${r.logicalId}`, r]));
   for (const r of ctx.model.resources) {
-    if (r.type !== 'AWS::Lambda::EventSourceMapping' || linked.has(r)) continue;
+    if (r.type !== 'AWS::Lambda::EventSourceMapping' || linked.has(r) || bool(get(r.properties, 'Enabled')) === false) continue;
     if (get(r.properties, 'DestinationConfig', 'OnFailure')) continue;
     const stream = streamKind(get(r.properties, 'EventSourceArn'), (id) => byId.get(`${r.file}#${id}`));
     if (!stream) continue;
