@@ -85,11 +85,34 @@ export class ModuleAliases {
   #configOf(dir: string): ModuleConfig | undefined {
     if (this.#configOfDir.has(dir)) return this.#configOfDir.get(dir);
     let config: ModuleConfig | undefined;
-    const text = this.#read(posix.join(dir, 'tsconfig.json')) ?? this.#read(posix.join(dir, 'jsconfig.json'));
-    if (text !== undefined) config = parseModuleConfig(dir, text);
+    const file = [posix.join(dir, 'tsconfig.json'), posix.join(dir, 'jsconfig.json')].find((f) => this.#read(f) !== undefined);
+    if (file) config = this.#configFile(file, 0);
     else if (dir !== this.#root && isInside(this.#root, posix.dirname(dir))) config = this.#configOf(posix.dirname(dir));
     this.#configOfDir.set(dir, config);
     return config;
+  }
+
+  /**
+   * A tsconfig's `baseUrl` and `paths`, with those of the configs it `extends` (relative paths inside
+   * the root; a package such as `@tsconfig/node20` holds no aliases) under its own, as tsc merges them.
+   */
+  #configFile(file: string, depth: number): ModuleConfig | undefined {
+    const text = this.#read(file);
+    if (text === undefined || depth > MAX_EXTENDS) return undefined;
+    const { config } = ts.parseConfigFileTextToJson(file, text) as { config?: unknown };
+    if (!config || typeof config !== 'object') return undefined;
+    const dir = posix.dirname(file);
+    const own = moduleConfigOf(dir, (config as { compilerOptions?: unknown }).compilerOptions);
+    const ext = (config as { extends?: unknown }).extends;
+    const parents = (Array.isArray(ext) ? ext : [ext]).filter((e): e is string => typeof e === 'string' && (e.startsWith('./') || e.startsWith('../')));
+    let merged: ModuleConfig | undefined;
+    for (const parent of parents) {
+      const path = normalizeAbs(posix.join(dir, parent.endsWith('.json') ? parent : `${parent}.json`));
+      const inherited = isInside(this.#root, path) ? this.#configFile(path, depth + 1) : undefined;
+      if (inherited) merged = { baseUrl: inherited.baseUrl ?? merged?.baseUrl, paths: inherited.paths.length > 0 ? inherited.paths : (merged?.paths ?? []) };
+    }
+    if (!own) return merged;
+    return { baseUrl: own.baseUrl ?? merged?.baseUrl, paths: own.paths.length > 0 ? own.paths : (merged?.paths ?? []) };
   }
 
   /** The union of the dependencies every package.json from `dir` up to the root declares; undefined when there is none. */
@@ -127,10 +150,11 @@ function declaredDependencies(text: string | undefined): string[] | undefined {
   return names;
 }
 
-/** `compilerOptions.baseUrl` and `paths` of a tsconfig (comments and trailing commas allowed, as tsc does; `extends` is not followed). */
-function parseModuleConfig(dir: string, text: string): ModuleConfig | undefined {
-  const { config } = ts.parseConfigFileTextToJson('tsconfig.json', text) as { config?: unknown };
-  const options = (config as { compilerOptions?: unknown } | undefined)?.compilerOptions;
+/** Configs followed through `extends`, at most. */
+const MAX_EXTENDS = 8;
+
+/** `compilerOptions.baseUrl` and `paths` of one tsconfig (comments and trailing commas allowed, as tsc does). */
+function moduleConfigOf(dir: string, options: unknown): ModuleConfig | undefined {
   if (!options || typeof options !== 'object') return undefined;
   const { baseUrl, paths } = options as { baseUrl?: unknown; paths?: unknown };
   const base = typeof baseUrl === 'string' ? normalizeAbs(posix.join(dir, baseUrl)) : undefined;

@@ -169,6 +169,17 @@ describe(ID, () => {
       const baseUrl = '{ "compilerOptions": { "baseUrl": "./src" } }\n';
       const r2 = await lintFiles({ 'serverless.yml': serverless(grants), 'src/api.ts': aliased('libs/db'), 'src/libs/db.ts': lib, 'tsconfig.json': baseUrl, 'package.json': packageJson });
       expect(positions(r2, ID)).toEqual([at(ID, 'unused', 12, 15, 12, 34)]);
+      // `paths` in a base config the tsconfig extends (a monorepo's tsconfig.base.json), relative to the base config.
+      const base = '{ "compilerOptions": { "paths": { "@libs/*": ["./src/libs/*"] } } }\n';
+      const r3 = await lintFiles({
+        'serverless.yml': serverless(grants),
+        'src/api.ts': aliased('@libs/db'),
+        'src/libs/db.ts': lib,
+        'tsconfig.json': '{ "extends": "./config/../tsconfig.base", "compilerOptions": { "strict": true } }\n',
+        'tsconfig.base.json': base,
+        'package.json': packageJson,
+      });
+      expect(positions(r3, ID)).toEqual([at(ID, 'unused', 12, 15, 12, 34)]);
     });
 
     it('stays silent when the handler imports a module it cannot resolve: an alias without tsconfig paths, a package.json that does not declare it', async () => {
