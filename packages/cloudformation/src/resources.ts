@@ -298,7 +298,8 @@ function firstFunction(v: Value | undefined, functions: Map<string, LambdaFuncti
 }
 
 function addTrigger(fn: LambdaFunction, trigger: Trigger): void {
-  fn.events.push(trigger);
+  if (trigger.resource && isDisabledTrigger(trigger.resource)) (fn.disabledEvents ??= []).push(trigger);
+  else fn.events.push(trigger);
 }
 
 /** A rule or schedule with `State: DISABLED`, an event source mapping with `Enabled: false`: it invokes nothing. */
@@ -307,7 +308,6 @@ function isDisabledTrigger(r: Resource): boolean {
 }
 
 function linkResource(r: Resource, c: LinkContext): void {
-  if (isDisabledTrigger(r)) return;
   switch (r.type) {
     case 'AWS::Lambda::EventSourceMapping':
       return linkEventSourceMapping(r, c);

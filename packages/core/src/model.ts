@@ -218,6 +218,12 @@ export interface LambdaFunction {
   /** Set when a handler is configured but cannot be turned into a module path (e.g. an unresolved variable). */
   handlerUnknown?: Loc;
   events: Trigger[];
+  /**
+   * Triggers deployed disabled (serverless `enabled: false`, `State: DISABLED`, `Enabled: false`): they invoke
+   * nothing, so they are not in `events`, but Lambda still checks the role of an event source mapping when it
+   * creates one, so the permissions for polling them are in use.
+   */
+  disabledEvents?: Trigger[];
   asyncFailureTargets: AsyncFailureTarget[];
   role?: Role;
   environment: EnvVar[];

@@ -426,7 +426,7 @@ export function platformActionsOf(fn: LambdaFunction, code: HandlerCode | undefi
   const tracer = code ? sdkFactsOf(code).clients.some((c) => c.service === 'tracer') : false;
   if (fn.tracing === undefined ? tracer : fn.tracing.value !== 'PassThrough') out.push(...PLATFORM_XRAY_ACTIONS);
   if (fn.vpc) out.push(...PLATFORM_VPC_ACTIONS);
-  for (const t of fn.events) out.push(...(PLATFORM_POLL_ACTIONS[t.type] ?? []));
+  for (const t of [...fn.events, ...(fn.disabledEvents ?? [])]) out.push(...(PLATFORM_POLL_ACTIONS[t.type] ?? []));
   if (fn.asyncFailureTargets.length > 0 || fn.events.some((t) => t.onFailure)) out.push(...PLATFORM_DESTINATION_ACTIONS);
   return out;
 }

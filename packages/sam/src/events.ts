@@ -46,7 +46,7 @@ const MAPPED = new Set(['Kinesis', 'DynamoDB', 'MSK', 'SelfManagedKafka', 'MQ', 
  * SAM `Events` of a function, one trigger per event, located at the event's key. With a template context,
  * values are resolved (parameter defaults, `Fn::If` alternatives).
  */
-export function samEvents(events: Value | undefined, ctx?: ValueContext): Trigger[] {
+export function samEvents(events: Value | undefined, ctx?: ValueContext, disabled?: Trigger[]): Trigger[] {
   const out: Trigger[] = [];
   if (!isMap(events)) return out;
   const text = (v: Value | undefined) => (v ? (ctx ? stringProp(v, ctx) : { value: str(v), loc: v.loc, node: v }) : undefined);
@@ -54,9 +54,9 @@ export function samEvents(events: Value | undefined, ctx?: ValueContext): Trigge
     const typeName = str(get(e.value, 'Type')) ?? '';
     const type: TriggerType = SAM_EVENT_TYPES[typeName] ?? 'other';
     const props = get(e.value, 'Properties');
-    // `Enabled: false` (Schedule, SQS, streams...) or `State: DISABLED` (Schedule, ScheduleV2): the event invokes nothing.
-    if (bool(get(props, 'Enabled')) === false || str(get(props, 'State')) === 'DISABLED') continue;
     const trigger: Trigger = { type, loc: e.keyLoc, node: e.value };
+    // `Enabled: false` (Schedule, SQS, streams...) or `State: DISABLED` (Schedule, ScheduleV2): the event invokes nothing.
+    const sink = bool(get(props, 'Enabled')) === false || str(get(props, 'State')) === 'DISABLED' ? disabled : out;
     if (type === 'http' || type === 'httpApi') {
       const path = text(get(props, 'Path'));
       const method = text(get(props, 'Method'));
@@ -95,7 +95,7 @@ export function samEvents(events: Value | undefined, ctx?: ValueContext): Trigge
         ? numberProp(maximumConcurrency, ctx)!
         : { value: num(maximumConcurrency), loc: maximumConcurrency.loc, node: maximumConcurrency };
     }
-    out.push(trigger);
+    sink?.push(trigger);
   }
   return out;
 }

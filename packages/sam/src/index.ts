@@ -110,6 +110,7 @@ function identity(r: Resource) {
 
 function samFunction(r: Resource, props: MapValue | undefined, fromGlobals: Set<Value>, ctx: TemplateContext): { fn: LambdaFunction; role?: Role } {
   const p = (key: string) => get(props, key);
+  const disabled: Trigger[] = [];
   const fn: LambdaFunction = {
     id: `${r.file}#${r.logicalId}`,
     name: r.constructPath ?? r.logicalId,
@@ -119,10 +120,11 @@ function samFunction(r: Resource, props: MapValue | undefined, fromGlobals: Set<
     loc: r.loc,
     node: r.node,
     resource: r,
-    events: samEvents(p('Events'), ctx),
+    events: samEvents(p('Events'), ctx, disabled),
     asyncFailureTargets: [],
     environment: [],
   };
+  if (disabled.length > 0) fn.disabledEvents = disabled;
   const runtime = inherited(stringProp(p('Runtime'), ctx), fromGlobals);
   if (runtime) fn.runtime = runtime;
   const memory = inherited(numberProp(p('MemorySize'), ctx), fromGlobals);

@@ -217,8 +217,10 @@ class ServerlessReader {
     for (const item of items(get(def, 'events'))) {
       if (!isMap(item)) continue;
       const first = item.entries[0];
+      if (!first) continue;
       // `enabled: false` (schedule, stream, sqs, eventBridge...) deploys the trigger disabled: it invokes nothing.
-      if (first && !(isMap(first.value) && bool(get(first.value, 'enabled')) === false)) fn.events.push(this.readEvent(first.key, first.keyLoc, first.value));
+      if (isMap(first.value) && bool(get(first.value, 'enabled')) === false) (fn.disabledEvents ??= []).push(this.readEvent(first.key, first.keyLoc, first.value));
+      else fn.events.push(this.readEvent(first.key, first.keyLoc, first.value));
     }
     const url = entry(def, 'url');
     if (url && (isMap(url.value) || bool(url.value) === true)) fn.events.push(functionUrlTrigger(url.keyLoc, url.value));

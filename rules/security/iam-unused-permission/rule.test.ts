@@ -218,6 +218,11 @@ describe(ID, () => {
       ];
       expect(positions(await found(platform, GET, fnExtra), ID)).toEqual([]);
     });
+    it('polling a disabled SQS trigger: Lambda checks the role when it creates the mapping, enabled or not', async () => {
+      const grants = [...statement(['dynamodb:GetItem']), ...statement(['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'], 'arn:aws:sqs:eu-west-1:123456789012:jobs')];
+      const fnExtra = ['    events:', '      - sqs:', '          arn: arn:aws:sqs:eu-west-1:123456789012:jobs', '          enabled: false'];
+      expect(positions(await found(grants, GET, fnExtra), ID)).toEqual([]);
+    });
     it('a wildcard the code uses part of', async () => {
       expect(positions(await found(statement(['dynamodb:Get*', 'dynamodb:*Item'])), ID)).toEqual([]);
     });
