@@ -62,7 +62,17 @@ ${resources}  Fn:
   it('says that UpdateReplacePolicy Retain keeps the old table but leaves the stack on an empty one', () => {
     const policy = '    UpdateReplacePolicy: Retain\n    DeletionPolicy: Retain\n';
     const r = reviewChange(template(table('brands', 'id', policy)), template(table('brands-v2', 'id', policy)));
-    expect(own(r.findings)[0]?.message).toContain('UpdateReplacePolicy: Retain keeps it, but the stack then uses the new, empty one');
+    expect(own(r.findings)[0]?.message).toContain(
+      'CloudFormation creates a new, empty one and leaves the old one, with all its items, outside the stack (UpdateReplacePolicy: Retain): the stack and its functions then use the new, empty one.',
+    );
+  });
+
+  it('says that UpdateReplacePolicy Snapshot deletes the old table and keeps only a snapshot', () => {
+    const policy = '    UpdateReplacePolicy: Snapshot\n    DeletionPolicy: Snapshot\n';
+    const r = reviewChange(template(table('brands', 'id', policy)), template(table('brands-v2', 'id', policy)));
+    expect(own(r.findings)[0]?.message).toContain(
+      'CloudFormation creates a new, empty one and deletes the old one with all its items, kept only as a snapshot (UpdateReplacePolicy: Snapshot).',
+    );
   });
 
   it('reports the replacement of a resource that holds no data with what breaks', () => {

@@ -2,13 +2,18 @@ import { defineRule, type ResourceChange } from '@lambda-lint/core';
 import { ROUTINE_REPLACEMENTS, STATEFUL_RESOURCES } from '../../support/data/stateful-resources.js';
 import { basePlace } from '../../support/review.js';
 
-/** What the resource loses, with the policy that softens it. */
-function loss(change: ResourceChange, data: string): string {
+/** What removing the resource loses, with the policy that softens it. */
+function removalLoss(change: ResourceChange, data: string): string {
+  return change.deletionPolicy === 'Snapshot' ? `${data}, kept only as a final snapshot (DeletionPolicy: Snapshot)` : data;
+}
+
+/** What happens to the old resource when CloudFormation replaces it, by its UpdateReplacePolicy. */
+function replacementFate(change: ResourceChange, data: string): string {
   const policy = change.deletionPolicy;
-  if (change.kind === 'removed') return policy === 'Snapshot' ? `${data}, kept only as a final snapshot (DeletionPolicy: Snapshot)` : data;
-  if (policy === 'Retain' || policy === 'RetainExceptOnCreate') return `${data} left behind in the old one (UpdateReplacePolicy: ${policy} keeps it, but the stack then uses the new, empty one)`;
-  if (policy === 'Snapshot') return `${data}, kept only as a snapshot (UpdateReplacePolicy: Snapshot)`;
-  return data;
+  if (policy === 'Retain' || policy === 'RetainExceptOnCreate')
+    return `leaves the old one, with ${data}, outside the stack (UpdateReplacePolicy: ${policy}): the stack and its functions then use the new, empty one`;
+  if (policy === 'Snapshot') return `deletes the old one with ${data}, kept only as a snapshot (UpdateReplacePolicy: Snapshot)`;
+  return `deletes the old one with ${data}`;
 }
 
 export default defineRule({
@@ -21,7 +26,7 @@ export default defineRule({
     'Review mode (`lambda-lint diff`): a resource the change replaces (a property that requires replacement changed) or, for data stores, deletes, naming the data lost for tables, buckets, queues, log groups and other stores.',
   messages: {
     replacedData:
-      '{{resource}} ({{type}}): changing {{properties}} {{verb}} this {{kind}}: CloudFormation creates a new, empty one and deletes the old one with {{data}}. Keep {{properties}} as in {{base}}, or migrate the data to a new resource under a new logical id first.',
+      '{{resource}} ({{type}}): changing {{properties}} {{verb}} this {{kind}}: CloudFormation creates a new, empty one and {{fate}}. Keep {{properties}} as in {{base}}, or migrate the data to a new resource under a new logical id first.',
     replaced:
       '{{resource}} ({{type}}): changing {{properties}} {{verb}} this resource: it gets a new name and ARN, and whatever refers to the old one outside this stack (clients, other stacks, DNS, allow lists) breaks. Keep {{properties}} as in {{base}} if that was not intended.',
     renamedData:
@@ -43,7 +48,7 @@ export default defineRule({
       if (change.kind === 'removed') {
         // Removing a stateless resource is visible in the diff and loses nothing; only data stores are findings.
         if (!stateful || change.deletionPolicy === 'Retain' || change.deletionPolicy === 'RetainExceptOnCreate') continue;
-        const data = { resource, type, kind: stateful.kind, data: loss(change, stateful.data), base, was: basePlace(change.baseLoc, ctx.model.root, review.baseRef) };
+        const data = { resource, type, kind: stateful.kind, data: removalLoss(change, stateful.data), base, was: basePlace(change.baseLoc, ctx.model.root, review.baseRef) };
         const renamed = change.renamedTo;
         if (renamed) {
           const keep = change.generatedFor
@@ -74,7 +79,7 @@ export default defineRule({
         properties,
         verb: change.kind === 'replaced' ? 'replaces' : 'may replace',
         base,
-        ...(stateful ? { kind: stateful.kind, data: loss(change, stateful.data) } : {}),
+        ...(stateful ? { kind: stateful.kind, fate: replacementFate(change, stateful.data) } : {}),
       };
       ctx.report({ messageId: stateful ? 'replacedData' : 'replaced', loc: change.loc, resource, related: propertyRelated, data });
     }
