@@ -80,7 +80,7 @@ function resourceChanges(diff: TemplateDiff, before: TemplateView | undefined, a
       ...(deletionPolicy ? { deletionPolicy } : {}),
     };
     if (impact === ResourceImpact.WILL_DESTROY) {
-      const twin = after && addedOfType(diff, after, old.type);
+      const twin = after && renameTwin(diff, before, after, old.type);
       out.push({
         ...common,
         kind: 'removed',
@@ -116,11 +116,17 @@ const SAM_REPLACING: Record<string, string[]> = {
 };
 
 /** A resource of `type` that the change adds to the template (the first, in template order). */
-function addedOfType(diff: TemplateDiff, after: TemplateView, type: string): ViewResource | undefined {
-  for (const r of after.resources.values()) {
-    if (r.type === type && (r.resource || r.generatedFor) && diff.resources.has(r.logicalId) && diff.resources.get(r.logicalId).isAddition) return r;
-  }
-  return undefined;
+/**
+ * The resource of `type` the change adds, when it may be the removed one under a new logical id: only
+ * when the pairing is unambiguous (one removal and one addition of that type), so that five removed log
+ * groups are not all called renamed to the one new log group.
+ */
+function renameTwin(diff: TemplateDiff, before: TemplateView | undefined, after: TemplateView, type: string): ViewResource | undefined {
+  const changed = (view: TemplateView | undefined, isChange: (logicalId: string) => boolean) =>
+    [...(view?.resources.values() ?? [])].filter((r) => r.type === type && (r.resource || r.generatedFor) && diff.resources.has(r.logicalId) && isChange(r.logicalId));
+  const added = changed(after, (id) => diff.resources.get(id).isAddition);
+  const removed = changed(before, (id) => diff.resources.get(id).isRemoval);
+  return added.length === 1 && removed.length === 1 ? added[0] : undefined;
 }
 
 // ---------------------------------------------------------------------------------------------

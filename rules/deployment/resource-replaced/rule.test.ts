@@ -117,6 +117,14 @@ ${resources}  Fn:
     expect(f.related?.map((x) => [x.loc.file, x.loc.line, x.loc.column, x.message])).toEqual([['/project/template.yaml', 3, 3, 'BrandsTable: added by this change']]);
   });
 
+  it('pairs a removal with an addition of the same type only when the pairing is unambiguous', () => {
+    const queue = (id: string) => `  ${id}:\n    Type: AWS::SQS::Queue\n`;
+    // Two queues removed, one added: which one was renamed cannot be told, so both are plain removals.
+    const r = reviewChange(template(queue('Jobs') + queue('Retries')), template(queue('Work')), { baseRef: 'main' });
+    expect(positions(r.findings)).toEqual([at(ID, 'removedData', 2, 1, 2, 10), at(ID, 'removedData', 2, 1, 2, 10)]);
+    expect(own(r.findings).every((f) => (f.related ?? []).length === 0)).toBe(true);
+  });
+
   it('reports a SAM SimpleTable whose primary key changes (the table it deploys is replaced)', () => {
     const sam = (key: string) => ({
       'template.yaml': `Transform: AWS::Serverless-2016-10-31\nResources:\n  Brands:\n    Type: AWS::Serverless::SimpleTable\n    Properties:\n      PrimaryKey:\n        Name: ${key}\n        Type: String\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: nodejs22.x\n      Handler: index.handler\n      InlineCode: exports.handler = async () => 1;\n      MemorySize: ${key === 'id' ? 256 : 512}\n`,
