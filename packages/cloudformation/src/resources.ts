@@ -532,9 +532,14 @@ function linkEdgeFunctions(behavior: Value | undefined, c: LinkContext): void {
   }
 }
 
+/** The APIs the Serverless Framework generates from `http`, `httpApi` and `websocket` events: no template declares them. */
+const SERVERLESS_GENERATED_APIS = new Set(['ApiGatewayRestApi', 'HttpApi', 'WebsocketsApi']);
+
 function originTarget(origin: Value, c: LinkContext): DistributionBehavior['target'] {
   const domain = get(origin, 'DomainName');
+  const serverless = c.model.documents.find((d) => d.file === c.file)?.platform === 'serverless';
   for (const id of referencedIds(domain)) {
+    if (serverless && !c.resources.has(id) && SERVERLESS_GENERATED_APIS.has(id)) return 'api-gateway';
     const t = c.resources.get(id)?.type;
     if (t === 'AWS::ApiGateway::RestApi' || t === 'AWS::ApiGatewayV2::Api' || t === 'AWS::Serverless::Api' || t === 'AWS::Serverless::HttpApi') return 'api-gateway';
     if (t === 'AWS::Lambda::Url') return 'function-url';

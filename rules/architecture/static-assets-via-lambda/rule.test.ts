@@ -67,6 +67,30 @@ ${events}`,
       );
       expect(positions(r, ID)).toEqual([]);
     });
+    it('reports a distribution in resources whose default origin is the HTTP or REST API the framework generates', async () => {
+      // `HttpApi` / `ApiGatewayRestApi` are not written in the template: the framework creates them from the events.
+      const resources = (api: string, domain: string) => `resources:
+  Resources:
+    Site:
+      Type: AWS::CloudFront::Distribution
+      Properties:
+        DistributionConfig:
+          Enabled: true
+          Origins:
+            - Id: api
+              DomainName: ${domain}
+              CustomOriginConfig: { OriginProtocolPolicy: https-only }
+          DefaultCacheBehavior:
+            TargetOriginId: ${api}
+            ViewerProtocolPolicy: redirect-to-https
+`;
+      const http = app(`      - httpApi: GET /brands/{id}\n${resources('api', "!Select [2, !Split ['/', !GetAtt HttpApi.ApiEndpoint]]")}`);
+      expect(positions(await lintFiles(http), ID)).toEqual([at(ID, 'distribution', 24, 29, 24, 32)]);
+      const rest = app(
+        `      - http: GET /brands/{id}\n${resources('api', "!Join ['', [!Ref ApiGatewayRestApi, '.execute-api.', !Ref AWS::Region, '.amazonaws.com']]")}`,
+      );
+      expect(positions(await lintFiles(rest), ID)).toEqual([at(ID, 'distribution', 24, 29, 24, 32)]);
+    });
   });
 
   describe('SAM', () => {
