@@ -129,6 +129,33 @@ ${fn}`,
       expect(positions(r, ID)).toEqual([at(ID, 'resource', 12, 21, 12, 24), at(ID, 'notAction', 15, 21, 15, 24)]);
     });
 
+    it('leaves iam:PassRole on "*" to iam-passrole-wildcard, and still reports the other actions of the statement', async () => {
+      const passOnly = await lintFiles(
+        app(`  iam:
+    role:
+      statements:
+        - Effect: Allow
+          Action: iam:PassRole
+          Resource: '*'
+`),
+      );
+      expect(positions(passOnly, ID)).toEqual([]);
+      expect(positions(passOnly, 'iam-passrole-wildcard')).toEqual([at('iam-passrole-wildcard', 'passRole', 11, 19, 11, 31)]);
+      const mixed = await lintFiles(
+        app(`  iam:
+    role:
+      statements:
+        - Effect: Allow
+          Action:
+            - iam:PassRole
+            - s3:GetObject
+          Resource: '*'
+`),
+      );
+      expect(positions(mixed, ID)).toEqual([at(ID, 'resource', 14, 21, 14, 24)]);
+      expect(messages(mixed)[0]).toContain('Resource "*" lets s3:GetObject act on every resource');
+    });
+
     it('reads the legacy provider.iamRoleStatements and reports a provider statement inherited by a function role once', async () => {
       const r = await lintFiles(
         app(

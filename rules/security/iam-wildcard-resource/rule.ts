@@ -1,6 +1,6 @@
 import { defineRule, type Prop } from '@lambda-lint/core';
 import { onlyAcceptsStar } from '../../support/data/iam-star-only-actions.js';
-import { isCdkInternalRole, isInline, roleName, uniqueStatements } from '../../support/iam.js';
+import { actionMatches, isCdkInternalRole, isInline, roleName, uniqueStatements } from '../../support/iam.js';
 
 const EXAMPLE_ARNS: Record<string, string> = {
   s3: 'arn:aws:s3:::<bucket>/<prefix>/*',
@@ -29,6 +29,15 @@ export function exampleArn(action: string): string {
 export function listActions(actions: readonly string[], max = 3): string {
   const shown = actions.slice(0, max).join(', ');
   return actions.length > max ? `${shown} and ${actions.length - max} more` : shown;
+}
+
+/**
+ * `iam:PassRole` (or `iam:Pass*`) on "*": iam-passrole-wildcard reports it as an error at the action,
+ * so a second, weaker finding on the same statement would only be noise. `iam:*` grants more than
+ * PassRole and stays reported here.
+ */
+function isPassRoleOnly(action: string): boolean {
+  return /^iam:pass/i.test(action.trim()) && actionMatches(action, 'iam:PassRole');
 }
 
 export default defineRule({
@@ -61,7 +70,7 @@ export default defineRule({
         continue;
       }
       const known = statement.actions.filter((a): a is Prop<string> & { value: string } => a.value !== undefined);
-      const scoped = known.filter((a) => !onlyAcceptsStar(a.value)).map((a) => a.value.trim());
+      const scoped = known.filter((a) => !onlyAcceptsStar(a.value) && !isPassRoleOnly(a.value)).map((a) => a.value.trim());
       if (scoped.length === 0) continue;
       const starOnly = known.filter((a) => onlyAcceptsStar(a.value)).map((a) => a.value.trim());
       // A role no function of the app uses (an ECS task's, one that a function assumes with STS): not "this function".
