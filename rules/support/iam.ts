@@ -1,4 +1,4 @@
-import { isFrameworkInternalPath, wildcardMatches, type AppModel, type IamStatement, type Role, type Value } from '@lambda-lint/core';
+import { isFrameworkInternalPath, wildcardMatches, type AppModel, type IamStatement, type LambdaFunction, type Role, type Value } from '@lambda-lint/core';
 
 /** Every IAM statement of the application once, with the role it belongs to (the first one, when roles share it). */
 export function uniqueStatements(model: AppModel): { statement: IamStatement; role: Role | undefined }[] {
@@ -24,6 +24,20 @@ export function isInline(statement: IamStatement): boolean {
 export function roleName(role: Role): string {
   if (role.resource?.type === 'AWS::IAM::Role') return role.resource.constructPath ?? role.resource.logicalId;
   return role.id.slice(role.id.lastIndexOf('#') + 1);
+}
+
+/**
+ * Who a finding on a statement of `role` is about: `owner` for the message (`Role X`, `Policy` for a
+ * statement of no role), `users` the functions running with the role, and the `fn` / `resource` to
+ * report (`fn` only when exactly one function uses the role, so a shared role is not pinned on one).
+ */
+export function statementOwner(
+  model: AppModel,
+  role: Role | undefined,
+): { owner: string; users: LambdaFunction[]; target: { fn?: LambdaFunction; resource?: string } } {
+  const users = role ? model.functions.filter((f) => f.role === role) : [];
+  const target = { ...(users.length === 1 ? { fn: users[0]! } : {}), ...(role ? { resource: roleName(role) } : {}) };
+  return { owner: role ? `Role ${roleName(role)}` : 'Policy', users, target };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { defineRule, templateText, type Prop } from '@lambda-lint/core';
-import { actionMatches, roleName, uniqueStatements } from '../../support/iam.js';
+import { actionMatches, statementOwner, uniqueStatements } from '../../support/iam.js';
 
 const PASS_ROLE = 'iam:PassRole';
 
@@ -48,13 +48,8 @@ export default defineRule({
       });
       if (!every) continue;
       const shown = (resourceText(every) ?? '*').trim();
-      const owner = role ? `Role ${roleName(role)}` : 'Policy';
-      const fns = role ? ctx.model.functions.filter((f) => f.role === role) : [];
-      const common = {
-        related: [{ loc: every.loc, message: `Resource "${shown}" covers every role in the account.` }],
-        ...(fns.length === 1 ? { fn: fns[0]! } : {}),
-        ...(role ? { resource: roleName(role) } : {}),
-      };
+      const { owner, target } = statementOwner(ctx.model, role);
+      const common = { related: [{ loc: every.loc, message: `Resource "${shown}" covers every role in the account.` }], ...target };
       const data = { owner, resource: `"${shown}"` };
       const passing = statement.actions.filter((a): a is Prop<string> & { value: string } => a.value !== undefined && actionMatches(a.value, PASS_ROLE));
       for (const action of passing) ctx.report({ messageId: 'passRole', data: { ...data, action: action.value.trim() }, loc: action.loc, ...common });

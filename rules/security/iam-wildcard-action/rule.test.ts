@@ -434,6 +434,21 @@ ${policies}  Brands:
       expect(positions(r, ID)).toEqual([at(ID, 'verbs', 16, 19, 16, 33), at(ID, 'notAction', 19, 26, 19, 41)]);
     });
 
+    it('names the function and its role for an inline statement, as iam-wildcard-resource does', async () => {
+      const r = await lintFiles(
+        sam(`        - Statement:
+            - Effect: Allow
+              Action: ses:*
+              Resource: '*'
+`),
+      );
+      expect(positions(r, ID)).toEqual([at(ID, 'service', 14, 23, 14, 28)]);
+      const finding = r.findings.find((f) => f.ruleId === ID);
+      expect(finding).toMatchObject({ function: 'Ingest', resource: 'IngestRole' });
+      expect(finding?.message).toMatch(/^Role IngestRole: Action "ses:\*" allows every ses action/);
+      expect(r.findings.find((f) => f.ruleId === 'iam-wildcard-resource')).toMatchObject({ function: 'Ingest', resource: 'IngestRole' });
+    });
+
     it('accepts policy templates and least-privilege statements', async () => {
       const r = await lintFiles(
         sam(`        - DynamoDBReadPolicy:

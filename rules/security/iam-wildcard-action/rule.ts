@@ -1,4 +1,5 @@
-import { defineRule, templateText, type IamStatement, type Prop, type Role, type Value } from '@lambda-lint/core';
+import { defineRule, templateText, type Prop, type Role, type Value } from '@lambda-lint/core';
+import { roleName, statementOwner, uniqueStatements } from '../../support/iam.js';
 
 /** AWS managed policies that grant far more than any one function needs (`AWSLambda_FullAccess` has an underscore). */
 const BROAD_NAME = /^(AdministratorAccess|PowerUserAccess|[A-Za-z0-9_]*FullAccess(?:V\d+)?)$/;
@@ -55,10 +56,6 @@ export function actionProblem(action: string): ActionProblem | undefined {
   return undefined;
 }
 
-function statementsOf(roles: readonly Role[], other: readonly IamStatement[]): IamStatement[] {
-  return [...roles.flatMap((r) => r.statements), ...other];
-}
-
 export default defineRule({
   id: 'iam-wildcard-action',
   category: 'security',
@@ -69,23 +66,25 @@ export default defineRule({
     "IAM statements that allow `*`, `service:*`, a wildcard spanning every verb (`s3:*Object*`) or `NotAction`, and broad AWS managed policies (AdministratorAccess, PowerUserAccess, *FullAccess) on function roles.",
   messages: {
     everything:
-      'Action "{{action}}" allows every action on every service: a compromised dependency or injected input can do anything the account can. List the actions the code calls (e.g. dynamodb:GetItem).',
+      '{{owner}}: Action "{{action}}" allows every action on every service: a compromised dependency or injected input can do anything the account can. List the actions the code calls (e.g. dynamodb:GetItem).',
     service:
-      'Action "{{action}}" allows every {{service}} action, including destructive and administrative ones. List the actions the code calls (e.g. {{example}}).',
+      '{{owner}}: Action "{{action}}" allows every {{service}} action, including destructive and administrative ones. List the actions the code calls (e.g. {{example}}).',
     verbs:
-      'Action "{{action}}" starts with a wildcard, so it matches every verb (Get, Put, Delete...) of {{service}}. Name the verbs the code uses (e.g. {{example}}).',
+      '{{owner}}: Action "{{action}}" starts with a wildcard, so it matches every verb (Get, Put, Delete...) of {{service}}. Name the verbs the code uses (e.g. {{example}}).',
     notAction:
-      'Allow with NotAction grants every action except those listed, including ones AWS adds in the future. Use an explicit Action list instead.',
+      '{{owner}}: Allow with NotAction grants every action except those listed, including ones AWS adds in the future. Use an explicit Action list instead.',
     managedPolicy:
       'Function role {{role}} has the AWS managed policy {{policy}}, which grants far more than one function needs. Replace it with a policy that lists the actions and resources the code uses.',
   },
   defaultOptions: {},
   check(ctx) {
-    for (const statement of statementsOf(ctx.model.roles, ctx.model.otherStatements)) {
+    // Each statement once, with the role (and the function, when only one uses it) it belongs to, as iam-wildcard-resource reports it.
+    for (const { statement, role } of uniqueStatements(ctx.model)) {
       if (statement.effect.value !== 'Allow') continue;
-      for (const action of statement.actions) reportAction(action);
+      const { owner, target } = statementOwner(ctx.model, role);
+      for (const action of statement.actions) reportAction(action, owner, target);
       const firstNot = statement.notActions[0];
-      if (firstNot) ctx.report({ messageId: 'notAction', loc: firstNot.loc });
+      if (firstNot) ctx.report({ messageId: 'notAction', data: { owner }, loc: firstNot.loc, ...target });
     }
     const functionRoles = new Set(ctx.model.functions.map((f) => f.role).filter((r): r is Role => r !== undefined));
     // serverless-iam-roles-per-function copies the provider's managed policies: one finding per place it is written.
@@ -107,18 +106,12 @@ export default defineRule({
       }
     }
 
-    function reportAction(action: Prop<string>): void {
+    function reportAction(action: Prop<string>, owner: string, target: ReturnType<typeof statementOwner>['target']): void {
       if (action.value === undefined) return;
       const problem = actionProblem(action.value);
       if (!problem) return;
       const service = action.value.split(':')[0] ?? '';
-      ctx.report({ messageId: problem, data: { action: action.value, service, example: exampleFor(service) }, loc: action.loc });
+      ctx.report({ messageId: problem, data: { owner, action: action.value, service, example: exampleFor(service) }, loc: action.loc, ...target });
     }
   },
 });
-
-/** An explicit role by its logical id; a generated one (SAM `Policies`, serverless) by the id the reader gave it. */
-function roleName(role: Role): string {
-  if (role.resource?.type === 'AWS::IAM::Role') return role.resource.constructPath ?? role.resource.logicalId;
-  return role.id.slice(role.id.lastIndexOf('#') + 1);
-}

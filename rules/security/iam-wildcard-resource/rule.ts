@@ -1,6 +1,6 @@
 import { defineRule, type Prop } from '@lambda-lint/core';
 import { onlyAcceptsStar } from '../../support/data/iam-star-only-actions.js';
-import { actionMatches, isCdkInternalRole, isInline, roleName, uniqueStatements } from '../../support/iam.js';
+import { actionMatches, isCdkInternalRole, isInline, statementOwner, uniqueStatements } from '../../support/iam.js';
 
 const EXAMPLE_ARNS: Record<string, string> = {
   s3: 'arn:aws:s3:::<bucket>/<prefix>/*',
@@ -62,9 +62,7 @@ export default defineRule({
       if (statement.effect.value !== 'Allow' || !isInline(statement) || isCdkInternalRole(role)) continue;
       const stars = statement.resources.filter((r) => r.value?.trim() === '*');
       if (stars.length === 0) continue;
-      const owner = role ? `Role ${roleName(role)}` : 'Policy';
-      const fns = role ? ctx.model.functions.filter((f) => f.role === role) : [];
-      const target = { ...(fns.length === 1 ? { fn: fns[0]! } : {}), ...(role ? { resource: roleName(role) } : {}) };
+      const { owner, users: fns, target } = statementOwner(ctx.model, role);
       if (statement.notActions.length > 0) {
         for (const star of stars) ctx.report({ messageId: 'notAction', data: { owner }, loc: star.loc, ...target });
         continue;
