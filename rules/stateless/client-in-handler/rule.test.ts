@@ -114,6 +114,27 @@ describe(ID, () => {
     expect(fetches[1]!.message.startsWith('handler: Secrets Manager GetSecretValue is called')).toBe(true);
   });
 
+  it('reports a call in a helper that several functions reach once, naming every function concerned', async () => {
+    const serverless = `${SERVERLESS}  register:\n    handler: src/register.handler\n  forgot-password:\n    handler: src/forgot.handler\n`;
+    const r = await lintFiles({
+      'serverless.yml': serverless,
+      'src/orders.ts': 'export const handler = async () => ({ ok: true });\n',
+      'src/mailer.ts': lines(
+        "import { SSMClient, GetParameterCommand } from '@aws-sdk/client-ssm';", // 1
+        'const ssm = new SSMClient({});', // 2
+        'export async function mailerSettings() {', // 3
+        "  return ssm.send(new GetParameterCommand({ Name: '/mailer' }));", // 4
+        '}',
+      ),
+      'src/register.ts': "import { mailerSettings } from './mailer.js';\nexport const handler = async () => mailerSettings();\n",
+      'src/forgot.ts': "import { mailerSettings } from './mailer.js';\nexport const handler = async () => mailerSettings();\n",
+    });
+    expect(positions(r, ID)).toEqual([pos('configFetch', 4, 10, 4, 64)]);
+    const finding = r.findings.find((f) => f.ruleId === ID)!;
+    expect(finding.message.startsWith('register, forgot-password (in mailerSettings): SSM GetParameter is called on every invocation')).toBe(true);
+    expect(finding.function).toBeUndefined();
+  });
+
   describe('a loader passed to a memoising helper', () => {
     const helper = (body: string[]) =>
       lines(

@@ -1,4 +1,4 @@
-import { defineRule } from '@lambda-lint/core';
+import { defineRule, type LambdaFunction, type Loc } from '@lambda-lint/core';
 import { codeOf, isOneTimeInit, locOfNode, sdkFactsOf, type ClientFact, type OperationFact } from '@lambda-lint/handler';
 import { Node } from '@lambda-lint/handler/ts-morph';
 
@@ -32,6 +32,21 @@ function isConfigFetch(op: OperationFact): boolean {
   return CONFIG_OPERATIONS[op.service]?.has(op.operation) === true;
 }
 
+interface PendingReport {
+  messageId: string;
+  data: Record<string, string>;
+  loc: Loc;
+  fns: LambdaFunction[];
+}
+
+/**
+ * `handler`, or `register, forgot-password (in mailerSettings)` for a call in a helper that several
+ * functions reach: the code function alone when one Lambda function is concerned (it is `fn`).
+ */
+function subject(codeFunction: string, fns: readonly LambdaFunction[]): string {
+  return fns.length === 1 ? codeFunction : `${fns.map((f) => f.name).join(', ')} (in ${codeFunction})`;
+}
+
 export default defineRule({
   id: 'client-in-handler',
   category: 'stateless',
@@ -54,6 +69,16 @@ export default defineRule({
   },
   defaultOptions: {},
   check(ctx) {
+    // A call in a helper shared by several functions is one problem with one fix: report it once per
+    // call site, naming every function concerned (as iam-missing-permission does).
+    const pending = new Map<string, PendingReport>();
+    const collect = (fn: LambdaFunction, report: Omit<PendingReport, 'fns'>) => {
+      const l = report.loc;
+      const key = [report.messageId, l.file, l.line, l.column, l.endLine, l.endColumn].join('\0');
+      const group = pending.get(key) ?? { ...report, fns: [] };
+      if (!group.fns.includes(fn)) group.fns.push(fn);
+      pending.set(key, group);
+    };
     for (const binding of ctx.handlers) {
       const code = codeOf(binding);
       const sdk = sdkFactsOf(code);
@@ -88,23 +113,20 @@ export default defineRule({
           const inner = sdk.clientOf(fact.config);
           if (inner && inner.scope === 'invocation' && !isOneTimeInit(code, inner.node) && !hasOwnCredentials(inner.config)) continue;
         }
-        ctx.report({
-          messageId,
-          data: { function: code.functionName(fact.fn), created: written(fact), service: fact.service },
-          loc: locOfNode(fact.node),
-          fn: binding.fn,
-        });
+        collect(binding.fn, { messageId, data: { function: code.functionName(fact.fn), created: written(fact), service: fact.service }, loc: locOfNode(fact.node) });
       }
       for (const op of sdk.operations) {
         if (op.scope !== 'invocation' || !op.fn || !isConfigFetch(op)) continue;
         if (isOneTimeInit(code, op.node)) continue;
-        ctx.report({
+        collect(binding.fn, {
           messageId: 'configFetch',
           data: { function: code.functionName(op.fn), operation: `${op.service === 'ssm' ? 'SSM' : 'Secrets Manager'} ${op.operation}` },
           loc: locOfNode(op.node),
-          fn: binding.fn,
         });
       }
+    }
+    for (const { fns, data, ...report } of pending.values()) {
+      ctx.report({ ...report, data: { ...data, function: subject(data.function!, fns) }, ...(fns.length === 1 ? { fn: fns[0]! } : {}) });
     }
   },
 });
