@@ -1,4 +1,4 @@
-import { get, isMap, str, type AppModel, type MapValue, type Resource, type StateMachine, type Value } from '@lambda-lint/core';
+import { get, isMap, joinPath, str, type AppModel, type MapValue, type Resource, type StateMachine, type Value } from '@lambda-lint/core';
 import { parseSource } from '@lambda-lint/source';
 import { parseEmbeddedJson, type SourceText } from './embedded.js';
 import { booleanProp, stringProp, type TemplateContext } from './template.js';
@@ -63,7 +63,7 @@ export function stateMachineFromResource(
   }
   const uri = str(get(props, sam ? 'DefinitionUri' : 'DefinitionS3Location'));
   if (uri !== undefined && options.files && !/^s3:\/\//i.test(uri)) {
-    const definition = readDefinitionFile(joinPosix(ctx.dir, uri), options.files, model);
+    const definition = readDefinitionFile(joinPath(ctx.dir, uri), options.files, model);
     if (definition) sm.definition = definition;
   }
   return sm;
@@ -80,13 +80,3 @@ function readDefinitionFile(abs: string, files: FileAccess, model: AppModel): Va
   return parsed.root;
 }
 
-function joinPosix(base: string, rel: string): string {
-  const parts = (rel.startsWith('/') ? rel : `${base}/${rel}`).split('/');
-  const out: string[] = [];
-  for (const p of parts) {
-    if (p === '' || p === '.') continue;
-    if (p === '..') out.pop();
-    else out.push(p);
-  }
-  return '/' + out.join('/');
-}

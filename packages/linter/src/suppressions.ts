@@ -7,6 +7,7 @@ import {
   isMap,
   isSeq,
   entry,
+  lineStartsOf,
   positionAt,
   suppressionFromComment,
   type AppModel,
@@ -111,7 +112,7 @@ export function codeSuppressions(handlers: readonly HandlerBinding[]): Suppressi
   for (const [path, sf] of files) {
     const text = sf.getFullText();
     if (!text.includes(MARKER)) continue;
-    const lineStarts = lineStartsOfText(text);
+    const lineStarts = lineStartsOf(text);
     const file = path.replace(/\\/g, '/');
     let lastCommentEnd = -1;
     for (let at = text.indexOf(MARKER); at >= 0; at = text.indexOf(MARKER, at + MARKER.length)) {
@@ -161,16 +162,6 @@ function commentAround(sf: HandlerCode['sourceFile'], text: string, at: number):
     } else i++;
   }
   return undefined;
-}
-
-function lineStartsOfText(text: string): number[] {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10) starts.push(i + 1);
-    else if (c === 13 && text.charCodeAt(i + 1) !== 10) starts.push(i + 1);
-  }
-  return starts;
 }
 
 /**
