@@ -8,6 +8,7 @@
  */
 import type { LambdaFunction, TriggerType } from '@lambda-lint/core';
 import type { HandlerCode, ModuleMember } from '@lambda-lint/handler';
+export { evaluateNumber } from '@lambda-lint/handler';
 import { Node, SyntaxKind, type CallExpression, type NewExpression, type TryStatement } from '@lambda-lint/handler/ts-morph';
 
 export function unwrap(node: Node): Node {
@@ -105,42 +106,6 @@ export function propertyValue(obj: Node | undefined, name: string): Node | undef
 /** Whether an object literal has a spread (`{ ...params }`): its properties are not all known. */
 export function hasSpread(obj: Node | undefined): boolean {
   return !!obj && Node.isObjectLiteralExpression(obj) && obj.getProperties().some((p) => Node.isSpreadAssignment(p));
-}
-
-/**
- * The number an expression always evaluates to: numeric literals, `const` bindings, unary minus,
- * `* / + -` of constants (`60 * 60 * 24`); undefined when any part is dynamic.
- */
-export function evaluateNumber(code: HandlerCode, expr: Node, depth = 0): number | undefined {
-  if (depth > 12) return undefined;
-  const e = unwrap(expr);
-  if (Node.isNumericLiteral(e)) return e.getLiteralValue();
-  if (Node.isPrefixUnaryExpression(e) && e.getOperatorToken() === SyntaxKind.MinusToken) {
-    const v = evaluateNumber(code, e.getOperand(), depth + 1);
-    return v === undefined ? undefined : -v;
-  }
-  if (Node.isBinaryExpression(e)) {
-    const l = evaluateNumber(code, e.getLeft(), depth + 1);
-    const r = evaluateNumber(code, e.getRight(), depth + 1);
-    if (l === undefined || r === undefined) return undefined;
-    switch (e.getOperatorToken().getKind()) {
-      case SyntaxKind.AsteriskToken:
-        return l * r;
-      case SyntaxKind.PlusToken:
-        return l + r;
-      case SyntaxKind.MinusToken:
-        return l - r;
-      case SyntaxKind.SlashToken:
-        return r === 0 ? undefined : l / r;
-      default:
-        return undefined;
-    }
-  }
-  if (Node.isIdentifier(e)) {
-    const b = code.resolveReference(e);
-    if (b && b.kind === 'const' && b.initializer) return evaluateNumber(code, b.initializer, depth + 1);
-  }
-  return undefined;
 }
 
 /** The innermost function-like node around a node (undefined at module scope). */

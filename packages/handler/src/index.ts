@@ -20,6 +20,7 @@ export { normalizeSpecifier, type ModuleMember } from './facts.js';
 export { evaluateConfigModule, type EvaluatedConfig } from './config.js';
 export {
   sdkFactsOf,
+  evaluateNumber,
   type SdkFacts,
   type SdkFact,
   type FactScope,

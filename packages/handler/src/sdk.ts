@@ -491,13 +491,22 @@ function objectProperty(obj: Node | undefined, name: string): Node | undefined {
   return undefined;
 }
 
-function numberValue(c: Collector, node: Node | undefined): number | undefined {
-  if (!node) return undefined;
-  const e = unwrap(node);
-  if (Node.isNumericLiteral(e)) return Number(e.getLiteralValue());
+/**
+ * The number a constant expression evaluates to: literals, `-x`, `* + - /` and `const` bindings, as
+ * `60 * 15` or `const FIFTEEN_MINUTES = 15 * 60` are written. Bounded in depth, so that a binding
+ * cycle the type checker would reject never loops here; unknown when anything is not constant.
+ */
+export function evaluateNumber(code: HandlerCode, expr: Node | undefined, depth = 0): number | undefined {
+  if (!expr || depth > 12) return undefined;
+  const e = unwrap(expr);
+  if (Node.isNumericLiteral(e)) return e.getLiteralValue();
+  if (Node.isPrefixUnaryExpression(e) && e.getOperatorToken() === SyntaxKind.MinusToken) {
+    const v = evaluateNumber(code, e.getOperand(), depth + 1);
+    return v === undefined ? undefined : -v;
+  }
   if (Node.isBinaryExpression(e)) {
-    const l = numberValue(c, e.getLeft());
-    const r = numberValue(c, e.getRight());
+    const l = evaluateNumber(code, e.getLeft(), depth + 1);
+    const r = evaluateNumber(code, e.getRight(), depth + 1);
     if (l === undefined || r === undefined) return undefined;
     switch (e.getOperatorToken().getKind()) {
       case SyntaxKind.AsteriskToken:
@@ -507,14 +516,14 @@ function numberValue(c: Collector, node: Node | undefined): number | undefined {
       case SyntaxKind.MinusToken:
         return l - r;
       case SyntaxKind.SlashToken:
-        return l / r;
+        return r === 0 ? undefined : l / r;
       default:
         return undefined;
     }
   }
   if (Node.isIdentifier(e)) {
-    const b = c.code.resolveReference(e);
-    if (b && b.kind === 'const' && b.initializer) return numberValue(c, b.initializer);
+    const b = code.resolveReference(e);
+    if (b && b.kind === 'const' && b.initializer) return evaluateNumber(code, b.initializer, depth + 1);
   }
   return undefined;
 }
@@ -542,11 +551,11 @@ function recogniseCall(c: Collector, call: CallExpression): SdkFact | undefined 
         const command = args[1] ? commandAt(c, args[1]) : undefined;
         const options = args[2];
         const expires = objectProperty(options, 'expiresIn');
-        return { kind: 'presign', function: name, sdk: 'v3', operation: command?.operation, node: call, command: command?.node, input: command?.input, options, expires, expiresSeconds: numberValue(c, expires), module: member.module, service: 's3', ...where() };
+        return { kind: 'presign', function: name, sdk: 'v3', operation: command?.operation, node: call, command: command?.node, input: command?.input, options, expires, expiresSeconds: evaluateNumber(c.code, expires), module: member.module, service: 's3', ...where() };
       }
       const params = args[1];
       const expires = objectProperty(params, 'Expires');
-      return { kind: 'presign', function: name, sdk: 'v3', operation: 'PostObject', node: call, command: undefined, input: params, options: params, expires, expiresSeconds: numberValue(c, expires), module: member.module, service: 's3', ...where() };
+      return { kind: 'presign', function: name, sdk: 'v3', operation: 'PostObject', node: call, command: undefined, input: params, options: params, expires, expiresSeconds: evaluateNumber(c.code, expires), module: member.module, service: 's3', ...where() };
     }
     // Powertools functions
     if (member.module.startsWith('@aws-lambda-powertools/') && name) {
@@ -559,7 +568,7 @@ function recogniseCall(c: Collector, call: CallExpression): SdkFact | undefined 
         let cached = true;
         if (utility === 'parameters') {
           for (const a of call.getArguments()) {
-            const maxAge = numberValue(c, objectProperty(a, 'maxAge'));
+            const maxAge = evaluateNumber(c.code, objectProperty(a, 'maxAge'));
             const force = objectProperty(a, 'forceFetch');
             if (maxAge === 0 || (force && force.getKind() === SyntaxKind.TrueKeyword)) cached = false;
           }
@@ -605,7 +614,7 @@ function recogniseCall(c: Collector, call: CallExpression): SdkFact | undefined 
     const op = opArg && (Node.isStringLiteral(opArg) || Node.isNoSubstitutionTemplateLiteral(opArg)) ? upperFirst(opArg.getLiteralText()) : undefined;
     const params = args[1];
     const expires = objectProperty(params, 'Expires');
-    return { kind: 'presign', function: callee.name, sdk: 'v2', operation: op, node: call, command: undefined, input: params, options: params, expires, expiresSeconds: numberValue(c, expires), module: target.module, service: target.service, ...scopeOf(code, call) };
+    return { kind: 'presign', function: callee.name, sdk: 'v2', operation: op, node: call, command: undefined, input: params, options: params, expires, expiresSeconds: evaluateNumber(c.code, expires), module: target.module, service: target.service, ...scopeOf(code, call) };
   }
   if (!/^[a-z]/.test(callee.name)) return undefined;
   const documentClient = target.documentClient;
