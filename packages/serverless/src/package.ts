@@ -373,25 +373,26 @@ function relocateFunction(resource: MapValue, fn: LambdaFunction): MapValue {
 }
 
 function relocateEnvironment(env: MapValue, vars: Map<string, { nameLoc: Loc; value: Value }>, owner: Loc): MapValue {
+  return relocateChildMap(env, 'Variables', owner, (v) => {
+    const yml = vars.get(v.key);
+    // The configured value, as the configuration says it (a deploy-time secret stays deploy-time).
+    if (yml) return { key: v.key, keyLoc: yml.nameLoc, value: yml.value.kind === 'unknown' ? yml.value : relocate(v.value, yml.value, yml.nameLoc) };
+    return undefined;
+  });
+}
+
+/**
+ * `map` with every position at `owner`, except the entries of its child map `key`, which
+ * `relocateEntry` places (or leaves at `owner` when it returns undefined).
+ */
+function relocateChildMap(map: MapValue, key: string, owner: Loc, relocateEntry: (e: MapEntry) => MapEntry | undefined): MapValue {
   return {
     kind: 'map',
     loc: owner,
-    entries: env.entries.map((e) => {
-      if (e.key !== 'Variables' || !isMap(e.value)) return { key: e.key, keyLoc: owner, value: relocateAll(e.value, owner) };
-      return {
-        key: e.key,
-        keyLoc: owner,
-        value: {
-          kind: 'map',
-          loc: owner,
-          entries: e.value.entries.map((v) => {
-            const yml = vars.get(v.key);
-            // The configured value, as the configuration says it (a deploy-time secret stays deploy-time).
-            if (yml) return { key: v.key, keyLoc: yml.nameLoc, value: yml.value.kind === 'unknown' ? yml.value : relocate(v.value, yml.value, yml.nameLoc) };
-            return { key: v.key, keyLoc: owner, value: relocateAll(v.value, owner) };
-          }),
-        },
-      };
+    entries: map.entries.map((e) => {
+      if (e.key !== key || !isMap(e.value)) return { key: e.key, keyLoc: owner, value: relocateAll(e.value, owner) };
+      const entries = e.value.entries.map((c) => relocateEntry(c) ?? { key: c.key, keyLoc: owner, value: relocateAll(c.value, owner) });
+      return { key: e.key, keyLoc: owner, value: { kind: 'map', loc: owner, entries } };
     }),
   };
 }
@@ -421,29 +422,11 @@ function relocateRole(resource: MapValue, role: Role): MapValue {
 
 /** A generated resource that `resources.extensions` changed: the extended properties at the extension, the rest at its key. */
 function relocateProperties(resource: MapValue, extension: MapEntry): MapValue {
-  const owner = extension.keyLoc;
   const ext = get(extension.value, 'Properties');
-  return {
-    kind: 'map',
-    loc: owner,
-    entries: resource.entries.map((e) => {
-      if (e.key !== 'Properties' || !isMap(e.value)) return { key: e.key, keyLoc: owner, value: relocateAll(e.value, owner) };
-      return {
-        key: e.key,
-        keyLoc: owner,
-        value: {
-          kind: 'map',
-          loc: owner,
-          entries: e.value.entries.map((p) => {
-            const from = entry(ext, p.key);
-            return from
-              ? { key: p.key, keyLoc: from.keyLoc, value: relocate(p.value, from.value, from.keyLoc) }
-              : { key: p.key, keyLoc: owner, value: relocateAll(p.value, owner) };
-          }),
-        },
-      };
-    }),
-  };
+  return relocateChildMap(resource, 'Properties', extension.keyLoc, (p) => {
+    const from = entry(ext, p.key);
+    return from ? { key: p.key, keyLoc: from.keyLoc, value: relocate(p.value, from.value, from.keyLoc) } : undefined;
+  });
 }
 
 /**
