@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { createRequire } from 'node:module';
 import { enableCompileCache } from '../dist/cache-compile.js';
 // `--cache` hit: the stored report is printed without loading the linter (src/cache.ts).
 import { replayCached } from '../dist/cache.js';
@@ -15,4 +16,20 @@ process.stdout.on('error', (e) => {
 const argv = process.argv.slice(2);
 const cached = replayCached(argv);
 if (cached !== undefined) process.exitCode = cached;
-else process.exitCode = await (await import('../dist/main.js')).main(argv);
+else process.exitCode = await (await loadMain()).main(argv);
+
+/**
+ * The CLI's modules, loaded with require() where Node.js can (20.19+): the synchronous loader reads
+ * and links the 180 modules of the graph about 25 ms faster than import(). A graph that cannot be
+ * required (top-level await) is imported.
+ */
+async function loadMain() {
+  if (process.features.require_module) {
+    try {
+      return createRequire(import.meta.url)('../dist/main.js');
+    } catch (e) {
+      if (e?.code !== 'ERR_REQUIRE_ASYNC_MODULE') throw e;
+    }
+  }
+  return import('../dist/main.js');
+}
