@@ -64,3 +64,11 @@ export function linterOptionsOf(opts: SharedLintOptions): Pick<LintOptions, 'inl
     ...(opts.stage ? { options: { stage: opts.stage } } : {}),
   };
 }
+
+/** `--concurrency`: a number of threads (1 or more), `auto` or `off` (as ESLint's option of that name). */
+export function concurrencyOf(value: string): number | 'auto' | 'off' {
+  if (value === 'auto' || value === 'off') return value;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a number of threads (1 or more), auto or off');
+  return n;
+}

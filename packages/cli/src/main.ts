@@ -3,7 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '@lambda-lint/core';
 import type { Host } from '@lambda-lint/linter';
 import type { FormatInput } from './formatters/index.js';
-import { addLintOptions } from './lint-options.js';
+import { addLintOptions, concurrencyOf } from './lint-options.js';
 import { runLint, type LintCommandOptions } from './run.js';
 import { defaultCacheIO, runAndStore, type CacheIO } from './cache.js';
 import { registerRulesCommand } from './commands/rules.js';
@@ -89,6 +89,7 @@ export async function main(argv: readonly string[], io: CliIO = defaultIO()): Pr
     .option('--update-baseline', `write the current findings to the --baseline file (default ${DEFAULT_BASELINE}) and exit`)
     .option('--cache', 'reuse the last report when no input changed (stored in node_modules/.cache/lambda-lint)')
     .option('--cache-location <path>', 'directory (or .json file) for --cache')
+    .option('--concurrency <n>', 'threads for a large run: a number, auto (default: workers when the run is large) or off', concurrencyOf)
     .addHelpText('after', EXAMPLES)
     // Program options go before a subcommand, so that `rules --format json` is the subcommand's.
     .enablePositionalOptions()

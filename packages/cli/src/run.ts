@@ -9,6 +9,8 @@ import { configForRun, loadRunConfig, printConfig } from './config.js';
 import { baselineAppliedMessage, baselineWrittenMessage, DEFAULT_BASELINE, filterByBaseline, writeBaseline } from './baseline.js';
 import { linterOptionsOf, type SharedLintOptions } from './lint-options.js';
 import { commonDir, existingPaths, reportAndExit } from './report.js';
+import { addRecordedInputs, isRecording } from '@lambda-lint/linter/cache';
+import { workerThreads, type Concurrency } from './workers.js';
 
 export interface LintCommandOptions extends SharedLintOptions {
   /** `--cache` / `--cache-location`: handled around the run (cache.ts). */
@@ -17,6 +19,8 @@ export interface LintCommandOptions extends SharedLintOptions {
   /** `--baseline <file>` / `--update-baseline` (baseline.ts). */
   baseline?: string;
   updateBaseline?: boolean;
+  /** `--concurrency`: worker threads for a large run (workers.ts). */
+  concurrency?: Concurrency;
 }
 
 /** The command-line paths sorted by what they are. */
@@ -46,6 +50,17 @@ export function runLint(paths: string[], opts: LintCommandOptions, io: CliIO, to
   }
   const config = configForRun(loaded?.config, selection.rules, selection.config, allRules);
   const progress = progressOn(io);
+  const linterOptions = linterOptionsOf(opts);
+  // A changed-files run (pre-commit) maps files to functions through every handler's code: one thread.
+  const parallel =
+    targets.code.length > 0
+      ? undefined
+      : workerThreads(
+          opts.concurrency ?? 'auto',
+          { root, ruleIds: selection.rules.map((r) => r.id), ...(config ? { config } : {}), ...linterOptions, env: io.env, record: isRecording(host) },
+          (path) => host.readFile(path)?.byteLength ?? 0,
+          (inputs) => addRecordedInputs(host, inputs),
+        );
   const result = lint({
     host,
     // A changed code file is found through the configuration of the functions that use it: read the whole project.
@@ -55,9 +70,11 @@ export function runLint(paths: string[], opts: LintCommandOptions, io: CliIO, to
     ignore: ignored,
     onProgress: progress.step,
     ...(config ? { config } : {}),
-    ...linterOptionsOf(opts),
+    ...(parallel ? { parallel } : {}),
+    ...linterOptions,
   });
   progress.done();
+  if (io.env.LAMBDA_LINT_DEBUG) io.stderr(`lambda-lint: code analysed in ${result.parts} part${result.parts === 1 ? '' : 's'} (${result.parts === 1 ? 'one thread' : `main thread and ${result.parts - 1} worker thread${result.parts === 2 ? '' : 's'}`})\n`);
 
   // The functions the framework adds on its own (`frameworkInternal`) are not the application's: not counted.
   const appFunctions = result.model.functions.filter((fn) => !fn.frameworkInternal);

@@ -1,5 +1,5 @@
 import { compareLoc, type Loc } from './loc.js';
-import type { AppModel } from './model.js';
+import type { AppModel, LambdaFunction } from './model.js';
 import type { ReviewContext } from './review.js';
 import { effectiveRules, isIgnored, optionVariants, stableKey, type ConfigOverride, type EffectiveRule } from './config.js';
 import { relativeTo } from './config-glob.js';
@@ -88,7 +88,80 @@ export function resolveRules(rules: readonly AnyRule[], config: LintConfig = {})
 
 /** Runs the enabled rules over the model and returns findings sorted by file, line, column, without duplicates. */
 export function runRules(input: RunInput): Finding[] {
-  const findings: Finding[] = [];
+  return finishRun(input, checkRules(input, (rule) => !isSuppressionRule(rule)));
+}
+
+/**
+ * A finding as a rule run left it, before {@link finishRun}: a finding that concerns several
+ * functions keeps what it takes to merge it with the same finding from another part of a split run.
+ */
+export interface CheckedFinding extends Finding {
+  concerns?: {
+    /** Indexes of the functions in `model.functions`. */
+    fns: number[];
+    codeFunction?: string;
+    data: Record<string, string | number>;
+    resource?: string;
+  };
+}
+
+/** Suppression rules judge the suppressions, so they run after every other rule (in {@link finishRun}). */
+export function isSuppressionRule(rule: AnyRule): boolean {
+  return rule.category === 'suppressions';
+}
+
+/**
+ * Runs the enabled rules that `include` selects (never the suppression rules) and returns their
+ * findings unsorted. A run split over threads calls it once per part, then {@link finishRun} on all.
+ */
+export function checkRules(input: RunInput, include: (rule: AnyRule) => boolean): CheckedFinding[] {
+  const run = ruleRunner(input);
+  const findings: CheckedFinding[] = [];
+  for (const { rule } of run.enabled) {
+    if (isSuppressionRule(rule) || !include(rule)) continue;
+    for (const options of optionVariants(rule, run.config)) run.runRule(rule, options, findings);
+  }
+  return findings;
+}
+
+/**
+ * Merges the findings that concern several functions found in several parts of a run, sorts and
+ * de-duplicates, applies the suppressions, and runs the suppression rules on what became of them.
+ */
+export function finishRun(input: RunInput, checked: CheckedFinding[]): Finding[] {
+  const run = ruleRunner(input);
+  const sorted = sortAndDedupe(mergeConcerns(checked, input));
+  if (!input.suppressions?.length) return sorted;
+  const { config, enabled, settingsOf } = run;
+  const { kept, statuses } = applySuppressions(sorted, input.suppressions, {
+    knownRuleIds: new Set(input.rules.map((r) => r.id)),
+    mandatory: new Set(config.mandatory ?? []),
+    // A review rule runs only with a review context (`lambda-lint diff`).
+    ruleRan: (ruleId, file) =>
+      !settingsOf(file).ignored &&
+      settingsOf(file).rules.get(ruleId)?.severity !== 'off' &&
+      enabled.some((e) => e.rule.id === ruleId && (e.rule.scope !== 'review' || input.review !== undefined)),
+  });
+  // A review rule judges one change, and its suppression stays in the file once the change is merged:
+  // a later review that does not see that change must not call it unused.
+  for (const s of statuses) if (s.state === 'unused' && enabled.some((e) => e.rule.id === s.target.ruleId && e.rule.scope === 'review')) s.state = 'not-run';
+  const outcome: SuppressionOutcome = { suppressions: input.suppressions, statuses };
+  const judged: CheckedFinding[] = [...kept];
+  for (const { rule } of enabled) {
+    if (!isSuppressionRule(rule)) continue;
+    for (const options of optionVariants(rule, config)) run.runRule(rule, options, judged, outcome);
+  }
+  return sortAndDedupe(judged.map(withoutConcerns));
+}
+
+interface RuleRunner {
+  config: LintConfig;
+  enabled: ResolvedRule[];
+  settingsOf(file: string): { rules: Map<string, EffectiveRule>; ignored: boolean };
+  runRule(rule: AnyRule, options: object, into: CheckedFinding[], suppressions?: SuppressionOutcome): void;
+}
+
+function ruleRunner(input: RunInput): RuleRunner {
   const config = input.config ?? {};
   const baseDir = config.baseDir ?? input.model.root;
   const perFile = new Map<string, { rules: Map<string, EffectiveRule>; ignored: boolean }>();
@@ -105,7 +178,12 @@ export function runRules(input: RunInput): Finding[] {
   // Functions the framework adds on its own are not the user's to fix: no rule sees them.
   const model = input.model.functions.some((f) => f.frameworkInternal) ? { ...input.model, functions: input.model.functions.filter((f) => !f.frameworkInternal) } : input.model;
   const handlers = (input.handlers ?? []).filter((h) => !h.fn.frameworkInternal);
-  const runRule = (rule: AnyRule, options: object, into: Finding[], suppressions?: SuppressionOutcome): void => {
+  let indexOf: Map<LambdaFunction, number> | undefined;
+  const functionIndex = (fn: LambdaFunction): number => {
+    indexOf ??= new Map(input.model.functions.map((f, i) => [f, i]));
+    return indexOf.get(fn) ?? -1;
+  };
+  const runRule = (rule: AnyRule, options: object, into: CheckedFinding[], suppressions?: SuppressionOutcome): void => {
     const variant = stableKey(options);
     const report = (r: Report): void => {
       const here = settingsOf(r.loc.file);
@@ -115,17 +193,33 @@ export function runRules(input: RunInput): Finding[] {
       const severity = setting.severity;
       const template = rule.messages[r.messageId];
       if (template === undefined) throw new Error(`rule ${rule.id} reported unknown message id "${r.messageId}"`);
-      const finding: Finding = {
+      let data = r.data;
+      let fn = r.fn;
+      let concerns: CheckedFinding['concerns'];
+      if (r.concerns) {
+        const fns = [...new Set(r.concerns.fns)].sort((a, b) => functionIndex(a) - functionIndex(b));
+        if (fns.length === 1) fn = fns[0];
+        data = { ...r.data, function: subjectOf(fns.map((f) => f.name), r.concerns.codeFunction) };
+        concerns = {
+          fns: fns.map(functionIndex),
+          data: { ...r.data },
+          ...(r.concerns.codeFunction !== undefined ? { codeFunction: r.concerns.codeFunction } : {}),
+          ...(r.resource !== undefined ? { resource: r.resource } : {}),
+        };
+      }
+      const finding: CheckedFinding = {
         ruleId: rule.id,
         messageId: r.messageId,
         // A per-finding level can lower or keep the configured one; a user's override to a lower level wins.
         severity: r.severity && rankOf(r.severity) < rankOf(severity) ? r.severity : severity,
-        message: formatMessage(template, r.data),
+        message: formatMessage(template, data),
         loc: r.loc,
       };
-      if (r.fn) finding.function = r.fn.name;
-      if (r.resource ?? r.fn?.constructPath ?? r.fn?.logicalId) finding.resource = r.resource ?? r.fn?.constructPath ?? r.fn?.logicalId;
+      if (fn) finding.function = fn.name;
+      const resource = r.resource ?? fn?.constructPath ?? fn?.logicalId;
+      if (resource) finding.resource = resource;
       if (r.related?.length) finding.related = r.related;
+      if (concerns) finding.concerns = concerns;
       into.push(finding);
     };
     try {
@@ -143,32 +237,68 @@ export function runRules(input: RunInput): Finding[] {
       input.onRuleError(rule.id, error);
     }
   };
-  // Suppression rules judge the suppressions, so they run after every other rule.
-  const isSuppressionRule = (rule: AnyRule) => rule.category === 'suppressions';
-  for (const { rule } of enabled) {
-    if (isSuppressionRule(rule)) continue;
-    for (const options of optionVariants(rule, config)) runRule(rule, options, findings);
+  return { config, enabled, settingsOf, runRule };
+}
+
+/** `handler` for one function, `register, forgot-password (in mailerSettings)` for several. */
+function subjectOf(names: readonly string[], codeFunction: string | undefined): string {
+  if (names.length === 1) return codeFunction ?? names[0]!;
+  return codeFunction === undefined ? names.join(', ') : `${names.join(', ')} (in ${codeFunction})`;
+}
+
+/**
+ * One finding per rule, message, place and data for the findings that concern several functions:
+ * the parts of a split run each saw some of the functions; the merged finding names them all.
+ */
+function mergeConcerns(findings: CheckedFinding[], input: RunInput): CheckedFinding[] {
+  if (!findings.some((f) => f.concerns)) return findings;
+  const groups = new Map<string, CheckedFinding[]>();
+  const out: CheckedFinding[] = [];
+  for (const f of findings) {
+    if (!f.concerns) {
+      out.push(f);
+      continue;
+    }
+    const key = concernKey(f);
+    const group = groups.get(key);
+    if (group) group.push(f);
+    else {
+      groups.set(key, [f]);
+      out.push(f);
+    }
   }
-  const sorted = sortAndDedupe(findings);
-  if (!input.suppressions?.length) return sorted;
-  const { kept, statuses } = applySuppressions(sorted, input.suppressions, {
-    knownRuleIds: new Set(input.rules.map((r) => r.id)),
-    mandatory: new Set(config.mandatory ?? []),
-    // A review rule runs only with a review context (`lambda-lint diff`).
-    ruleRan: (ruleId, file) =>
-      !settingsOf(file).ignored &&
-      settingsOf(file).rules.get(ruleId)?.severity !== 'off' &&
-      enabled.some((e) => e.rule.id === ruleId && (e.rule.scope !== 'review' || input.review !== undefined)),
+  const rules = new Map(input.rules.map((r) => [r.id, r]));
+  return out.map((f) => {
+    const group = f.concerns ? groups.get(concernKey(f))! : [f];
+    if (group.length === 1) return f;
+    const c = f.concerns!;
+    const fns = [...new Set(group.flatMap((g) => g.concerns!.fns))].sort((a, b) => a - b);
+    const functions = fns.map((i) => input.model.functions[i]!);
+    const data = { ...c.data, function: subjectOf(functions.map((fn) => fn.name), c.codeFunction) };
+    const { function: _function, resource: _resource, ...merged } = f;
+    const one = functions.length === 1 ? functions[0] : undefined;
+    const resource = c.resource ?? one?.constructPath ?? one?.logicalId;
+    return {
+      ...merged,
+      message: formatMessage(rules.get(f.ruleId)!.messages[f.messageId]!, data),
+      ...(one ? { function: one.name } : {}),
+      ...(resource ? { resource } : {}),
+      concerns: { ...c, fns },
+    };
   });
-  // A review rule judges one change, and its suppression stays in the file once the change is merged:
-  // a later review that does not see that change must not call it unused.
-  for (const s of statuses) if (s.state === 'unused' && enabled.some((e) => e.rule.id === s.target.ruleId && e.rule.scope === 'review')) s.state = 'not-run';
-  const outcome: SuppressionOutcome = { suppressions: input.suppressions, statuses };
-  for (const { rule } of enabled) {
-    if (!isSuppressionRule(rule)) continue;
-    for (const options of optionVariants(rule, config)) runRule(rule, options, kept, outcome);
-  }
-  return sortAndDedupe(kept);
+}
+
+/** What makes two findings with concerned functions the same finding: everything but the functions. */
+function concernKey(f: CheckedFinding): string {
+  const { fns: _fns, ...rest } = f.concerns!;
+  const l = f.loc;
+  return JSON.stringify([f.ruleId, f.messageId, f.severity, l.file, l.line, l.column, l.endLine, l.endColumn, rest, f.related ?? []]);
+}
+
+function withoutConcerns(f: CheckedFinding): Finding {
+  if (!f.concerns) return f;
+  const { concerns: _concerns, ...finding } = f;
+  return finding;
 }
 
 function rankOf(s: Severity): number {

@@ -53,6 +53,13 @@ export interface Report {
   related?: RelatedLocation[];
   /** Overrides the rule's severity for this finding (rules with two levels, e.g. `secret-in-env`). */
   severity?: Severity;
+  /**
+   * One finding for several functions (a call in a helper they all reach): the engine fills the
+   * `{{function}}` placeholder with `codeFunction` when one function is concerned (and sets `fn`),
+   * else with their names (`register, forgot-password (in mailerSettings)`). A run split over worker
+   * threads merges the functions of the same finding found in several parts.
+   */
+  concerns?: { fns: readonly LambdaFunction[]; codeFunction?: string };
 }
 
 export interface RuleContext<Options> {

@@ -110,4 +110,9 @@ export class HandlerAnalyzer {
   get fileCount(): number {
     return this.#program.fileCount;
   }
+
+  /** Paths of the source files read so far (a run split over threads counts each file once). */
+  get filePaths(): string[] {
+    return this.#program.filePaths;
+  }
 }

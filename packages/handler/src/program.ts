@@ -168,6 +168,13 @@ export class Program {
     return n;
   }
 
+  /** Paths of the files read (parsed or reported as unparseable). */
+  get filePaths(): string[] {
+    const paths: string[] = [];
+    for (const [path, f] of this.#files) if (f !== 'missing') paths.push(path);
+    return paths;
+  }
+
   get diagnostics(): readonly InputDiagnostic[] {
     return this.#diagnostics;
   }

@@ -97,7 +97,22 @@ export function recordingHost(inner: Host): { host: Host; inputs(): RecordedInpu
       return kind;
     },
   };
+  recorders.set(host, inputs);
   return { host, inputs: () => structuredClone(inputs) };
+}
+
+const recorders = new WeakMap<Host, RecordedInputs>();
+
+/** Whether `host` records its answers for `--cache` (a worker thread of the run must record its own). */
+export function isRecording(host: Host): boolean {
+  return recorders.has(host);
+}
+
+/** Adds what a worker thread's host answered to the recording of `host` (a recording host). */
+export function addRecordedInputs(host: Host, more: RecordedInputs): void {
+  const inputs = recorders.get(host);
+  if (!inputs) return;
+  for (const part of ['files', 'dirs', 'kinds', 'env'] as const) Object.assign(inputs[part], more[part]);
 }
 
 /**

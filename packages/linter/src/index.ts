@@ -6,3 +6,4 @@ export * from './changed.js';
 export * from './config-file.js';
 export * from './suppressions.js';
 export * from './iam-policy.js';
+export * from './parallel.js';

@@ -3,8 +3,12 @@ import {
   isIgnored,
   emptyModel,
   resolveRules,
-  runRules,
+  checkRules,
+  finishRun,
   type AnyRule,
+  type CheckedFinding,
+  type InputDiagnostic,
+  type Suppression,
   type AppModel,
   type Finding,
   type HandlerBinding,
@@ -18,8 +22,9 @@ import { readServerless } from '@lambda-lint/serverless';
 import { HandlerAnalyzer, SourceCache } from '@lambda-lint/handler';
 import { readCdkAssemblies } from '@lambda-lint/cdk';
 import { discover, looksLikeTemplate, type DiscoveredFile } from './discover.js';
+import { planParts, type ParallelLint, type PartResult, type PartSizes } from './parallel.js';
 import { isCodeConfig, parseServerlessConfig, readServerlessPackages } from './serverless.js';
-import { collectSuppressions } from './suppressions.js';
+import { codeSuppressions, collectSuppressions } from './suppressions.js';
 import type { Host } from './host.js';
 
 export interface LintOptions {
@@ -62,6 +67,18 @@ export interface LintOptions {
    * path: an entry is reused while the file's text is the same. Parsed trees are read-only to the readers.
    */
   parsedConfigs?: Map<string, { text: string; parsed: ParsedSource }>;
+  /**
+   * Splits the code analysis of a large run over worker threads (see parallel.ts). Each worker reads
+   * the same files and analyses its part of the functions; the findings are those of a run without it.
+   */
+  parallel?: ParallelLint;
+  /** The configuration files to read, already discovered under `paths` (a worker thread gets the main thread's list). */
+  files?: readonly DiscoveredFile[];
+  /**
+   * Reads the configuration through this hook (the ESLint plugin): it may return, instead of calling
+   * `read`, a copy of what an earlier run read from the same unchanged files (see eslint-plugin's kept-configuration.ts).
+   */
+  keepProject?: <P extends { model: AppModel }>(read: () => P) => P;
 }
 
 export interface LintResult {
@@ -74,6 +91,8 @@ export interface LintResult {
   fileCount: number;
   /** The application's functions, not those the framework adds on its own (`frameworkInternal`). */
   functionCount: number;
+  /** In how many parts the code analysis ran: 1, or the main thread and the worker threads of a split run. */
+  parts: number;
 }
 
 /** UTF-8 text with its byte order mark kept: the parsers remove exactly one (a second one is content). */
@@ -81,14 +100,162 @@ function decode(bytes: Uint8Array): string {
   return new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
 }
 
+/** The configuration files under `paths` that the run reads. */
+export function discoverFiles(options: LintOptions): DiscoveredFile[] {
+  const { host, root } = options;
+  return discover(host, options.paths).filter(
+    (f) => isInside(root, f.path) && !options.ignore?.(f.path) && !(options.config && isIgnored(options.config, f.path, root)),
+  );
+}
+
+/** The application as the configuration files describe it, before any code is read. */
+interface Project {
+  model: AppModel;
+  /** YAML files, for their suppression comments (JSON has no comments). */
+  yamlSources: ParsedSource[];
+  /** Whether a rule that reads code is enabled. */
+  needsCode: boolean;
+  readCode: (abs: string) => string | undefined;
+  maxBytes: number;
+}
+
 /** Reads every configuration file under `paths`, analyses the handlers they point to, and runs the rules. */
 export function lint(options: LintOptions): LintResult {
+  const files = options.files ?? discoverFiles(options);
+  // Started before the configuration is read: the workers load their modules meanwhile.
+  const helpers = options.parallel?.start(files) ?? 0;
+  const project = options.keepProject ? options.keepProject(() => readProject(options, files)) : readProject(options, files);
+  const { model } = project;
+  const parts = helpers > 0 && project.needsCode ? planParts(model, analysable(model), helpers + 1, options.parallel?.sizes) : [];
+  // Too small to split after all: the workers stop.
+  if (helpers > 0 && parts.length <= 1) options.parallel!.cancel();
+
+  const internalErrors: LintResult['internalErrors'] = [];
+  const onRuleError = (ruleId: string, error: unknown) => internalErrors.push({ ruleId, message: error instanceof Error ? error.message : String(error) });
+  const input = (handlers: HandlerBinding[], suppressions?: Suppression[]) => ({
+    onRuleError,
+    model,
+    rules: options.rules,
+    handlers,
+    ...(suppressions ? { suppressions } : {}),
+    ...(options.config ? { config: options.config } : {}),
+    ...(options.today ? { today: options.today } : {}),
+  });
+  const progress = options.onProgress ?? (() => {});
+
+  if (parts.length <= 1) {
+    const analysed = options.analyseFunction ? model.functions.filter(options.analyseFunction) : model.functions;
+    const code = project.needsCode ? analyseHandlers(analysed, project, options, progress) : emptyAnalysis();
+    model.diagnostics.push(...code.diagnostics);
+    model.fileCount += code.filePaths.length;
+    progress('running rules');
+    const review = options.review?.(model);
+    const suppressions = options.inlineConfig === false ? undefined : collectSuppressions(model, project.yamlSources, code.handlers, options.eslintDirectives === true);
+    const run = { ...input(code.handlers, suppressions), ...(review ? { review } : {}) };
+    const findings = finishRun(run, checkRules(run, () => true));
+    return { findings, model, handlers: code.handlers, internalErrors, fileCount: model.fileCount, functionCount: appFunctionCount(model), parts: 1 };
+  }
+
+  // A split run: this thread analyses the first part and runs the code rules on it while the workers
+  // do the others; the configuration rules and the suppressions see everything once all are back.
+  const own = analyseHandlers(parts[0]!.map((i) => model.functions[i]!), project, options, progress);
+  const ownFindings = checkRules(input(own.handlers), isCodeRule);
+  progress('waiting for the worker threads');
+  const others = options.parallel!.collect(parts.length);
+  const checked: CheckedFinding[] = [...ownFindings];
+  const codeFiles = new Set(own.filePaths);
+  const diagnostics = [...own.diagnostics];
+  const workerSuppressions: Suppression[] = [];
+  const handlers = [...own.handlers];
+  for (const [k, part] of parts.slice(1).entries()) {
+    // A worker that failed: its part is analysed here.
+    const result = others[k] ?? analysePart(part, project, options);
+    checked.push(...result.findings);
+    diagnostics.push(...result.diagnostics);
+    for (const f of result.filePaths) codeFiles.add(f);
+    workerSuppressions.push(...result.suppressions);
+    for (const h of result.handlers) handlers.push({ fn: model.functions[h.fn]!, file: h.file, exportName: h.exportName, code: undefined });
+    internalErrors.push(...result.internalErrors);
+  }
+  model.diagnostics.push(...uniqueDiagnostics(diagnostics));
+  model.fileCount += codeFiles.size;
+  progress('running rules');
+  const suppressions =
+    options.inlineConfig === false ? undefined : collectSuppressions(model, project.yamlSources, own.handlers, options.eslintDirectives === true, workerSuppressions);
+  const run = input(own.handlers, suppressions);
+  checked.push(...checkRules(run, (rule) => !isCodeRule(rule)));
+  const findings = finishRun(run, checked);
+  return { findings, model, handlers, internalErrors, fileCount: model.fileCount, functionCount: appFunctionCount(model), parts: parts.length };
+}
+
+/** Rules that read handler code: a split run runs them in each part, on that part's functions. */
+function isCodeRule(rule: AnyRule): boolean {
+  return rule.scope === 'handler' || rule.scope === 'cross';
+}
+
+function appFunctionCount(model: AppModel): number {
+  return model.functions.filter((f) => !f.frameworkInternal).length;
+}
+
+/** The indexes (in `model.functions`) of the functions whose code is analysed. */
+function analysable(model: AppModel): number[] {
+  return model.functions.flatMap((fn, i) => (fn.handler && runsJavaScript(fn) ? [i] : []));
+}
+
+/**
+ * A worker thread's share of a split run (see parallel.ts): reads the same files as the main
+ * thread, plans the same parts, and analyses part `part` of `parts`; nothing when the plan has fewer.
+ */
+export function lintPart(options: LintOptions & { files: readonly DiscoveredFile[] }, part: number, maxParts: number, sizes?: PartSizes): PartResult | undefined {
+  const project = readProject(options, options.files);
+  if (!project.needsCode) return undefined;
+  const parts = planParts(project.model, analysable(project.model), maxParts, sizes);
+  const mine = parts[part];
+  return mine && parts.length > 1 ? analysePart(mine, project, options) : undefined;
+}
+
+function analysePart(part: readonly number[], project: Project, options: LintOptions): PartResult {
+  const { model } = project;
+  const code = analyseHandlers(part.map((i) => model.functions[i]!), project, options, () => {});
+  const internalErrors: PartResult['internalErrors'] = [];
+  const findings = checkRules(
+    {
+      model,
+      rules: options.rules,
+      handlers: code.handlers,
+      onRuleError: (ruleId, error) => internalErrors.push({ ruleId, message: error instanceof Error ? error.message : String(error) }),
+      ...(options.config ? { config: options.config } : {}),
+      ...(options.today ? { today: options.today } : {}),
+    },
+    isCodeRule,
+  );
+  const index = new Map(model.functions.map((fn, i) => [fn, i]));
+  return {
+    findings,
+    diagnostics: code.diagnostics,
+    filePaths: code.filePaths,
+    suppressions: options.inlineConfig === false ? [] : codeSuppressions(code.handlers).filter((s) => options.eslintDirectives === true || s.origin !== 'eslint'),
+    handlers: code.handlers.map((h) => ({ fn: index.get(h.fn)!, file: h.file, exportName: h.exportName })),
+    internalErrors,
+  };
+}
+
+/** Diagnostics of a file several parts read, once. */
+function uniqueDiagnostics(diagnostics: InputDiagnostic[]): InputDiagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((d) => {
+    const l = d.loc;
+    const key = `${d.ruleId}\0${l.file}\0${l.line}:${l.column}:${l.endLine}:${l.endColumn}\0${d.function ?? ''}\0${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function readProject(options: LintOptions, files: readonly DiscoveredFile[]): Project {
   const { host, root } = options;
   const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const model = emptyModel(root);
-  const files = discover(host, options.paths).filter(
-    (f) => isInside(root, f.path) && !options.ignore?.(f.path) && !(options.config && isIgnored(options.config, f.path, root)),
-  );
   const progress = options.onProgress ?? (() => {});
   const readText = (abs: string): string | undefined => {
     if (!isInside(root, abs)) return undefined;
@@ -99,7 +266,6 @@ export function lint(options: LintOptions): LintResult {
 
   const configFiles: string[] = [];
   const packageOutputs: ParsedSource[] = [];
-  // YAML files, for their suppression comments (JSON has no comments).
   const yamlSources: ParsedSource[] = [];
   const cdkManifests: string[] = [];
   for (const [i, file] of files.entries()) {
@@ -146,23 +312,7 @@ export function lint(options: LintOptions): LintResult {
     const bytes = host.readFile(abs);
     return bytes ? decode(bytes) : undefined;
   };
-  const analysed = options.analyseFunction ? { ...model, functions: model.functions.filter(options.analyseFunction) } : model;
-  const handlers = needsCode ? analyseHandlers(analysed, readCode, root, { maxFileBytes: maxBytes, ...(options.sources ? { sources: options.sources } : {}) }, progress) : [];
-  progress('running rules');
-
-  const internalErrors: LintResult['internalErrors'] = [];
-  const review = options.review?.(model);
-  const findings = runRules({
-    onRuleError: (ruleId, error) => internalErrors.push({ ruleId, message: error instanceof Error ? error.message : String(error) }),
-    model,
-    rules: options.rules,
-    handlers,
-    ...(options.inlineConfig === false ? {} : { suppressions: collectSuppressions(model, yamlSources, handlers, options.eslintDirectives === true) }),
-    ...(options.config ? { config: options.config } : {}),
-    ...(options.today ? { today: options.today } : {}),
-    ...(review ? { review } : {}),
-  });
-  return { findings, model, handlers, internalErrors, fileCount: model.fileCount, functionCount: model.functions.filter((f) => !f.frameworkInternal).length };
+  return { model, yamlSources, needsCode, readCode, maxBytes };
 }
 
 function readConfig(
@@ -214,21 +364,29 @@ function readConfig(
   return parsed;
 }
 
-function analyseHandlers(
-  model: AppModel,
-  readText: (abs: string) => string | undefined,
-  root: string,
-  analyzerOptions: { maxFileBytes: number; sources?: SourceCache },
-  progress: (step: string) => void,
-): HandlerBinding[] {
-  const analyzer = new HandlerAnalyzer({ readFile: readText }, root, analyzerOptions);
+interface CodeAnalysis {
+  handlers: HandlerBinding[];
+  /** `unresolved-handler` and the code files' `parse-error` diagnostics. */
+  diagnostics: InputDiagnostic[];
+  /** Code files read. */
+  filePaths: string[];
+}
+
+function emptyAnalysis(): CodeAnalysis {
+  return { handlers: [], diagnostics: [], filePaths: [] };
+}
+
+function analyseHandlers(functions: readonly AppModel['functions'][number][], project: Project, options: LintOptions, progress: (step: string) => void): CodeAnalysis {
+  const { root } = options;
+  const analyzer = new HandlerAnalyzer({ readFile: project.readCode }, root, { maxFileBytes: project.maxBytes, ...(options.sources ? { sources: options.sources } : {}) });
   const handlers: HandlerBinding[] = [];
-  for (const [i, fn] of model.functions.entries()) {
-    progress(`analysing the handler of ${fn.name} (${i + 1}/${model.functions.length})`);
+  const diagnostics: InputDiagnostic[] = [];
+  for (const [i, fn] of functions.entries()) {
+    progress(`analysing the handler of ${fn.name} (${i + 1}/${functions.length})`);
     const ref = fn.handler;
     if (!ref || !runsJavaScript(fn)) continue;
     if (!isInside(root, ref.modulePath)) {
-      model.diagnostics.push({
+      diagnostics.push({
         ruleId: 'unresolved-handler',
         message: `${fn.name}: handler module ${ref.modulePath} is outside the project root ${root}; it was not read, so the code rules did not run on it.`,
         loc: ref.loc,
@@ -240,13 +398,11 @@ function analyseHandlers(
     if (result.ok) {
       handlers.push({ fn, file: result.file, exportName: result.exportName, code: result.code });
     } else if (!ref.optional) {
-      model.diagnostics.push({ ruleId: 'unresolved-handler', message: `${fn.name}: ${result.message}`, loc: ref.loc, function: fn.name, ...(fn.constructPath ? { resource: fn.constructPath } : {}) });
+      diagnostics.push({ ruleId: 'unresolved-handler', message: `${fn.name}: ${result.message}`, loc: ref.loc, function: fn.name, ...(fn.constructPath ? { resource: fn.constructPath } : {}) });
     }
   }
-  const codeDiagnostics = analyzer.diagnostics();
-  model.diagnostics.push(...codeDiagnostics);
-  model.fileCount += analyzer.fileCount;
-  return handlers;
+  diagnostics.push(...analyzer.diagnostics());
+  return { handlers, diagnostics, filePaths: analyzer.filePaths };
 }
 
 /**

@@ -23,10 +23,18 @@ import type { ParsedSource } from '@lambda-lint/source';
 const MARKER = 'lambda-lint';
 
 /** Suppressions from every source of the run, each comment and metadata entry once. */
-export function collectSuppressions(model: AppModel, yamlSources: readonly ParsedSource[], handlers: readonly HandlerBinding[], eslintDirectives = false): Suppression[] {
+export function collectSuppressions(
+  model: AppModel,
+  yamlSources: readonly ParsedSource[],
+  handlers: readonly HandlerBinding[],
+  eslintDirectives = false,
+  /** Those of code the worker threads of a split run read. */
+  fromWorkers: readonly Suppression[] = [],
+): Suppression[] {
   const out: Suppression[] = [];
   for (const source of yamlSources) out.push(...yamlSuppressions(source));
   out.push(...codeSuppressions(handlers).filter((s) => eslintDirectives || s.origin !== 'eslint'));
+  out.push(...fromWorkers);
   out.push(...metadataSuppressions(model));
   const seen = new Set<string>();
   return out.filter((s) => {

@@ -85,8 +85,7 @@ export default defineRule({
       }
     }
     for (const { fns, data, ...report } of groups.values()) {
-      const functions = fns.map((f) => f.name).join(', ');
-      ctx.report({ ...report, data: { ...data, function: functions }, ...(fns.length === 1 ? { fn: fns[0]! } : {}) });
+      ctx.report({ ...report, data, concerns: { fns } });
     }
   },
 });

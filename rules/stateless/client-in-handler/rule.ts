@@ -39,14 +39,6 @@ interface PendingReport {
   fns: LambdaFunction[];
 }
 
-/**
- * `handler`, or `register, forgot-password (in mailerSettings)` for a call in a helper that several
- * functions reach: the code function alone when one Lambda function is concerned (it is `fn`).
- */
-function subject(codeFunction: string, fns: readonly LambdaFunction[]): string {
-  return fns.length === 1 ? codeFunction : `${fns.map((f) => f.name).join(', ')} (in ${codeFunction})`;
-}
-
 export default defineRule({
   id: 'client-in-handler',
   category: 'stateless',
@@ -126,7 +118,7 @@ export default defineRule({
       }
     }
     for (const { fns, data, ...report } of pending.values()) {
-      ctx.report({ ...report, data: { ...data, function: subject(data.function!, fns) }, ...(fns.length === 1 ? { fn: fns[0]! } : {}) });
+      ctx.report({ ...report, data, concerns: { fns, codeFunction: data.function! } });
     }
   },
 });
