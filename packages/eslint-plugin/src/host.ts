@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { statSync } from 'node:fs';
+import { statSync, type BigIntStats } from 'node:fs';
 import type { Host } from '@lambda-lint/linter';
 
 /** What a lint run read: for every question asked of the file system, a fingerprint of the answer. */
@@ -12,21 +12,101 @@ export type ReadSet = Map<string, string>;
  * whose signature changed, and the editor buffer, are still compared by content.
  */
 export interface FingerprintHost extends Host {
+  /** The file's disk signature, or undefined when there is none to trust (not a file, the editor buffer, modified too recently). */
   signatureOf?(path: string): string | undefined;
+  /** `readFile` and `signatureOf` in one look at the disk. */
+  readSigned?(path: string): { bytes: Uint8Array | undefined; signature: string | undefined };
 }
 
-export function withDiskSignatures(host: Host): FingerprintHost {
+/**
+ * A file or folder modified this recently may change again within the file system's timestamp
+ * granularity (a few ms on Linux, 1-2 s on HFS+ or FAT) without its signature changing, so its
+ * signature is not trusted: it is compared by content ("racy" entries, as git calls them).
+ */
+const RACY_MS = 2000;
+
+function trusted(s: BigIntStats): boolean {
+  return Date.now() - Number(s.mtimeMs) > RACY_MS;
+}
+
+function signature(s: BigIntStats): string {
+  return `${s.mtimeNs}:${s.size}:${s.ino}`;
+}
+
+/**
+ * What earlier runs of the process read from disk, kept by path with the disk signature it was read
+ * under: while the signature is the same, the file is not read (nor hashed) again and the folder not
+ * listed again. An editor's ESLint server lints the same project over and over; only the edited
+ * buffer and the files saved since differ.
+ */
+export class DiskCache {
+  readonly files = new Map<string, { signature: string; bytes: Uint8Array }>();
+  readonly dirs = new Map<string, { signature: string; entries: ReturnType<Host['readDir']> }>();
+
+  clear(): void {
+    this.files.clear();
+    this.dirs.clear();
+  }
+}
+
+/**
+ * The disk through `cache`, for one question of ESLint's (one file): each path is looked at (stat)
+ * once, the answer then stands for the rest of the question, as a single read of the project would.
+ */
+export function withDiskSignatures(host: Host, cache: DiskCache = new DiskCache()): FingerprintHost {
+  const looked = new Map<string, BigIntStats | undefined>();
+  const stat = (path: string) => {
+    if (looked.has(path)) return looked.get(path);
+    const s = statSync(path, { bigint: true, throwIfNoEntry: false });
+    looked.set(path, s);
+    return s;
+  };
+  const readSigned = (path: string) => {
+    const s = stat(path);
+    // Module resolution asks for many paths that do not exist: no read (and no exception) for those.
+    if (!s?.isFile()) return { bytes: undefined, signature: undefined };
+    const sig = trusted(s) ? signature(s) : undefined;
+    const kept = cache.files.get(path);
+    if (sig && kept?.signature === sig) return { bytes: kept.bytes, signature: sig };
+    const bytes = host.readFile(path);
+    if (sig && bytes) cache.files.set(path, { signature: sig, bytes });
+    else cache.files.delete(path);
+    return { bytes, signature: sig };
+  };
   return {
-    ...host,
+    env: host.env,
+    kindOf(path) {
+      const s = stat(path);
+      return s?.isDirectory() ? 'dir' : s?.isFile() ? 'file' : undefined;
+    },
+    readFile: (path) => readSigned(path).bytes,
+    readSigned,
     signatureOf(path) {
-      const s = statSync(path, { bigint: true, throwIfNoEntry: false });
-      return s?.isFile() ? `${s.mtimeNs}:${s.size}:${s.ino}` : undefined;
+      const s = stat(path);
+      return s?.isFile() && trusted(s) ? signature(s) : undefined;
+    },
+    // A folder's modification time changes when an entry is added, removed or renamed.
+    readDir(path) {
+      const s = stat(path);
+      const sig = s?.isDirectory() && trusted(s) ? signature(s) : undefined;
+      const kept = cache.dirs.get(path);
+      if (sig && kept?.signature === sig) return kept.entries;
+      const entries = host.readDir(path);
+      if (sig) cache.dirs.set(path, { signature: sig, entries });
+      else cache.dirs.delete(path);
+      return entries;
     },
   };
 }
 
+/** Content fingerprints by buffer: a file kept by the disk cache is hashed once, not on every check. */
+const fingerprints = new WeakMap<Uint8Array, string>();
+
 function fingerprint(bytes: Uint8Array | undefined): string {
-  return bytes ? createHash('sha1').update(bytes).digest('base64') : '-';
+  if (!bytes) return '-';
+  let print = fingerprints.get(bytes);
+  if (print === undefined) fingerprints.set(bytes, (print = createHash('sha1').update(bytes).digest('base64')));
+  return print;
 }
 
 /**
@@ -37,10 +117,12 @@ export function overlayHost(base: FingerprintHost, overlay: { path: string; byte
   const parent = overlay.path.slice(0, overlay.path.lastIndexOf('/')) || '/';
   const name = overlay.path.slice(overlay.path.lastIndexOf('/') + 1);
   const signatureOf = base.signatureOf;
+  const readSigned = base.readSigned;
   return {
     env: base.env,
     // The buffer has no disk signature: it is always compared by content.
     ...(signatureOf ? { signatureOf: (p: string) => (p === overlay.path ? undefined : signatureOf.call(base, p)) } : {}),
+    ...(readSigned ? { readSigned: (p: string) => (p === overlay.path ? { bytes: overlay.bytes, signature: undefined } : readSigned.call(base, p)) } : {}),
     readFile: (p) => (p === overlay.path ? overlay.bytes : base.readFile(p)),
     // An unsaved new file exists for the analysis even though it is not on disk yet.
     kindOf: (p) => (p === overlay.path ? 'file' : base.kindOf(p)),
@@ -55,13 +137,13 @@ export function overlayHost(base: FingerprintHost, overlay: { path: string; byte
 /** Wraps a host and records a fingerprint of every answer, so that a result can be reused while the answers stay the same. */
 export function recordingHost(host: FingerprintHost): { host: Host; reads: ReadSet } {
   const reads: ReadSet = new Map();
+  const readSigned = (p: string) => (host.readSigned ? host.readSigned(p) : { signature: host.signatureOf?.(p), bytes: host.readFile(p) });
   return {
     reads,
     host: {
       env: host.env,
       readFile(p) {
-        const signature = host.signatureOf?.(p);
-        const bytes = host.readFile(p);
+        const { bytes, signature } = readSigned(p);
         reads.set(`f:${p}`, fingerprint(bytes));
         if (signature) reads.set(`s:${p}`, signature);
         return bytes;
@@ -80,12 +162,20 @@ export function recordingHost(host: FingerprintHost): { host: Host; reads: ReadS
   };
 }
 
+/** Listings by entries array: a folder listing kept by the disk cache is serialised once. */
+const listings = new WeakMap<object, string>();
+
 function listing(entries: ReturnType<Host['readDir']>): string {
   if (!entries) return '-';
-  return entries
-    .map((e) => `${e.name}/${e.kind}`)
-    .sort()
-    .join('\n');
+  let text = listings.get(entries);
+  if (text === undefined) {
+    text = entries
+      .map((e) => `${e.name}/${e.kind}`)
+      .sort()
+      .join('\n');
+    listings.set(entries, text);
+  }
+  return text;
 }
 
 /** True when every recorded question gets the same answer from `host` now: content-keyed, so saved and unsaved edits both invalidate. */

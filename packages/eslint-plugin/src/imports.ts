@@ -28,10 +28,7 @@ export function importClosure(entry: string, host: Host, root: string): Set<stri
     const file = queue.pop()!;
     const bytes = host.readFile(file);
     if (!bytes) continue;
-    const text = new TextDecoder().decode(bytes);
-    for (const match of text.matchAll(SPECIFIER)) {
-      const spec = match[2]!;
-      if (!spec.startsWith('.') && !spec.startsWith('/')) continue;
+    for (const spec of localSpecifiers(bytes)) {
       for (const candidate of candidates(file, spec)) {
         if (seen.has(candidate) || !isInside(root, candidate) || !exists(candidate)) continue;
         seen.add(candidate);
@@ -40,6 +37,19 @@ export function importClosure(entry: string, host: Host, root: string): Set<stri
     }
   }
   return seen;
+}
+
+/** Relative and absolute specifiers by file content: a file the disk cache keeps is scanned once. */
+const specifiersByContent = new WeakMap<Uint8Array, readonly string[]>();
+
+function localSpecifiers(bytes: Uint8Array): readonly string[] {
+  let specs = specifiersByContent.get(bytes);
+  if (!specs) {
+    const text = new TextDecoder().decode(bytes);
+    specs = [...text.matchAll(SPECIFIER)].map((m) => m[2]!).filter((spec) => spec.startsWith('.') || spec.startsWith('/'));
+    specifiersByContent.set(bytes, specs);
+  }
+  return specs;
 }
 
 function candidates(fromFile: string, spec: string): string[] {

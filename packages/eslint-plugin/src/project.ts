@@ -1,7 +1,8 @@
 import type { AnyRule, Finding, LintConfig } from '@lambda-lint/core';
 import { isInside, kindOfPath, lint, nodeHost, SourceCache, type Host } from '@lambda-lint/linter';
-import { overlayHost, recordingHost, stillValid, withDiskSignatures, type FingerprintHost, type ReadSet } from './host.js';
+import { DiskCache, overlayHost, recordingHost, stillValid, withDiskSignatures, type FingerprintHost, type ReadSet } from './host.js';
 import { importClosure } from './imports.js';
+import { KeptConfiguration } from './kept-configuration.js';
 
 /** One question the plugin asks: the findings of these rules for this file, as the editor holds it. */
 export interface FileRequest {
@@ -25,6 +26,8 @@ export interface FileResult {
   configDir?: string;
   /** How the findings were obtained: a whole-project run (or its cache), or a run of only the functions that reach the edited file. */
   run?: 'project' | 'functions-reaching-file';
+  /** Runs of the functions reaching the file: whether the application model was the whole-project run's (`kept`) or read again. */
+  model?: 'kept' | 'read';
 }
 
 interface ProjectRun {
@@ -35,6 +38,10 @@ interface ProjectRun {
   handlers?: { fnId: string; file: string }[];
   /** Partial runs: the one file whose findings they hold. */
   onlyFor?: string;
+  /** Partial runs: whether they took the whole-project run's application model. */
+  model?: FileResult['model'];
+  /** Whole-project runs: the configuration as read, for the partial runs while it is unchanged. */
+  configuration?: KeptConfiguration;
 }
 
 interface ProjectRuns {
@@ -53,12 +60,15 @@ const PARTIAL_RUNS_KEPT = 4;
 let sources = new SourceCache();
 /** Configuration files (YAML, JSON) parsed by earlier runs, reused while their text is unchanged. */
 let parsedConfigs: NonNullable<Parameters<typeof lint>[0]['parsedConfigs']> = new Map();
+/** Files and folder listings read from disk, reused while their disk signature is the same. */
+const disk = new DiskCache();
 
 /** Drops every cached run and parsed file (tests and benchmarks that want a cold start). */
 export function clearCache(): void {
   runs.clear();
   sources = new SourceCache();
   parsedConfigs = new Map();
+  disk.clear();
 }
 
 /** How many code files are kept parsed, and how many parses they saved (tests). */
@@ -74,7 +84,7 @@ export function sourceCacheStats(): { files: number; hits: number } {
 export function analyseFile(request: FileRequest): FileResult {
   const { file, root } = request;
   if (!isInside(root, file) || file === root) return { findings: [], internalErrors: [] };
-  const host = overlayHost(request.host ?? withDiskSignatures(nodeHost()), { path: file, bytes: new TextEncoder().encode(request.text) });
+  const host = overlayHost(request.host ?? withDiskSignatures(nodeHost(), disk), { path: file, bytes: new TextEncoder().encode(request.text) });
   for (const dir of ancestors(file, root)) {
     const configs = configPathsIn(dir, host);
     if (configs.length === 0) continue;
@@ -87,6 +97,7 @@ export function analyseFile(request: FileRequest): FileResult {
       internalErrors: run.internalErrors,
       configDir: dir,
       run: run.onlyFor ? 'functions-reaching-file' : 'project',
+      ...(run.model ? { model: run.model } : {}),
     };
   }
   return { findings: [], internalErrors: [] };
@@ -132,19 +143,22 @@ function projectRun(dir: string, configs: string[], host: FingerprintHost, reque
     return partial;
   }
   const recorder = recordingHost(host);
-  const result = lintWith(recorder.host, configs, request);
+  const configuration = new KeptConfiguration(recorder.host);
+  const result = lintWith(configuration.host, configs, request, { keepProject: configuration.read });
   const run: ProjectRun = {
     reads: recorder.reads,
     findings: result.findings,
     internalErrors: result.internalErrors,
     handlers: result.handlers.map((h) => ({ fnId: h.fn.id, file: h.file })),
+    configuration,
   };
   kept.full = [run, ...kept.full].slice(0, FULL_RUNS_KEPT);
   return run;
 }
 
-function lintWith(host: Host, configs: string[], request: FileRequest, analyseFunction?: (fn: { id: string }) => boolean) {
+function lintWith(host: Host, configs: string[], request: FileRequest, extra: Pick<Parameters<typeof lint>[0], 'analyseFunction' | 'keepProject'> = {}) {
   return lint({
+    ...extra,
     host,
     paths: configs,
     root: request.root,
@@ -153,7 +167,6 @@ function lintWith(host: Host, configs: string[], request: FileRequest, analyseFu
     sources,
     parsedConfigs,
     ...(request.options ? { options: request.options } : {}),
-    ...(analyseFunction ? { analyseFunction } : {}),
   });
 }
 
@@ -161,8 +174,10 @@ function lintWith(host: Host, configs: string[], request: FileRequest, analyseFu
  * The editor case: only the linted file differs from the last whole-project run. Its findings can
  * only come from functions whose code reaches it, so only those are analysed again: the handler
  * modules whose (textual, over-approximated) import closure contains the file, plus every function
- * whose handler module lies in the closures analysed (whose code is read anyway). Undefined when
- * anything else changed, or the file is new: then the whole project runs.
+ * whose handler module lies in the closures analysed (whose code is read anyway). The application
+ * model is the one the whole-project run read, unless the configuration reading read the file (a
+ * `serverless.ts`, a CDK app). Undefined when anything else changed, or the file is new: then the
+ * whole project runs.
  */
 function functionsRun(base: ProjectRun, configs: string[], host: FingerprintHost, request: FileRequest): ProjectRun | undefined {
   const { file } = request;
@@ -181,6 +196,12 @@ function functionsRun(base: ProjectRun, configs: string[], host: FingerprintHost
   for (const closure of closures.values()) if (closure.has(file)) for (const f of closure) needed.add(f);
   if (needed.size === 0) return undefined;
   const selected = new Set(base.handlers.filter((h) => needed.has(h.file)).map((h) => h.fnId));
-  const result = lintWith(recorder.host, configs, request, (fn) => selected.has(fn.id));
-  return { reads: recorder.reads, findings: result.findings.filter((f) => f.loc.file === file), internalErrors: result.internalErrors, onlyFor: file };
+  const analyseFunction = (fn: { id: string }) => selected.has(fn.id);
+  const kept = base.configuration && !base.configuration.configurationFiles.has(file) ? base.configuration : undefined;
+  const result = kept
+    ? lintWith(kept.host, configs, request, { analyseFunction, keepProject: kept.reuse(recorder.host) })
+    : lintWith(recorder.host, configs, request, { analyseFunction });
+  // What the kept configuration was read from is part of what this run depends on: the reads of the whole-project run, but the file's.
+  const reads = kept ? new Map([...others, ...recorder.reads]) : recorder.reads;
+  return { reads, findings: result.findings.filter((f) => f.loc.file === file), internalErrors: result.internalErrors, onlyFor: file, model: kept ? 'kept' : 'read' };
 }

@@ -1,0 +1,175 @@
+// The state the plugin keeps between runs of one process (an editor's ESLint server): the
+// application model read from unchanged configuration, and files read from disk.
+import { mkdirSync, mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { lint, nodeHost, toPosix } from '@lambda-lint/linter';
+import allRules from '@lambda-lint/rules';
+import { DiskCache, withDiskSignatures } from './host.js';
+import { analyseFile, clearCache } from './project.js';
+import { codeRules } from './rules.js';
+
+const made: string[] = [];
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
+function project(files: Record<string, string>): string {
+  const dir = toPosix(mkdtempSync(join(tmpdir(), 'lambda-lint-kept-')));
+  made.push(dir);
+  write(dir, files);
+  return dir;
+}
+
+function write(dir: string, files: Record<string, string>): void {
+  for (const [rel, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, rel)), { recursive: true });
+    writeFileSync(join(dir, rel), text);
+  }
+}
+
+/** Dates a file back, as a file not touched for an hour (its disk signature is then trusted). */
+function age(path: string, seconds = 3600): void {
+  const then = new Date(Date.now() - seconds * 1000);
+  utimesSync(path, then, then);
+}
+
+const notIdempotent = codeRules.filter((r) => r.id === 'not-idempotent');
+const ids = (result: ReturnType<typeof analyseFile>) => result.findings.map((f) => `${f.ruleId} ${f.loc.line}:${f.loc.column}`);
+
+const SERVERLESS = `service: stats
+provider:
+  name: aws
+  runtime: nodejs22.x
+functions:
+  count:
+    handler: src/count.handler
+    events:
+      - sqs:
+          arn: arn:aws:sqs:eu-west-1:123456789012:views
+`;
+
+const COUNTER = `import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+
+const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+
+export const handler = async (event) => {
+  for (const record of event.Records) {
+    await doc.send(new UpdateCommand({ TableName: 'stats', Key: { id: record.messageId }, UpdateExpression: 'ADD views :one', ExpressionAttributeValues: { ':one': 1 } }));
+  }
+};
+`;
+
+/** What the CLI reports in `file` with `text` on disk. */
+function cli(dir: string, rel: string, text: string): string[] {
+  write(dir, { [rel]: text });
+  const findings = lint({ host: nodeHost(), paths: [dir], root: dir, rules: allRules }).findings;
+  return findings.filter((f) => f.loc.file === `${dir}/${rel}` && f.ruleId === 'not-idempotent').map((f) => `${f.ruleId} ${f.loc.line}:${f.loc.column}`);
+}
+
+describe('the application model kept between runs', () => {
+  it('an edit of a handler takes the model the whole-project run read, with the findings the CLI gives', () => {
+    clearCache();
+    const dir = project({ 'serverless.yml': SERVERLESS, 'src/count.mjs': COUNTER });
+    const request = (text: string) => ({ file: `${dir}/src/count.mjs`, text, root: dir, rules: notIdempotent, config: {} });
+    const whole = analyseFile(request(COUNTER));
+    expect(whole.run).toBe('project');
+    expect(ids(whole)).toEqual(['not-idempotent 8:20']);
+    // The write is now an idempotent put: nothing to report, and the model was not read again.
+    const put = COUNTER.replace("UpdateCommand({ TableName: 'stats', Key: { id: record.messageId }, UpdateExpression: 'ADD views :one', ExpressionAttributeValues: { ':one': 1 } })", "UpdateCommand({ TableName: 'stats', Key: { id: record.messageId }, UpdateExpression: 'SET seen = :one', ExpressionAttributeValues: { ':one': 1 } })");
+    const edited = analyseFile(request(put));
+    expect([edited.run, edited.model]).toEqual(['functions-reaching-file', 'kept']);
+    expect(ids(edited)).toEqual(cli(dir, 'src/count.mjs', put));
+    expect(ids(edited)).toEqual([]);
+    // Back to the counter in the buffer (the put is on disk now, where the CLI read it): only the file differs, the model is still the kept one.
+    const again = analyseFile(request(`${COUNTER}\n`));
+    expect([again.run, again.model]).toEqual(['functions-reaching-file', 'kept']);
+    expect(ids(again)).toEqual(['not-idempotent 8:20']);
+  });
+
+  it('a configuration change is seen by the next run of an edited file, also when the buffer is the same as before', () => {
+    clearCache();
+    const dir = project({ 'serverless.yml': SERVERLESS, 'src/count.mjs': COUNTER });
+    const request = (text: string) => ({ file: `${dir}/src/count.mjs`, text, root: dir, rules: notIdempotent, config: {} });
+    expect(analyseFile(request(COUNTER)).run).toBe('project');
+    const edited = analyseFile(request(`${COUNTER}// typing\n`));
+    expect([edited.run, edited.model, ...ids(edited)]).toEqual(['functions-reaching-file', 'kept', 'not-idempotent 8:20']);
+    // The trigger becomes an HTTP route (same length of file: the content decides, not the size).
+    write(dir, { 'serverless.yml': SERVERLESS.replace('      - sqs:\n          arn: arn:aws:sqs:eu-west-1:123456789012:views\n', '      - httpApi: POST /views/count\n') });
+    const afterConfigEdit = analyseFile(request(`${COUNTER}// typing\n`));
+    expect(afterConfigEdit.run).toBe('project');
+    expect(ids(afterConfigEdit)).toEqual([]);
+  });
+
+  it('an edit of a module the configuration itself reads (a serverless.ts import) reads the model again', () => {
+    clearCache();
+    const events = (trigger: string) => `export const events = [${trigger}];\n\n${COUNTER}`;
+    const sqs = "{ sqs: { arn: 'arn:aws:sqs:eu-west-1:123456789012:views' } }";
+    const http = "{ httpApi: 'POST /views' }";
+    const dir = project({
+      'serverless.ts':
+        "import { events } from './src/count';\n\nexport default {\n  service: 'stats',\n  provider: { name: 'aws', runtime: 'nodejs22.x' },\n  functions: { count: { handler: 'src/count.handler', events } },\n};\n",
+      'src/count.ts': events(sqs),
+    });
+    const request = (text: string) => ({ file: `${dir}/src/count.ts`, text, root: dir, rules: notIdempotent, config: {} });
+    expect(ids(analyseFile(request(events(sqs))))).toEqual(['not-idempotent 10:20']);
+    // The buffer makes the trigger an HTTP route: the configuration read from it changes, so does the finding.
+    const edited = analyseFile(request(events(http)));
+    expect([edited.run, edited.model]).toEqual(['functions-reaching-file', 'read']);
+    expect(ids(edited)).toEqual([]);
+    expect(ids(edited)).toEqual(cli(dir, 'src/count.ts', events(http)));
+  });
+});
+
+describe('files kept from disk', () => {
+  it('keeps a file by its disk signature and reads it again when the signature changes', () => {
+    const dir = project({ 'a.txt': 'one' });
+    const path = `${dir}/a.txt`;
+    age(path);
+    const cache = new DiskCache();
+    const first = withDiskSignatures(nodeHost(), cache).readFile(path);
+    expect(new TextDecoder().decode(first)).toBe('one');
+    expect(cache.files.has(path)).toBe(true);
+    // Another question of ESLint's: the same bytes, not read again.
+    expect(withDiskSignatures(nodeHost(), cache).readFile(path)).toBe(first);
+    write(dir, { 'a.txt': 'two' });
+    age(path, 1800);
+    expect(new TextDecoder().decode(withDiskSignatures(nodeHost(), cache).readFile(path))).toBe('two');
+  });
+
+  it('does not trust the signature of a file modified in the last moments (it may change again within the same timestamp)', () => {
+    const dir = project({ 'a.txt': 'one' });
+    const path = `${dir}/a.txt`;
+    const cache = new DiskCache();
+    const { mtime } = statSync(path);
+    expect(new TextDecoder().decode(withDiskSignatures(nodeHost(), cache).readFile(path))).toBe('one');
+    expect(cache.files.has(path)).toBe(false);
+    // Same size, same inode, same modification time: only the content tells.
+    writeFileSync(path, 'two');
+    utimesSync(path, mtime, mtime);
+    expect(new TextDecoder().decode(withDiskSignatures(nodeHost(), cache).readFile(path))).toBe('two');
+  });
+
+  it('lists a folder again when an entry is added', () => {
+    const dir = project({ 'a.txt': 'one' });
+    age(dir);
+    const cache = new DiskCache();
+    const names = () => (withDiskSignatures(nodeHost(), cache).readDir(dir) ?? []).map((e) => e.name).sort();
+    expect(names()).toEqual(['a.txt']);
+    expect(cache.dirs.has(dir)).toBe(true);
+    write(dir, { 'b.txt': 'two' });
+    expect(names()).toEqual(['a.txt', 'b.txt']);
+  });
+
+  it('answers a path that is not a file without reading it', () => {
+    const dir = project({ 'sub/a.txt': 'one' });
+    const host = withDiskSignatures(nodeHost());
+    expect(host.readFile(`${dir}/missing.ts`)).toBeUndefined();
+    expect(host.readFile(`${dir}/sub`)).toBeUndefined();
+    expect(host.kindOf(`${dir}/sub`)).toBe('dir');
+    expect(host.kindOf(`${dir}/sub/a.txt`)).toBe('file');
+    expect(host.kindOf(`${dir}/missing.ts`)).toBeUndefined();
+  });
+});
