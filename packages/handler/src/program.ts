@@ -135,6 +135,8 @@ export class Program {
   readonly #functionsOf = new Map<ts.Node, TsFunctionLike[]>();
   readonly #edges = new Map<ts.Node, TsFunctionLike[]>();
   readonly #tableFunctions = new Map<ts.Node, TsFunctionLike[]>();
+  /** {@link resolveModule} by importing file, then specifier; null: no local module. */
+  readonly #resolutions = new Map<string, Map<string, ParsedFile | null>>();
   // Memoised lookups: keep resolution polynomial on adversarial code (cycles, spreads, star re-exports).
   readonly #valueCache: MemoTable<ts.Node | undefined> = new Map();
   readonly #memberCache: MemoTable<Def | undefined> = new Map();
@@ -294,6 +296,19 @@ export class Program {
 
   /** Resolves a local module specifier (relative, absolute or a tsconfig alias) to a parsed file; undefined for packages and missing files. */
   resolveModule(fromFile: string, spec: string): ParsedFile | undefined {
+    // Asked again for every use of an imported name, by every handler that reaches it: each
+    // (file, specifier) is resolved once, its candidate paths built and probed once.
+    let bySpec = this.#resolutions.get(fromFile);
+    if (!bySpec) this.#resolutions.set(fromFile, (bySpec = new Map()));
+    let resolved = bySpec.get(spec);
+    if (resolved === undefined) {
+      resolved = this.#resolveModule(fromFile, spec) ?? null;
+      bySpec.set(spec, resolved);
+    }
+    return resolved ?? undefined;
+  }
+
+  #resolveModule(fromFile: string, spec: string): ParsedFile | undefined {
     const candidates = isLocalSpecifier(spec)
       ? spec.startsWith('/')
         ? importCandidates('/', `.${spec}`)
