@@ -19,7 +19,7 @@ import {
 import { evaluateString, moduleMemberOf, type ModuleMember } from './facts.js';
 import type { Def, ParsedFile, Program } from './program.js';
 import type { BindingKind, ImportOrigin, TsBinding } from './scope.js';
-import { descendantsByKind, enclosingBoundary, isCodeBoundary, isTsFunctionLike, propertyNameText, skipOuterExpressions, walkDescendants, type TsFunctionLike } from './syntax.js';
+import { descendantsByKind, enclosingBoundary, isCodeBoundary, isTsFunctionLike, ownNodesOf, propertyNameText, skipOuterExpressions, walkDescendants, type TsFunctionLike } from './syntax.js';
 
 const SK = ts.SyntaxKind;
 
@@ -62,23 +62,67 @@ export interface ScopeBinding {
 
 const publicBindings = new WeakMap<TsBinding, ScopeBinding>();
 
+/**
+ * A {@link ScopeBinding} whose nodes are wrapped when first read: most callers read one of them
+ * (`declaration`, to find its file or kind), and a ts-morph wrapper costs more than the lookup.
+ */
+class LazyScopeBinding implements ScopeBinding {
+  readonly name: string;
+  readonly kind: BindingKind;
+  readonly moduleLevel: boolean;
+  readonly importFrom: ImportOrigin | undefined;
+  readonly #program: Program;
+  readonly #binding: TsBinding;
+  #file: string | undefined;
+  #nameNode: Identifier | undefined;
+  #declaration: Node | undefined;
+  #bindingElement: BindingElement | undefined;
+  #initializer: Expression | undefined;
+  #scope: Node | undefined;
+
+  constructor(program: Program, b: TsBinding) {
+    this.#program = program;
+    this.#binding = b;
+    this.name = b.name;
+    this.kind = b.kind;
+    this.moduleLevel = b.moduleLevel;
+    this.importFrom = b.importFrom;
+  }
+
+  get nameNode(): Identifier {
+    return (this.#nameNode ??= this.#program.wrap<Identifier>(this.#binding.nameNode));
+  }
+
+  get declaration(): Node {
+    return (this.#declaration ??= this.#program.wrap(this.#binding.declaration));
+  }
+
+  get bindingElement(): BindingElement | undefined {
+    const element = this.#binding.bindingElement;
+    return element ? (this.#bindingElement ??= this.#program.wrap<BindingElement>(element)) : undefined;
+  }
+
+  get initializer(): Expression | undefined {
+    const b = this.#binding;
+    const init = b.declaration.kind === SK.VariableDeclaration && !b.bindingElement ? (b.declaration as ts.VariableDeclaration).initializer : undefined;
+    return init ? (this.#initializer ??= this.#program.wrap<Expression>(init)) : undefined;
+  }
+
+  get scope(): Node {
+    return (this.#scope ??= this.#program.wrap(this.#binding.scope));
+  }
+
+  get file(): string {
+    return (this.#file ??= this.#program.fileOf(this.#binding.declaration).path);
+  }
+}
+
 export function toScopeBinding(program: Program, b: TsBinding): ScopeBinding {
   let out = publicBindings.get(b);
-  if (out) return out;
-  const init = b.declaration.kind === SK.VariableDeclaration && !b.bindingElement ? (b.declaration as ts.VariableDeclaration).initializer : undefined;
-  out = {
-    name: b.name,
-    kind: b.kind,
-    nameNode: program.wrap<Identifier>(b.nameNode),
-    declaration: program.wrap(b.declaration),
-    bindingElement: b.bindingElement ? program.wrap<BindingElement>(b.bindingElement) : undefined,
-    initializer: init ? program.wrap<Expression>(init) : undefined,
-    scope: program.wrap(b.scope),
-    moduleLevel: b.moduleLevel,
-    importFrom: b.importFrom,
-    file: program.fileOf(b.declaration).path,
-  };
-  publicBindings.set(b, out);
+  if (!out) {
+    out = new LazyScopeBinding(program, b);
+    publicBindings.set(b, out);
+  }
   return out;
 }
 
@@ -120,6 +164,8 @@ export class HandlerCode {
   #reachable: TsFunctionLike[] | undefined;
   #reachableSet: Set<ts.Node> | undefined;
   #reachableWrapped: FunctionLikeNode[] | undefined;
+  #files: SourceFile[] | undefined;
+  #ownCode: OwnCode[] | undefined;
 
   /** @internal */
   constructor(program: Program, file: ParsedFile, exportName: string, def: Def) {
@@ -185,9 +231,13 @@ export class HandlerCode {
 
   /** The source files that hold reachable code, the handler module first. */
   get files(): readonly SourceFile[] {
-    const out = new Set<SourceFile>([this.sourceFile]);
-    for (const f of this.#reachableTs()) out.add(this.#program.fileOf(f).sourceFile);
-    return [...out];
+    // Asked by several rules per handler; finding a function's file walks up to its root.
+    if (!this.#files) {
+      const out = new Set<SourceFile>([this.sourceFile]);
+      for (const f of this.#reachableTs()) out.add(this.#program.fileOf(f).sourceFile);
+      this.#files = [...out];
+    }
+    return this.#files;
   }
 
   #reachableTs(): TsFunctionLike[] {
@@ -224,20 +274,24 @@ export class HandlerCode {
    */
   forEachReachableNode(cb: (node: Node, fn: FunctionLikeNode) => void, kinds?: readonly SyntaxKind[]): void {
     const program = this.#program;
-    const wanted = kinds ? new Set<SyntaxKind>(kinds) : undefined;
-    for (const fnTs of this.#reachableTs()) {
-      // Wrap with the file at hand: finding a deep node's file walks all its ancestors.
-      const file = program.fileOf(fnTs);
-      const fn = program.wrap<FunctionLikeNode>(fnTs, file);
-      const nodes = ownNodesOf(fnTs);
-      let wrapped = wrappedNodesCache.get(fnTs);
-      if (!wrapped) {
-        wrapped = new Array<Node | undefined>(nodes.length);
-        wrappedNodesCache.set(fnTs, wrapped);
-      }
+    const wanted = kinds ? new Set<number>(kinds as unknown as number[]) : undefined;
+    const reachable = this.#reachableTs();
+    // The own code of each reachable function, looked up once per handler rather than once per call.
+    const owns = (this.#ownCode ??= reachable.map(ownCodeOf));
+    for (let k = 0; k < owns.length; k++) {
+      const { nodes, wrapped } = owns[k]!;
+      let fn: FunctionLikeNode | undefined;
+      let owner: { _getNodeFromCompilerNode(n: ts.Node): Node } | undefined;
       for (let i = 0; i < nodes.length; i++) {
         const n = nodes[i]!;
-        if (!wanted || wanted.has(n.kind as SyntaxKind)) cb((wrapped[i] ??= program.wrap(n, file)), fn);
+        if (wanted && !wanted.has(n.kind)) continue;
+        // Nodes are wrapped through their function's wrapper, which knows its file (finding a deep
+        // node's file walks all its ancestors), once for every later rule and handler.
+        if (!fn) {
+          fn = owns[k]!.fn ??= program.wrap<FunctionLikeNode>(reachable[k]!);
+          owner = fn as unknown as { _getNodeFromCompilerNode(n: ts.Node): Node };
+        }
+        cb((wrapped[i] ??= owner!._getNodeFromCompilerNode(n)), fn);
       }
     }
   }
@@ -388,31 +442,27 @@ function ownName(fn: TsFunctionLike): string | undefined {
 }
 
 /**
- * The nodes of a function's own code in source order: its parameters and body, nested functions
- * and classes included but not their insides. Syntax trees never change after parsing, so the list
- * is computed once per function and shared by every rule and every handler that reaches it (a
- * shared library module is reached by hundreds of handlers): rules then filter an array by kind
- * instead of walking the tree again.
+ * A function's own nodes ({@link ownNodesOf}) with the ts-morph wrappers made so far, by index: every
+ * later rule and handler skips ts-morph's node-cache lookup.
  */
-const ownNodesCache = new WeakMap<ts.Node, readonly ts.Node[]>();
-
-function ownNodesOf(fnTs: TsFunctionLike): readonly ts.Node[] {
-  let out = ownNodesCache.get(fnTs);
-  if (out) return out;
-  const nodes: ts.Node[] = [];
-  const visit = (n: ts.Node): boolean => {
-    nodes.push(n);
-    return !isCodeBoundary(n);
-  };
-  for (const p of fnTs.parameters) if (visit(p)) walkDescendants(p, visit);
-  if (fnTs.body && visit(fnTs.body)) walkDescendants(fnTs.body, visit);
-  out = nodes;
-  ownNodesCache.set(fnTs, out);
-  return out;
+interface OwnCode {
+  readonly nodes: readonly ts.Node[];
+  readonly wrapped: (Node | undefined)[];
+  /** The function's wrapper, made when a node of it is first visited. */
+  fn: FunctionLikeNode | undefined;
 }
 
-/** The ts-morph wrappers of {@link ownNodesOf}, by index, made on first use: every later rule and handler skips ts-morph's node-cache lookup. */
-const wrappedNodesCache = new WeakMap<ts.Node, (Node | undefined)[]>();
+const ownCodeCache = new WeakMap<ts.Node, OwnCode>();
+
+function ownCodeOf(fnTs: TsFunctionLike): OwnCode {
+  let out = ownCodeCache.get(fnTs);
+  if (!out) {
+    const nodes = ownNodesOf(fnTs);
+    out = { nodes, wrapped: new Array<Node | undefined>(nodes.length), fn: undefined };
+    ownCodeCache.set(fnTs, out);
+  }
+  return out;
+}
 
 /** The analysis attached to a handler binding by the linter. */
 export function codeOf(binding: HandlerBinding): HandlerCode {

@@ -22,6 +22,7 @@ import {
   hasModifier,
   walkDescendants,
   rememberDescendants,
+  ownNodesOf,
   type TsFunctionLike,
 } from './syntax.js';
 
@@ -775,10 +776,10 @@ export class Program {
     const cached = this.#edges.get(fn);
     if (cached) return cached;
     const out: TsFunctionLike[] = [];
-    const visit = (n: ts.Node): boolean => {
+    const visit = (n: ts.Node): void => {
       if (isCodeBoundary(n)) {
         if (isTsFunctionLike(n)) out.push(n);
-        return false;
+        return;
       }
       switch (n.kind) {
         case SK.CallExpression: {
@@ -819,10 +820,9 @@ export class Program {
         default:
           break;
       }
-      return true;
     };
-    for (const p of fn.parameters) if (visit(p)) walkDescendants(p, visit);
-    if (fn.body && visit(fn.body)) walkDescendants(fn.body, visit);
+    // The function's own nodes, listed once for the call graph and the rules' visits alike.
+    for (const n of ownNodesOf(fn)) visit(n);
     const result = dedupe(out);
     this.#edges.set(fn, result);
     return result;

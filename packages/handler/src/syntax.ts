@@ -222,3 +222,27 @@ export function descendantsByKind(root: ts.Node, kind: ts.SyntaxKind): ts.Node[]
   }
   return found;
 }
+
+/**
+ * The nodes of a function's own code in source order: its parameters and body, nested functions
+ * and classes included but not their insides. Syntax trees never change after parsing, so the list
+ * is made once per function and shared by the call graph (edges), every rule and every handler that
+ * reaches the function (a shared library module is reached by hundreds of handlers): they then filter
+ * an array instead of walking the tree again.
+ */
+const ownNodesCache = new WeakMap<ts.Node, readonly ts.Node[]>();
+
+export function ownNodesOf(fn: TsFunctionLike): readonly ts.Node[] {
+  let out = ownNodesCache.get(fn);
+  if (out) return out;
+  const nodes: ts.Node[] = [];
+  const visit = (n: ts.Node): boolean => {
+    nodes.push(n);
+    return !isCodeBoundary(n);
+  };
+  for (const p of fn.parameters) if (visit(p)) walkDescendants(p, visit);
+  if (fn.body && visit(fn.body)) walkDescendants(fn.body, visit);
+  out = nodes;
+  ownNodesCache.set(fn, out);
+  return out;
+}
