@@ -88,7 +88,8 @@ export function withDiskSignatures(host: Host, cache: DiskCache = new DiskCache(
     // A folder's modification time changes when an entry is added, removed or renamed.
     readDir(path) {
       const s = stat(path);
-      const sig = s?.isDirectory() && trusted(s) ? signature(s) : undefined;
+      if (!s?.isDirectory()) return undefined;
+      const sig = trusted(s) ? signature(s) : undefined;
       const kept = cache.dirs.get(path);
       if (sig && kept?.signature === sig) return kept.entries;
       const entries = host.readDir(path);
