@@ -1,18 +1,33 @@
+import { isBuiltin } from 'node:module';
 import { isInside, type Host } from '@lambda-lint/linter';
 
 /** Module specifiers in import-like positions: `from '…'`, `import '…'`, `import('…')`, `require('…')`. */
 const SPECIFIER = /\b(?:from|import|require)\s*\(?\s*(['"])([^'"\n]+)\1/g;
 const EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
 
+/** The files a module may load, and whether that list may be incomplete. */
+export interface ImportClosure {
+  files: Set<string>;
+  /**
+   * A bare specifier (`@libs/db`, `lib/db`) was met where a tsconfig.json/jsconfig.json may map it to
+   * a project file through `paths` or `baseUrl`, as the handler analysis does: the module may load
+   * files `files` does not list.
+   */
+  open: boolean;
+}
+
 /**
  * Every project file the module at `entry` may load, following relative (and absolute) specifiers
  * textually. It over-approximates on purpose (any candidate file that exists is taken, comments and
  * strings included): a file wrongly included only costs analysis time, a file missed would lose
- * findings. Like the handler analysis, bare specifiers (packages) are not followed.
+ * findings. Bare specifiers are packages, unless the nearest tsconfig/jsconfig may map them (then
+ * the closure is `open`).
  */
-export function importClosure(entry: string, host: Host, root: string): Set<string> {
+export function importClosure(entry: string, host: Host, root: string): ImportClosure {
   const seen = new Set<string>([entry]);
   const queue = [entry];
+  let open = false;
+  const aliasesByDir = new Map<string, boolean>();
   // One listing per folder instead of a stat per candidate: the cache fingerprints every question asked.
   const listings = new Map<string, Set<string>>();
   const exists = (path: string): boolean => {
@@ -28,7 +43,9 @@ export function importClosure(entry: string, host: Host, root: string): Set<stri
     const file = queue.pop()!;
     const bytes = host.readFile(file);
     if (!bytes) continue;
-    for (const spec of localSpecifiers(bytes)) {
+    const { local, bare } = specifiersOf(bytes);
+    if (!open && bare && mayMapBareSpecifiers(dirOf(file), host, root, aliasesByDir)) open = true;
+    for (const spec of local) {
       for (const candidate of candidates(file, spec)) {
         if (seen.has(candidate) || !isInside(root, candidate) || !exists(candidate)) continue;
         seen.add(candidate);
@@ -36,17 +53,62 @@ export function importClosure(entry: string, host: Host, root: string): Set<stri
       }
     }
   }
-  return seen;
+  return { files: seen, open };
 }
 
-/** Relative and absolute specifiers by file content: a file the disk cache keeps is scanned once. */
-const specifiersByContent = new WeakMap<Uint8Array, readonly string[]>();
+function dirOf(path: string): string {
+  return path.slice(0, path.lastIndexOf('/')) || '/';
+}
 
-function localSpecifiers(bytes: Uint8Array): readonly string[] {
+const MAX_EXTENDS = 8;
+
+/**
+ * Whether the tsconfig.json/jsconfig.json nearest to `dir` (up to the root) may map bare specifiers
+ * to project files: its text, or that of a config it extends by relative path, mentions `paths` or
+ * `baseUrl`. Textual on purpose (comments included): a wrong yes only costs analysis time.
+ */
+function mayMapBareSpecifiers(dir: string, host: Host, root: string, memo: Map<string, boolean>): boolean {
+  const known = memo.get(dir);
+  if (known !== undefined) return known;
+  const names = new Set((host.readDir(dir) ?? []).filter((e) => e.kind === 'file').map((e) => e.name));
+  const config = ['tsconfig.json', 'jsconfig.json'].find((name) => names.has(name));
+  let result = false;
+  if (config) result = configMaps(`${dir}/${config}`, host, root, 0);
+  else if (dir !== root && isInside(root, dirOf(dir))) result = mayMapBareSpecifiers(dirOf(dir), host, root, memo);
+  memo.set(dir, result);
+  return result;
+}
+
+function configMaps(file: string, host: Host, root: string, depth: number): boolean {
+  const bytes = host.readFile(file);
+  if (!bytes) return false;
+  const text = new TextDecoder().decode(bytes);
+  if (/\b(?:paths|baseUrl)\b/.test(text)) return true;
+  if (depth >= MAX_EXTENDS || !/\bextends\b/.test(text)) return false;
+  for (const match of text.matchAll(/(['"])(\.\.?\/[^'"\n]*)\1/g)) {
+    const base = normalize(`${dirOf(file)}/${match[2]!}`);
+    for (const candidate of base.endsWith('.json') ? [base] : [base, `${base}.json`]) {
+      if (isInside(root, candidate) && configMaps(candidate, host, root, depth + 1)) return true;
+    }
+  }
+  return false;
+}
+
+/** A file's relative and absolute specifiers, and whether it has a bare one (not a Node.js built-in). */
+interface Specifiers {
+  local: readonly string[];
+  bare: boolean;
+}
+
+/** By file content: a file the disk cache keeps is scanned once. */
+const specifiersByContent = new WeakMap<Uint8Array, Specifiers>();
+
+function specifiersOf(bytes: Uint8Array): Specifiers {
   let specs = specifiersByContent.get(bytes);
   if (!specs) {
-    const text = new TextDecoder().decode(bytes);
-    specs = [...text.matchAll(SPECIFIER)].map((m) => m[2]!).filter((spec) => spec.startsWith('.') || spec.startsWith('/'));
+    const all = [...new TextDecoder().decode(bytes).matchAll(SPECIFIER)].map((m) => m[2]!);
+    const local = all.filter((spec) => spec.startsWith('.') || spec.startsWith('/'));
+    specs = { local, bare: all.some((spec) => !spec.startsWith('.') && !spec.startsWith('/') && !isBuiltin(spec)) };
     specifiersByContent.set(bytes, specs);
   }
   return specs;

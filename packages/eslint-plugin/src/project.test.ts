@@ -1,6 +1,6 @@
 // The state the plugin keeps between runs of one process (an editor's ESLint server): the
 // application model read from unchanged configuration, and files read from disk.
-import { mkdirSync, mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -120,6 +120,34 @@ describe('the application model kept between runs', () => {
     expect([edited.run, edited.model]).toEqual(['functions-reaching-file', 'read']);
     expect(ids(edited)).toEqual([]);
     expect(ids(edited)).toEqual(cli(dir, 'src/count.ts', events(http)));
+  });
+});
+
+describe('which functions an edit re-analyses', () => {
+  it('those importing the file through a tsconfig paths alias too (declared in a config the tsconfig extends)', () => {
+    clearCache();
+    const handler = (from: string) => `import { notify } from '${from}';\n\nexport const handler = async (event) => {\n  await notify(event.body);\n};\n`;
+    const dir = project({
+      'serverless.yml': 'service: orders\nprovider:\n  name: aws\n  runtime: nodejs22.x\nfunctions:\n  viaAlias:\n    handler: src/a.handler\n  viaPath:\n    handler: src/b.handler\n',
+      'tsconfig.base.json': '{ "compilerOptions": { "baseUrl": ".", "paths": { "@lib/*": ["src/lib/*"] } } }\n',
+      'tsconfig.json': '{ "extends": "./tsconfig.base.json" }\n',
+      'src/a.ts': handler('@lib/notify'),
+      'src/b.ts': handler('./lib/notify'),
+      'src/lib/notify.ts':
+        "import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';\n\nconst sns = new SNSClient({});\n\nexport async function notify(message: string) {\n  await sns.send(new PublishCommand({ TopicArn: process.env.TOPIC_ARN, Message: message }));\n}\n",
+    });
+    const file = `${dir}/src/lib/notify.ts`;
+    const missing = codeRules.filter((r) => r.id === 'iam-missing-permission');
+    const messages = (text: string) => analyseFile({ file, text, root: dir, rules: missing, config: {} }).findings.map((f) => f.message.split(':')[0]);
+    const cliMessages = lint({ host: nodeHost(), paths: [dir], root: dir, rules: allRules })
+      .findings.filter((f) => f.loc.file === file && f.ruleId === 'iam-missing-permission')
+      .map((f) => f.message.split(':')[0]);
+    expect(cliMessages).toEqual(['viaAlias, viaPath']);
+    const text = readFileSync(file, 'utf8');
+    expect(messages(text)).toEqual(cliMessages);
+    // The edit path: both functions reach the file, one through the alias the textual closure cannot follow.
+    expect(analyseFile({ file, text: `${text}// typing\n`, root: dir, rules: missing, config: {} }).run).toBe('functions-reaching-file');
+    expect(messages(`${text}// typing\n`)).toEqual(cliMessages);
   });
 });
 

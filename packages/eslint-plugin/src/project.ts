@@ -1,7 +1,7 @@
 import type { AnyRule, Finding, LintConfig } from '@lambda-lint/core';
 import { isInside, kindOfPath, lint, nodeHost, SourceCache, type Host } from '@lambda-lint/linter';
 import { DiskCache, overlayHost, recordingHost, stillValid, withDiskSignatures, type FingerprintHost, type ReadSet } from './host.js';
-import { importClosure } from './imports.js';
+import { importClosure, type ImportClosure } from './imports.js';
 import { KeptConfiguration } from './kept-configuration.js';
 
 /** One question the plugin asks: the findings of these rules for this file, as the editor holds it. */
@@ -173,8 +173,9 @@ function lintWith(host: Host, configs: string[], request: FileRequest, extra: Pi
 /**
  * The editor case: only the linted file differs from the last whole-project run. Its findings can
  * only come from functions whose code reaches it, so only those are analysed again: the handler
- * modules whose (textual, over-approximated) import closure contains the file, plus every function
- * whose handler module lies in the closures analysed (whose code is read anyway). The application
+ * modules whose (textual, over-approximated) import closure contains the file or may be incomplete (a
+ * tsconfig alias), plus every function whose handler module lies in the closures analysed (whose code
+ * is read anyway). The application
  * model is the one the whole-project run read, unless the configuration reading read the file (a
  * `serverless.ts`, a CDK app). Undefined when anything else changed, or the file is new: then the
  * whole project runs.
@@ -188,14 +189,16 @@ function functionsRun(base: ProjectRun, configs: string[], host: FingerprintHost
   others.delete(`s:${file}`);
   if (!stillValid(others, host)) return undefined;
   const recorder = recordingHost(host);
-  const closures = new Map<string, Set<string>>();
+  const closures = new Map<string, ImportClosure>();
   for (const { file: handlerFile } of base.handlers) {
     if (!closures.has(handlerFile)) closures.set(handlerFile, importClosure(handlerFile, recorder.host, request.root));
   }
   const needed = new Set<string>();
-  for (const closure of closures.values()) if (closure.has(file)) for (const f of closure) needed.add(f);
-  if (needed.size === 0) return undefined;
-  const selected = new Set(base.handlers.filter((h) => needed.has(h.file)).map((h) => h.fnId));
+  for (const closure of closures.values()) if (closure.files.has(file)) for (const f of closure.files) needed.add(f);
+  // A module whose imports a tsconfig alias may take anywhere may reach the file too.
+  const reaches = (handlerFile: string) => needed.has(handlerFile) || closures.get(handlerFile)!.open;
+  if (needed.size === 0 && !base.handlers.some((h) => reaches(h.file))) return undefined;
+  const selected = new Set(base.handlers.filter((h) => reaches(h.file)).map((h) => h.fnId));
   const analyseFunction = (fn: { id: string }) => selected.has(fn.id);
   const kept = base.configuration && !base.configuration.configurationFiles.has(file) ? base.configuration : undefined;
   const result = kept
