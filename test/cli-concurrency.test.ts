@@ -28,10 +28,18 @@ describe('--concurrency (worker threads)', () => {
     const one = run('--concurrency', 'off');
     const two = run('--concurrency', '2');
     expect(one.stderr).toContain('code analysed in 1 part (one thread)');
-    expect(two.stderr).toContain('code analysed in 2 parts (main thread and 1 worker thread)');
+    // Exactly: a part the worker failed to deliver would say so.
+    expect(two.stderr).toContain('code analysed in 2 parts (main thread and 1 worker thread)\n');
     expect(two.status).toBe(one.status);
     expect(JSON.parse(one.stdout).findings.length).toBeGreaterThan(20);
     expect(two.stdout).toBe(one.stdout);
+  });
+
+  it('workers started during the run (main() called without the bin, as the GitHub Action does) give the same', () => {
+    const script = `import(${JSON.stringify(join(repoRoot, 'packages/cli/dist/main.js'))}).then(async (m) => { process.exitCode = await m.main(['--format', 'json', '--concurrency', '2', '.']); });`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: dir, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', LAMBDA_LINT_DEBUG: '1' } });
+    expect(r.stderr).toContain('code analysed in 2 parts (main thread and 1 worker thread)\n');
+    expect(r.stdout).toBe(run('--concurrency', 'off').stdout);
   });
 
   it('auto splits a monorepo of several services, and keeps a small project in one thread', () => {

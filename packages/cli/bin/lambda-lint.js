@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { enableCompileCache } from '../dist/cache-compile.js';
 // `--cache` hit: the stored report is printed without loading the linter (src/cache.ts).
 import { replayCached } from '../dist/cache.js';
+import { startEarlyWorkers } from '../dist/workers.js';
 
 // Before anything large is loaded: TypeScript's compiler is compiled once, not on every run.
 enableCompileCache();
@@ -16,7 +17,11 @@ process.stdout.on('error', (e) => {
 const argv = process.argv.slice(2);
 const cached = replayCached(argv);
 if (cached !== undefined) process.exitCode = cached;
-else process.exitCode = await (await loadMain()).main(argv);
+else {
+  // A large run is split over worker threads (src/workers.ts): they load while this thread does.
+  startEarlyWorkers(argv, process.cwd(), process.env);
+  process.exitCode = await (await loadMain()).main(argv);
+}
 
 /**
  * The CLI's modules, loaded with require() where Node.js can (20.19+): the synchronous loader reads

@@ -1,6 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import { ConfigError, isInside, type AnyRule, type Finding, type LambdaFunction, type LintConfig } from '@lambda-lint/core';
-import { CODE_FILE, CONFIG_FILE_NAMES, functionsUsing, kindOfPath, lint, looksLikeTemplate, nodeHost, toPosix, type Host, type LintResult } from '@lambda-lint/linter';
+import { CODE_FILE, CONFIG_FILE_NAMES, discoverFiles, functionsUsing, kindOfPath, lint, lintPart, looksLikeTemplate, nodeHost, toPosix, type Host, type LintOptions, type LintResult } from '@lambda-lint/linter';
 import { allRules } from '@lambda-lint/rules';
 import { ignoreMatcher } from './ignore.js';
 import type { CliIO } from './main.js';
@@ -10,7 +10,7 @@ import { baselineAppliedMessage, baselineWrittenMessage, DEFAULT_BASELINE, filte
 import { linterOptionsOf, type SharedLintOptions } from './lint-options.js';
 import { commonDir, existingPaths, reportAndExit } from './report.js';
 import { addRecordedInputs, isRecording } from '@lambda-lint/linter/cache';
-import { workerThreads, type Concurrency } from './workers.js';
+import { partRole, stopEarlyWorkers, workerThreads, type Concurrency } from './workers.js';
 
 export interface LintCommandOptions extends SharedLintOptions {
   /** `--cache` / `--cache-location`: handled around the run (cache.ts). */
@@ -51,7 +51,25 @@ export function runLint(paths: string[], opts: LintCommandOptions, io: CliIO, to
   const config = configForRun(loaded?.config, selection.rules, selection.config, allRules);
   const progress = progressOn(io);
   const linterOptions = linterOptionsOf(opts);
+  const options: LintOptions = {
+    host,
+    // A changed code file is found through the configuration of the functions that use it: read the whole project.
+    paths: targets.code.length > 0 ? [root, ...targets.configs] : [...targets.dirs, ...targets.configs],
+    root,
+    rules: selection.rules,
+    ignore: ignored,
+    onProgress: progress.step,
+    ...(config ? { config } : {}),
+    ...linterOptions,
+  };
+  const role = partRole();
+  if (role) {
+    // A worker thread the bin started: its part of the run goes to the main thread, nothing is printed.
+    role.report(targets.code.length > 0 ? undefined : lintPart({ ...options, files: discoverFiles(options) }, role.part, role.maxParts));
+    return 0;
+  }
   // A changed-files run (pre-commit) maps files to functions through every handler's code: one thread.
+  if (targets.code.length > 0) stopEarlyWorkers();
   const parallel =
     targets.code.length > 0
       ? undefined
@@ -61,20 +79,9 @@ export function runLint(paths: string[], opts: LintCommandOptions, io: CliIO, to
           (path) => host.readFile(path)?.byteLength ?? 0,
           (inputs) => addRecordedInputs(host, inputs),
         );
-  const result = lint({
-    host,
-    // A changed code file is found through the configuration of the functions that use it: read the whole project.
-    paths: targets.code.length > 0 ? [root, ...targets.configs] : [...targets.dirs, ...targets.configs],
-    root,
-    rules: selection.rules,
-    ignore: ignored,
-    onProgress: progress.step,
-    ...(config ? { config } : {}),
-    ...(parallel ? { parallel } : {}),
-    ...linterOptions,
-  });
+  const result = lint({ ...options, ...(parallel ? { parallel } : {}) });
   progress.done();
-  if (io.env.LAMBDA_LINT_DEBUG) io.stderr(`lambda-lint: code analysed in ${result.parts} part${result.parts === 1 ? '' : 's'} (${result.parts === 1 ? 'one thread' : `main thread and ${result.parts - 1} worker thread${result.parts === 2 ? '' : 's'}`})\n`);
+  if (io.env.LAMBDA_LINT_DEBUG) io.stderr(`lambda-lint: ${partsMessage(result)}\n`);
 
   // The functions the framework adds on its own (`frameworkInternal`) are not the application's: not counted.
   const appFunctions = result.model.functions.filter((fn) => !fn.frameworkInternal);
@@ -172,4 +179,12 @@ function identity(name: string, resource: string | undefined): string {
 
 function resourceOf(fn: LambdaFunction): string {
   return fn.constructPath ?? fn.logicalId;
+}
+
+/** `LAMBDA_LINT_DEBUG`: how the run was split. */
+function partsMessage({ parts, partsRedone }: LintResult): string {
+  if (parts === 1) return 'code analysed in 1 part (one thread)';
+  const workers = parts - 1;
+  const redone = partsRedone > 0 ? `; ${partsRedone} part${partsRedone === 1 ? '' : 's'} redone in the main thread (worker failed or planned otherwise)` : '';
+  return `code analysed in ${parts} parts (main thread and ${workers} worker thread${workers === 1 ? '' : 's'}${redone})`;
 }

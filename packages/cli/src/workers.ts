@@ -3,6 +3,12 @@
  * the work is split and merged). The main thread stays synchronous: it analyses its own part while
  * the workers run, then waits for each on a shared flag and takes its result from a message port
  * with `receiveMessageOnPort`, so `lint()` keeps returning its result directly.
+ *
+ * The bin starts the workers before it loads the command line's modules ({@link startEarlyWorkers}):
+ * each worker runs the same command line in "part" mode ({@link partRole}), so it loads its modules,
+ * reads the configuration and plans the parts while the main thread does the same, instead of after
+ * it. A run that turns out small or not to want them stops them. Keep this module light: the bin
+ * imports it before anything else.
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -12,7 +18,7 @@ import type { LintConfig } from '@lambda-lint/core';
 import type { DiscoveredFile, ParallelLint, PartResult } from '@lambda-lint/linter';
 import type { RecordedInputs } from '@lambda-lint/linter/cache';
 
-/** What a worker needs to lint its part as the main thread would (plain data: it crosses threads). */
+/** What a worker started during a run needs to lint its part as the main thread would (plain data). */
 export interface WorkerRequest {
   root: string;
   ruleIds: string[];
@@ -28,9 +34,11 @@ export interface WorkerRequest {
   record: boolean;
 }
 
+/** A worker's task: the run's settings and discovered files, or (started by the bin) the command line itself. */
+export type WorkerTask = { kind: 'request'; request: WorkerRequest; files: readonly DiscoveredFile[] } | { kind: 'argv'; argv: readonly string[]; cwd: string; env: Record<string, string | undefined> };
+
 export interface WorkerData {
-  request: WorkerRequest;
-  files: readonly DiscoveredFile[];
+  task: WorkerTask;
   part: number;
   maxParts: number;
   port: MessagePort;
@@ -46,8 +54,8 @@ export type Concurrency = number | 'auto' | 'off';
 /** Worker threads at most, however many cores: each reads the whole configuration again. */
 const MAX_WORKERS = 3;
 /**
- * `auto` starts workers when the run reads at least this many configuration files, or two or more
- * of this many bytes: the functions of one configuration file are analysed in one part, so a
+ * `auto` keeps the workers when the run reads at least this many configuration files, or two or
+ * more of this many bytes: the functions of one configuration file are analysed in one part, so a
  * project of one file is never split.
  */
 const AUTO_MIN_FILES = 4;
@@ -59,10 +67,114 @@ const AUTO_MIN_BYTES = 256 * 1024;
  */
 const MIN_WORKER_TIMEOUT_MS = 60 * 1000;
 const WORKER_SCRIPT = new URL('./lint-worker.js', import.meta.url);
+/** Commands that lint nothing, or lint in their own way: no early workers. */
+const SUBCOMMANDS = new Set(['rules', 'diff', 'init', 'iam', 'help']);
+/** Options whose run lints nothing (or one thread only). */
+const NO_WORKER_OPTIONS = new Set(['--print-config', '-h', '--help', '-v', '--version']);
+const CODE_FILE = /\.(?:[cm]?[jt]s|[jt]sx)$/;
+
+interface RunningWorker {
+  worker: Worker;
+  port: MessagePort;
+  done: Int32Array;
+}
+
+interface Pool {
+  workers: RunningWorker[];
+  startedAt: number;
+}
+
+// On the global object, not in a module variable: the bin and the command line may load this module
+// through different loaders (import, require, a module pack) and get two copies of it.
+const EARLY = Symbol.for('lambda-lint.early-workers');
+const ROLE = Symbol.for('lambda-lint.part-role');
+const shared = globalThis as { [EARLY]?: Pool; [ROLE]?: PartRole };
 
 /**
- * Worker threads for a run, or undefined when the machine has one core or the run does not want them.
- * `fileSize` gives a configuration file's size (`auto` decides on the files found).
+ * Called by the bin before it loads the command line: starts the worker threads of a run that may
+ * be split (the main command, `--concurrency` not off or 1, more than one core, not a changed-files
+ * run). They wait for nothing: each reads the configuration on its own.
+ */
+export function startEarlyWorkers(argv: readonly string[], cwd: string, env: Record<string, string | undefined>): void {
+  const concurrency = concurrencyArg(argv);
+  const count = workerCount(concurrency);
+  if (count === 0 || !existsSync(fileURLToPath(WORKER_SCRIPT))) return;
+  const end = argv.indexOf('--');
+  const options = end < 0 ? argv : argv.slice(0, end);
+  if (options.some((a) => NO_WORKER_OPTIONS.has(a.split('=')[0]!))) return;
+  const positional = positionals(argv);
+  if (SUBCOMMANDS.has(positional[0] ?? '') || positional.some((p) => CODE_FILE.test(p))) return;
+  shared[EARLY] = start(count, (part, maxParts) => ({ task: { kind: 'argv', argv, cwd, env }, part, maxParts }));
+}
+
+/** `--concurrency` of a command line as the CLI reads it ('auto' when absent or unreadable). */
+function concurrencyArg(argv: readonly string[]): Concurrency {
+  let value: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') break;
+    if (a === '--concurrency') value = argv[i + 1];
+    else if (a.startsWith('--concurrency=')) value = a.slice('--concurrency='.length);
+  }
+  if (value === 'off' || value === undefined || value === 'auto') return value ?? 'auto';
+  const n = Number(value);
+  return Number.isInteger(n) && n >= 1 ? n : 'off';
+}
+
+/** The arguments that are not options or option values (a good guess: only paths matter here). */
+function positionals(argv: readonly string[]): string[] {
+  const valued = new Set(['-f', '--format', '-o', '--output-file', '--rule', '--ignore-pattern', '--max-warnings', '--stage', '--max-file-size', '-c', '--config', '--baseline', '--cache-location', '--concurrency']);
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') {
+      out.push(...argv.slice(i + 1));
+      break;
+    }
+    if (a.startsWith('-')) {
+      if (valued.has(a)) i++;
+      continue;
+    }
+    out.push(a);
+  }
+  return out;
+}
+
+function workerCount(concurrency: Concurrency): number {
+  if (concurrency === 'off') return 0;
+  if (concurrency === 'auto') {
+    const cores = availableParallelism();
+    return cores < 2 ? 0 : Math.min(cores - 1, MAX_WORKERS);
+  }
+  return concurrency - 1;
+}
+
+function start(count: number, data: (part: number, maxParts: number) => Omit<WorkerData, 'port' | 'done'>): Pool {
+  const pool: Pool = { workers: [], startedAt: Date.now() };
+  try {
+    for (let i = 0; i < count; i++) pool.workers.push(spawn(data(i + 1, count + 1)));
+  } catch {
+    // No threads to be had (a resource limit): the run stays in this thread.
+    stop(pool);
+  }
+  return pool;
+}
+
+function spawn(data: Omit<WorkerData, 'port' | 'done'>): RunningWorker {
+  const { port1, port2 } = new MessageChannel();
+  const done = new Int32Array(new SharedArrayBuffer(4));
+  const workerData: WorkerData = { ...data, port: port2, done };
+  // The process's Node.js options, but not those a worker refuses (it would fail before its first line).
+  const execArgv = process.execArgv.filter((a) => !/^--(input-type|eval|print)\b|^-[ep]$/.test(a));
+  const worker = new Worker(WORKER_SCRIPT, { workerData, execArgv, transferList: [port2], stdout: true, stderr: true });
+  // A worker never keeps the process alive: the main thread waits for it explicitly.
+  worker.unref();
+  return { worker, port: port1, done };
+}
+
+/**
+ * The worker threads of a run: those the bin started, or new ones. Undefined when the run stays in
+ * one thread. `fileSize` gives a configuration file's size (`auto` decides on the files found).
  */
 export function workerThreads(
   concurrency: Concurrency,
@@ -70,59 +182,50 @@ export function workerThreads(
   fileSize: (path: string) => number,
   onInputs?: (inputs: RecordedInputs) => void,
 ): ParallelLint | undefined {
-  if (concurrency === 'off') return undefined;
-  const cores = availableParallelism();
-  if (concurrency !== 'auto' && concurrency <= 1) return undefined;
-  if (concurrency === 'auto' && cores < 2) return undefined;
-  // Run from the sources (tests of the CLI in-process), there is no compiled worker script: one thread.
-  if (!existsSync(fileURLToPath(WORKER_SCRIPT))) return undefined;
-  let workers: { worker: Worker; port: MessagePort; done: Int32Array }[] = [];
-  let startedAt = 0;
+  let pool = shared[EARLY];
+  shared[EARLY] = undefined;
+  const count = workerCount(concurrency);
+  if (count === 0 || (!pool && !existsSync(fileURLToPath(WORKER_SCRIPT)))) {
+    if (pool) stop(pool);
+    return undefined;
+  }
   return {
     start(files) {
-      let count: number;
-      if (concurrency === 'auto') {
-        const large = files.length >= AUTO_MIN_FILES || (files.length >= 2 && files.reduce((n, f) => n + fileSize(f.path), 0) >= AUTO_MIN_BYTES);
-        count = large ? Math.min(cores - 1, MAX_WORKERS) : 0;
-      } else count = concurrency - 1;
-      startedAt = Date.now();
-      try {
-        for (let i = 0; i < count; i++) workers.push(spawn(request, files, i + 1, count + 1));
-      } catch {
-        // No threads to be had (a resource limit): the run stays in this thread.
-        stop(workers);
-        workers = [];
+      const large = files.length >= AUTO_MIN_FILES || (files.length >= 2 && files.reduce((n, f) => n + fileSize(f.path), 0) >= AUTO_MIN_BYTES);
+      if (concurrency === 'auto' && !large) {
+        if (pool) stop(pool);
+        pool = undefined;
+        return 0;
       }
-      return workers.length;
+      pool ??= start(count, (part, maxParts) => ({ task: { kind: 'request', request, files }, part, maxParts }));
+      return pool.workers.length;
     },
     collect(parts) {
-      const timeout = Math.max(MIN_WORKER_TIMEOUT_MS, 5 * (Date.now() - startedAt));
+      if (!pool) return [];
+      const timeout = Math.max(MIN_WORKER_TIMEOUT_MS, 5 * (Date.now() - pool.startedAt));
       const results: (PartResult | undefined)[] = [];
-      for (const [i, w] of workers.entries()) {
+      for (const [i, w] of pool.workers.entries()) {
         if (i + 1 >= parts) break;
         results.push(resultOf(w, timeout, onInputs));
       }
-      stop(workers);
+      stop(pool);
       return results;
     },
     cancel() {
-      stop(workers);
+      if (pool) stop(pool);
     },
   };
 }
 
-function spawn(request: WorkerRequest, files: readonly DiscoveredFile[], part: number, maxParts: number) {
-  const { port1, port2 } = new MessageChannel();
-  const done = new Int32Array(new SharedArrayBuffer(4));
-  const workerData: WorkerData = { request, files, part, maxParts, port: port2, done };
-  const worker = new Worker(WORKER_SCRIPT, { workerData, transferList: [port2], stdout: true, stderr: true });
-  // A worker never keeps the process alive: the main thread waits for it explicitly.
-  worker.unref();
-  return { worker, port: port1, done };
+/** The early workers of a run that will not use them (a changed-files run) stop. */
+export function stopEarlyWorkers(): void {
+  const pool = shared[EARLY];
+  if (pool) stop(pool);
+  shared[EARLY] = undefined;
 }
 
 /** The worker's result, waiting for it; undefined when it failed or took too long (the main thread then does its part). */
-function resultOf(w: { port: MessagePort; done: Int32Array }, timeout: number, onInputs?: (inputs: RecordedInputs) => void): PartResult | undefined {
+function resultOf(w: RunningWorker, timeout: number, onInputs?: (inputs: RecordedInputs) => void): PartResult | undefined {
   if (Atomics.wait(w.done, 0, 0, timeout) === 'timed-out') return undefined;
   const message = receiveMessageOnPort(w.port)?.message as WorkerMessage | undefined;
   if (!message || 'error' in message) return undefined;
@@ -130,9 +233,26 @@ function resultOf(w: { port: MessagePort; done: Int32Array }, timeout: number, o
   return message.result;
 }
 
-function stop(workers: { worker: Worker; port: MessagePort }[]): void {
-  for (const { worker, port } of workers) {
+function stop(pool: Pool): void {
+  for (const { worker, port } of pool.workers) {
     port.close();
     void worker.terminate();
   }
+  pool.workers = [];
+}
+
+/** In a worker thread started by the bin: the part of the run it analyses, and where its result goes. */
+export interface PartRole {
+  part: number;
+  maxParts: number;
+  report(result: PartResult | undefined): void;
+}
+
+/** Set by the worker script before it runs the command line. */
+export function setPartRole(role: PartRole): void {
+  shared[ROLE] = role;
+}
+
+export function partRole(): PartRole | undefined {
+  return shared[ROLE];
 }

@@ -22,7 +22,7 @@ import { readServerless } from '@lambda-lint/serverless';
 import { HandlerAnalyzer, SourceCache } from '@lambda-lint/handler';
 import { readCdkAssemblies } from '@lambda-lint/cdk';
 import { discover, looksLikeTemplate, type DiscoveredFile } from './discover.js';
-import { planParts, type ParallelLint, type PartResult, type PartSizes } from './parallel.js';
+import { planKey, planParts, type ParallelLint, type PartResult, type PartSizes } from './parallel.js';
 import { isCodeConfig, parseServerlessConfig, readServerlessPackages } from './serverless.js';
 import { codeSuppressions, collectSuppressions } from './suppressions.js';
 import type { Host } from './host.js';
@@ -91,8 +91,10 @@ export interface LintResult {
   fileCount: number;
   /** The application's functions, not those the framework adds on its own (`frameworkInternal`). */
   functionCount: number;
-  /** In how many parts the code analysis ran: 1, or the main thread and the worker threads of a split run. */
+  /** In how many parts the code analysis ran: 1, or the main thread's and the worker threads' of a split run. */
   parts: number;
+  /** Parts a worker thread failed to deliver (or planned differently), analysed by the main thread instead. */
+  partsRedone: number;
 }
 
 /** UTF-8 text with its byte order mark kept: the parsers remove exactly one (a second one is content). */
@@ -153,7 +155,7 @@ export function lint(options: LintOptions): LintResult {
     const suppressions = options.inlineConfig === false ? undefined : collectSuppressions(model, project.yamlSources, code.handlers, options.eslintDirectives === true);
     const run = { ...input(code.handlers, suppressions), ...(review ? { review } : {}) };
     const findings = finishRun(run, checkRules(run, () => true));
-    return { findings, model, handlers: code.handlers, internalErrors, fileCount: model.fileCount, functionCount: appFunctionCount(model), parts: 1 };
+    return { findings, model, handlers: code.handlers, internalErrors, fileCount: model.fileCount, functionCount: appFunctionCount(model), parts: 1, partsRedone: 0 };
   }
 
   // A split run: this thread analyses the first part and runs the code rules on it while the workers
@@ -167,9 +169,14 @@ export function lint(options: LintOptions): LintResult {
   const diagnostics = [...own.diagnostics];
   const workerSuppressions: Suppression[] = [];
   const handlers = [...own.handlers];
+  const plan = planKey(model, parts);
+  let partsRedone = 0;
   for (const [k, part] of parts.slice(1).entries()) {
-    // A worker that failed: its part is analysed here.
-    const result = others[k] ?? analysePart(part, project, options);
+    // A worker that failed, or read files that changed meanwhile: its part is analysed here.
+    const other = others[k];
+    const delivered = other !== undefined && other.plan === plan;
+    if (!delivered) partsRedone++;
+    const result = delivered ? other : analysePart(part, project, options, plan);
     checked.push(...result.findings);
     diagnostics.push(...result.diagnostics);
     for (const f of result.filePaths) codeFiles.add(f);
@@ -185,7 +192,7 @@ export function lint(options: LintOptions): LintResult {
   const run = input(own.handlers, suppressions);
   checked.push(...checkRules(run, (rule) => !isCodeRule(rule)));
   const findings = finishRun(run, checked);
-  return { findings, model, handlers, internalErrors, fileCount: model.fileCount, functionCount: appFunctionCount(model), parts: parts.length };
+  return { findings, model, handlers, internalErrors, fileCount: model.fileCount, functionCount: appFunctionCount(model), parts: parts.length, partsRedone };
 }
 
 /** Rules that read handler code: a split run runs them in each part, on that part's functions. */
@@ -211,10 +218,10 @@ export function lintPart(options: LintOptions & { files: readonly DiscoveredFile
   if (!project.needsCode) return undefined;
   const parts = planParts(project.model, analysable(project.model), maxParts, sizes);
   const mine = parts[part];
-  return mine && parts.length > 1 ? analysePart(mine, project, options) : undefined;
+  return mine && parts.length > 1 ? analysePart(mine, project, options, planKey(project.model, parts)) : undefined;
 }
 
-function analysePart(part: readonly number[], project: Project, options: LintOptions): PartResult {
+function analysePart(part: readonly number[], project: Project, options: LintOptions, plan: string): PartResult {
   const { model } = project;
   const code = analyseHandlers(part.map((i) => model.functions[i]!), project, options, () => {});
   const internalErrors: PartResult['internalErrors'] = [];
@@ -237,6 +244,7 @@ function analysePart(part: readonly number[], project: Project, options: LintOpt
     suppressions: options.inlineConfig === false ? [] : codeSuppressions(code.handlers).filter((s) => options.eslintDirectives === true || s.origin !== 'eslint'),
     handlers: code.handlers.map((h) => ({ fn: index.get(h.fn)!, file: h.file, exportName: h.exportName })),
     internalErrors,
+    plan,
   };
 }
 

@@ -48,6 +48,13 @@ export interface PartResult {
   suppressions: Suppression[];
   handlers: { fn: number; file: string; exportName: string }[];
   internalErrors: { ruleId: string; message: string }[];
+  /** {@link planKey} of the plan the worker followed: a worker that read other files (edited meanwhile) planned other parts. */
+  plan: string;
+}
+
+/** Identifies a plan by the functions of each part, so that threads can tell whether they planned alike. */
+export function planKey(model: AppModel, parts: readonly (readonly number[])[]): string {
+  return JSON.stringify(parts.map((p) => p.map((i) => `${model.functions[i]!.file}#${model.functions[i]!.name}`)));
 }
 
 /** Below 40 functions with code to analyse, a worker costs more than it saves. */
