@@ -7,6 +7,19 @@ import { accessedName, isAccess, requireSpecifier, skipOuterExpressions, stringL
 const SK = ts.SyntaxKind;
 const MAX_DEPTH = 16;
 
+/**
+ * A per-run cache (the program's): facts that depend on module resolution are kept per node for
+ * one lint run, shared by every handler of it.
+ */
+export function runCache<V>(program: Program, name: string): Map<ts.Node, V> {
+  let cache = program.caches.get(name) as Map<ts.Node, V> | undefined;
+  if (!cache) {
+    cache = new Map();
+    program.caches.set(name, cache);
+  }
+  return cache;
+}
+
 /** A member of an imported module: `fs.promises.writeFile` -> `{ module: 'fs', path: ['promises', 'writeFile'] }`. */
 export interface ModuleMember {
   /** The module specifier without the `node:` prefix (`fs`, `fs/promises`, `@aws-sdk/client-s3`, `./lib/db`). */

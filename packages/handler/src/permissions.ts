@@ -11,8 +11,10 @@
  * for (const p of codePermissionsOf(code)) console.log(p.actions, p.resource?.kind, p.api);
  * ```
  */
-import { Node, SyntaxKind, type CallExpression, type NewExpression, type SourceFile } from '@lambda-lint/handler/ts-morph';
-import { descendantsOfKind, type HandlerCode } from './code.js';
+import { Node, SyntaxKind, type CallExpression, type NewExpression, type SourceFile, type ts } from '@lambda-lint/handler/ts-morph';
+import type { HandlerCode } from './code.js';
+import { moduleMemberOf, runCache } from './facts.js';
+import { descendantsByKind } from './syntax.js';
 import type { Program } from './program.js';
 import {
   iamActionsOf,
@@ -25,7 +27,7 @@ import {
   S3_BUCKET_ACTIONS,
   TRANSACT_WRITE_ACTIONS,
 } from './data/iam-actions.js';
-import { sdkFactsOf, type OperationFact } from './sdk.js';
+import { sdkFactsOf, type OperationFact, type SdkFact } from './sdk.js';
 
 /** A piece of a string the code builds: literal text, an environment variable, or something unknown. */
 export type ValuePart =
@@ -331,36 +333,42 @@ export function codePermissionsOf(code: HandlerCode): readonly CodePermission[] 
   const cached = cache.get(code);
   if (cached) return cached;
   const sdk = sdkFactsOf(code);
+  // What a fact's call needs depends on its syntax and the run's resolution, not on the handler.
+  const perFact = runCache<CodePermission[]>(code.run as Program, 'factPermissions');
   const out: CodePermission[] = [];
   let idempotent = false;
   for (const fact of sdk.all) {
     if (fact.scope === 'other') continue;
-    switch (fact.kind) {
-      case 'operation':
-        out.push(...operationPermission(code, fact.service, fact.operation, fact.input, fact.node, apiOf(fact)));
-        break;
-      case 'paginator':
-        out.push(...operationPermission(code, fact.service, fact.operation, fact.input, fact.node, fact.written));
-        break;
-      case 'presign':
-        if (fact.operation) out.push(...operationPermission(code, 's3', fact.operation, fact.input, fact.node, `${fact.function}(${fact.operation})`));
-        break;
-      case 'powertools': {
-        const actions = fact.service === 'parameters' ? POWERTOOLS_PARAMETER_ACTIONS[fact.name] : undefined;
-        if (actions) out.push(...parameterPermissions(code, fact.name, fact.node, actions));
-        if (fact.service === 'idempotency') idempotent = true;
-        break;
-      }
-      case 'client':
-        if (fact.service === 'idempotency' && fact.name === 'DynamoDBPersistenceLayer') out.push(idempotencyPermission(code, fact.node, fact.config));
-        break;
+    if (fact.kind === 'powertools' && fact.service === 'idempotency') idempotent = true;
+    let found = perFact.get(fact.node.compilerNode);
+    if (!found) {
+      found = factPermissions(code, fact);
+      perFact.set(fact.node.compilerNode, found);
     }
+    out.push(...found);
   }
   // A persistence layer only acts when something is made idempotent with it; keep it then.
   const result = idempotent ? out : out.filter((p) => p.api !== 'DynamoDBPersistenceLayer');
   result.push(...uploads(code), ...v2Uploads(code));
   cache.set(code, result);
   return result;
+}
+
+function factPermissions(code: HandlerCode, fact: SdkFact): CodePermission[] {
+  switch (fact.kind) {
+    case 'operation':
+      return operationPermission(code, fact.service, fact.operation, fact.input, fact.node, apiOf(fact));
+    case 'paginator':
+      return operationPermission(code, fact.service, fact.operation, fact.input, fact.node, fact.written);
+    case 'presign':
+      return fact.operation ? operationPermission(code, 's3', fact.operation, fact.input, fact.node, `${fact.function}(${fact.operation})`) : [];
+    case 'powertools': {
+      const actions = fact.service === 'parameters' ? POWERTOOLS_PARAMETER_ACTIONS[fact.name] : undefined;
+      return actions ? parameterPermissions(code, fact.name, fact.node, actions) : [];
+    }
+    case 'client':
+      return fact.service === 'idempotency' && fact.name === 'DynamoDBPersistenceLayer' ? [idempotencyPermission(code, fact.node, fact.config)] : [];
+  }
 }
 
 function parameterPermissions(code: HandlerCode, name: string, node: Node, actions: readonly string[]): CodePermission[] {
@@ -380,11 +388,31 @@ function idempotencyPermission(code: HandlerCode, node: Node, config: Node | und
   return { actions: POWERTOOLS_IDEMPOTENCY_ACTIONS, resource: table ? { kind: 'dynamodb-table', name: table } : undefined, node, api: 'DynamoDBPersistenceLayer' };
 }
 
+/**
+ * What `visit` finds in the nodes (of the given kinds) of each reachable function, in order. Kept
+ * per function for the run: a shared module's functions are visited once, not once per handler
+ * reaching them. Only for facts that depend on syntax and the run's module resolution, not on
+ * which handler reaches the code.
+ */
+function perReachableFunction<T>(code: HandlerCode, name: string, kinds: readonly SyntaxKind[], visit: (node: Node, found: T[]) => void): T[] {
+  const cache = runCache<T[]>(code.run as Program, name);
+  const fns = code.reachableFunctions;
+  const pending = new Map<ts.Node, T[]>();
+  for (const fn of fns) if (!cache.has(fn.compilerNode)) pending.set(fn.compilerNode, []);
+  if (pending.size > 0) {
+    code.forEachReachableNode((node, fn) => {
+      const found = pending.get(fn.compilerNode);
+      if (found) visit(node, found);
+    }, kinds);
+    for (const [fn, found] of pending) cache.set(fn, found);
+  }
+  return fns.flatMap((fn) => cache.get(fn.compilerNode)!);
+}
+
 /** SDK v2 `s3.upload(params)` (managed, possibly multipart, upload): a PutObject. */
 function v2Uploads(code: HandlerCode): CodePermission[] {
   const sdk = sdkFactsOf(code);
-  const out: CodePermission[] = [];
-  code.forEachReachableNode((n) => {
+  return perReachableFunction<CodePermission>(code, 'v2Uploads', [SyntaxKind.CallExpression], (n, out) => {
     if (!Node.isCallExpression(n)) return;
     const callee = unwrap(n.getExpression());
     if (!Node.isPropertyAccessExpression(callee) || callee.getName() !== 'upload') return;
@@ -392,22 +420,19 @@ function v2Uploads(code: HandlerCode): CodePermission[] {
     if (client?.category !== 'aws-v2' || client.service !== 's3') return;
     const input = n.getArguments()[0];
     out.push({ actions: ['s3:PutObject'], resource: resourceOf(code, 's3', 's3:PutObject', input, 'PutObject'), node: n, api: 'upload()' });
-  }, [SyntaxKind.CallExpression]);
-  return out;
+  });
 }
 
 /** `new Upload({ client, params: { Bucket, Key } })` from `@aws-sdk/lib-storage`: a (multipart) PutObject. */
 function uploads(code: HandlerCode): CodePermission[] {
-  const out: CodePermission[] = [];
-  code.forEachReachableNode((n) => {
+  return perReachableFunction<CodePermission>(code, 'uploads', [SyntaxKind.NewExpression], (n, out) => {
     if (!Node.isNewExpression(n)) return;
     const member = code.moduleMemberOf(n.getExpression());
     if (member?.module !== '@aws-sdk/lib-storage' || member.path[member.path.length - 1] !== 'Upload') return;
     const params = property(code, n.getArguments()[0], 'params');
     const input = params && params !== 'absent' ? params : undefined;
     out.push(...['s3:PutObject', 's3:AbortMultipartUpload'].map((a) => ({ actions: [a], resource: resourceOf(code, 's3', a, input, 'PutObject'), node: n, api: 'Upload' })));
-  }, [SyntaxKind.NewExpression]);
-  return out;
+  });
 }
 
 /**
@@ -452,45 +477,77 @@ function opaqueReason(code: HandlerCode): string | undefined {
   // `code.run` is the Program the code was read with.
   const program = code.run as Program;
   for (const file of code.files) {
-    const imports = file.getImportDeclarations().flatMap((d) => {
-      // A broken import (a syntax error) has no string specifier: skip it.
-      const spec = d.compilerNode.moduleSpecifier;
-      return spec.kind === SyntaxKind.StringLiteral ? [{ spec: (spec as unknown as { text: string }).text, typeOnly: d.isTypeOnly() }] : [];
-    });
-    const requires = [...file.getFullText().matchAll(/\brequire\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => ({ spec: m[1]!, typeOnly: false }));
-    const specifiers = [...imports, ...requires];
-    for (const { spec } of specifiers) {
-      const hit = OPAQUE_MODULES.find((m) => spec === m || spec.startsWith(`${m}/`));
-      if (hit) return `it imports ${hit}`;
-    }
-    // Code the analyzer cannot follow may call AWS (an alias to the project's own data-access module).
-    // The SDK and the Lambda types are what the analysis reads, declared or not (a package.json may sit outside the linted directory).
-    const unresolved = specifiers.find(
-      ({ spec, typeOnly }) => !typeOnly && !TRANSPARENT_MODULE.test(spec) && spec !== 'aws-lambda' && program.isUnresolvedImport(file.getFilePath(), spec),
-    );
-    if (unresolved) return `it imports ${unresolved.spec}, which the linter cannot resolve (a path alias without tsconfig.json paths, an undeclared package or a missing file)`;
+    const reason = opaqueImportOf(program, file);
+    if (reason) return reason;
   }
   const sdk = sdkFactsOf(code);
   const provider = sdk.clients.find((c) => c.service === 'parameters' && c.name.endsWith('Provider'));
   if (provider) return `it uses the Powertools ${provider.name}`;
   const handedOver = clientHandedToPackage(code);
   if (handedOver) return handedOver;
-  let unseen: string | undefined;
-  code.forEachReachableNode((n) => {
-    if (unseen || !Node.isCallExpression(n)) return;
+  return unseenCommand(code);
+}
+
+/**
+ * A file's import of a library that calls AWS itself, or of code the analyzer cannot follow. Its
+ * syntax and the run's module resolution only: kept per file for the run, not read again for each
+ * handler that loads the file.
+ */
+function opaqueImportOf(program: Program, file: SourceFile): string | undefined {
+  const cache = runCache<string | null>(program, 'opaqueImport');
+  const cached = cache.get(file.compilerNode);
+  if (cached !== undefined) return cached ?? undefined;
+  const reason = findOpaqueImport(program, file);
+  cache.set(file.compilerNode, reason ?? null);
+  return reason;
+}
+
+function findOpaqueImport(program: Program, file: SourceFile): string | undefined {
+  const imports: { spec: string; typeOnly: boolean }[] = [];
+  for (const statement of file.compilerNode.statements) {
+    // A broken import (a syntax error) has no string specifier: skip it.
+    if (statement.kind !== SyntaxKind.ImportDeclaration) continue;
+    const spec = (statement as ts.ImportDeclaration).moduleSpecifier;
+    const clause = (statement as ts.ImportDeclaration).importClause;
+    if (spec.kind === SyntaxKind.StringLiteral) imports.push({ spec: (spec as ts.StringLiteral).text, typeOnly: clause?.phaseModifier === SyntaxKind.TypeKeyword });
+  }
+  const requires = [...file.getFullText().matchAll(/\brequire\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => ({ spec: m[1]!, typeOnly: false }));
+  const specifiers = [...imports, ...requires];
+  for (const { spec } of specifiers) {
+    const hit = OPAQUE_MODULES.find((m) => spec === m || spec.startsWith(`${m}/`));
+    if (hit) return `it imports ${hit}`;
+  }
+  // Code the analyzer cannot follow may call AWS (an alias to the project's own data-access module).
+  // The SDK and the Lambda types are what the analysis reads, declared or not (a package.json may sit outside the linted directory).
+  const unresolved = specifiers.find(
+    ({ spec, typeOnly }) => !typeOnly && !TRANSPARENT_MODULE.test(spec) && spec !== 'aws-lambda' && program.isUnresolvedImport(file.getFilePath(), spec),
+  );
+  if (unresolved) return `it imports ${unresolved.spec}, which the linter cannot resolve (a path alias without tsconfig.json paths, an undeclared package or a missing local file)`;
+  return undefined;
+}
+
+/**
+ * A command sent (or a v2 `makeRequest`) whose operation the code does not show. Whether a receiver
+ * is an AWS client and which command an argument builds do not depend on the handler: kept per
+ * function for the run.
+ */
+function unseenCommand(code: HandlerCode): string | undefined {
+  const sdk = sdkFactsOf(code);
+  const found = perReachableFunction<string>(code, 'unseenCommand', [SyntaxKind.CallExpression], (n, out) => {
+    if (out.length > 0 || !Node.isCallExpression(n)) return;
     const callee = unwrap(n.getExpression());
     if (!Node.isPropertyAccessExpression(callee)) return;
     if (callee.getName() === 'makeRequest' && sdk.clientOf(callee.getExpression())?.category === 'aws-v2') {
-      unseen = `makeRequest at line ${n.getStartLineNumber()} names its operation at run time`;
+      out.push(`makeRequest at line ${n.getStartLineNumber()} names its operation at run time`);
       return;
     }
     if (callee.getName() !== 'send') return;
     const client = sdk.clientOf(callee.getExpression());
     if (!client || (client.category !== 'aws-v3' && client.category !== 'document-client')) return;
     const arg = n.getArguments()[0];
-    if (!arg || !sdk.commandOf(arg)) unseen = `a command sent at line ${n.getStartLineNumber()} is not visible`;
-  }, [SyntaxKind.CallExpression]);
-  return unseen;
+    if (!arg || !sdk.commandOf(arg)) out.push(`a command sent at line ${n.getStartLineNumber()} is not visible`);
+  });
+  return found[0];
 }
 
 /** Modules whose functions receive AWS clients without calling AWS beyond what the code shows. */
@@ -501,54 +558,49 @@ const TRANSPARENT_MODULE = /^(@aws-sdk\/|aws-sdk(\/|$)|@aws-lambda-powertools\/|
  * package calls AWS with it, out of sight (packages in node_modules are not read).
  */
 function clientHandedToPackage(code: HandlerCode): string | undefined {
+  for (const file of code.files) {
+    const reason = clientHandedToPackageIn(code, file);
+    if (reason) return reason;
+  }
+  return undefined;
+}
+
+/**
+ * The first call of a file that hands an AWS client to a package function (not the SDK's own).
+ * Whether an expression is an AWS client does not depend on the handler (only the scope of its
+ * facts does): kept per file for the run. Calls are sorted out on the compiler nodes; only those
+ * into a package are wrapped.
+ */
+function clientHandedToPackageIn(code: HandlerCode, file: SourceFile): string | undefined {
+  const program = code.run as Program;
+  const cache = runCache<string | null>(program, 'clientHandedToPackage');
+  const cached = cache.get(file.compilerNode);
+  if (cached !== undefined) return cached ?? undefined;
   const sdk = sdkFactsOf(code);
   const isAwsClient = (n: Node): boolean => {
     const c = sdk.clientOf(n);
     return !!c && c.category !== 'database' && c.category !== 'http-agent' && c.category !== 'powertools';
   };
-  for (const file of code.files) {
-    for (const { call, module, argValues } of packageCallsOf(code, file)) {
-      for (const values of argValues) {
-        if (values.some((v) => v && isAwsClient(v))) return `an AWS client is handed to ${module} at line ${call.getStartLineNumber()}`;
-      }
-    }
-  }
-  return undefined;
-}
-
-interface PackageCall {
-  call: CallExpression | NewExpression;
-  module: string;
-  /** Per argument: the argument, or the values of its properties when it is an object literal. */
-  argValues: (Node | undefined)[][];
-}
-
-/**
- * The calls of a file that hand arguments to a package function (not the SDK's own): syntax and
- * module resolution only, the same for every handler that loads the file, so computed once per file.
- */
-const packageCallsCache = new WeakMap<object, WeakMap<SourceFile, PackageCall[]>>();
-
-function packageCallsOf(code: HandlerCode, file: SourceFile): PackageCall[] {
-  // Per run: module resolution of a kept file changes when a file it imports is edited.
-  let ofRun = packageCallsCache.get(code.run);
-  if (!ofRun) packageCallsCache.set(code.run, (ofRun = new WeakMap()));
-  let out = ofRun.get(file);
-  if (out) return out;
-  out = [];
-  for (const call of [...descendantsOfKind(file, SyntaxKind.CallExpression), ...descendantsOfKind(file, SyntaxKind.NewExpression)]) {
-    const args = call.getArguments();
-    if (args.length === 0) continue;
-    const member = code.moduleMemberOf(call.getExpression());
+  let reason: string | undefined;
+  const calls = [...descendantsByKind(file.compilerNode, SyntaxKind.CallExpression), ...descendantsByKind(file.compilerNode, SyntaxKind.NewExpression)] as (ts.CallExpression | ts.NewExpression)[];
+  for (const callTs of calls) {
+    if (!callTs.arguments?.length) continue;
+    const member = moduleMemberOf(program, callTs.expression);
     if (!member || TRANSPARENT_MODULE.test(member.module)) continue;
-    const argValues = args.map((arg) => {
+    const call = program.wrap<CallExpression | NewExpression>(callTs);
+    // Per argument: the argument, or the values of its properties when it is an object literal.
+    const handsClient = call.getArguments().some((arg) => {
       const a = unwrap(arg);
-      return Node.isObjectLiteralExpression(a)
+      const values = Node.isObjectLiteralExpression(a)
         ? a.getProperties().flatMap((p) => (Node.isPropertyAssignment(p) ? [p.getInitializer()] : Node.isShorthandPropertyAssignment(p) ? [p.getNameNode()] : []))
         : [a];
+      return values.some((v) => v && isAwsClient(v));
     });
-    out.push({ call, module: member.module, argValues });
+    if (handsClient) {
+      reason = `an AWS client is handed to ${member.module} at line ${call.getStartLineNumber()}`;
+      break;
+    }
   }
-  ofRun.set(file, out);
-  return out;
+  cache.set(file.compilerNode, reason ?? null);
+  return reason;
 }

@@ -352,47 +352,104 @@ function constructionOf(member: ModuleMember, isNew: boolean): Construction | un
   return undefined;
 }
 
-interface Collector {
-  code: HandlerCode;
-  facts: SdkFact[];
-  byNode: Map<Node, SdkFact>;
-  clientCache: Map<Node, ClientFact | null>;
-  assignedCache: Map<Node, Node[]>;
+/**
+ * What a lint run knows of its expressions, whichever handler asked first: which client an
+ * expression stands for, which command it builds, what a call is. Syntax and module resolution
+ * only, so shared by every handler that reaches a node (a shared library module is reached by
+ * hundreds); only the scope of a fact (module, invocation, unreached) is the handler's.
+ */
+interface RunFacts {
+  /** A `new`/call expression: the client it constructs. */
+  constructions: Map<ts.Node, Construction | null>;
+  /** An expression: the construction it stands for (a `new`/call expression of `constructions`). */
+  clientNodes: Map<ts.Node, Node | null>;
+  commands: Map<ts.Node, Command | null>;
+  /** A `let`/`var` declaration: the values assigned to it. */
+  assigned: Map<ts.Node, Node[]>;
+  /** A `new`/call expression: the fact it is, without its scope. */
+  recognised: Map<ts.Node, Recognised | null>;
+  /** A fact's node: whether it runs at module load, and the function holding it. */
+  sites: Map<ts.Node, { module: boolean; fn: FunctionLikeNode | undefined }>;
 }
 
-function scopeOf(code: HandlerCode, node: Node): { scope: FactScope; fn: FunctionLikeNode | undefined } {
-  // Decorators (`@idempotent({...})`) are evaluated when the class is defined.
-  if (code.isAtModuleScope(node) || node.getFirstAncestorByKind(SyntaxKind.Decorator)) return { scope: 'module', fn: undefined };
-  const fn = code.enclosingFunction(node);
-  return { scope: code.isInReachableCode(node) ? 'invocation' : 'other', fn };
+const runFacts = new WeakMap<object, RunFacts>();
+
+function runFactsOf(code: HandlerCode): RunFacts {
+  let out = runFacts.get(code.run);
+  if (!out) {
+    out = { constructions: new Map(), clientNodes: new Map(), commands: new Map(), assigned: new Map(), recognised: new Map(), sites: new Map() };
+    runFacts.set(code.run, out);
+  }
+  return out;
+}
+
+type Command = NonNullable<ReturnType<SdkFacts['commandOf']>>;
+
+/** A fact without the handler's scope; an operation's client is its construction node. */
+type Unscoped<F> = F extends unknown ? Omit<F, 'scope' | 'fn'> : never;
+type Recognised = 'client' | { fact: Unscoped<Exclude<SdkFact, ClientFact>>; clientNode: Node | undefined };
+
+interface Collector {
+  code: HandlerCode;
+  run: RunFacts;
+  facts: SdkFact[];
+  byNode: Map<ts.Node, SdkFact>;
+  clientCache: Map<ts.Node, ClientFact | null>;
+}
+
+function scopeOf(c: Collector, node: Node): { scope: FactScope; fn: FunctionLikeNode | undefined } {
+  const key = node.compilerNode;
+  let site = c.run.sites.get(key);
+  if (!site) {
+    // Decorators (`@idempotent({...})`) are evaluated when the class is defined.
+    const module = c.code.isAtModuleScope(node) || hasDecoratorAncestor(key);
+    site = { module, fn: module ? undefined : c.code.enclosingFunction(node) };
+    c.run.sites.set(key, site);
+  }
+  if (site.module) return { scope: 'module', fn: undefined };
+  return { scope: c.code.isInReachableCode(node) ? 'invocation' : 'other', fn: site.fn };
+}
+
+function hasDecoratorAncestor(node: ts.Node): boolean {
+  for (let cur = node.parent; cur; cur = cur.parent) if (cur.kind === SyntaxKind.Decorator) return true;
+  return false;
+}
+
+/** The client a `new`/call expression constructs, for any handler. */
+function constructionAt(run: RunFacts, code: HandlerCode, node: Node): Construction | undefined {
+  const cached = run.constructions.get(node.compilerNode);
+  if (cached !== undefined) return cached ?? undefined;
+  let k: Construction | undefined;
+  if (Node.isNewExpression(node) || Node.isCallExpression(node)) {
+    const member = code.moduleMemberOf(node.getExpression());
+    k = member ? constructionOf(member, Node.isNewExpression(node)) : undefined;
+  }
+  run.constructions.set(node.compilerNode, k ?? null);
+  return k;
 }
 
 /** The client fact for a `new`/call expression that constructs one. */
 function clientAt(c: Collector, node: Node): ClientFact | undefined {
-  const cached = c.clientCache.get(node);
+  const cached = c.clientCache.get(node.compilerNode);
   if (cached !== undefined) return cached ?? undefined;
   let out: ClientFact | undefined;
-  if (Node.isNewExpression(node) || Node.isCallExpression(node)) {
-    const member = c.code.moduleMemberOf(node.getExpression());
-    const k = member ? constructionOf(member, Node.isNewExpression(node)) : undefined;
-    if (k) {
-      const { scope, fn } = scopeOf(c.code, node);
-      const fact: ClientFact = {
-        kind: 'client',
-        category: k.category,
-        service: k.service,
-        name: k.name,
-        module: k.module,
-        node,
-        config: node.getArguments()[0],
-        scope,
-        fn,
-        documentClient: k.documentClient,
-      };
-      out = fact;
-    }
+  const k = constructionAt(c.run, c.code, node);
+  if (k && (Node.isNewExpression(node) || Node.isCallExpression(node))) {
+    const { scope, fn } = scopeOf(c, node);
+    out = {
+      kind: 'client',
+      category: k.category,
+      service: k.service,
+      name: k.name,
+      module: k.module,
+      node,
+      config: node.getArguments()[0],
+      scope,
+      fn,
+      documentClient: k.documentClient,
+    };
   }
-  c.clientCache.set(node, out ?? null);
+  c.clientCache.set(node.compilerNode, out ?? null);
   return out;
 }
 
@@ -413,36 +470,49 @@ function assignedValues(binding: ScopeBinding): Node[] {
   return out;
 }
 
-function clientOfExpr(c: Collector, expr: Node, depth = 0): ClientFact | undefined {
+/** The client an expression stands for, scoped for the handler. */
+function clientOfExpr(c: Collector, expr: Node): ClientFact | undefined {
+  const node = clientNodeOf(c.run, c.code, expr);
+  return node ? clientAt(c, node) : undefined;
+}
+
+/** The construction (a `new`/call expression) an expression stands for, for any handler. */
+function clientNodeOf(run: RunFacts, code: HandlerCode, expr: Node): Node | undefined {
+  const cached = run.clientNodes.get(expr.compilerNode);
+  if (cached !== undefined) return cached ?? undefined;
+  const node = findClientNode(run, code, expr, 0);
+  run.clientNodes.set(expr.compilerNode, node ?? null);
+  return node;
+}
+
+function findClientNode(run: RunFacts, code: HandlerCode, expr: Node, depth: number): Node | undefined {
   if (depth > 6) return undefined;
   let e = unwrap(expr);
   if (Node.isAwaitExpression(e)) e = unwrap(e.getExpression());
-  if (Node.isNewExpression(e) || Node.isCallExpression(e)) {
-    const direct = clientAt(c, e);
-    if (direct) return direct;
-  }
+  if ((Node.isNewExpression(e) || Node.isCallExpression(e)) && constructionAt(run, code, e)) return e;
   if (Node.isBinaryExpression(e)) {
     const op = e.getOperatorToken().getKind();
-    if (op === SyntaxKind.QuestionQuestionToken || op === SyntaxKind.BarBarToken) return clientOfExpr(c, e.getRight(), depth + 1) ?? clientOfExpr(c, e.getLeft(), depth + 1);
-    if (op === SyntaxKind.EqualsToken || op === SyntaxKind.QuestionQuestionEqualsToken || op === SyntaxKind.BarBarEqualsToken) return clientOfExpr(c, e.getRight(), depth + 1);
+    if (op === SyntaxKind.QuestionQuestionToken || op === SyntaxKind.BarBarToken) return findClientNode(run, code, e.getRight(), depth + 1) ?? findClientNode(run, code, e.getLeft(), depth + 1);
+    if (op === SyntaxKind.EqualsToken || op === SyntaxKind.QuestionQuestionEqualsToken || op === SyntaxKind.BarBarEqualsToken) return findClientNode(run, code, e.getRight(), depth + 1);
     return undefined;
   }
   if (!Node.isIdentifier(e) && !Node.isPropertyAccessExpression(e) && !Node.isElementAccessExpression(e) && !Node.isThisExpression(e)) return undefined;
-  const value = c.code.resolveValue(e);
+  const value = code.resolveValue(e);
   if (value && value !== e && (Node.isNewExpression(value) || Node.isCallExpression(value) || Node.isBinaryExpression(value) || Node.isAwaitExpression(value))) {
-    const v = clientOfExpr(c, value, depth + 1);
+    const v = findClientNode(run, code, value, depth + 1);
     if (v) return v;
   }
   if (Node.isIdentifier(e)) {
-    const b = c.code.resolveReference(e);
+    const b = code.resolveReference(e);
     if (b) {
-      let values = c.assignedCache.get(b.declaration);
+      const key = b.declaration.compilerNode;
+      let values = run.assigned.get(key);
       if (!values) {
         values = assignedValues(b);
-        c.assignedCache.set(b.declaration, values);
+        run.assigned.set(key, values);
       }
       for (const v of values) {
-        const f = clientOfExpr(c, v, depth + 1);
+        const f = findClientNode(run, code, v, depth + 1);
         if (f) return f;
       }
     }
@@ -450,16 +520,25 @@ function clientOfExpr(c: Collector, expr: Node, depth = 0): ClientFact | undefin
   return undefined;
 }
 
-function commandAt(c: Collector, expr: Node, depth = 0): ReturnType<SdkFacts['commandOf']> {
+/** The command a `new XCommand(...)` expression (or a `const` bound to one) builds, for any handler. */
+function commandOf(run: RunFacts, code: HandlerCode, expr: Node): Command | undefined {
+  const cached = run.commands.get(expr.compilerNode);
+  if (cached !== undefined) return cached ?? undefined;
+  const command = commandAt(code, expr);
+  run.commands.set(expr.compilerNode, command ?? null);
+  return command;
+}
+
+function commandAt(code: HandlerCode, expr: Node, depth = 0): Command | undefined {
   if (depth > 6) return undefined;
   const e = unwrap(expr);
   if (Node.isIdentifier(e)) {
-    const b = c.code.resolveReference(e);
+    const b = code.resolveReference(e);
     if (!b || b.kind !== 'const' || !b.initializer) return undefined;
-    return commandAt(c, b.initializer, depth + 1);
+    return commandAt(code, b.initializer, depth + 1);
   }
   if (!Node.isNewExpression(e)) return undefined;
-  const member = c.code.moduleMemberOf(e.getExpression());
+  const member = code.moduleMemberOf(e.getExpression());
   if (!member) return undefined;
   const service = awsV3Service(member.module);
   const path = stripDefault(member.path);
@@ -528,34 +607,37 @@ export function evaluateNumber(code: HandlerCode, expr: Node | undefined, depth 
   return undefined;
 }
 
-function recogniseCall(c: Collector, call: CallExpression): SdkFact | undefined {
-  const { code } = c;
-  const client = clientAt(c, call);
-  if (client) return client;
+/** What a call is, for any handler: a client construction, or a fact without its scope. */
+function recogniseCall(run: RunFacts, code: HandlerCode, call: CallExpression): Recognised | undefined {
+  if (constructionAt(run, code, call)) return 'client';
+  const fact = recogniseUnscoped(run, code, call);
+  return fact && { fact: fact.fact, clientNode: fact.clientNode };
+}
+
+function recogniseUnscoped(run: RunFacts, code: HandlerCode, call: CallExpression): { fact: Unscoped<Exclude<SdkFact, ClientFact>>; clientNode: Node | undefined } | undefined {
   const member = code.moduleMemberOf(call.getExpression());
   if (member) {
     const path = stripDefault(member.path);
     const name = path.length === 1 ? path[0]! : undefined;
-    const where = () => scopeOf(code, call);
     // Paginators
     const service = awsV3Service(member.module);
     if (service && name && name.startsWith('paginate') && name.length > 'paginate'.length) {
       const base = name.slice('paginate'.length);
       const documentClient = member.module === '@aws-sdk/lib-dynamodb';
-      return { kind: 'paginator', operation: documentClient ? DOC_OPERATIONS[base] ?? base : base, written: name, documentClient, node: call, config: call.getArguments()[0], input: call.getArguments()[1], module: member.module, service, ...where() };
+      return { clientNode: undefined, fact: { kind: 'paginator', operation: documentClient ? DOC_OPERATIONS[base] ?? base : base, written: name, documentClient, node: call, config: call.getArguments()[0], input: call.getArguments()[1], module: member.module, service } };
     }
     // Presigners
     if ((member.module === '@aws-sdk/s3-request-presigner' && name === 'getSignedUrl') || (member.module === '@aws-sdk/s3-presigned-post' && name === 'createPresignedPost')) {
       const args = call.getArguments();
       if (name === 'getSignedUrl') {
-        const command = args[1] ? commandAt(c, args[1]) : undefined;
+        const command = args[1] ? commandOf(run, code, args[1]) : undefined;
         const options = args[2];
         const expires = objectProperty(options, 'expiresIn');
-        return { kind: 'presign', function: name, sdk: 'v3', operation: command?.operation, node: call, command: command?.node, input: command?.input, options, expires, expiresSeconds: evaluateNumber(c.code, expires), module: member.module, service: 's3', ...where() };
+        return { clientNode: undefined, fact: { kind: 'presign', function: name, sdk: 'v3', operation: command?.operation, node: call, command: command?.node, input: command?.input, options, expires, expiresSeconds: evaluateNumber(code, expires), module: member.module, service: 's3' } };
       }
       const params = args[1];
       const expires = objectProperty(params, 'Expires');
-      return { kind: 'presign', function: name, sdk: 'v3', operation: 'PostObject', node: call, command: undefined, input: params, options: params, expires, expiresSeconds: evaluateNumber(c.code, expires), module: member.module, service: 's3', ...where() };
+      return { clientNode: undefined, fact: { kind: 'presign', function: name, sdk: 'v3', operation: 'PostObject', node: call, command: undefined, input: params, options: params, expires, expiresSeconds: evaluateNumber(code, expires), module: member.module, service: 's3' } };
     }
     // Powertools functions
     if (member.module.startsWith('@aws-lambda-powertools/') && name) {
@@ -568,12 +650,12 @@ function recogniseCall(c: Collector, call: CallExpression): SdkFact | undefined 
         let cached = true;
         if (utility === 'parameters') {
           for (const a of call.getArguments()) {
-            const maxAge = evaluateNumber(c.code, objectProperty(a, 'maxAge'));
+            const maxAge = evaluateNumber(code, objectProperty(a, 'maxAge'));
             const force = objectProperty(a, 'forceFetch');
             if (maxAge === 0 || (force && force.getKind() === SyntaxKind.TrueKeyword)) cached = false;
           }
         }
-        return { kind: 'powertools', service: utility, name, node: call, cached, module: member.module, ...where() };
+        return { clientNode: undefined, fact: { kind: 'powertools', service: utility, name, node: call, cached, module: member.module } };
       }
     }
   }
@@ -582,9 +664,12 @@ function recogniseCall(c: Collector, call: CallExpression): SdkFact | undefined 
   if (!callee) return undefined;
   if (callee.name === 'send') {
     const arg = call.getArguments()[0];
-    const command = arg ? commandAt(c, arg) : undefined;
+    const command = arg ? commandOf(run, code, arg) : undefined;
     if (!command) return undefined;
+    const clientNode = clientNodeOf(run, code, callee.receiver);
     return {
+      clientNode,
+      fact: {
       kind: 'operation',
       style: 'command',
       operation: command.operation,
@@ -595,16 +680,17 @@ function recogniseCall(c: Collector, call: CallExpression): SdkFact | undefined 
       command: command.node,
       input: command.input,
       receiver: callee.receiver,
-      client: clientOfExpr(c, callee.receiver),
+      client: undefined,
       promiseCall: undefined,
       callback: false,
       module: command.module,
       service: command.service,
-      ...scopeOf(code, call),
+      },
     };
   }
   if (NON_OPERATION_METHODS.has(callee.name) && callee.name !== 'getSignedUrl' && callee.name !== 'getSignedUrlPromise') return undefined;
-  const target = clientOfExpr(c, callee.receiver);
+  const targetNode = clientNodeOf(run, code, callee.receiver);
+  const target = targetNode && constructionAt(run, code, targetNode);
   if (!target || !(target.category === 'aws-v2' || target.category === 'aws-v3-aggregated' || target.category === 'document-client-aggregated')) return undefined;
   const sdk = target.category === 'aws-v2' ? 'v2' : 'v3';
   const args = call.getArguments();
@@ -614,7 +700,7 @@ function recogniseCall(c: Collector, call: CallExpression): SdkFact | undefined 
     const op = opArg && (Node.isStringLiteral(opArg) || Node.isNoSubstitutionTemplateLiteral(opArg)) ? upperFirst(opArg.getLiteralText()) : undefined;
     const params = args[1];
     const expires = objectProperty(params, 'Expires');
-    return { kind: 'presign', function: callee.name, sdk: 'v2', operation: op, node: call, command: undefined, input: params, options: params, expires, expiresSeconds: evaluateNumber(c.code, expires), module: target.module, service: target.service, ...scopeOf(code, call) };
+    return { clientNode: undefined, fact: { kind: 'presign', function: callee.name, sdk: 'v2', operation: op, node: call, command: undefined, input: params, options: params, expires, expiresSeconds: evaluateNumber(code, expires), module: target.module, service: target.service } };
   }
   if (!/^[a-z]/.test(callee.name)) return undefined;
   const documentClient = target.documentClient;
@@ -629,6 +715,8 @@ function recogniseCall(c: Collector, call: CallExpression): SdkFact | undefined 
   const last = args[args.length - 1];
   const callback = !!last && (Node.isArrowFunction(unwrap(last)) || Node.isFunctionExpression(unwrap(last)));
   return {
+    clientNode: targetNode,
+    fact: {
     kind: 'operation',
     style: 'method',
     operation,
@@ -639,16 +727,43 @@ function recogniseCall(c: Collector, call: CallExpression): SdkFact | undefined 
     command: undefined,
     input: args[0] && !(Node.isArrowFunction(unwrap(args[0])) || Node.isFunctionExpression(unwrap(args[0]))) ? args[0] : undefined,
     receiver: callee.receiver,
-    client: target,
+    client: undefined,
     promiseCall,
     callback,
     module: target.module,
     service: target.service,
-    ...scopeOf(code, call),
+    },
   };
 }
 
+/** The fact a `new`/call expression is for the handler, scoped: recognised once per run. */
+function factAt(c: Collector, node: Node): SdkFact | undefined {
+  const key = node.compilerNode;
+  let r = c.run.recognised.get(key);
+  if (r === undefined) {
+    r = (Node.isNewExpression(node) ? (constructionAt(c.run, c.code, node) ? 'client' : undefined) : Node.isCallExpression(node) ? recogniseCall(c.run, c.code, node) : undefined) ?? null;
+    c.run.recognised.set(key, r);
+  }
+  if (r === null) return undefined;
+  if (r === 'client') return clientAt(c, node);
+  const { scope, fn } = scopeOf(c, node);
+  if (r.fact.kind === 'operation') return { ...r.fact, client: r.clientNode ? clientAt(c, r.clientNode) : undefined, scope, fn };
+  return { ...r.fact, scope, fn };
+}
+
 const cache = new WeakMap<HandlerCode, SdkFacts>();
+
+/** Where a fact's node is, to sort facts: computed once per node (getStart skips trivia each time). */
+const sortKeys = new WeakMap<ts.Node, { file: string; start: number; end: number }>();
+
+function sortKeyOf(node: Node): { file: string; start: number; end: number } {
+  let key = sortKeys.get(node.compilerNode);
+  if (!key) {
+    key = { file: node.getSourceFile().getFilePath() as string, start: node.getStart(), end: node.getEnd() };
+    sortKeys.set(node.compilerNode, key);
+  }
+  return key;
+}
 
 /** Function-like nodes whose bodies do not run at module load. */
 const MODULE_SCOPE_STOPS = new Set<SyntaxKind>([
@@ -703,27 +818,23 @@ function moduleScopeCallsOf(file: ts.SourceFile): readonly ts.Node[] {
 export function sdkFactsOf(code: HandlerCode): SdkFacts {
   let out = cache.get(code);
   if (out) return out;
-  const c: Collector = { code, facts: [], byNode: new Map(), clientCache: new Map(), assignedCache: new Map() };
-  const visit = (node: Node): void => {
-    if (c.byNode.has(node)) return;
-    let fact: SdkFact | undefined;
-    if (Node.isNewExpression(node)) fact = clientAt(c, node);
-    else if (Node.isCallExpression(node)) fact = recogniseCall(c, node);
+  const c: Collector = { code, run: runFactsOf(code), facts: [], byNode: new Map(), clientCache: new Map() };
+  // A call the run knows is no fact is skipped before it gets a ts-morph wrapper.
+  const visit = (n: ts.Node, wrapped: () => Node): void => {
+    if (c.byNode.has(n) || c.run.recognised.get(n) === null) return;
+    const fact = factAt(c, wrapped());
     if (fact) {
       c.facts.push(fact);
-      c.byNode.set(node, fact);
+      c.byNode.set(n, fact);
     }
   };
-  const kinds = [SyntaxKind.NewExpression, SyntaxKind.CallExpression];
-  // Module scope of every file holding reachable code (cold start): only the calls and
-  // constructions found are wrapped, not every node of every file.
+  // Module scope of every file holding reachable code (cold start).
   for (const file of code.files) {
     const owner = file as unknown as { _getNodeFromCompilerNode(n: ts.Node): Node };
-    for (const n of moduleScopeCallsOf(file.compilerNode)) visit(owner._getNodeFromCompilerNode(n));
+    for (const n of moduleScopeCallsOf(file.compilerNode)) visit(n, () => owner._getNodeFromCompilerNode(n));
   }
-  code.forEachReachableNode((node) => visit(node), kinds);
-  // Sort keys computed once per fact, not per comparison (getStart skips trivia each time).
-  const keyed = c.facts.map((fact) => ({ fact, file: fact.node.getSourceFile().getFilePath() as string, start: fact.node.getStart(), end: fact.node.getEnd() }));
+  code.forEachReachableNode((node) => visit(node.compilerNode, () => node), [SyntaxKind.NewExpression, SyntaxKind.CallExpression]);
+  const keyed = c.facts.map((fact) => ({ fact, ...sortKeyOf(fact.node) }));
   keyed.sort((a, b) => (a.file === b.file ? a.start - b.start || a.end - b.end : a.file < b.file ? -1 : 1));
   const facts = keyed.map((k) => k.fact);
   out = {
@@ -733,9 +844,9 @@ export function sdkFactsOf(code: HandlerCode): SdkFacts {
     paginators: facts.filter((f): f is PaginatorFact => f.kind === 'paginator'),
     presigners: facts.filter((f): f is PresignFact => f.kind === 'presign'),
     powertools: facts.filter((f): f is PowertoolsFact => f.kind === 'powertools'),
-    factAt: (node) => c.byNode.get(node),
+    factAt: (node) => c.byNode.get(node.compilerNode),
     clientOf: (expr) => clientOfExpr(c, expr),
-    commandOf: (expr) => commandAt(c, expr),
+    commandOf: (expr) => commandOf(c.run, code, expr),
   };
   cache.set(code, out);
   return out;
