@@ -1,6 +1,6 @@
 import { defineRule, propAlternatives, type LambdaFunction, type Loc, type RelatedLocation } from '@lambda-lint/core';
-import { codeOf, descendantsOfKind, locOfNode, type HandlerCode } from '@lambda-lint/handler';
-import { Node, SyntaxKind, ts, type ExportDeclaration, type ImportDeclaration, type SourceFile } from '@lambda-lint/handler/ts-morph';
+import { codeOf, descendantsOfKind, forEachDescendantCompilerNode, locOfNode, type HandlerCode } from '@lambda-lint/handler';
+import { Node, SyntaxKind, ts, type SourceFile } from '@lambda-lint/handler/ts-morph';
 import { PLATFORM_DEFAULTS } from '../../support/platform.js';
 import { HEAVY_PACKAGES, heavyPackageOf, type HeavyKind } from './heavy-packages.js';
 
@@ -22,11 +22,10 @@ function literal(node: Node | undefined): string | undefined {
 }
 
 /**
- * An import declaration TypeScript erases: `import type`, or only `type` named imports. Read on the
- * compiler node: ts-morph's getters would wrap every clause and specifier of every import.
+ * An import or export declaration TypeScript erases: `import type`, or only `type` named imports.
+ * Read on the compiler node: ts-morph's getters would wrap every clause and specifier of every import.
  */
-function typeOnly(node: Node): boolean {
-  const n = node.compilerNode;
+function isErased(n: ts.Node): boolean {
   if (ts.isImportDeclaration(n)) {
     const clause = n.importClause;
     if (!clause) return false;
@@ -37,15 +36,6 @@ function typeOnly(node: Node): boolean {
   }
   if (ts.isExportDeclaration(n)) return n.isTypeOnly;
   return false;
-}
-
-/**
- * The module specifier of an import or export declaration; undefined when there is none or the
- * code is broken (`import x from 5`), where ts-morph's `getModuleSpecifierValue()` throws.
- */
-function specifierOf(decl: ImportDeclaration | ExportDeclaration): string | undefined {
-  const spec = decl.compilerNode.moduleSpecifier;
-  return spec && ts.isStringLiteral(spec) ? spec.text : undefined;
 }
 
 /** A file's heavy imports depend on its syntax only: computed once per file, not once per handler that loads it. */
@@ -63,25 +53,26 @@ function heavyImportsOf(file: SourceFile): HeavyImport[] {
 
 function findHeavyImports(file: SourceFile): HeavyImport[] {
   const out: HeavyImport[] = [];
-  const add = (specifier: string | undefined, node: Node) => {
-    const pkg = specifier ? heavyPackageOf(specifier) : undefined;
-    if (pkg) out.push({ pkg, kind: HEAVY_PACKAGES[pkg]!, node });
+  // Read on the compiler nodes; only what is reported gets a ts-morph wrapper.
+  const add = (specifier: ts.Node | undefined, node: ts.Node, wrap: (n: ts.Node) => Node) => {
+    const text = specifier && (ts.isStringLiteral(specifier) || ts.isNoSubstitutionTemplateLiteral(specifier)) ? specifier.text : undefined;
+    const pkg = text ? heavyPackageOf(text) : undefined;
+    if (pkg) out.push({ pkg, kind: HEAVY_PACKAGES[pkg]!, node: wrap(node) });
   };
-  for (const stmt of file.getStatements()) {
-    if ((Node.isImportDeclaration(stmt) || Node.isExportDeclaration(stmt)) && !typeOnly(stmt)) add(specifierOf(stmt), stmt);
-    if (Node.isImportEqualsDeclaration(stmt) && !stmt.isTypeOnly()) {
-      const ref = stmt.getModuleReference();
-      if (Node.isExternalModuleReference(ref)) add(literal(ref.getExpression()), stmt);
-    }
-  }
+  forEachDescendantCompilerNode(file, (stmt, wrap) => {
+    if ((ts.isImportDeclaration(stmt) || ts.isExportDeclaration(stmt)) && !isErased(stmt)) add(stmt.moduleSpecifier, stmt, wrap);
+    if (ts.isImportEqualsDeclaration(stmt) && !stmt.isTypeOnly && ts.isExternalModuleReference(stmt.moduleReference)) add(stmt.moduleReference.expression, stmt, wrap);
+    return false;
+  });
   // Only a file that mentions `require` or `import(` can call them: most files skip the walk over every call.
   const text = file.getFullText();
-  const calls = text.includes('require') || /\bimport\s*(\(|\/[*/])/.test(text) ? descendantsOfKind(file, SyntaxKind.CallExpression) : [];
-  for (const call of calls) {
-    const callee = call.getExpression();
-    const isRequire = Node.isIdentifier(callee) && callee.getText() === 'require';
-    const isImport = callee.getKind() === SyntaxKind.ImportKeyword;
-    if (isRequire || isImport) add(literal(call.getArguments()[0]), call);
+  if (text.includes('require') || /\bimport\s*(\(|\/[*/])/.test(text)) {
+    forEachDescendantCompilerNode(file, (n, wrap) => {
+      if (!ts.isCallExpression(n)) return;
+      const callee = n.expression;
+      const isRequire = ts.isIdentifier(callee) && callee.text === 'require';
+      if (isRequire || callee.kind === ts.SyntaxKind.ImportKeyword) add(n.arguments[0], n, wrap);
+    });
   }
   return out.sort((a, b) => a.node.getStart() - b.node.getStart());
 }
@@ -118,18 +109,25 @@ function importTargetsOf(code: HandlerCode, file: SourceFile): SourceFile[][] {
   if (!ofRun) importTargetsCache.set(code.run, (ofRun = new WeakMap()));
   let cached = ofRun.get(file);
   if (cached) return cached;
-  cached = [];
-  for (const decl of file.getImportDeclarations()) {
-    if (typeOnly(decl) || !specifierOf(decl)?.startsWith('.')) continue;
-    const names = [decl.getDefaultImport(), ...decl.getNamedImports().filter((n) => !n.isTypeOnly()).map((n) => n.getAliasNode() ?? n.getNameNode())];
+  const out: SourceFile[][] = [];
+  // The file's own statements, read on the compiler nodes: only the imported names get wrappers.
+  forEachDescendantCompilerNode(file, (statement, wrap) => {
+    if (!ts.isImportDeclaration(statement) || isErased(statement)) return false;
+    const spec = statement.moduleSpecifier;
+    if (!ts.isStringLiteral(spec) || !spec.text.startsWith('.')) return false;
+    const clause = statement.importClause;
+    const bindings = clause?.namedBindings;
+    const named = bindings && ts.isNamedImports(bindings) ? bindings.elements.filter((e) => !e.isTypeOnly).map((e) => e.name) : [];
     const targets: SourceFile[] = [];
-    for (const name of names) {
-      if (!name || !Node.isIdentifier(name)) continue;
-      const target = code.resolveReference(name)?.declaration.getSourceFile();
+    for (const name of [clause?.name, ...named]) {
+      if (!name || !ts.isIdentifier(name)) continue;
+      const target = code.resolveReference(wrap(name))?.declaration.getSourceFile();
       if (target) targets.push(target);
     }
-    cached.push(targets);
-  }
+    out.push(targets);
+    return false;
+  });
+  cached = out;
   ofRun.set(file, cached);
   return cached;
 }
