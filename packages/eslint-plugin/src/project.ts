@@ -36,6 +36,8 @@ interface ProjectRun {
   internalErrors: FileResult['internalErrors'];
   /** Whole-project runs: each analysed function's id and handler file, the map for later partial runs. */
   handlers?: { fnId: string; file: string }[];
+  /** Whole-project runs: the import closure of each handler module (their reads are part of `reads`). */
+  closures?: Map<string, ImportClosure>;
   /** Partial runs: the one file whose findings they hold. */
   onlyFor?: string;
   /** Partial runs: whether they took the whole-project run's application model. */
@@ -145,13 +147,12 @@ function projectRun(dir: string, configs: string[], host: FingerprintHost, reque
   const recorder = recordingHost(host);
   const configuration = new KeptConfiguration(recorder.host);
   const result = lintWith(configuration.host, configs, request, { keepProject: configuration.read });
-  const run: ProjectRun = {
-    reads: recorder.reads,
-    findings: result.findings,
-    internalErrors: result.internalErrors,
-    handlers: result.handlers.map((h) => ({ fnId: h.fn.id, file: h.file })),
-    configuration,
-  };
+  const handlers = result.handlers.map((h) => ({ fnId: h.fn.id, file: h.file }));
+  const closures = new Map<string, ImportClosure>();
+  for (const { file: handlerFile } of handlers) {
+    if (!closures.has(handlerFile)) closures.set(handlerFile, importClosure(handlerFile, recorder.host, request.root));
+  }
+  const run: ProjectRun = { reads: recorder.reads, findings: result.findings, internalErrors: result.internalErrors, handlers, closures, configuration };
   kept.full = [run, ...kept.full].slice(0, FULL_RUNS_KEPT);
   return run;
 }
@@ -191,7 +192,10 @@ function functionsRun(base: ProjectRun, configs: string[], host: FingerprintHost
   const recorder = recordingHost(host);
   const closures = new Map<string, ImportClosure>();
   for (const { file: handlerFile } of base.handlers) {
-    if (!closures.has(handlerFile)) closures.set(handlerFile, importClosure(handlerFile, recorder.host, request.root));
+    if (closures.has(handlerFile)) continue;
+    const before = base.closures?.get(handlerFile);
+    // A closure without the file is what it was: every file and folder it read is unchanged (checked above).
+    closures.set(handlerFile, before && !before.files.has(file) ? before : importClosure(handlerFile, recorder.host, request.root));
   }
   const needed = new Set<string>();
   for (const closure of closures.values()) if (closure.files.has(file)) for (const f of closure.files) needed.add(f);
@@ -204,7 +208,7 @@ function functionsRun(base: ProjectRun, configs: string[], host: FingerprintHost
   const result = kept
     ? lintWith(kept.host, configs, request, { analyseFunction, keepProject: kept.reuse(recorder.host) })
     : lintWith(recorder.host, configs, request, { analyseFunction });
-  // What the kept configuration was read from is part of what this run depends on: the reads of the whole-project run, but the file's.
-  const reads = kept ? new Map([...others, ...recorder.reads]) : recorder.reads;
+  // The kept configuration and import closures were read by the whole-project run: its reads, but the file's, are part of what this run depends on.
+  const reads = new Map([...others, ...recorder.reads]);
   return { reads, findings: result.findings.filter((f) => f.loc.file === file), internalErrors: result.internalErrors, onlyFor: file, model: kept ? 'kept' : 'read' };
 }
