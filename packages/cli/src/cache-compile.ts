@@ -60,10 +60,15 @@ function largeAsciiSource(filename: string): string | undefined {
   }
 }
 
+/** Where compiled code (and the module pack, module-pack.ts) is kept: per Node.js version, in the temporary directory. */
+export function compileCacheDir(): string {
+  return join(tmpdir(), 'lambda-lint-compile-cache', `${process.version}-${process.arch}`);
+}
+
 export function enableCompileCache(env: Record<string, string | undefined> = process.env): void {
   if (env.LAMBDA_LINT_NO_COMPILE_CACHE) return;
   const native = (Module as unknown as { enableCompileCache?: (dir?: string) => unknown }).enableCompileCache;
-  const dir = join(tmpdir(), 'lambda-lint-compile-cache', `${process.version}-${process.arch}`);
+  const dir = compileCacheDir();
   if (native) {
     try {
       native(dir);
@@ -88,7 +93,9 @@ export function enableCompileCache(env: Record<string, string | undefined> = pro
   const pending: { script: Script; file: string; upgrade: boolean }[] = [];
   proto._compile = function (this: CjsModule, content: string, filename: string, format?: string): unknown {
     // An ES module loaded with require() (Node.js 20.19+) arrives here too, with its format.
-    if (content.length < MIN_BYTES || !filename.includes('node_modules') || (format !== undefined && format !== 'commonjs'))
+    // Large dependencies, and the module pack (module-pack.ts), which lives in the cache directory.
+    const eligible = filename.includes('node_modules') || filename.startsWith(dir);
+    if (content.length < MIN_BYTES || !eligible || (format !== undefined && format !== 'commonjs'))
       return original.call(this, content, filename, format);
     let file: string;
     let cached: Buffer | undefined;

@@ -65,12 +65,12 @@ interface SpecDatabase {
   get(key: 'typeDefinition', ref: { $ref: string }): SpecTypeDefinition;
 }
 
-const require = createRequire(import.meta.url);
+const requireHere = createRequire(import.meta.url);
 
 /** The installed version of `@aws-cdk/aws-service-spec`, or undefined when it is not installed. */
 export function installedSpecVersion(): string | undefined {
   try {
-    return (require(`${SPEC_PACKAGE}/package.json`) as { version: string }).version;
+    return (requireHere(`${SPEC_PACKAGE}/package.json`) as { version: string }).version;
   } catch {
     return undefined;
   }
@@ -78,7 +78,7 @@ export function installedSpecVersion(): string | undefined {
 
 /** Loads the whole database (slow: 0.5-0.8 s) and keeps what the rule needs. */
 export function deriveIndexFromDatabase(): CompactIndex {
-  const spec = require(SPEC_PACKAGE) as { loadAwsServiceSpecSync(): unknown };
+  const spec = requireHere(SPEC_PACKAGE) as { loadAwsServiceSpecSync(): unknown };
   const db = spec.loadAwsServiceSpecSync() as SpecDatabase;
   return deriveIndex(db, installedSpecVersion() ?? 'unknown');
 }

@@ -1,0 +1,156 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ts as tsMorphTs } from '@lambda-lint/handler/ts-morph';
+import { packSource } from './module-pack.js';
+
+// ts-morph's copy of the compiler, typed by ts-morph's declarations: the same API as the typescript package's.
+const ts = tsMorphTs as unknown as Parameters<typeof packSource>[0];
+
+const here = dirname(fileURLToPath(import.meta.url));
+const dist = (file: string) => pathToFileURL(join(here, '../dist', file)).href;
+const tsMorphShim = join(here, '../../handler/ts-morph/index.js');
+
+let dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  dirs = [];
+});
+
+function write(root: string, files: Record<string, string>): void {
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
+}
+
+/** Each module records when its body runs, so that the order can be compared with Node.js's. */
+const ran = (name: string) => `(globalThis.ran ??= []).push(${JSON.stringify(name)});\n`;
+
+/** A small workspace with every import and export form the compiled packages use. */
+const WORKSPACE: Record<string, string> = {
+  'package.json': '{ "name": "fixture", "private": true, "type": "module" }',
+  'node_modules/dep-cjs/package.json': '{ "name": "dep-cjs", "main": "main.js" }',
+  'node_modules/dep-cjs/main.js': 'module.exports = function greet(n) { return "hi " + n; };\nmodule.exports.extra = 42;\n',
+  'packages/util/package.json': '{ "name": "@fx/util", "type": "module", "exports": { ".": { "types": "./x.d.ts", "import": "./index.js" }, "./sub": { "import": "./sub.js" } } }',
+  'packages/util/index.js': `${ran('util')}export * from './sub.js';\nexport { twice as double } from '@fx/util/sub';\nexport const { first, second } = { first: 1, second: 2 };\n`,
+  'packages/util/sub.js': `${ran('sub')}export function twice(n) { return n * 2; }\nexport const LABEL = 'sub';\n`,
+  'app/main.js': [
+    ran('main'),
+    `import greet, { extra } from 'dep-cjs';`,
+    `import * as path from 'node:path';`,
+    `import { double, first, LABEL, twice } from '@fx/util';`,
+    `import { helper } from './cycle.js';`,
+    `import label, { Thing } from './things.js';`,
+    `import './side-effect.js';`,
+    `export function name() { return 'main'; }`,
+    `export async function run() {`,
+    `  const lazy = await import('./lazy.js');`,
+    `  return { greet: greet('x'), extra, sep: path.sep, double: double(3), first, LABEL, twice: twice(5), helper: helper(), label, thing: new Thing().kind,`,
+    `    lazy: lazy.default.name, lazyNamed: lazy.named, meta: import.meta.url.endsWith('/app/main.js'), ran: globalThis.ran };`,
+    `}`,
+    '',
+  ].join('\n'),
+  // A cycle back to main.js through a function declaration: callable before main.js has run.
+  'app/cycle.js': `${ran('cycle')}import { name } from './main.js';\nexport function helper() { return 'helper of ' + name(); }\n`,
+  'app/things.js': `${ran('things')}export class Thing { kind = 'thing'; }\nexport default 'label-' + Thing.name;\n`,
+  'app/side-effect.js': ran('side-effect'),
+  'app/lazy.js': `${ran('lazy')}export default function lazyDefault() {}\nexport const named = 'named';\n`,
+};
+
+function workspace(files: Record<string, string> = WORKSPACE): string {
+  const root = realpathSync(mkdtempSync(join(tmpdir(), 'll-module-pack-')));
+  dirs.push(root);
+  write(root, files);
+  mkdirSync(join(root, 'app/node_modules/@fx'), { recursive: true });
+  symlinkSync(join(root, 'packages/util'), join(root, 'app/node_modules/@fx/util'));
+  return root;
+}
+
+/** Loads app/main.js in a child process as the bin does: from the pack when there is one, else imported. */
+function loadScript(root: string): string {
+  return [
+    `import { enableCompileCache } from ${JSON.stringify(dist('cache-compile.js'))};`,
+    `import { openPack } from ${JSON.stringify(dist('module-pack.js'))};`,
+    `import { createRequire } from 'node:module';`,
+    `enableCompileCache();`,
+    // A lint run has TypeScript loaded when it exits; the pack is written with its parser.
+    `createRequire(${JSON.stringify(tsMorphShim)})('ts-morph');`,
+    `const entry = ${JSON.stringify(join(root, 'app/main.js'))};`,
+    `const packed = openPack(entry)?.load(entry);`,
+    `const mod = packed ?? (await import(entry));`,
+    `console.log(JSON.stringify({ packed: !!packed, result: await mod.run() }));`,
+  ].join('\n');
+}
+
+function run(root: string, env: Record<string, string> = {}): { packed: boolean; result: unknown } {
+  const r = spawnSync(process.execPath, ['load.mjs'], { cwd: root, encoding: 'utf8', env: { PATH: process.env.PATH ?? '', TMPDIR: join(root, 'tmp'), ...env } });
+  expect(r.stderr).toBe('');
+  return JSON.parse(r.stdout) as { packed: boolean; result: unknown };
+}
+
+describe('module pack (module-pack.ts)', () => {
+  it('gives what Node.js gives for the same modules: values, import.meta, dynamic import, the order modules run in', () => {
+    const root = workspace();
+    mkdirSync(join(root, 'tmp'));
+    write(root, { 'load.mjs': loadScript(root) });
+    const plain = run(root, { LAMBDA_LINT_NO_COMPILE_CACHE: '1' });
+    expect(plain.packed).toBe(false);
+    const first = run(root);
+    expect(first.packed).toBe(false);
+    const second = run(root);
+    expect(second.packed).toBe(true);
+    expect(second.result).toEqual(plain.result);
+    expect(plain.result).toMatchObject({ greet: 'hi x', extra: 42, double: 6, first: 1, LABEL: 'sub', helper: 'helper of main', label: 'label-Thing', thing: 'thing', lazy: 'lazyDefault', meta: true });
+  });
+
+  it('is not used once a packed file changes, and is written again', () => {
+    const root = workspace();
+    mkdirSync(join(root, 'tmp'));
+    write(root, { 'load.mjs': loadScript(root) });
+    run(root);
+    expect(run(root).packed).toBe(true);
+    write(root, { 'packages/util/sub.js': `${ran('sub')}export function twice(n) { return n * 20; }\nexport const LABEL = 'changed';\n` });
+    const changed = run(root);
+    expect(changed).toMatchObject({ packed: false, result: { LABEL: 'changed', double: 60 } });
+    expect(run(root)).toMatchObject({ packed: true, result: { LABEL: 'changed', double: 60 } });
+    // The previous pack is removed when the new one is written.
+    const packs = readdirSync(join(root, 'tmp/lambda-lint-compile-cache', `${process.version}-${process.arch}`)).filter((f) => f.endsWith('.cjs'));
+    expect(packs).toHaveLength(1);
+  });
+
+  it('is not written for modules it cannot run as Node.js would: top-level await', () => {
+    const root = workspace({ ...WORKSPACE, 'app/side-effect.js': `${ran('side-effect')}await Promise.resolve();\n` });
+    mkdirSync(join(root, 'tmp'));
+    write(root, { 'load.mjs': loadScript(root) });
+    expect(run(root).packed).toBe(false);
+    expect(run(root).packed).toBe(false);
+  });
+
+  it('declines graphs whose live bindings matter: a cycle through a constant, an exported let, a computed import', () => {
+    const cases: Record<string, Record<string, string>> = {
+      cycleThroughConstant: { 'app/cycle.js': `import { name } from './main.js';\nexport const early = 1;\nexport function helper() { return name(); }\n`, 'app/main.js': `import { early } from './cycle.js';\nexport function name() { return early; }\n` },
+      exportedLet: { 'app/main.js': `export let counter = 0;\nexport function bump() { counter++; }\n` },
+      computedImport: { 'app/main.js': `export function load(name) { return import('./' + name); }\n` },
+    };
+    for (const [name, files] of Object.entries(cases)) {
+      const root = workspace({ 'package.json': WORKSPACE['package.json']!, ...files });
+      expect(packSource(ts, join(root, 'app/main.js')), name).toBeUndefined();
+    }
+    const root = workspace();
+    expect(packSource(ts, join(root, 'app/main.js'))?.files.map(([f]) => f.slice(root.length + 1)).sort()).toEqual([
+      'app/cycle.js',
+      'app/lazy.js',
+      'app/main.js',
+      'app/side-effect.js',
+      'app/things.js',
+      'package.json',
+      'packages/util/index.js',
+      'packages/util/package.json',
+      'packages/util/sub.js',
+    ]);
+  });
+});

@@ -1,0 +1,635 @@
+/**
+ * The module pack: lambda-lint's own ES modules (about 190 files of the workspace packages and
+ * rules) as one script, so that a start loads one file instead of resolving, reading and linking
+ * each module. Node.js 20's ES module loader spends about 100 ms of CPU on that graph on every
+ * start (in every worker thread too); the pack is compiled from the V8 code cache like
+ * TypeScript's compiler (cache-compile.ts).
+ *
+ * The pack is derived, never shipped: the first run after a build or an upgrade loads the modules
+ * normally and writes the pack when it exits (next to the compiled-code cache, in the temporary
+ * directory); a run uses it only when every file in it still has the size and modification time
+ * it had when it was packed.
+ *
+ * Each module keeps its code; only its import and export declarations change. Its exports become
+ * getters on an exports object, defined before its body runs (so a function is callable early and
+ * a `const` read too early throws, as in an ES module), and its imports constants read from its
+ * dependencies' exports objects, which have run before it, in the order of its import
+ * declarations. That is an ES module's behaviour except for live bindings, which only a cycle or
+ * an exported `let` can observe: the pack is not written when an import inside a cycle names
+ * anything but a function declaration, or a module exports a `let`/`var`. Dependencies from
+ * node_modules and Node.js built-ins stay outside, loaded with `require` and seen as an ES module
+ * sees them (`default` is `module.exports`). Anything else the pack cannot express (top-level
+ * await, a computed import specifier, a package export it cannot resolve) means no pack.
+ * `LAMBDA_LINT_NO_COMPILE_CACHE=1` turns it off with the compiled-code cache.
+ */
+import { createHash } from 'node:crypto';
+import { closeSync, existsSync, openSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { createRequire, isBuiltin } from 'node:module';
+import { dirname, join, resolve, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { types } from 'node:util';
+import { Script } from 'node:vm';
+import { isMainThread } from 'node:worker_threads';
+import type * as TS from 'typescript';
+import { compileCacheDir } from './cache-compile.js';
+
+/** How a packed module is run: its exports object and the pack's implementations of its imports. */
+type ModuleBody = (
+  exports: object,
+  load: (specifier: string) => object,
+  dynamicImport: (specifier: string) => Promise<object>,
+  importMeta: object,
+  exportStar: (into: object, from: object) => void,
+) => void;
+
+/** What the pack's script exports: each module's body and where its import specifiers lead (null: outside the pack). */
+type PackedModules = Record<string, [body: ModuleBody, links: Record<string, string | null>]>;
+
+/** The manifest beside a pack: the files it was made from, as they were. */
+interface Manifest {
+  version: 2;
+  pack: string;
+  files: [path: string, size: number, mtimeMs: number][];
+}
+
+const MANIFEST_VERSION = 2;
+
+/** A build that holds the lock longer than this has died: another run may build. */
+const STALE_LOCK_MS = 2 * 60 * 1000;
+
+/** The names the pack's code gives each module; a module that mentions one is not packed. */
+const PREFIX = '__llpack_';
+
+/** A current pack, opened: each module it holds runs once, on first load. */
+export interface OpenPack {
+  /** The exports of a packed module (absolute path, as realpath gives it), or undefined when the pack does not hold it. */
+  load(file: string): Record<string, unknown> | undefined;
+}
+
+/**
+ * The pack of `entryPath` (one of lambda-lint's ES modules) when there is a current one; else
+ * undefined, the caller imports the modules normally, and the pack is written when this process
+ * exits (main thread only). A worker thread can load its modules from the pack of the CLI's entry.
+ */
+export function openPack(entryPath: string, env: Record<string, string | undefined> = process.env): OpenPack | undefined {
+  if (env.LAMBDA_LINT_NO_COMPILE_CACHE || !(process.features as { require_module?: boolean }).require_module || profiled(env)) return undefined;
+  let entry: string;
+  try {
+    entry = realpathSync(entryPath);
+  } catch {
+    return undefined;
+  }
+  const base = packBase(entry);
+  const packFile = currentPack(base);
+  if (!packFile) {
+    if (isMainThread) process.once('exit', () => writePack(entry, base));
+    return undefined;
+  }
+  let modules: PackedModules;
+  try {
+    modules = createRequire(packFile)(packFile) as PackedModules;
+  } catch {
+    // removed by a newer build, or unreadable (nothing of it has run): the modules are imported normally
+    return undefined;
+  }
+  if (!modules[entry]) return undefined;
+  const loader = new PackLoader(modules);
+  return { load: (file) => (modules[file] ? (loader.load(file) as Record<string, unknown>) : undefined) };
+}
+
+/**
+ * Whether a profiler or debugger watches this process: it is shown the modules' own files (a
+ * profile charges time to files and lines), not the pack.
+ */
+function profiled(env: Record<string, string | undefined>): boolean {
+  const flags = [...process.execArgv, ...(env.NODE_OPTIONS ?? '').split(/\s+/)];
+  return flags.some((f) => /^--(cpu-prof|heap-prof|prof|inspect)/.test(f));
+}
+
+/** The pack's path without extension: one pack per entry module and Node.js version. */
+function packBase(entry: string): string {
+  return join(compileCacheDir(), `pack-${createHash('sha256').update(entry).digest('hex').slice(0, 24)}`);
+}
+
+/** The pack file whose manifest matches the files on disk. */
+function currentPack(base: string): string | undefined {
+  const manifest = readManifest(base);
+  if (!manifest) return undefined;
+  for (const [path, size, mtimeMs] of manifest.files) {
+    try {
+      const s = statSync(path);
+      if (s.size !== size || s.mtimeMs !== mtimeMs) return undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  return join(dirname(base), manifest.pack);
+}
+
+function readManifest(base: string): Manifest | undefined {
+  try {
+    const manifest = JSON.parse(readFileSync(`${base}.json`, 'utf8')) as Manifest;
+    return manifest.version === MANIFEST_VERSION && Array.isArray(manifest.files) ? manifest : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Runs the packed modules, each once, dependencies first. */
+class PackLoader {
+  private readonly loaded = new Map<string, object>();
+  private readonly namespaces = new WeakMap<object, object>();
+
+  constructor(private readonly modules: PackedModules) {}
+
+  load(file: string): object {
+    const done = this.loaded.get(file);
+    if (done) return done;
+    const [body, links] = this.modules[file]!;
+    const exports = {};
+    this.loaded.set(file, exports);
+    const outside = createRequire(file);
+    const load = (specifier: string): object => {
+      const target = links[specifier];
+      return target ? this.load(target) : this.namespaceOf(outside(specifier));
+    };
+    const dynamicImport = (specifier: string): Promise<object> => Promise.resolve().then(() => load(specifier));
+    body(exports, load, dynamicImport, { url: pathToFileURL(file).href, filename: file, dirname: dirname(file) }, exportStar);
+    return exports;
+  }
+
+  /**
+   * A dependency as an ES module sees it: a CommonJS module's `module.exports` is its default export
+   * and its properties the named ones; an ES module (require(esm)) is its namespace.
+   */
+  private namespaceOf(value: unknown): object {
+    if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return { default: value };
+    const known = this.namespaces.get(value);
+    if (known) return known;
+    if (types.isModuleNamespaceObject(value)) return value;
+    const ns: Record<string, unknown> = {};
+    const source = value as Record<string, unknown>;
+    for (const key of Object.keys(source)) if (key !== 'default') Object.defineProperty(ns, key, { enumerable: true, get: () => source[key] });
+    Object.defineProperty(ns, 'default', { enumerable: true, value });
+    this.namespaces.set(value, ns);
+    return ns;
+  }
+}
+
+/** `export * from`: the names the module does not export itself, except `default`, read through. */
+function exportStar(into: object, from: object): void {
+  for (const key of Object.keys(from)) {
+    if (key === 'default' || Object.prototype.hasOwnProperty.call(into, key)) continue;
+    Object.defineProperty(into, key, { enumerable: true, get: () => (from as Record<string, unknown>)[key] });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing a pack (once per build, when a run without one exits)
+
+type Ts = typeof TS;
+
+/** Writes the pack of `entry`'s module graph; any problem leaves things as they were. */
+function writePack(entry: string, base: string): void {
+  const lock = `${base}.lock`;
+  if (!takeLock(lock)) return;
+  try {
+    const ts = loadedTypescript();
+    const packed = ts && packSource(ts, entry);
+    if (!packed) return;
+    // A syntax the packed form cannot have (top-level await) fails here, not in a later run.
+    new Script(packed.source, { filename: `${base}.cjs` });
+    for (const [file, size, mtimeMs] of packed.files) {
+      const s = statSync(file);
+      // Rebuilt while this run read it: the next run packs the new build.
+      if (s.size !== size || s.mtimeMs !== mtimeMs) return;
+    }
+    const packName = `${base.slice(dirname(base).length + 1)}-${createHash('sha256').update(packed.source).digest('hex').slice(0, 16)}.cjs`;
+    const previous = readManifest(base)?.pack;
+    writeAtomically(join(dirname(base), packName), packed.source);
+    writeAtomically(`${base}.json`, JSON.stringify({ version: MANIFEST_VERSION, pack: packName, files: packed.files } satisfies Manifest));
+    if (previous && previous !== packName) unlinkQuietly(join(dirname(base), previous));
+  } catch {
+    // no pack: the next run imports the modules and tries again
+  } finally {
+    unlinkQuietly(lock);
+  }
+}
+
+function takeLock(lock: string): boolean {
+  try {
+    closeSync(openSync(lock, 'wx'));
+    return true;
+  } catch {
+    try {
+      if (Date.now() - statSync(lock).mtimeMs < STALE_LOCK_MS) return false;
+      unlinkSync(lock);
+      closeSync(openSync(lock, 'wx'));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}
+
+function writeAtomically(path: string, text: string): void {
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, path);
+}
+
+function unlinkQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // already gone
+  }
+}
+
+/**
+ * A TypeScript compiler this process has loaded (a lint run loads ts-morph's), for its parser: the
+ * pack is written by a run that has one, and no run loads TypeScript only for the pack.
+ */
+function loadedTypescript(): Ts | undefined {
+  const cache = createRequire(import.meta.url).cache;
+  for (const [path, module] of Object.entries(cache)) {
+    if (/[\\/]ts-morph[\\/]dist[\\/]ts-morph\.js$/.test(path)) return (module?.exports as { ts?: Ts } | undefined)?.ts;
+    if (/[\\/]typescript[\\/]lib[\\/]typescript\.js$/.test(path)) return module?.exports as Ts | undefined;
+  }
+  return undefined;
+}
+
+/** One module of the graph, parsed. */
+interface GraphModule {
+  text: string;
+  size: number;
+  mtimeMs: number;
+  sf: TS.SourceFile;
+  /** Import specifier -> packed file, or null for a dependency loaded with require. */
+  links: Record<string, string | null>;
+}
+
+/** The pack's script and the files it holds, or undefined when the graph cannot be packed faithfully. */
+export function packSource(ts: Ts, entry: string): { source: string; files: Manifest['files'] } | undefined {
+  // The package.json files that decided a resolution or a module format: a change to one is a new pack.
+  const packageFiles = new Set<string>();
+  const graph = collectGraph(ts, entry, packageFiles);
+  if (!graph || !cyclesAreSafe(ts, graph)) return undefined;
+  const parts: string[] = ["'use strict';\nmodule.exports = {\n"];
+  const files: Manifest['files'] = [];
+  for (const [file, module] of graph) {
+    const body = packedBody(ts, module);
+    if (body === undefined) return undefined;
+    const params = ['exports', 'load', 'dynamicImport', 'importMeta', 'exportStar'].map((p) => PREFIX + p).join(', ');
+    parts.push(`${JSON.stringify(file)}: [function (${params}) {\n${body}\n}, ${JSON.stringify(module.links)}],\n`);
+    files.push([file, module.size, module.mtimeMs]);
+  }
+  for (const file of packageFiles) {
+    const s = statSync(file);
+    files.push([file, s.size, s.mtimeMs]);
+  }
+  parts.push('};\n');
+  return { source: parts.join(''), files };
+}
+
+/** Every workspace ES module `entry` imports, statically or with `import('literal')`. */
+function collectGraph(ts: Ts, entry: string, packageFiles: Set<string>): Map<string, GraphModule> | undefined {
+  const graph = new Map<string, GraphModule>();
+  const queue = [entry];
+  while (queue.length > 0) {
+    const file = queue.pop()!;
+    if (graph.has(file)) continue;
+    const s = statSync(file);
+    const text = readFileSync(file, 'utf8');
+    if (text.includes(PREFIX)) return undefined;
+    const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.JS);
+    const specifiers = importSpecifiers(ts, sf);
+    if (!specifiers) return undefined;
+    const links: Record<string, string | null> = {};
+    for (const specifier of specifiers) {
+      const target = resolveImport(specifier, file, packageFiles);
+      if (target === undefined) return undefined;
+      links[specifier] = target;
+      if (target) queue.push(target);
+    }
+    graph.set(file, { text, size: s.size, mtimeMs: s.mtimeMs, sf, links });
+  }
+  return graph;
+}
+
+/** The module specifiers of a file, or undefined when one is computed or carries import attributes. */
+function importSpecifiers(ts: Ts, sf: TS.SourceFile): string[] | undefined {
+  const out = new Set<string>();
+  let opaque = false;
+  const visit = (node: TS.Node): void => {
+    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier) {
+      if (ts.isStringLiteral(node.moduleSpecifier) && !node.attributes) out.add(node.moduleSpecifier.text);
+      else opaque = true;
+    } else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
+      const arg = node.arguments[0];
+      if (arg && ts.isStringLiteral(arg) && node.arguments.length === 1) out.add(arg.text);
+      else opaque = true;
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  return opaque ? undefined : [...out];
+}
+
+/**
+ * Where an import specifier leads, as Node.js resolves it for an ES module (conditions `import`,
+ * `node`, `default`): a workspace ES module (packed), null for a built-in or a file of node_modules
+ * (required at run time), undefined when it cannot tell.
+ */
+function resolveImport(specifier: string, parent: string, packageFiles: Set<string>): string | null | undefined {
+  if (isBuiltin(specifier)) return null;
+  const relative = specifier.startsWith('./') || specifier.startsWith('../') || specifier.startsWith('/');
+  const path = relative ? resolve(dirname(parent), specifier) : resolvePackage(specifier, parent, packageFiles);
+  if (path === undefined || !existsSync(path)) return undefined;
+  const real = realpathSync(path);
+  if (real.split(sep).includes('node_modules')) {
+    // Required at run time, with the CommonJS conditions: a dual package gives its CommonJS build
+    // (commander's ES entry only re-exports it), which must exist.
+    try {
+      createRequire(parent).resolve(specifier);
+      return null;
+    } catch {
+      return undefined;
+    }
+  }
+  return isEsModule(real, packageFiles) ? real : undefined;
+}
+
+function resolvePackage(specifier: string, parent: string, packageFiles: Set<string>): string | undefined {
+  const parts = specifier.split('/');
+  const nameLength = specifier.startsWith('@') ? 2 : 1;
+  const name = parts.slice(0, nameLength).join('/');
+  const subpath = ['.', ...parts.slice(nameLength)].join('/');
+  // A package importing itself by name, through its own exports.
+  const scope = packageScope(parent, packageFiles);
+  if (scope && scope.pkg.name === name && scope.pkg.exports !== undefined) {
+    const target = exportTarget(scope.pkg.exports, subpath);
+    return target === undefined ? undefined : join(scope.dir, target);
+  }
+  for (let dir = dirname(parent); ; dir = dirname(dir)) {
+    const pkgDir = join(dir, 'node_modules', name);
+    const pkgFile = join(pkgDir, 'package.json');
+    if (existsSync(pkgFile)) {
+      const pkg = readPackageJson(pkgFile, packageFiles);
+      const target = pkg.exports !== undefined ? exportTarget(pkg.exports, subpath) : subpath === '.' ? (pkg.main ?? 'index.js') : subpath;
+      return target === undefined ? undefined : join(pkgDir, target);
+    }
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+const CONDITIONS = new Set(['import', 'node', 'default']);
+
+function exportTarget(exports: unknown, subpath: string): string | undefined {
+  const isSubpathMap = typeof exports === 'object' && exports !== null && !Array.isArray(exports) && Object.keys(exports).some((k) => k.startsWith('.'));
+  const entry = isSubpathMap ? (exports as Record<string, unknown>)[subpath] : subpath === '.' ? exports : undefined;
+  return conditionalTarget(entry);
+}
+
+function conditionalTarget(value: unknown): string | undefined {
+  if (typeof value === 'string') return value.includes('*') ? undefined : value;
+  if (Array.isArray(value)) return value.length > 0 ? conditionalTarget(value[0]) : undefined;
+  if (typeof value !== 'object' || value === null) return undefined;
+  for (const [condition, target] of Object.entries(value)) if (CONDITIONS.has(condition)) return conditionalTarget(target);
+  return undefined;
+}
+
+interface PackageJson {
+  name?: string;
+  type?: string;
+  main?: string;
+  exports?: unknown;
+}
+
+/** The nearest package.json above a file, and its folder. */
+function packageScope(file: string, packageFiles: Set<string>): { dir: string; pkg: PackageJson } | undefined {
+  for (let dir = dirname(file); ; dir = dirname(dir)) {
+    const pkgFile = join(dir, 'package.json');
+    if (existsSync(pkgFile)) return { dir, pkg: readPackageJson(pkgFile, packageFiles) };
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+function isEsModule(file: string, packageFiles: Set<string>): boolean {
+  if (file.endsWith('.mjs')) return true;
+  return file.endsWith('.js') && packageScope(file, packageFiles)?.pkg.type === 'module';
+}
+
+function readPackageJson(path: string, packageFiles: Set<string>): PackageJson {
+  const real = realpathSync(path);
+  // Dependencies' own package.json files are left out: they are required at run time, as they are.
+  if (!real.split(sep).includes('node_modules')) packageFiles.add(real);
+  return JSON.parse(readFileSync(real, 'utf8')) as PackageJson;
+}
+
+/** The names a module exports that are function declarations: callable before the module has run. */
+function hoistedExports(ts: Ts, sf: TS.SourceFile): Set<string> {
+  const out = new Set<string>();
+  for (const st of sf.statements) {
+    if (!ts.isFunctionDeclaration(st) || !hasExportModifier(ts, st)) continue;
+    if (hasDefaultModifier(ts, st)) out.add('default');
+    else if (st.name) out.add(st.name.text);
+  }
+  return out;
+}
+
+/**
+ * Whether every import between modules of one cycle names only function declarations: the one
+ * case where reading the binding when the importing module starts gives what an ES module's live
+ * binding would give when it is used.
+ */
+function cyclesAreSafe(ts: Ts, graph: Map<string, GraphModule>): boolean {
+  for (const component of stronglyConnected(graph)) {
+    if (component.length < 2 && !Object.values(graph.get(component[0]!)!.links).includes(component[0]!)) continue;
+    const members = new Set(component);
+    for (const file of component) {
+      const { sf, links } = graph.get(file)!;
+      for (const st of sf.statements) {
+        const spec = (ts.isImportDeclaration(st) || ts.isExportDeclaration(st)) && st.moduleSpecifier && ts.isStringLiteral(st.moduleSpecifier) ? st.moduleSpecifier.text : undefined;
+        const target = spec === undefined ? undefined : links[spec];
+        if (!target || !members.has(target)) continue;
+        if (!ts.isImportDeclaration(st)) return false;
+        const hoisted = hoistedExports(ts, graph.get(target)!.sf);
+        const clause = st.importClause;
+        if (!clause || clause.isTypeOnly) continue;
+        if (clause.name && !hoisted.has('default')) return false;
+        const bindings = clause.namedBindings;
+        if (bindings && ts.isNamespaceImport(bindings)) continue;
+        for (const el of bindings?.elements ?? []) if (!hoisted.has((el.propertyName ?? el.name).text)) return false;
+      }
+    }
+  }
+  return true;
+}
+
+/** Tarjan's strongly connected components of the packed graph (iterative: no recursion limit). */
+function stronglyConnected(graph: Map<string, GraphModule>): string[][] {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const onStack = new Set<string>();
+  const stack: string[] = [];
+  const out: string[][] = [];
+  let counter = 0;
+  const edges = (v: string) => Object.values(graph.get(v)!.links).filter((t): t is string => !!t);
+  for (const root of graph.keys()) {
+    if (index.has(root)) continue;
+    const work: [string, number][] = [[root, 0]];
+    while (work.length > 0) {
+      const frame = work[work.length - 1]!;
+      const [v, i] = frame;
+      if (i === 0) {
+        index.set(v, counter);
+        low.set(v, counter++);
+        stack.push(v);
+        onStack.add(v);
+      }
+      const next = edges(v);
+      if (i < next.length) {
+        frame[1]++;
+        const w = next[i]!;
+        if (!index.has(w)) work.push([w, 0]);
+        else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+        continue;
+      }
+      work.pop();
+      if (work.length > 0) {
+        const parent = work[work.length - 1]![0];
+        low.set(parent, Math.min(low.get(parent)!, low.get(v)!));
+      }
+      if (low.get(v) === index.get(v)) {
+        const component: string[] = [];
+        let w: string;
+        do {
+          w = stack.pop()!;
+          onStack.delete(w);
+          component.push(w);
+        } while (w !== v);
+        out.push(component);
+      }
+    }
+  }
+  return out;
+}
+
+function hasExportModifier(ts: Ts, node: TS.Node): boolean {
+  return ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
+}
+
+function hasDefaultModifier(ts: Ts, node: TS.Node): boolean {
+  return ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((m) => m.kind === ts.SyntaxKind.DefaultKeyword);
+}
+
+/** The names a declaration binds (`const { a, b: [c] } = ...` binds a and c). */
+function bindingNames(ts: Ts, name: TS.BindingName): string[] {
+  if (ts.isIdentifier(name)) return [name.text];
+  return name.elements.flatMap((el) => (ts.isBindingElement(el) ? bindingNames(ts, el.name) : []));
+}
+
+/** A text edit: replace [start, end) of the module's text. */
+interface Edit {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/**
+ * A module's body in the pack: its import and export declarations taken out (replaced by as many
+ * line breaks, so that lines keep their numbers) and a first line that defines its exports and
+ * reads its imports, in the order of its declarations; `import.meta` and `import()` go to the
+ * pack's. Undefined for a module the pack cannot express faithfully.
+ */
+function packedBody(ts: Ts, module: GraphModule): string | undefined {
+  const { sf, text } = module;
+  const edits: Edit[] = [];
+  const getters: string[] = [];
+  const imports: string[] = [];
+  const v = (name: string) => PREFIX + name;
+  const load = (spec: string) => `${v('load')}(${JSON.stringify(spec)})`;
+  const remove = (node: TS.Node) => edits.push({ start: node.getStart(sf), end: node.getEnd(), text: text.slice(node.getStart(sf), node.getEnd()).replace(/[^\n]/g, '') });
+  let faithful = true;
+  let defaultCounter = 0;
+  for (const st of sf.statements) {
+    if (ts.isImportDeclaration(st)) {
+      remove(st);
+      const spec = (st.moduleSpecifier as TS.StringLiteral).text;
+      const clause = st.importClause;
+      if (!clause) {
+        imports.push(`${load(spec)};`);
+        continue;
+      }
+      if (clause.isTypeOnly) continue;
+      const ns = v(`ns${imports.length}`);
+      imports.push(`const ${ns} = ${load(spec)};`);
+      if (clause.name) imports.push(`const ${clause.name.text} = ${ns}.default;`);
+      const bindings = clause.namedBindings;
+      if (bindings && ts.isNamespaceImport(bindings)) imports.push(`const ${bindings.name.text} = ${ns};`);
+      else if (bindings) {
+        const names = bindings.elements.filter((el) => !el.isTypeOnly).map((el) => `${JSON.stringify((el.propertyName ?? el.name).text)}: ${el.name.text}`);
+        if (names.length > 0) imports.push(`const { ${names.join(', ')} } = ${ns};`);
+      }
+    } else if (ts.isExportDeclaration(st)) {
+      remove(st);
+      if (st.isTypeOnly) continue;
+      const clause = st.exportClause;
+      if (st.moduleSpecifier) {
+        const spec = (st.moduleSpecifier as TS.StringLiteral).text;
+        const ns = v(`ns${imports.length}`);
+        imports.push(`const ${ns} = ${load(spec)};`);
+        if (!clause) imports.push(`${v('exportStar')}(${v('exports')}, ${ns});`);
+        else if (ts.isNamespaceExport(clause)) getters.push(`${JSON.stringify(clause.name.text)}: () => ${ns}`);
+        else for (const el of clause.elements) if (!el.isTypeOnly) getters.push(`${JSON.stringify(el.name.text)}: () => ${ns}[${JSON.stringify((el.propertyName ?? el.name).text)}]`);
+      } else if (clause && ts.isNamedExports(clause)) {
+        for (const el of clause.elements) if (!el.isTypeOnly) getters.push(`${JSON.stringify(el.name.text)}: () => ${(el.propertyName ?? el.name).text}`);
+      } else faithful = false;
+    } else if (ts.isExportAssignment(st)) {
+      if (st.isExportEquals) return undefined;
+      // `export default <expression>`: evaluated where it stands, into a constant.
+      const name = v(`default${defaultCounter++}`);
+      const exprStart = st.expression.getStart(sf);
+      edits.push({ start: st.getStart(sf), end: exprStart, text: `const ${name} = ` });
+      getters.push(`"default": () => ${name}`);
+    } else if (hasExportModifier(ts, st)) {
+      const modifiers = ts.getModifiers(st as TS.HasModifiers) ?? [];
+      for (const m of modifiers) if (m.kind === ts.SyntaxKind.ExportKeyword || m.kind === ts.SyntaxKind.DefaultKeyword) edits.push({ start: m.getStart(sf), end: m.getEnd(), text: '' });
+      const isDefault = hasDefaultModifier(ts, st);
+      if (ts.isVariableStatement(st)) {
+        // A `let` or `var` export may be reassigned: only a live binding shows that.
+        if (!(st.declarationList.flags & ts.NodeFlags.Const)) return undefined;
+        for (const d of st.declarationList.declarations) for (const name of bindingNames(ts, d.name)) getters.push(`${JSON.stringify(name)}: () => ${name}`);
+      } else if ((ts.isFunctionDeclaration(st) || ts.isClassDeclaration(st)) && st.name) {
+        getters.push(`${JSON.stringify(isDefault ? 'default' : st.name.text)}: () => ${st.name.text}`);
+      } else return undefined;
+    }
+  }
+  const rewriteMeta = (node: TS.Node): void => {
+    if (ts.isMetaProperty(node) && node.keywordToken === ts.SyntaxKind.ImportKeyword) {
+      edits.push({ start: node.getStart(sf), end: node.getEnd(), text: v('importMeta') });
+      return;
+    }
+    if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
+      edits.push({ start: node.expression.getStart(sf), end: node.expression.getEnd(), text: v('dynamicImport') });
+    }
+    ts.forEachChild(node, rewriteMeta);
+  };
+  if (text.includes('import.meta') || text.includes('import(')) rewriteMeta(sf);
+  if (!faithful) return undefined;
+  edits.sort((a, b) => a.start - b.start);
+  let out = '';
+  let at = 0;
+  for (const e of edits) {
+    if (e.start < at) return undefined;
+    out += text.slice(at, e.start) + e.text;
+    at = e.end;
+  }
+  out += text.slice(at);
+  const define = getters.length > 0 ? `${v('defineExports')}(${v('exports')}, { ${getters.join(', ')} });` : '';
+  return `${DEFINE_EXPORTS}${define} ${imports.join(' ')}\n${out}`;
+}
+
+/** Defined in each module body (a function declaration: one line, no shared scope needed). */
+const DEFINE_EXPORTS = `function ${PREFIX}defineExports(e, g) { for (const k of Object.keys(g)) Object.defineProperty(e, k, { enumerable: true, get: g[k] }); } `;
