@@ -182,9 +182,10 @@ function resourceOf(fn: LambdaFunction): string {
 }
 
 /** `LAMBDA_LINT_DEBUG`: how the run was split. */
-function partsMessage({ parts, partsRedone }: LintResult): string {
+function partsMessage({ parts, partsRedone, partsDoneAt }: LintResult): string {
   if (parts === 1) return 'code analysed in 1 part (one thread)';
   const workers = parts - 1;
   const redone = partsRedone > 0 ? `; ${partsRedone} part${partsRedone === 1 ? '' : 's'} redone in the main thread (worker failed or planned otherwise)` : '';
-  return `code analysed in ${parts} parts (main thread and ${workers} worker thread${workers === 1 ? '' : 's'}${redone})`;
+  const done = partsDoneAt ? `\nlambda-lint: parts done at ${partsDoneAt.map((t) => `${Math.round(t - performance.timeOrigin)} ms`).join(', ')} after start` : '';
+  return `code analysed in ${parts} parts (main thread and ${workers} worker thread${workers === 1 ? '' : 's'}${redone})${done}`;
 }

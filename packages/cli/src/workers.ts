@@ -140,11 +140,18 @@ function positionals(argv: readonly string[]): string[] {
   return out;
 }
 
+/**
+ * `auto`: no workers below four cores. A run in one thread already keeps about a core and a half
+ * busy (V8 collects garbage and compiles on other threads), and each worker pays start-up and
+ * warm-up again (about 0.7 s of CPU: module loading, the configuration, the TypeScript parser's
+ * first, unoptimised runs); measured on two cores, the generated monorepo took as long or longer
+ * split in two (README "Performance").
+ */
 function workerCount(concurrency: Concurrency): number {
   if (concurrency === 'off') return 0;
   if (concurrency === 'auto') {
     const cores = availableParallelism();
-    return cores < 2 ? 0 : Math.min(cores - 1, MAX_WORKERS);
+    return cores < 4 ? 0 : Math.min(Math.floor(cores / 2), MAX_WORKERS);
   }
   return concurrency - 1;
 }

@@ -95,6 +95,8 @@ export interface LintResult {
   parts: number;
   /** Parts a worker thread failed to deliver (or planned differently), analysed by the main thread instead. */
   partsRedone: number;
+  /** When each part of a split run was done (epoch milliseconds; the main thread's first). */
+  partsDoneAt?: number[];
 }
 
 /** UTF-8 text with its byte order mark kept: the parsers remove exactly one (a second one is content). */
@@ -162,6 +164,7 @@ export function lint(options: LintOptions): LintResult {
   // do the others; the configuration rules and the suppressions see everything once all are back.
   const own = analyseHandlers(parts[0]!.map((i) => model.functions[i]!), project, options, progress);
   const ownFindings = checkRules(input(own.handlers), isCodeRule);
+  const partsDoneAt = [Date.now()];
   progress('waiting for the worker threads');
   const others = options.parallel!.collect(parts.length);
   const checked: CheckedFinding[] = [...ownFindings];
@@ -177,6 +180,7 @@ export function lint(options: LintOptions): LintResult {
     const delivered = other !== undefined && other.plan === plan;
     if (!delivered) partsRedone++;
     const result = delivered ? other : analysePart(part, project, options, plan);
+    partsDoneAt.push(result.doneAt);
     checked.push(...result.findings);
     diagnostics.push(...result.diagnostics);
     for (const f of result.filePaths) codeFiles.add(f);
@@ -192,7 +196,7 @@ export function lint(options: LintOptions): LintResult {
   const run = input(own.handlers, suppressions);
   checked.push(...checkRules(run, (rule) => !isCodeRule(rule)));
   const findings = finishRun(run, checked);
-  return { findings, model, handlers, internalErrors, fileCount: model.fileCount, functionCount: appFunctionCount(model), parts: parts.length, partsRedone };
+  return { findings, model, handlers, internalErrors, fileCount: model.fileCount, functionCount: appFunctionCount(model), parts: parts.length, partsRedone, partsDoneAt };
 }
 
 /** Rules that read handler code: a split run runs them in each part, on that part's functions. */
@@ -245,6 +249,7 @@ function analysePart(part: readonly number[], project: Project, options: LintOpt
     handlers: code.handlers.map((h) => ({ fn: index.get(h.fn)!, file: h.file, exportName: h.exportName })),
     internalErrors,
     plan,
+    doneAt: Date.now(),
   };
 }
 

@@ -48,6 +48,8 @@ export interface PartResult {
   suppressions: Suppression[];
   handlers: { fn: number; file: string; exportName: string }[];
   internalErrors: { ruleId: string; message: string }[];
+  /** When the part was done (epoch milliseconds): `LAMBDA_LINT_DEBUG` shows how well the parts were balanced. */
+  doneAt: number;
   /** {@link planKey} of the plan the worker followed: a worker that read other files (edited meanwhile) planned other parts. */
   plan: string;
 }
