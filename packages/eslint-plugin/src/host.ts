@@ -179,8 +179,13 @@ function listing(entries: ReturnType<Host['readDir']>): string {
   return text;
 }
 
-/** True when every recorded question gets the same answer from `host` now: content-keyed, so saved and unsaved edits both invalidate. */
-export function stillValid(reads: ReadSet, host: FingerprintHost): boolean {
+/**
+ * True when every recorded question gets the same answer from `host` now: content-keyed, so saved and
+ * unsaved edits both invalidate. The content of `first`, when the run read it, is compared before anything else.
+ */
+export function stillValid(reads: ReadSet, host: FingerprintHost, first?: string): boolean {
+  const firstRead = first === undefined ? undefined : reads.get(`f:${first}`);
+  if (firstRead !== undefined && fingerprint(host.readFile(first!)) !== firstRead) return false;
   for (const [key, answer] of reads) {
     if (key.startsWith('s:')) continue;
     const path = key.slice(2);

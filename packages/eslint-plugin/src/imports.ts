@@ -4,6 +4,8 @@ import { isInside, type Host } from '@lambda-lint/linter';
 /** Module specifiers in import-like positions: `from '…'`, `import '…'`, `import('…')`, `require('…')`. */
 const SPECIFIER = /\b(?:from|import|require)\s*\(?\s*(['"])([^'"\n]+)\1/g;
 const EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
+/** One decoder for every file: making one costs more than decoding a small module. */
+const utf8 = new TextDecoder();
 
 /** The files a module may load, and whether that list may be incomplete. */
 export interface ImportClosure {
@@ -82,7 +84,7 @@ function mayMapBareSpecifiers(dir: string, host: Host, root: string, memo: Map<s
 function configMaps(file: string, host: Host, root: string, depth: number): boolean {
   const bytes = host.readFile(file);
   if (!bytes) return false;
-  const text = new TextDecoder().decode(bytes);
+  const text = utf8.decode(bytes);
   if (/\b(?:paths|baseUrl)\b/.test(text)) return true;
   if (depth >= MAX_EXTENDS || !/\bextends\b/.test(text)) return false;
   for (const match of text.matchAll(/(['"])(\.\.?\/[^'"\n]*)\1/g)) {
@@ -106,7 +108,7 @@ const specifiersByContent = new WeakMap<Uint8Array, Specifiers>();
 function specifiersOf(bytes: Uint8Array): Specifiers {
   let specs = specifiersByContent.get(bytes);
   if (!specs) {
-    const all = [...new TextDecoder().decode(bytes).matchAll(SPECIFIER)].map((m) => m[2]!);
+    const all = [...utf8.decode(bytes).matchAll(SPECIFIER)].map((m) => m[2]!);
     const local = all.filter((spec) => spec.startsWith('.') || spec.startsWith('/'));
     specs = { local, bare: all.some((spec) => !spec.startsWith('.') && !spec.startsWith('/') && !isBuiltin(spec)) };
     specifiersByContent.set(bytes, specs);

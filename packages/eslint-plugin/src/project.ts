@@ -53,6 +53,8 @@ interface ProjectRuns {
   partial: ProjectRun[];
 }
 
+const utf8 = new TextEncoder();
+
 /** Recent runs per configuration directory and settings: an editor alternates between a few states of a project. */
 const runs = new Map<string, ProjectRuns>();
 const FULL_RUNS_KEPT = 2;
@@ -86,7 +88,7 @@ export function sourceCacheStats(): { files: number; hits: number } {
 export function analyseFile(request: FileRequest): FileResult {
   const { file, root } = request;
   if (!isInside(root, file) || file === root) return { findings: [], internalErrors: [] };
-  const host = overlayHost(request.host ?? withDiskSignatures(nodeHost(), disk), { path: file, bytes: new TextEncoder().encode(request.text) });
+  const host = overlayHost(request.host ?? withDiskSignatures(nodeHost(), disk), { path: file, bytes: utf8.encode(request.text) });
   for (const dir of ancestors(file, root)) {
     const configs = configPathsIn(dir, host);
     if (configs.length === 0) continue;
@@ -117,10 +119,18 @@ function ancestors(file: string, root: string): string[] {
   return dirs;
 }
 
+/** Configuration files by folder listing (the disk cache hands out the same listing while the folder is unchanged). */
+const configPathsByListing = new WeakMap<object, string[]>();
+
 /** The configuration files directly in `dir`, plus its `cdk.out` assembly and `sls package` output: what lambda-lint would read for that folder alone. */
 function configPathsIn(dir: string, host: Host): string[] {
+  const entries = host.readDir(dir) ?? [];
+  const known = configPathsByListing.get(entries);
+  if (known) return known;
   const paths: string[] = [];
-  for (const entry of host.readDir(dir) ?? []) {
+  // What is inside cdk.out/ and .serverless/ is not in this listing: only the others are kept.
+  const keep = !entries.some((e) => e.kind === 'dir' && (e.name === 'cdk.out' || e.name === '.serverless'));
+  for (const entry of entries) {
     const path = dir === '/' ? `/${entry.name}` : `${dir}/${entry.name}`;
     if (entry.kind === 'file' && kindOfPath(path)) paths.push(path);
     else if (entry.kind === 'dir' && entry.name === 'cdk.out' && host.kindOf(`${path}/manifest.json`) === 'file') paths.push(path);
@@ -129,15 +139,19 @@ function configPathsIn(dir: string, host: Host): string[] {
       if (host.kindOf(output) === 'file') paths.push(output);
     }
   }
-  return paths.sort();
+  paths.sort();
+  if (keep) configPathsByListing.set(entries, paths);
+  return paths;
 }
 
 function projectRun(dir: string, configs: string[], host: FingerprintHost, request: FileRequest): ProjectRun {
   const key = JSON.stringify([request.root, dir, configs, request.rules.map((r) => r.id), request.config, request.options ?? {}]);
   let kept = runs.get(key);
   if (!kept) runs.set(key, (kept = { full: [], partial: [] }));
+  // The edited file is checked first: while typing, it is what differs from every kept run.
   const reusable =
-    kept.partial.find((run) => run.onlyFor === request.file && stillValid(run.reads, host)) ?? kept.full.find((run) => stillValid(run.reads, host));
+    kept.partial.find((run) => run.onlyFor === request.file && stillValid(run.reads, host, request.file)) ??
+    kept.full.find((run) => stillValid(run.reads, host, request.file));
   if (reusable) return reusable;
   const partial = kept.full[0] && functionsRun(kept.full[0], configs, host, request);
   if (partial) {
