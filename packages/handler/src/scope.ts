@@ -223,7 +223,11 @@ function buildTable(scope: ts.Node): Table {
       const overload = existing.kind === 'function' && !(existing.declaration as ts.FunctionDeclaration).body && b.kind === 'function';
       if (!overload) return;
     }
-    table.set(b.name, { ...b, scope, moduleLevel });
+    // Built key by key, not spread: every declaration of every scope the run resolves passes here.
+    const binding: TsBinding = { name: b.name, kind: b.kind, nameNode: b.nameNode, declaration: b.declaration, scope, moduleLevel };
+    if (b.bindingElement) binding.bindingElement = b.bindingElement;
+    if (b.importFrom) binding.importFrom = b.importFrom;
+    table.set(b.name, binding);
   };
 
   const addVariableList = (list: ts.VariableDeclarationList): void => {
