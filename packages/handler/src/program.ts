@@ -69,22 +69,28 @@ interface ExportIndex {
 
 const MAX_DEPTH = 24;
 
-/** Every this many levels of a syntax tree, a node is wrapped right after parsing (see wrapCheckpoints). */
+/** Every this many levels of a syntax tree, a node is wrapped right after parsing (see linkTree). */
 const WRAP_INTERVAL = 200;
 
+type Linked = { parent: ts.Node; jsDoc?: ts.Node[] };
+
 /**
+ * The one walk over a freshly parsed file (parsed without parent pointers: TypeScript's own pass
+ * that sets them would be a second walk of every node). It sets each node's parent as TypeScript's
+ * `setParentNodes` does, JSDoc included; lists the file's descendants in source order for
+ * descendantsByKind; and returns the checkpoints: the nodes at every 200th level, in source order.
+ *
  * ts-morph wraps a compiler node by first wrapping its parent, recursively: the first access to a
  * node 2,000 levels deep (generated code: nested `if`s, long chains) overflows the stack, and that
- * happens in whichever rule asks first. Wrapping the nodes at every 200th level, in source order,
- * right after parsing bounds that recursion to 200 levels for the life of the file. Iterative.
+ * happens in whichever rule asks first. Wrapping the checkpoints right after parsing bounds that
+ * recursion to 200 levels for the life of the file. Iterative.
  */
-function wrapCheckpoints(sourceFile: SourceFile): void {
-  const owner = sourceFile as unknown as { _getNodeFromCompilerNode(n: ts.Node): Node };
+function linkTree(file: ts.SourceFile): ts.Node[] {
   // Two parallel stacks rather than a [node, depth] pair per node: this walk visits every node of every file.
-  const nodes: ts.Node[] = [sourceFile.compilerNode];
+  const nodes: ts.Node[] = [file];
   const depths: number[] = [0];
-  // The same walk lists the file's descendants for descendantsByKind.
   const all: ts.Node[] = [];
+  const checkpoints: ts.Node[] = [];
   const children: ts.Node[] = [];
   const collect = (c: ts.Node): undefined => {
     children.push(c);
@@ -93,17 +99,38 @@ function wrapCheckpoints(sourceFile: SourceFile): void {
   while (nodes.length > 0) {
     const node = nodes.pop()!;
     const depth = depths.pop()!;
-    if (depth > 0) all.push(node);
-    if (depth > 0 && depth % WRAP_INTERVAL === 0) owner._getNodeFromCompilerNode(node);
+    if (depth > 0) {
+      all.push(node);
+      if (depth % WRAP_INTERVAL === 0) checkpoints.push(node);
+    }
     children.length = 0;
     ts.forEachChild(node, collect);
     for (let i = children.length - 1; i >= 0; i--) {
-      nodes.push(children[i]!);
+      const child = children[i]!;
+      (child as unknown as Linked).parent = node;
+      const docs = (child as unknown as Linked).jsDoc;
+      if (docs) for (const doc of docs) linkJsDoc(doc, child);
+      nodes.push(child);
       depths.push(depth + 1);
     }
   }
-  rememberDescendants(sourceFile.compilerNode, all);
+  rememberDescendants(file, all);
+  return checkpoints;
 }
+
+/** Parent pointers of a JSDoc comment and its insides, which the walk of code does not visit. Iterative. */
+function linkJsDoc(doc: ts.Node, owner: ts.Node): void {
+  (doc as unknown as Linked).parent = owner;
+  const stack: ts.Node[] = [doc];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    ts.forEachChild(node, (child) => {
+      (child as unknown as Linked).parent = node;
+      stack.push(child);
+    });
+  }
+}
+
 const MIDDLEWARE_METHODS = new Set(['use', 'before', 'after', 'onError', 'middleware']);
 
 /** Imports of data and assets, which a bundler loads and which call nothing. */
@@ -254,12 +281,15 @@ export class Program {
     else {
       this.#sources?.forget(path);
       try {
-        sourceFile = this.#wrapSourceFile(ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true));
+        const compilerFile = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, false);
+        const checkpoints = linkTree(compilerFile);
+        sourceFile = this.#wrapSourceFile(compilerFile);
+        const owner = sourceFile as unknown as { _getNodeFromCompilerNode(n: ts.Node): Node };
+        for (const node of checkpoints) owner._getNodeFromCompilerNode(node);
       } catch (e) {
         const why = e instanceof RangeError ? 'its code is nested too deeply' : `the parser failed (${e instanceof Error ? e.message : String(e)})`;
         return this.#reject(path, 'nested too deeply to parse', `${lang} file could not be parsed: ${why}; it was not analysed.`);
       }
-      wrapCheckpoints(sourceFile);
       this.#sources?.set(path, text, sourceFile);
     }
     const tsFile = sourceFile.compilerNode;
