@@ -41,15 +41,15 @@ function findingsFor(context: Rule.RuleContext, rule: AnyRule): Finding[] {
   const options = customOptions(context);
   const custom = options !== undefined;
   const sourceCode = context.sourceCode;
-  // A rule with its own options gets its own run of that rule alone; the others share one run.
-  const rules = custom ? [rule] : codeRules.filter((r) => enabledPerPass.get(sourceCode)?.has(r));
-  const config: LintConfig = custom ? { rules: { [rule.id]: [rule.severity, options] } } : defaultConfig(rules);
   const stage = settingsOf(context).stage;
   const key = JSON.stringify([custom ? rule.id : '', custom ? options : null, stage ?? '']);
   let results = perPass.get(sourceCode);
   if (!results) perPass.set(sourceCode, (results = new Map()));
   let result = results.get(key);
   if (!result) {
+    // A rule with its own options gets its own run of that rule alone; the others share one run.
+    const rules = custom ? [rule] : codeRules.filter((r) => enabledPerPass.get(sourceCode)?.has(r));
+    const config: LintConfig = custom ? { rules: { [rule.id]: [rule.severity, options] } } : defaultConfig(rules);
     result = analyseFile({
       file: toPosix(context.physicalFilename),
       // ESLint removes the byte order mark; the CLI's positions count the file as it is on disk.
