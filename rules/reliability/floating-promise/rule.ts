@@ -1,5 +1,5 @@
 import { defineRule } from '@lambda-lint/core';
-import { codeOf, forEachDescendantCompilerNode, forEachDescendantNode, locOfNode, sdkFactsOf, unwrapExpression as unwrap, type FunctionLikeNode, type HandlerCode, type SdkFacts } from '@lambda-lint/handler';
+import { codeOf, forEachDescendantCompilerNode, forEachDescendantNode, locOfNode, sdkFactsOf, skipOuterExpressions, unwrapExpression as unwrap, type FunctionLikeNode, type HandlerCode, type SdkFacts } from '@lambda-lint/handler';
 import { Node, SyntaxKind, type ts } from '@lambda-lint/handler/ts-morph';
 
 const KINDS = [SyntaxKind.ExpressionStatement, SyntaxKind.VariableDeclaration, SyntaxKind.CallExpression, SyntaxKind.BinaryExpression];
@@ -123,6 +123,49 @@ function isPromiseExecutor(code: HandlerCode, fn: Node): boolean {
   return !!parent && Node.isNewExpression(parent) && isGlobal(code, parent.getExpression(), 'Promise') && parent.getArguments()[0] === fn;
 }
 
+/**
+ * Whether a visited node can give a finding at all, read on the compiler node: an expression
+ * statement of a call, `new` or `void`; a plain-named variable initialised with a call or `new`; a
+ * timer or `forEach` call; an assignment to `callbackWaitsForEmptyEventLoop`. Most nodes are none
+ * of these and are skipped before ts-morph wraps their parts.
+ */
+function mayMatter(n: ts.Node): boolean {
+  switch (n.kind) {
+    case SyntaxKind.ExpressionStatement: {
+      const kind = skipOuterExpressions((n as ts.ExpressionStatement).expression).kind;
+      return kind === SyntaxKind.VoidExpression || kind === SyntaxKind.CallExpression || kind === SyntaxKind.NewExpression;
+    }
+    case SyntaxKind.VariableDeclaration: {
+      const decl = n as ts.VariableDeclaration;
+      if (!decl.initializer || decl.name.kind !== SyntaxKind.Identifier) return false;
+      const kind = skipOuterExpressions(decl.initializer).kind;
+      return kind === SyntaxKind.CallExpression || kind === SyntaxKind.NewExpression;
+    }
+    case SyntaxKind.CallExpression:
+      return mayBeTimer(n as ts.CallExpression) || calledMethod(n as ts.CallExpression) === 'forEach';
+    case SyntaxKind.BinaryExpression: {
+      const b = n as ts.BinaryExpression;
+      if (b.operatorToken.kind !== SyntaxKind.EqualsToken) return false;
+      const left = skipOuterExpressions(b.left);
+      return left.kind === SyntaxKind.PropertyAccessExpression && (left as ts.PropertyAccessExpression).name.text === 'callbackWaitsForEmptyEventLoop';
+    }
+    default:
+      return false;
+  }
+}
+
+/** `x.name(...)`: the method's name, from the compiler node. */
+function calledMethod(call: ts.CallExpression): string | undefined {
+  const callee = skipOuterExpressions(call.expression);
+  return callee.kind === SyntaxKind.PropertyAccessExpression ? (callee as ts.PropertyAccessExpression).name.text : undefined;
+}
+
+/** The compiler-node test {@link timerCall} starts with: a timer's name, or `.nextTick(...)`. */
+function mayBeTimer(call: ts.CallExpression): boolean {
+  const callee = skipOuterExpressions(call.expression);
+  return callee.kind === SyntaxKind.Identifier ? TIMERS.has((callee as ts.Identifier).text) : calledMethod(call) === 'nextTick';
+}
+
 /** A timer call (`setTimeout(cb)`, `process.nextTick(cb)`) and its callback. */
 function timerCall(code: HandlerCode, call: Node): { name: string; callback: Node } | undefined {
   if (!Node.isCallExpression(call)) return undefined;
@@ -229,7 +272,7 @@ export default defineRule({
       /** Functions whose own floating work is reported once, at the timer. */
       const timerCallbacks = new Set<Node>();
       code.forEachReachableNode((node) => {
-        const t = timerCall(code, node);
+        const t = mayBeTimer(node.compilerNode as ts.CallExpression) ? timerCall(code, node) : undefined;
         if (t) timerCallbacks.add(t.callback);
       }, [SyntaxKind.CallExpression]);
 
@@ -239,8 +282,12 @@ export default defineRule({
         found.push({ messageId, node, data: { function: code.functionName(fn), ...data } });
       };
 
+      const executors = new Map<Node, boolean>();
       code.forEachReachableNode((node, fn) => {
-        if (isPromiseExecutor(code, fn) || timerCallbacks.has(fn)) return;
+        if (!mayMatter(node.compilerNode)) return;
+        let executor = executors.get(fn);
+        if (executor === undefined) executors.set(fn, (executor = isPromiseExecutor(code, fn)));
+        if (executor || timerCallbacks.has(fn)) return;
         if (Node.isExpressionStatement(node)) {
           const e = unwrap(node.getExpression());
           if (Node.isVoidExpression(e)) {
