@@ -63,8 +63,9 @@ type Table = Map<string, TsBinding>;
 
 /**
  * Lexical scope resolution, built lazily per scope and cached. One index serves every file of a
- * program. Resolution is amortised O(1) per ancestor: the nearest enclosing scope of each node
- * visited is remembered, so identifiers deep in generated code do not rewalk their ancestors.
+ * program. A node finds its scope by walking up a few levels; past SHORT_WALK levels (generated
+ * code) the nearest enclosing scope of each node passed is remembered, so that identifiers deep in
+ * such code do not rewalk their ancestors: resolution stays amortised O(1) per ancestor.
  */
 export class ScopeIndex {
   readonly #tables = new Map<ts.Node, Table>();
@@ -107,13 +108,25 @@ export class ScopeIndex {
 
   /** The nearest ancestor of `node` that is a scope for it. */
   #scopeAbove(node: ts.Node): ts.Node | undefined {
+    // Code is a few levels below its scope: a plain walk up costs less than the cache's lookups.
+    let child = node;
+    let cur = node.parent;
+    for (let steps = 0; cur && steps < SHORT_WALK; steps++) {
+      if (isScopeOf(cur, child)) return cur;
+      child = cur;
+      cur = cur.parent;
+    }
+    return cur ? this.#scopeAboveRemembered(node) : undefined;
+  }
+
+  /** {@link #scopeAbove} for a node deep below its scope (generated code): the answer is kept for every node passed. */
+  #scopeAboveRemembered(node: ts.Node): ts.Node | undefined {
     const path: ts.Node[] = [];
     let child = node;
     let cur = node.parent;
     let found: ts.Node | null = null;
     while (cur) {
-      // A class expression's own name is not in the class's scope; every other child is.
-      if (isScopeNode(cur) && !(cur.kind === SK.ClassExpression && (cur as ts.ClassExpression).name === child)) {
+      if (isScopeOf(cur, child)) {
         found = cur;
         break;
       }
@@ -178,6 +191,14 @@ export function isPropertyNameIdentifier(id: ts.Identifier): boolean {
     default:
       return false;
   }
+}
+
+/** Levels {@link ScopeIndex} walks up from a node before it remembers the walk. */
+const SHORT_WALK = 32;
+
+/** Whether `node` is the scope of its child `child`: a class expression's own name is not in the class's scope; every other child is. */
+function isScopeOf(node: ts.Node, child: ts.Node): boolean {
+  return isScopeNode(node) && !(node.kind === SK.ClassExpression && (node as ts.ClassExpression).name === child);
 }
 
 function isScopeNode(node: ts.Node): boolean {
