@@ -166,7 +166,8 @@ export class Program {
   /** {@link resolveModule} by importing file, then specifier; null: no local module. */
   readonly #resolutions = new Map<string, Map<string, ParsedFile | null>>();
   // Memoised lookups: keep resolution polynomial on adversarial code (cycles, spreads, star re-exports).
-  readonly #valueCache: MemoTable<ts.Node | undefined> = new Map();
+  /** {@link valueOf} by expression; null: no value. */
+  readonly #valueCache = new Map<ts.Node, ts.Node | null | typeof IN_PROGRESS>();
   readonly #memberCache: MemoTable<Def | undefined> = new Map();
   readonly #exportCache: MemoTable<Def | undefined> = new Map();
   /** Free-form per-program caches for fact helpers. */
@@ -516,7 +517,14 @@ export class Program {
   valueOf(node: ts.Node, depth = 0): ts.Node | undefined {
     if (depth > MAX_DEPTH) return undefined;
     const e = skipOuterExpressions(node);
-    return memo(this.#valueCache, e, '', () => this.#valueOf(e, depth));
+    // One entry per expression (not memo()'s table of keys: a Map per expression for a single key).
+    const cache = this.#valueCache;
+    const known = cache.get(e);
+    if (known !== undefined) return known === IN_PROGRESS || known === null ? undefined : known;
+    cache.set(e, IN_PROGRESS);
+    const result = this.#valueOf(e, depth);
+    cache.set(e, result ?? null);
+    return result;
   }
 
   #valueOf(e: ts.Node, depth: number): ts.Node | undefined {
