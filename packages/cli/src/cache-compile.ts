@@ -65,6 +65,19 @@ export function compileCacheDir(): string {
   return join(tmpdir(), 'lambda-lint-compile-cache', `${process.version}-${process.arch}`);
 }
 
+/** The compiled-code entry of a file as it is now (undefined when it cannot be read). */
+export function compiledCodeEntry(filename: string): string | undefined {
+  try {
+    return cacheEntryFile(compileCacheDir(), filename, statSync(filename));
+  } catch {
+    return undefined;
+  }
+}
+
+function cacheEntryFile(dir: string, filename: string, s: { size: number; mtimeMs: number }): string {
+  return join(dir, createHash('sha256').update(`${filename}\0${s.size}\0${s.mtimeMs}`).digest('hex').slice(0, 40));
+}
+
 export function enableCompileCache(env: Record<string, string | undefined> = process.env): void {
   if (env.LAMBDA_LINT_NO_COMPILE_CACHE) return;
   const native = (Module as unknown as { enableCompileCache?: (dir?: string) => unknown }).enableCompileCache;
@@ -101,7 +114,7 @@ export function enableCompileCache(env: Record<string, string | undefined> = pro
     let cached: Buffer | undefined;
     try {
       const s = statSync(filename);
-      file = join(dir, createHash('sha256').update(`${filename}\0${s.size}\0${s.mtimeMs}`).digest('hex').slice(0, 40));
+      file = cacheEntryFile(dir, filename, s);
       try {
         cached = readFileSync(file);
       } catch {

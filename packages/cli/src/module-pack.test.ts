@@ -46,11 +46,12 @@ const WORKSPACE: Record<string, string> = {
     `import { helper } from './cycle.js';`,
     `import label, { Thing } from './things.js';`,
     `import './side-effect.js';`,
+    `import { padding } from './padding.js';`,
     `export function name() { return 'main'; }`,
     `export async function run() {`,
     `  const lazy = await import('./lazy.js');`,
     `  return { greet: greet('x'), extra, sep: path.sep, double: double(3), first, LABEL, twice: twice(5), helper: helper(), label, thing: new Thing().kind,`,
-    `    lazy: lazy.default.name, lazyNamed: lazy.named, meta: import.meta.url.endsWith('/app/main.js'), ran: globalThis.ran };`,
+    `    lazy: lazy.default.name, lazyNamed: lazy.named, meta: import.meta.url.endsWith('/app/main.js'), padding, ran: globalThis.ran };`,
     `}`,
     '',
   ].join('\n'),
@@ -58,6 +59,8 @@ const WORKSPACE: Record<string, string> = {
   'app/cycle.js': `${ran('cycle')}import { name } from './main.js';\nexport function helper() { return 'helper of ' + name(); }\n`,
   'app/things.js': `${ran('things')}export class Thing { kind = 'thing'; }\nexport default 'label-' + Thing.name;\n`,
   'app/side-effect.js': ran('side-effect'),
+  // Makes the pack large enough for a compiled-code cache entry (cache-compile.ts, MIN_BYTES).
+  'app/padding.js': `export const padding = true;\n/*${'x'.repeat(300 * 1024)}*/\n`,
   'app/lazy.js': `${ran('lazy')}export default function lazyDefault() {}\nexport const named = 'named';\n`,
 };
 
@@ -107,19 +110,25 @@ describe('module pack (module-pack.ts)', () => {
     expect(plain.result).toMatchObject({ greet: 'hi x', extra: 42, double: 6, first: 1, LABEL: 'sub', helper: 'helper of main', label: 'label-Thing', thing: 'thing', lazy: 'lazyDefault', meta: true });
   });
 
-  it('is not used once a packed file changes, and is written again', () => {
+  it('is not used once a packed file changes, and is written again, replacing the old pack and its compiled code', () => {
     const root = workspace();
     mkdirSync(join(root, 'tmp'));
     write(root, { 'load.mjs': loadScript(root) });
+    const cacheDir = join(root, 'tmp/lambda-lint-compile-cache', `${process.version}-${process.arch}`);
+    const entries = () => readdirSync(cacheDir).filter((f) => !f.includes('.'));
     run(root);
     expect(run(root).packed).toBe(true);
+    // The compiled-code entries: the dependencies' and the pack's.
+    const before = entries();
     write(root, { 'packages/util/sub.js': `${ran('sub')}export function twice(n) { return n * 20; }\nexport const LABEL = 'changed';\n` });
     const changed = run(root);
     expect(changed).toMatchObject({ packed: false, result: { LABEL: 'changed', double: 60 } });
     expect(run(root)).toMatchObject({ packed: true, result: { LABEL: 'changed', double: 60 } });
-    // The previous pack is removed when the new one is written.
-    const packs = readdirSync(join(root, 'tmp/lambda-lint-compile-cache', `${process.version}-${process.arch}`)).filter((f) => f.endsWith('.cjs'));
-    expect(packs).toHaveLength(1);
+    // The previous pack and its compiled code are removed when the new one is written.
+    expect(readdirSync(cacheDir).filter((f) => f.endsWith('.cjs'))).toHaveLength(1);
+    const after = entries();
+    expect(after).toHaveLength(before.length);
+    expect(after.filter((f) => !before.includes(f))).toHaveLength(1);
   });
 
   it('is not written for modules it cannot run as Node.js would: top-level await', () => {
@@ -145,6 +154,7 @@ describe('module pack (module-pack.ts)', () => {
       'app/cycle.js',
       'app/lazy.js',
       'app/main.js',
+      'app/padding.js',
       'app/side-effect.js',
       'app/things.js',
       'package.json',

@@ -31,7 +31,7 @@ import { types } from 'node:util';
 import { Script } from 'node:vm';
 import { isMainThread } from 'node:worker_threads';
 import type * as TS from 'typescript';
-import { compileCacheDir } from './cache-compile.js';
+import { compileCacheDir, compiledCodeEntry } from './cache-compile.js';
 
 /** How a packed module is run: its exports object and the pack's implementations of its imports. */
 type ModuleBody = (
@@ -208,7 +208,12 @@ function writePack(entry: string, base: string): void {
     const previous = readManifest(base)?.pack;
     writeAtomically(join(dirname(base), packName), packed.source);
     writeAtomically(`${base}.json`, JSON.stringify({ version: MANIFEST_VERSION, pack: packName, files: packed.files } satisfies Manifest));
-    if (previous && previous !== packName) unlinkQuietly(join(dirname(base), previous));
+    if (previous && previous !== packName) {
+      // The previous pack and its compiled code, which no run uses any more.
+      const entry = compiledCodeEntry(join(dirname(base), previous));
+      if (entry) for (const file of [entry, `${entry}.full`]) unlinkQuietly(file);
+      unlinkQuietly(join(dirname(base), previous));
+    }
   } catch {
     // no pack: the next run imports the modules and tries again
   } finally {
