@@ -181,14 +181,20 @@ export class Program {
     this.root = normalizeAbs(root);
     this.#sources = options.sources;
     this.#aliases = new ModuleAliases(this.root, (path) => (this.isReadable(path) ? safeRead(host, path) : undefined));
-    const newProject = (): Project =>
-      new Project({
+    const newProject = (): Project => {
+      const project = new Project({
         useInMemoryFileSystem: true,
         skipFileDependencyResolution: true,
         skipAddingFilesFromTsConfig: true,
         skipLoadingLibFiles: true,
         compilerOptions: { allowJs: true, noLib: true },
       });
+      // ts-morph files every wrapped source file under its directory. A directory whose parent it
+      // does not know yet is an "orphan", and each new directory is checked against all orphans:
+      // quadratic in the folders of a monorepo. With the root known, every folder has a parent.
+      project.createDirectory(this.root);
+      return project;
+    };
     this.#project = options.sources ? options.sources.projectForRun(newProject) : newProject();
   }
 
