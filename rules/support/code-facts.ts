@@ -7,9 +7,29 @@
  * SDK facts (sdk.ts), these helpers are the single place to switch over.
  */
 import type { LambdaFunction, TriggerType } from '@lambda-lint/core';
-import type { HandlerCode, ModuleMember } from '@lambda-lint/handler';
+import type { FunctionLikeNode, HandlerCode, ModuleMember } from '@lambda-lint/handler';
 export { evaluateNumber } from '@lambda-lint/handler';
 import { Node, SyntaxKind, type CallExpression, type NewExpression, type TryStatement } from '@lambda-lint/handler/ts-morph';
+
+const reachableCache = new WeakMap<HandlerCode, Map<string, readonly { node: Node; fn: FunctionLikeNode }[]>>();
+
+/**
+ * `code.forEachReachableNode(cb, kinds)` over a list made once per handler and set of kinds: most
+ * code rules ask for the same nodes (the calls of reachable code), and each walk over every node
+ * of every reachable function costs more than the test a rule makes on the few it wants.
+ */
+export function forEachReachable(code: HandlerCode, cb: (node: Node, fn: FunctionLikeNode) => void, kinds: readonly SyntaxKind[]): void {
+  let byKinds = reachableCache.get(code);
+  if (!byKinds) reachableCache.set(code, (byKinds = new Map()));
+  const key = kinds.join(',');
+  let list = byKinds.get(key);
+  if (!list) {
+    const found: { node: Node; fn: FunctionLikeNode }[] = [];
+    code.forEachReachableNode((node, fn) => found.push({ node, fn }), kinds);
+    byKinds.set(key, (list = found));
+  }
+  for (const { node, fn } of list) cb(node, fn);
+}
 
 export function unwrap(node: Node): Node {
   let cur = node;
@@ -193,7 +213,7 @@ export function chainedCatchHandlers(call: Node): Node[] {
 /** The calls in reachable code whose callee may run `fn` (one level of callers). */
 export function callSitesOf(code: HandlerCode, fn: Node): CallExpression[] {
   const out: CallExpression[] = [];
-  code.forEachReachableNode((n) => {
+  forEachReachable(code, (n) => {
     if (!Node.isCallExpression(n)) return;
     const callee = unwrap(n.getExpression());
     if (!Node.isIdentifier(callee) && !Node.isPropertyAccessExpression(callee)) return;

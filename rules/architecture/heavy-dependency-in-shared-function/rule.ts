@@ -1,6 +1,7 @@
 import { defineRule, propAlternatives, type LambdaFunction, type Loc, type RelatedLocation } from '@lambda-lint/core';
 import { codeOf, descendantsOfKind, forEachDescendantCompilerNode, locOfNode, type HandlerCode } from '@lambda-lint/handler';
 import { Node, SyntaxKind, ts, type SourceFile } from '@lambda-lint/handler/ts-morph';
+import { forEachReachable } from '../../support/code-facts.js';
 import { PLATFORM_DEFAULTS } from '../../support/platform.js';
 import { HEAVY_PACKAGES, heavyPackageOf, type HeavyKind } from './heavy-packages.js';
 
@@ -161,7 +162,7 @@ function routeTables(code: HandlerCode, files: readonly SourceFile[]): { keys: s
 /** A `switch (event.routeKey)` (or `httpMethod`, `path`, `rawPath`) with two or more cases in reachable code. */
 function routeSwitches(code: HandlerCode): { field: string; cases: number; node: Node }[] {
   const out: { field: string; cases: number; node: Node }[] = [];
-  code.forEachReachableNode(
+  forEachReachable(code, 
     (n) => {
       if (!Node.isSwitchStatement(n)) return;
       const field = n.getExpression().getText().replace(/\s+/g, '').replace(/\?\./g, '.');

@@ -1,7 +1,7 @@
 import { defineRule, get, items, referencedLogicalId, str, type AppModel, type LambdaFunction, type RelatedLocation, type Trigger, type TriggerType } from '@lambda-lint/core';
 import { codeOf, descendantsOfKind, forEachDescendantNode, locOfNode, sdkFactsOf, type HandlerCode } from '@lambda-lint/handler';
 import { Node, SyntaxKind } from '@lambda-lint/handler/ts-morph';
-import { calleeName, objectLiteralOf, propertyValue, unwrap } from '../../support/code-facts.js';
+import { calleeName, forEachReachable, objectLiteralOf, propertyValue, unwrap } from '../../support/code-facts.js';
 
 /** Sources that deliver an event at least once: the same event can invoke the handler twice. */
 const AT_LEAST_ONCE: Readonly<Record<string, string>> = {
@@ -196,7 +196,7 @@ function dynamoWrites(ctx: { model: AppModel }, fn: LambdaFunction, code: Handle
 function httpPosts(code: HandlerCode): Write[] {
   const out: Write[] = [];
   const hasKeyHeader = (opts: Node | undefined) => !!opts && /idempotency-key|idempotency_key|x-idempotency/i.test(opts.getText());
-  code.forEachReachableNode(
+  forEachReachable(code, 
     (n) => {
       if (!Node.isCallExpression(n)) return;
       const callee = unwrap(n.getExpression());

@@ -1,7 +1,7 @@
 import { defineRule } from '@lambda-lint/core';
 import { codeOf, locOfNode, sdkFactsOf, type HandlerCode } from '@lambda-lint/handler';
 import { Node, SyntaxKind } from '@lambda-lint/handler/ts-morph';
-import { calleeName, importedName, objectLiteralOf, propertyValue, requestTriggers, unwrap } from '../../support/code-facts.js';
+import { calleeName, forEachReachable, importedName, objectLiteralOf, propertyValue, requestTriggers, unwrap } from '../../support/code-facts.js';
 
 const DYNAMO_V3 = ['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb'];
 const APIGW_V3 = ['@aws-sdk/client-apigatewaymanagementapi'];
@@ -54,7 +54,7 @@ export function dynamoScans(code: HandlerCode): { node: Node; api: string; table
     out.push({ node: p.node, api: p.written, table: tableOf(p.input) });
   }
   // Fallback recognition by import, for what the SDK facts do not see.
-  code.forEachReachableNode(
+  forEachReachable(code, 
     (n) => {
       if (seen.has(n)) return;
       if (Node.isNewExpression(n)) {
@@ -81,7 +81,7 @@ export function dynamoScans(code: HandlerCode): { node: Node; api: string; table
 function broadcasts(code: HandlerCode): boolean {
   if (sdkFactsOf(code).operations.some((op) => op.scope === 'invocation' && op.operation === 'PostToConnection')) return true;
   let found = false;
-  code.forEachReachableNode(
+  forEachReachable(code, 
     (n) => {
       if (found) return;
       if (Node.isNewExpression(n) && importedName(code, n.getExpression(), APIGW_V3) === 'PostToConnectionCommand') found = true;

@@ -7,6 +7,7 @@ import {
   chainedCatchHandlers,
   enclosingFunctionOf,
   enclosingTryBlocks,
+  forEachReachable,
   importedName,
   newExpressionOf,
   unwrap,
@@ -24,7 +25,7 @@ function postToConnectionCalls(code: HandlerCode): CallExpression[] {
     if (op.scope === 'invocation' && op.service === 'apigatewaymanagementapi' && op.operation === 'PostToConnection') out.add(op.node);
   }
   // Fallback by import / method name, for what the SDK facts do not see.
-  code.forEachReachableNode((n) => {
+  forEachReachable(code, (n) => {
     if (!Node.isCallExpression(n)) return;
     const callee = unwrap(n.getExpression());
     if (!Node.isPropertyAccessExpression(callee)) return;

@@ -4,6 +4,7 @@ import { Node, SyntaxKind } from '@lambda-lint/handler/ts-morph';
 
 const CALLS = [SyntaxKind.CallExpression];
 import { posix } from 'node:path';
+import { forEachReachable } from '../../support/code-facts.js';
 
 /** fs functions that read or write file contents, with the indexes of their path arguments. */
 const FS_PATH_ARGS: Readonly<Record<string, readonly number[]>> = {
@@ -97,7 +98,7 @@ export default defineRule({
     for (const binding of ctx.handlers) {
       // Functions that share a handler share its analysis; the engine drops the identical findings.
       const code = codeOf(binding);
-      code.forEachReachableNode((node, fn) => {
+      forEachReachable(code, (node, fn) => {
         if (!Node.isCallExpression(node)) return;
         const callee = node.getExpression();
         const pathArgs = fsPathArguments(code.moduleMemberOf(callee));

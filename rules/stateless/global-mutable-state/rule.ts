@@ -15,6 +15,7 @@ import {
 } from '@lambda-lint/handler';
 import { Node, SyntaxKind, type BinaryExpression } from '@lambda-lint/handler/ts-morph';
 import { posix } from 'node:path';
+import { forEachReachable } from '../../support/code-facts.js';
 
 const ARRAY_MUTATORS = new Set(['push', 'pop', 'shift', 'unshift', 'splice', 'sort', 'reverse', 'fill', 'copyWithin']);
 const MAP_MUTATORS = new Set(['set', 'delete', 'clear']);
@@ -408,7 +409,7 @@ export default defineRule({
         }
       };
 
-      code.forEachReachableNode((node, fn) => {
+      forEachReachable(code, (node, fn) => {
         if (Node.isBinaryExpression(node)) {
           const op = node.getOperatorToken().getKind();
           if (isAssignmentOperator(op)) write(node.getLeft(), fn, op, node);

@@ -1,7 +1,7 @@
 import { defineRule } from '@lambda-lint/core';
 import { codeOf, forEachDescendantNode, locOfNode, type HandlerCode, type ModuleMember } from '@lambda-lint/handler';
 import { Node, SyntaxKind, type CallExpression } from '@lambda-lint/handler/ts-morph';
-import { isFunctionLike, textKey, unwrap } from '../../support/code-facts.js';
+import { forEachReachable, isFunctionLike, textKey, unwrap } from '../../support/code-facts.js';
 
 const FS_MODULES = new Set(['fs', 'fs/promises', 'graceful-fs', 'fs-extra']);
 
@@ -192,7 +192,7 @@ export default defineRule({
     for (const binding of ctx.handlers) {
       const code = codeOf(binding);
       const creations: Creation[] = [];
-      code.forEachReachableNode((node, fn) => {
+      forEachReachable(code, (node, fn) => {
         if (!Node.isCallExpression(node)) return;
         const api = fsFunction(code.moduleMemberOf(node.getExpression()));
         if (!api || !Object.prototype.hasOwnProperty.call(CREATORS, api)) return;
