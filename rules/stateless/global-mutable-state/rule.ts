@@ -8,12 +8,13 @@ import {
   keysTestedSet,
   keysTestedUnset,
   locOfNode,
+  skipOuterExpressions,
   unwrapExpression as unwrap,
   type HandlerCode,
   type ReferenceKey,
   type ScopeBinding,
 } from '@lambda-lint/handler';
-import { Node, SyntaxKind, type BinaryExpression } from '@lambda-lint/handler/ts-morph';
+import { Node, SyntaxKind, type BinaryExpression, type CallExpression, type ts } from '@lambda-lint/handler/ts-morph';
 import { posix } from 'node:path';
 import { forEachReachable } from '../../support/code-facts.js';
 
@@ -276,6 +277,32 @@ function containerKind(value: Node | undefined): Container | undefined {
   return undefined;
 }
 
+/** Every method name {@link containerMutates} knows, and `Object.assign`. */
+const MUTATING_METHODS = new Set(['assign', ...ARRAY_MUTATORS, ...MAP_MUTATORS, ...SET_MUTATORS]);
+
+/**
+ * Whether a node of {@link WRITE_KINDS} can write at all, read on the compiler node: an assignment,
+ * `++`/`--`, `delete`, or a call of a method that mutates a container. Most calls are none of these
+ * and are skipped before ts-morph wraps their parts.
+ */
+function mayWrite(n: ts.Node): boolean {
+  switch (n.kind) {
+    case SyntaxKind.BinaryExpression:
+      return isAssignmentOperator((n as ts.BinaryExpression).operatorToken.kind);
+    case SyntaxKind.PrefixUnaryExpression:
+    case SyntaxKind.PostfixUnaryExpression: {
+      const op = (n as ts.PrefixUnaryExpression).operator;
+      return op === SyntaxKind.PlusPlusToken || op === SyntaxKind.MinusMinusToken;
+    }
+    case SyntaxKind.CallExpression: {
+      const callee = skipOuterExpressions((n as ts.CallExpression).expression);
+      return callee.kind === SyntaxKind.PropertyAccessExpression && MUTATING_METHODS.has((callee as ts.PropertyAccessExpression).name.text);
+    }
+    default:
+      return true;
+  }
+}
+
 function containerMutates(container: Container, method: string): boolean {
   if (container === 'array') return ARRAY_MUTATORS.has(method);
   if (container === 'Map') return MAP_MUTATORS.has(method);
@@ -335,8 +362,21 @@ export default defineRule({
         if (writer) c.writer = writer;
         candidates.push(c);
       };
-      /** Where each reachable function is called from. */
-      const callers = new Map<Node, Node[]>();
+      /** The calls of reachable code; where each function is called from is only asked for a candidate that may initialise. */
+      const calls: Node[] = [];
+      let callersOf: Map<Node, Node[]> | undefined;
+      const callers = (): Map<Node, Node[]> => {
+        if (callersOf) return callersOf;
+        callersOf = new Map();
+        for (const call of calls) {
+          for (const target of code.functionsOf((call as CallExpression).getExpression())) {
+            const sites = callersOf.get(target);
+            if (sites) sites.push(call);
+            else callersOf.set(target, [call]);
+          }
+        }
+        return callersOf;
+      };
       /** The module state each function assigns with `=`. */
       const assignedBy = new Map<Node, Set<string>>();
       const noteAssignment = (fn: Node, target: Node): void => {
@@ -410,6 +450,10 @@ export default defineRule({
       };
 
       forEachReachable(code, (node, fn) => {
+        if (!mayWrite(node.compilerNode)) {
+          if (Node.isCallExpression(node)) calls.push(node);
+          return;
+        }
         if (Node.isBinaryExpression(node)) {
           const op = node.getOperatorToken().getKind();
           if (isAssignmentOperator(op)) write(node.getLeft(), fn, op, node);
@@ -425,11 +469,7 @@ export default defineRule({
           return;
         }
         if (!Node.isCallExpression(node)) return;
-        for (const target of code.functionsOf(node.getExpression())) {
-          const sites = callers.get(target);
-          if (sites) sites.push(node);
-          else callers.set(target, [node]);
-        }
+        calls.push(node);
         const callee = unwrap(node.getExpression());
         if (!Node.isPropertyAccessExpression(callee)) return;
         const method = callee.getName();
@@ -457,7 +497,7 @@ export default defineRule({
       // An initialisation function whose every call is guarded (`if (!db) await connect();` with `db = ...` in connect).
       // Every call must be guarded by a value the function sets up (`db`, and `openedAt` set along with it).
       const initialises = (writer: NonNullable<Candidate['writer']>): boolean => {
-        const sites = callers.get(writer.fn);
+        const sites = callers().get(writer.fn);
         const keys = [...(assignedBy.get(writer.fn) ?? [writer.key])];
         return !!sites && sites.length > 0 && sites.every((site) => keys.some((k) => isGuarded(code, site, k)));
       };
