@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -131,12 +131,25 @@ describe('module pack (module-pack.ts)', () => {
     expect(after.filter((f) => !before.includes(f))).toHaveLength(1);
   });
 
-  it('is not written for modules it cannot run as Node.js would: top-level await', () => {
+  it('is not written for modules it cannot run as Node.js would (top-level await), and not tried again until they change', () => {
     const root = workspace({ ...WORKSPACE, 'app/side-effect.js': `${ran('side-effect')}await Promise.resolve();\n` });
     mkdirSync(join(root, 'tmp'));
     write(root, { 'load.mjs': loadScript(root) });
+    const cacheDir = join(root, 'tmp/lambda-lint-compile-cache', `${process.version}-${process.arch}`);
+    const manifests = () => readdirSync(cacheDir).filter((f) => f.startsWith('pack-') && f.endsWith('.json'));
     expect(run(root).packed).toBe(false);
+    // The attempt is recorded: the files, and no pack.
+    expect(manifests()).toHaveLength(1);
+    const declined = JSON.parse(readFileSync(join(cacheDir, manifests()[0]!), 'utf8')) as { pack: unknown; files: [string][] };
+    expect(declined.pack).toBeNull();
+    expect(declined.files.map(([f]) => f)).toContain(join(root, 'app/side-effect.js'));
+    const recorded = statSync(join(cacheDir, manifests()[0]!)).mtimeMs;
     expect(run(root).packed).toBe(false);
+    // Not tried again: the record is untouched.
+    expect(statSync(join(cacheDir, manifests()[0]!)).mtimeMs).toBe(recorded);
+    write(root, { 'app/side-effect.js': ran('side-effect') });
+    expect(run(root).packed).toBe(false);
+    expect(run(root).packed).toBe(true);
   });
 
   it('declines graphs whose live bindings matter: a cycle through a constant, an exported let, a computed import', () => {
@@ -147,10 +160,10 @@ describe('module pack (module-pack.ts)', () => {
     };
     for (const [name, files] of Object.entries(cases)) {
       const root = workspace({ 'package.json': WORKSPACE['package.json']!, ...files });
-      expect(packSource(ts, join(root, 'app/main.js')), name).toBeUndefined();
+      expect(packSource(ts, join(root, 'app/main.js')).source, name).toBeUndefined();
     }
     const root = workspace();
-    expect(packSource(ts, join(root, 'app/main.js'))?.files.map(([f]) => f.slice(root.length + 1)).sort()).toEqual([
+    expect(packSource(ts, join(root, 'app/main.js')).files.map(([f]) => f.slice(root.length + 1)).sort()).toEqual([
       'app/cycle.js',
       'app/lazy.js',
       'app/main.js',

@@ -45,14 +45,17 @@ type ModuleBody = (
 /** What the pack's script exports: each module's body and where its import specifiers lead (null: outside the pack). */
 type PackedModules = Record<string, [body: ModuleBody, links: Record<string, string | null>]>;
 
-/** The manifest beside a pack: the files it was made from, as they were. */
+/**
+ * The manifest beside a pack: the files it was made from, as they were. `pack` null: those files
+ * cannot be packed, and no run tries again until one of them changes.
+ */
 interface Manifest {
-  version: 2;
-  pack: string;
+  version: 3;
+  pack: string | null;
   files: [path: string, size: number, mtimeMs: number][];
 }
 
-const MANIFEST_VERSION = 2;
+const MANIFEST_VERSION = 3;
 
 /** A build that holds the lock longer than this has died: another run may build. */
 const STALE_LOCK_MS = 2 * 60 * 1000;
@@ -81,10 +84,8 @@ export function openPack(entryPath: string, env: Record<string, string | undefin
   }
   const base = packBase(entry);
   const packFile = currentPack(base);
-  if (!packFile) {
-    if (isMainThread) process.once('exit', () => writePack(entry, base));
-    return undefined;
-  }
+  if (packFile === undefined && isMainThread) process.once('exit', () => writePack(entry, base));
+  if (!packFile) return undefined;
   let modules: PackedModules;
   try {
     modules = createRequire(packFile)(packFile) as PackedModules;
@@ -111,8 +112,8 @@ function packBase(entry: string): string {
   return join(compileCacheDir(), `pack-${createHash('sha256').update(entry).digest('hex').slice(0, 24)}`);
 }
 
-/** The pack file whose manifest matches the files on disk. */
-function currentPack(base: string): string | undefined {
+/** The pack file whose manifest matches the files on disk (null: they cannot be packed). */
+function currentPack(base: string): string | null | undefined {
   const manifest = readManifest(base);
   if (!manifest) return undefined;
   for (const [path, size, mtimeMs] of manifest.files) {
@@ -123,7 +124,7 @@ function currentPack(base: string): string | undefined {
       return undefined;
     }
   }
-  return join(dirname(base), manifest.pack);
+  return manifest.pack === null ? null : join(dirname(base), manifest.pack);
 }
 
 function readManifest(base: string): Manifest | undefined {
@@ -195,18 +196,23 @@ function writePack(entry: string, base: string): void {
   if (!takeLock(lock)) return;
   try {
     const ts = loadedTypescript();
-    const packed = ts && packSource(ts, entry);
-    if (!packed) return;
-    // A syntax the packed form cannot have (top-level await) fails here, not in a later run.
-    new Script(packed.source, { filename: `${base}.cjs` });
-    for (const [file, size, mtimeMs] of packed.files) {
-      const s = statSync(file);
-      // Rebuilt while this run read it: the next run packs the new build.
-      if (s.size !== size || s.mtimeMs !== mtimeMs) return;
+    if (!ts) return;
+    const packed = packSource(ts, entry);
+    let source = packed.source;
+    try {
+      // A syntax the packed form cannot have (top-level await) fails here, not in a later run.
+      if (source !== undefined) new Script(source, { filename: `${base}.cjs` });
+    } catch {
+      source = undefined;
     }
-    const packName = `${base.slice(dirname(base).length + 1)}-${createHash('sha256').update(packed.source).digest('hex').slice(0, 16)}.cjs`;
+    for (const [file, size, mtimeMs] of packed.files) {
+      const s = statSync(file, { throwIfNoEntry: false });
+      // Rebuilt while this run read it: the next run packs the new build.
+      if (s?.size !== size || s.mtimeMs !== mtimeMs) return;
+    }
+    const packName = source === undefined ? null : `${base.slice(dirname(base).length + 1)}-${createHash('sha256').update(source).digest('hex').slice(0, 16)}.cjs`;
     const previous = readManifest(base)?.pack;
-    writeAtomically(join(dirname(base), packName), packed.source);
+    if (source !== undefined && packName) writeAtomically(join(dirname(base), packName), source);
     writeAtomically(`${base}.json`, JSON.stringify({ version: MANIFEST_VERSION, pack: packName, files: packed.files } satisfies Manifest));
     if (previous && previous !== packName) {
       // The previous pack and its compiled code, which no run uses any more.
@@ -275,30 +281,33 @@ interface GraphModule {
 }
 
 /** The pack's script and the files it holds, or undefined when the graph cannot be packed faithfully. */
-export function packSource(ts: Ts, entry: string): { source: string; files: Manifest['files'] } | undefined {
-  // The package.json files that decided a resolution or a module format: a change to one is a new pack.
-  const packageFiles = new Set<string>();
-  const graph = collectGraph(ts, entry, packageFiles);
-  if (!graph || !cyclesAreSafe(ts, graph)) return undefined;
-  const parts: string[] = ["'use strict';\nmodule.exports = {\n"];
+export function packSource(ts: Ts, entry: string): { source?: string; files: Manifest['files'] } {
+  // The modules read, and the package.json files that decided a resolution or a module format: a
+  // change to one is a new pack (or a new attempt, after files that could not be packed).
   const files: Manifest['files'] = [];
+  const packageFiles = new Set<string>();
+  const withPackageFiles = () => {
+    for (const file of packageFiles) {
+      const s = statSync(file);
+      files.push([file, s.size, s.mtimeMs]);
+    }
+    return files;
+  };
+  const graph = collectGraph(ts, entry, packageFiles, files);
+  if (!graph || !cyclesAreSafe(ts, graph)) return { files: withPackageFiles() };
+  const parts: string[] = ["'use strict';\nmodule.exports = {\n"];
   for (const [file, module] of graph) {
     const body = packedBody(ts, module);
-    if (body === undefined) return undefined;
+    if (body === undefined) return { files: withPackageFiles() };
     const params = ['exports', 'load', 'dynamicImport', 'importMeta', 'exportStar'].map((p) => PREFIX + p).join(', ');
     parts.push(`${JSON.stringify(file)}: [function (${params}) {\n${body}\n}, ${JSON.stringify(module.links)}],\n`);
-    files.push([file, module.size, module.mtimeMs]);
-  }
-  for (const file of packageFiles) {
-    const s = statSync(file);
-    files.push([file, s.size, s.mtimeMs]);
   }
   parts.push('};\n');
-  return { source: parts.join(''), files };
+  return { source: parts.join(''), files: withPackageFiles() };
 }
 
 /** Every workspace ES module `entry` imports, statically or with `import('literal')`. */
-function collectGraph(ts: Ts, entry: string, packageFiles: Set<string>): Map<string, GraphModule> | undefined {
+function collectGraph(ts: Ts, entry: string, packageFiles: Set<string>, read: Manifest['files']): Map<string, GraphModule> | undefined {
   const graph = new Map<string, GraphModule>();
   const queue = [entry];
   while (queue.length > 0) {
@@ -306,6 +315,7 @@ function collectGraph(ts: Ts, entry: string, packageFiles: Set<string>): Map<str
     if (graph.has(file)) continue;
     const s = statSync(file);
     const text = readFileSync(file, 'utf8');
+    read.push([file, s.size, s.mtimeMs]);
     if (text.includes(PREFIX)) return undefined;
     const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.JS);
     const specifiers = importSpecifiers(ts, sf);
