@@ -2,18 +2,29 @@
  * One-time lazy initialisation told apart from per-request work: whether a node inside a
  * reachable function only runs while a module-level (or singleton `this.x`) value is not set yet.
  */
-import { Node, SyntaxKind, type CallExpression } from '@lambda-lint/handler/ts-morph';
+import { Node, SyntaxKind, ts, type CallExpression, type ParenthesizedExpression } from '@lambda-lint/handler/ts-morph';
 import { forEachDescendantNode, type HandlerCode } from './code.js';
+import { enclosingBoundary, isTsFunctionLike, walkDescendants } from './syntax.js';
 
 const MAX_DEPTH = 6;
 
 /** The expression inside parentheses, `!`, `as`, `satisfies` and type assertions. */
 export function unwrap(node: Node): Node {
   let cur = node;
-  while (Node.isParenthesizedExpression(cur) || Node.isNonNullExpression(cur) || Node.isAsExpression(cur) || Node.isSatisfiesExpression(cur) || Node.isTypeAssertion(cur)) {
-    cur = cur.getExpression();
+  // One kind read per level (rules call this on most expressions they look at).
+  for (;;) {
+    switch (cur.getKind()) {
+      case SyntaxKind.ParenthesizedExpression:
+      case SyntaxKind.NonNullExpression:
+      case SyntaxKind.AsExpression:
+      case SyntaxKind.SatisfiesExpression:
+      case SyntaxKind.TypeAssertionExpression:
+        cur = (cur as ParenthesizedExpression).getExpression();
+        continue;
+      default:
+        return cur;
+    }
   }
-  return cur;
 }
 
 function isFunctionLike(n: Node): boolean {
@@ -284,14 +295,33 @@ function callersOf(code: HandlerCode): Map<Node, Node[]> {
     if (Node.isCallExpression(n)) note(n);
   }, [SyntaxKind.CallExpression]);
   for (const file of code.files) {
-    forEachDescendantNode(file, (n) => {
-      if (isFunctionLike(n)) return false;
-      if (Node.isCallExpression(n) && code.isAtModuleScope(n)) note(n);
-      return true;
-    });
+    const owner = file as unknown as { _getNodeFromCompilerNode(n: ts.Node): CallExpression };
+    for (const call of moduleLevelCallsOf(file.compilerNode)) note(owner._getNodeFromCompilerNode(call));
   }
   callerCache.set(code, map);
   return map;
+}
+
+/**
+ * The calls of a file that run at module load (not inside a function, static block or instance
+ * field), in source order. Syntax only: listed once per file, not walked and wrapped again for each
+ * of the handlers that reach a shared module.
+ */
+const moduleLevelCallsCache = new WeakMap<ts.SourceFile, readonly ts.Node[]>();
+
+function moduleLevelCallsOf(file: ts.SourceFile): readonly ts.Node[] {
+  let out = moduleLevelCallsCache.get(file);
+  if (!out) {
+    const calls: ts.Node[] = [];
+    walkDescendants(file, (n) => {
+      if (isTsFunctionLike(n)) return false;
+      if (n.kind === ts.SyntaxKind.CallExpression && enclosingBoundary(n) === undefined) calls.push(n);
+      return true;
+    });
+    out = calls;
+    moduleLevelCallsCache.set(file, out);
+  }
+  return out;
 }
 
 /**
