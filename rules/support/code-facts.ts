@@ -9,7 +9,7 @@
 import type { LambdaFunction, TriggerType } from '@lambda-lint/core';
 import type { FunctionLikeNode, HandlerCode, ModuleMember } from '@lambda-lint/handler';
 export { evaluateNumber } from '@lambda-lint/handler';
-import { Node, SyntaxKind, type CallExpression, type NewExpression, type TryStatement } from '@lambda-lint/handler/ts-morph';
+import { Node, SyntaxKind, type CallExpression, type NewExpression, type TryStatement, type ts } from '@lambda-lint/handler/ts-morph';
 
 const reachableCache = new WeakMap<HandlerCode, Map<string, readonly { node: Node; fn: FunctionLikeNode }[]>>();
 
@@ -29,6 +29,24 @@ export function forEachReachable(code: HandlerCode, cb: (node: Node, fn: Functio
     byKinds.set(key, (list = found));
   }
   for (const { node, fn } of list) cb(node, fn);
+}
+
+const calleeMembers = new WeakMap<object, Map<ts.Node, ModuleMember | null>>();
+
+/**
+ * `code.moduleMemberOf(call.getExpression())`, kept per call for the lint run: several rules ask it
+ * of every call of reachable code (is it an fs write, a file read, an HTTP client?), for every
+ * handler reaching the call.
+ */
+export function calleeMember(code: HandlerCode, call: CallExpression | NewExpression): ModuleMember | undefined {
+  let ofRun = calleeMembers.get(code.run);
+  if (!ofRun) calleeMembers.set(code.run, (ofRun = new Map()));
+  let member = ofRun.get(call.compilerNode);
+  if (member === undefined) {
+    member = code.moduleMemberOf(call.getExpression()) ?? null;
+    ofRun.set(call.compilerNode, member);
+  }
+  return member ?? undefined;
 }
 
 export function unwrap(node: Node): Node {

@@ -162,7 +162,8 @@ function routeTables(code: HandlerCode, files: readonly SourceFile[]): { keys: s
 /** A `switch (event.routeKey)` (or `httpMethod`, `path`, `rawPath`) with two or more cases in reachable code. */
 function routeSwitches(code: HandlerCode): { field: string; cases: number; node: Node }[] {
   const out: { field: string; cases: number; node: Node }[] = [];
-  forEachReachable(code, 
+  forEachReachable(
+    code,
     (n) => {
       if (!Node.isSwitchStatement(n)) return;
       const field = n.getExpression().getText().replace(/\s+/g, '').replace(/\?\./g, '.');

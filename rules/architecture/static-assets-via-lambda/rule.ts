@@ -1,7 +1,7 @@
 import { defineRule, get, type Distribution, type Prop } from '@lambda-lint/core';
 import { codeOf, descendantsOfKind, locOfNode, type HandlerCode, type ModuleMember } from '@lambda-lint/handler';
 import { Node, SyntaxKind } from '@lambda-lint/handler/ts-morph';
-import { forEachReachable, objectLiteralOf, unwrap } from '../../support/code-facts.js';
+import { calleeMember, forEachReachable, objectLiteralOf, unwrap } from '../../support/code-facts.js';
 
 const ASSET_PREFIX = /^\/?(static|assets|public)(\/|$)/i;
 const ASSET_FILE = /\.(css|js|mjs|map|png|jpe?g|gif|svg|ico|webp|avif|woff2?|ttf|otf|eot|html?)$/i;
@@ -120,9 +120,10 @@ function servedFiles(code: HandlerCode): ServedFile[] {
   // Every file read per function; the ones of the bundle are marked.
   const reads = new Map<Node, Node[]>();
   const bundle = new Set<Node>();
-  forEachReachable(code, 
+  forEachReachable(
+    code,
     (n, fn) => {
-      if (!Node.isCallExpression(n) || !isFileRead(code.moduleMemberOf(n.getExpression()))) return;
+      if (!Node.isCallExpression(n) || !isFileRead(calleeMember(code, n))) return;
       reads.set(fn, [...(reads.get(fn) ?? []), n]);
       if (inBundle(code, n.getArguments()[0])) bundle.add(n);
     },

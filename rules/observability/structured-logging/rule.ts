@@ -1,6 +1,6 @@
 import { defineRule, type LambdaFunction } from '@lambda-lint/core';
-import { codeOf, locOfNode, type HandlerCode } from '@lambda-lint/handler';
-import { Node, SyntaxKind, type CallExpression } from '@lambda-lint/handler/ts-morph';
+import { codeOf, locOfNode, skipOuterExpressions, type HandlerCode } from '@lambda-lint/handler';
+import { Node, SyntaxKind, type CallExpression, type ts } from '@lambda-lint/handler/ts-morph';
 import { forEachReachable } from '../../support/code-facts.js';
 
 /** The `console` methods that write a log line. */
@@ -15,8 +15,17 @@ function unwrap(node: Node): Node {
   return cur;
 }
 
+/** Whether a call's callee is a member of something named `console`, read on the compiler node (most calls are not). */
+function onConsole(call: ts.CallExpression): boolean {
+  const callee = skipOuterExpressions(call.expression);
+  if (callee.kind !== SyntaxKind.PropertyAccessExpression && callee.kind !== SyntaxKind.ElementAccessExpression) return false;
+  const receiver = skipOuterExpressions((callee as ts.PropertyAccessExpression | ts.ElementAccessExpression).expression);
+  return receiver.kind === SyntaxKind.Identifier && (receiver as ts.Identifier).text === 'console';
+}
+
 /** `console.log(...)` (also `console['log']`) on the global console, not a local variable named `console`. */
 function consoleMethod(code: HandlerCode, call: CallExpression): string | undefined {
+  if (!onConsole(call.compilerNode)) return undefined;
   const callee = unwrap(call.getExpression());
   let receiver: Node;
   let name: string | undefined;

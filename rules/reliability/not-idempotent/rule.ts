@@ -196,12 +196,13 @@ function dynamoWrites(ctx: { model: AppModel }, fn: LambdaFunction, code: Handle
 function httpPosts(code: HandlerCode): Write[] {
   const out: Write[] = [];
   const hasKeyHeader = (opts: Node | undefined) => !!opts && /idempotency-key|idempotency_key|x-idempotency/i.test(opts.getText());
-  forEachReachable(code, 
+  forEachReachable(
+    code,
     (n) => {
       if (!Node.isCallExpression(n)) return;
       const callee = unwrap(n.getExpression());
-      const args = n.getArguments();
       if (Node.isIdentifier(callee) && callee.getText() === 'fetch' && !code.resolveIdentifier(callee)) {
+        const args = n.getArguments();
         const opts = literal(code, args[1]);
         const method = propertyValue(opts, 'method');
         const m = method ? code.evaluateString(method) : undefined;
@@ -210,6 +211,7 @@ function httpPosts(code: HandlerCode): Write[] {
       }
       const mm = code.moduleMemberOf(callee);
       if (!mm || !['axios', 'got', 'ky', 'node-fetch', 'undici', 'superagent'].includes(mm.module)) return;
+      const args = n.getArguments();
       const path = mm.path.filter((p) => p !== 'default');
       if (path.length === 1 && path[0] === 'post') {
         if (!hasKeyHeader(literal(code, args[2])) && !hasKeyHeader(literal(code, args[1]))) out.push({ node: n, messageId: 'httpPost', data: { api: `${mm.module}.post` } });

@@ -54,7 +54,8 @@ export function dynamoScans(code: HandlerCode): { node: Node; api: string; table
     out.push({ node: p.node, api: p.written, table: tableOf(p.input) });
   }
   // Fallback recognition by import, for what the SDK facts do not see.
-  forEachReachable(code, 
+  forEachReachable(
+    code,
     (n) => {
       if (seen.has(n)) return;
       if (Node.isNewExpression(n)) {
@@ -81,7 +82,8 @@ export function dynamoScans(code: HandlerCode): { node: Node; api: string; table
 function broadcasts(code: HandlerCode): boolean {
   if (sdkFactsOf(code).operations.some((op) => op.scope === 'invocation' && op.operation === 'PostToConnection')) return true;
   let found = false;
-  forEachReachable(code, 
+  forEachReachable(
+    code,
     (n) => {
       if (found) return;
       if (Node.isNewExpression(n) && importedName(code, n.getExpression(), APIGW_V3) === 'PostToConnectionCommand') found = true;

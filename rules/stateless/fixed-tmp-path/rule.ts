@@ -4,7 +4,7 @@ import { Node, SyntaxKind } from '@lambda-lint/handler/ts-morph';
 
 const CALLS = [SyntaxKind.CallExpression];
 import { posix } from 'node:path';
-import { forEachReachable } from '../../support/code-facts.js';
+import { calleeMember, forEachReachable } from '../../support/code-facts.js';
 
 /** fs functions that read or write file contents, with the indexes of their path arguments. */
 const FS_PATH_ARGS: Readonly<Record<string, readonly number[]>> = {
@@ -100,9 +100,9 @@ export default defineRule({
       const code = codeOf(binding);
       forEachReachable(code, (node, fn) => {
         if (!Node.isCallExpression(node)) return;
-        const callee = node.getExpression();
-        const pathArgs = fsPathArguments(code.moduleMemberOf(callee));
+        const pathArgs = fsPathArguments(calleeMember(code, node));
         if (!pathArgs) return;
+        const callee = node.getExpression();
         const args = node.getArguments();
         for (const i of pathArgs) {
           const arg = args[i];

@@ -1,7 +1,7 @@
 import { defineRule } from '@lambda-lint/core';
 import { codeOf, forEachDescendantNode, locOfNode, type HandlerCode, type ModuleMember } from '@lambda-lint/handler';
 import { Node, SyntaxKind, type CallExpression } from '@lambda-lint/handler/ts-morph';
-import { forEachReachable, isFunctionLike, textKey, unwrap } from '../../support/code-facts.js';
+import { calleeMember, forEachReachable, isFunctionLike, textKey, unwrap } from '../../support/code-facts.js';
 
 const FS_MODULES = new Set(['fs', 'fs/promises', 'graceful-fs', 'fs-extra']);
 
@@ -194,7 +194,7 @@ export default defineRule({
       const creations: Creation[] = [];
       forEachReachable(code, (node, fn) => {
         if (!Node.isCallExpression(node)) return;
-        const api = fsFunction(code.moduleMemberOf(node.getExpression()));
+        const api = fsFunction(calleeMember(code, node));
         if (!api || !Object.prototype.hasOwnProperty.call(CREATORS, api)) return;
         const arg = node.getArguments()[CREATORS[api]!];
         if (!arg || Node.isSpreadElement(arg)) return;
