@@ -60,6 +60,9 @@ const MANIFEST_VERSION = 3;
 /** A build that holds the lock longer than this has died: another run may build. */
 const STALE_LOCK_MS = 2 * 60 * 1000;
 
+/** Text that may be an `import(...)` call (a module without it needs no walk of its whole tree). */
+const DYNAMIC_IMPORT = /\bimport\s*\(/;
+
 /** The names the pack's code gives each module; a module that mentions one is not packed. */
 const PREFIX = '__llpack_';
 
@@ -317,8 +320,8 @@ function collectGraph(ts: Ts, entry: string, packageFiles: Set<string>, read: Ma
     const text = readFileSync(file, 'utf8');
     read.push([file, s.size, s.mtimeMs]);
     if (text.includes(PREFIX)) return undefined;
-    const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.JS);
-    const specifiers = importSpecifiers(ts, sf);
+    const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false, ts.ScriptKind.JS);
+    const specifiers = importSpecifiers(ts, sf, DYNAMIC_IMPORT.test(text));
     if (!specifiers) return undefined;
     const links: Record<string, string | null> = {};
     for (const specifier of specifiers) {
@@ -333,7 +336,7 @@ function collectGraph(ts: Ts, entry: string, packageFiles: Set<string>, read: Ma
 }
 
 /** The module specifiers of a file, or undefined when one is computed or carries import attributes. */
-function importSpecifiers(ts: Ts, sf: TS.SourceFile): string[] | undefined {
+function importSpecifiers(ts: Ts, sf: TS.SourceFile, dynamicImports: boolean): string[] | undefined {
   const out = new Set<string>();
   let opaque = false;
   const visit = (node: TS.Node): void => {
@@ -345,7 +348,8 @@ function importSpecifiers(ts: Ts, sf: TS.SourceFile): string[] | undefined {
       if (arg && ts.isStringLiteral(arg) && node.arguments.length === 1) out.add(arg.text);
       else opaque = true;
     }
-    ts.forEachChild(node, visit);
+    // Declarations are top-level statements; only an `import(` in the text needs the whole tree.
+    if (dynamicImports || node === sf) ts.forEachChild(node, visit);
   };
   visit(sf);
   return opaque ? undefined : [...out];
@@ -631,7 +635,7 @@ function packedBody(ts: Ts, module: GraphModule): string | undefined {
     }
     ts.forEachChild(node, rewriteMeta);
   };
-  if (text.includes('import.meta') || text.includes('import(')) rewriteMeta(sf);
+  if (/\bimport\s*\./.test(text) || DYNAMIC_IMPORT.test(text)) rewriteMeta(sf);
   if (!faithful) return undefined;
   edits.sort((a, b) => a.start - b.start);
   let out = '';
