@@ -178,7 +178,7 @@ describe('content-keyed cache', () => {
     expect(idempotency()).toEqual(['lambda-lint/not-idempotent 8:20-8:170']);
   });
 
-  it('re-analyses only the functions reaching an edited file, and the whole project when anything else changed', () => {
+  it('re-analyses only the functions reaching an edited file, also after another code file was saved', () => {
     const dir = project({
       'serverless.yml': SERVERLESS_SQS + '  notify:\n    handler: src/notify.handler\n',
       'src/publish.mjs': AWAITED,
@@ -190,11 +190,90 @@ describe('content-keyed cache', () => {
     const edited = analyseFile(request(FLOATING));
     expect(edited.run).toBe('functions-reaching-file');
     expect(ids(edited)).toContain('floating-promise 6:3');
-    // Another file changed on disk: the last whole-project run no longer describes the project.
+    // Another handler was saved: it does not import the file, so the same functions reach it.
     write(dir, { 'src/notify.mjs': FLOATING });
     const afterSave = analyseFile(request(FLOATING + '\n'));
-    expect(afterSave.run).toBe('project');
+    expect(afterSave.run).toBe('functions-reaching-file');
     expect(ids(afterSave)).toEqual(ids(edited));
+    // A saved configuration file may change every function: the whole project runs.
+    write(dir, { 'serverless.yml': SERVERLESS_SQS + '  notify:\n    handler: src/notify.handler\n    timeout: 10\n' });
+    const afterConfigSave = analyseFile(request(FLOATING + '\n\n'));
+    expect(afterConfigSave.run).toBe('project');
+    expect(ids(afterConfigSave)).toEqual(ids(edited));
+  });
+
+  describe('an edit after other code files were saved', () => {
+    const NOTIFY = `import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+
+const sns = new SNSClient({});
+
+export async function notify(message) {
+  await sns.send(new PublishCommand({ TopicArn: process.env.TOPIC_ARN, Message: message }));
+}
+`;
+    const CALLS_NOTIFY = "import { notify } from './lib/notify.mjs';\n\nexport const handler = async (event) => {\n  await notify(event.body);\n};\n";
+    const ALONE = 'export const handler = async (event) => {\n  return { statusCode: 204 };\n};\n';
+    const TWO_FUNCTIONS = 'service: orders\nprovider:\n  name: aws\n  runtime: nodejs22.x\nfunctions:\n  first:\n    handler: src/a.handler\n  second:\n    handler: src/b.handler\n';
+    const missing = codeRules.filter((r) => r.id === 'iam-missing-permission');
+
+    /** The functions iam-missing-permission names for the SNS publish in the library (the part of the message before the colon). */
+    function setup(files: Record<string, string> = {}) {
+      clearCache();
+      const dir = project({ 'serverless.yml': TWO_FUNCTIONS, 'src/a.mjs': CALLS_NOTIFY, 'src/b.mjs': ALONE, 'src/lib/notify.mjs': NOTIFY, ...files });
+      const file = `${dir}/src/lib/notify.mjs`;
+      const lintBuffer = (text: string) => {
+        const result = analyseFile({ file, text, root: dir, rules: missing, config: {} });
+        return { run: result.run, functions: result.findings.map((f) => f.message.split(':')[0]) };
+      };
+      /** What the CLI reports in the library with `text` on disk. */
+      const cli = (text: string) => {
+        write(dir, { 'src/lib/notify.mjs': text });
+        const findings = lint({ host: nodeHost(), paths: [dir], root: dir, rules: allRules }).findings;
+        const functions = findings.filter((f) => f.loc.file === file && f.ruleId === 'iam-missing-permission').map((f) => f.message.split(':')[0]);
+        write(dir, { 'src/lib/notify.mjs': NOTIFY });
+        return functions;
+      };
+      return { dir, lintBuffer, cli };
+    }
+
+    it('a saved handler that now imports the linted file brings its function into the partial run, with the CLI findings', () => {
+      const { dir, lintBuffer, cli } = setup();
+      expect(lintBuffer(NOTIFY)).toEqual({ run: 'project', functions: ['first'] });
+      const typing = `${NOTIFY}// typing\n`;
+      expect(lintBuffer(typing)).toEqual({ run: 'functions-reaching-file', functions: ['first'] });
+      // The second handler is saved with an import of the library: the library's closure grew, the run stays partial.
+      write(dir, { 'src/b.mjs': CALLS_NOTIFY });
+      expect(lintBuffer(`${typing}// more\n`)).toEqual({ run: 'functions-reaching-file', functions: ['first, second'] });
+      expect(cli(`${typing}// more\n`)).toEqual(['first, second']);
+      // Saved again without the import: the function no longer reaches the library.
+      write(dir, { 'src/b.mjs': ALONE });
+      expect(lintBuffer(`${typing}// again\n`)).toEqual({ run: 'functions-reaching-file', functions: ['first'] });
+      expect(cli(`${typing}// again\n`)).toEqual(['first']);
+    });
+
+    it('a saved module between a handler and the linted file is followed too (the closures holding it are computed again)', () => {
+      const relay = (target: string) => `export { notify } from '${target}';\n`;
+      const { dir, lintBuffer, cli } = setup({ 'src/b.mjs': "import { notify } from './relay.mjs';\n\nexport const handler = async (event) => {\n  await notify(event.body);\n};\n", 'src/relay.mjs': relay('./other.mjs'), 'src/other.mjs': 'export async function notify() {}\n' });
+      expect(lintBuffer(NOTIFY).functions).toEqual(['first']);
+      write(dir, { 'src/relay.mjs': relay('./lib/notify.mjs') });
+      expect(lintBuffer(`${NOTIFY}// typing\n`)).toEqual({ run: 'functions-reaching-file', functions: ['first, second'] });
+      expect(cli(`${NOTIFY}// typing\n`)).toEqual(['first, second']);
+    });
+
+    it('the whole project runs when a saved file may change more than imports: the configuration, a tsconfig.json, a file added', () => {
+      const { dir, lintBuffer } = setup({ 'tsconfig.json': '{ "compilerOptions": { "strict": true } }\n' });
+      expect(lintBuffer(NOTIFY).run).toBe('project');
+      expect(lintBuffer(`${NOTIFY}// 1\n`).run).toBe('functions-reaching-file');
+      // A third function whose handler is the second one's module.
+      write(dir, { 'serverless.yml': `${TWO_FUNCTIONS}  third:\n    handler: src/a.handler\n` });
+      expect(lintBuffer(`${NOTIFY}// 2\n`)).toEqual({ run: 'project', functions: ['first, third'] });
+      expect(lintBuffer(`${NOTIFY}// 3\n`).run).toBe('functions-reaching-file');
+      write(dir, { 'tsconfig.json': '{ "compilerOptions": { "strict": true, "baseUrl": "." } }\n' });
+      expect(lintBuffer(`${NOTIFY}// 4\n`).run).toBe('project');
+      expect(lintBuffer(`${NOTIFY}// 5\n`).run).toBe('functions-reaching-file');
+      write(dir, { 'src/lib/extra.mjs': 'export const extra = 1;\n' });
+      expect(lintBuffer(`${NOTIFY}// 6\n`).run).toBe('project');
+    });
   });
 
   it('notices a configuration edit that keeps the file size (content, not size, decides)', () => {
@@ -239,16 +318,43 @@ export async function notify(message) {
       expect(reverted.run).toBe('functions-reaching-file');
       expect(ids(reverted)).toEqual([]);
       expect(sourceCacheStats().hits).toBe(parsed.hits + 2);
-      // Many edits: the replaced files' old syntax trees are dropped now and then (a new ts-morph project), with the same results.
-      for (let i = 0; i < 70; i++) {
+      // Many edits, more than the dropped versions a ts-morph project may hold: an edited buffer is parsed into a project of its
+      // own, so the handler module's kept version is never dropped with them (each edit parses the buffer only), same results.
+      for (let i = 0; i < 150; i++) {
         const floating = i % 2 === 0;
+        const hits = sourceCacheStats().hits;
         expect(ids(notify(`${floating ? NOTIFY_FLOATING : NOTIFY_AWAITED}// edit ${i}\n`))).toEqual(floating ? ['floating-promise 6:3'] : []);
+        expect(sourceCacheStats().hits, `edit ${i}`).toBe(hits + 1);
       }
-      expect(sourceCacheStats().files).toBeLessThanOrEqual(2);
+      // The handler module, the library as on disk (the first run's buffer was the disk's text) and its last buffer.
+      expect(sourceCacheStats()).toMatchObject({ files: 2, versions: 3 });
       // The CLI agrees with both states.
       write(dir, { 'src/notify.mjs': NOTIFY_FLOATING });
       const cli = lint({ host: nodeHost(), paths: [dir], root: dir, rules: floatingPromise, config: {} }).findings.filter((f) => f.loc.file === `${dir}/src/notify.mjs`);
       expect(cli.map((f) => `${f.ruleId} ${f.loc.line}:${f.loc.column}`)).toEqual(ids(edited));
+    });
+
+    it('keeps the disk version and the last buffer of a file: linting file after file parses only the edited buffers', () => {
+      clearCache();
+      const dir = project({ 'serverless.yml': SERVERLESS_SQS, 'src/publish.mjs': PUBLISH, 'src/notify.mjs': NOTIFY_AWAITED });
+      const parsesOf = (rel: string, text: string) => {
+        const before = sourceCacheStats().hits;
+        const result = analyseFile(requestFor(dir, rel, text));
+        expect(result.run).toBe('functions-reaching-file');
+        // Both files are read by each of these runs: one parse, one kept version.
+        return { findings: ids(result), parses: 2 - (sourceCacheStats().hits - before) };
+      };
+      expect(ids(analyseFile(requestFor(dir, 'src/notify.mjs', NOTIFY_AWAITED)))).toEqual([]);
+      expect(parsesOf('src/notify.mjs', NOTIFY_FLOATING)).toEqual({ findings: ['floating-promise 6:3'], parses: 1 });
+      // The handler reads the library from disk: kept, though the library's buffer was parsed since.
+      expect(parsesOf('src/publish.mjs', `${PUBLISH}// typing\n`)).toEqual({ findings: [], parses: 1 });
+      expect(parsesOf('src/notify.mjs', `${NOTIFY_FLOATING}// typing\n`)).toEqual({ findings: ['floating-promise 6:3'], parses: 1 });
+      expect(parsesOf('src/publish.mjs', `${PUBLISH}// more typing\n`)).toEqual({ findings: [], parses: 1 });
+      expect(sourceCacheStats()).toMatchObject({ files: 2, versions: 4 });
+      // The library's buffer is saved: the disk version is now the buffer's (not parsed again), the old one is dropped.
+      write(dir, { 'src/notify.mjs': `${NOTIFY_FLOATING}// typing\n` });
+      expect(parsesOf('src/publish.mjs', `${PUBLISH}// even more typing\n`)).toEqual({ findings: [], parses: 1 });
+      expect(sourceCacheStats()).toMatchObject({ files: 2, versions: 3 });
     });
 
     it('a kept handler file sees the new version of a module it imports (resolution is not kept, only syntax)', () => {

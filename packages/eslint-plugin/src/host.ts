@@ -186,15 +186,33 @@ function listing(entries: ReturnType<Host['readDir']>): string {
 export function stillValid(reads: ReadSet, host: FingerprintHost, first?: string): boolean {
   const firstRead = first === undefined ? undefined : reads.get(`f:${first}`);
   if (firstRead !== undefined && fingerprint(host.readFile(first!)) !== firstRead) return false;
-  for (const [key, answer] of reads) {
-    if (key.startsWith('s:')) continue;
-    const path = key.slice(2);
-    if (key.startsWith('f:')) {
-      const signature = reads.get(`s:${path}`);
-      if (signature && host.signatureOf?.(path) === signature) continue;
-    }
-    const now = key.startsWith('f:') ? fingerprint(host.readFile(path)) : key.startsWith('d:') ? listing(host.readDir(path)) : (host.kindOf(path) ?? '-');
-    if (now !== answer) return false;
-  }
+  for (const [key, answer] of reads) if (answerNow(reads, key, answer, host) !== undefined) return false;
   return true;
+}
+
+/**
+ * The recorded questions (`f:`, `d:`, `k:` keys) whose answer from `host` differs now, or undefined
+ * as soon as one differs that `accept` refuses (it gets the recorded and the present answer; `-`: none).
+ */
+export function changedReads(reads: ReadSet, host: FingerprintHost, accept: (key: string, before: string, now: string) => boolean): string[] | undefined {
+  const changed: string[] = [];
+  for (const [key, answer] of reads) {
+    const now = answerNow(reads, key, answer, host);
+    if (now === undefined) continue;
+    if (!accept(key, answer, now)) return undefined;
+    changed.push(key);
+  }
+  return changed;
+}
+
+/** The present answer to a recorded question when it differs from the recorded one, else undefined. */
+function answerNow(reads: ReadSet, key: string, answer: string, host: FingerprintHost): string | undefined {
+  if (key.startsWith('s:')) return undefined;
+  const path = key.slice(2);
+  if (key.startsWith('f:')) {
+    const signature = reads.get(`s:${path}`);
+    if (signature && host.signatureOf?.(path) === signature) return undefined;
+  }
+  const now = key.startsWith('f:') ? fingerprint(host.readFile(path)) : key.startsWith('d:') ? listing(host.readDir(path)) : (host.kindOf(path) ?? '-');
+  return now === answer ? undefined : now;
 }

@@ -58,6 +58,11 @@ export function importClosure(entry: string, host: Host, root: string): ImportCl
   return { files: seen, open };
 }
 
+/** Whether a path is a JavaScript/TypeScript module by its extension (a `.d.ts` included). */
+export function isCodeFile(path: string): boolean {
+  return EXTENSIONS.some((e) => path.endsWith(e));
+}
+
 function dirOf(path: string): string {
   return path.slice(0, path.lastIndexOf('/')) || '/';
 }

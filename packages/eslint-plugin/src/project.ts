@@ -1,7 +1,7 @@
 import type { AnyRule, Finding, LintConfig } from '@lambda-lint/core';
 import { isInside, kindOfPath, lint, nodeHost, SourceCache, type Host } from '@lambda-lint/linter';
-import { DiskCache, overlayHost, recordingHost, stillValid, withDiskSignatures, type FingerprintHost, type ReadSet } from './host.js';
-import { importClosure, type ImportClosure } from './imports.js';
+import { changedReads, DiskCache, overlayHost, recordingHost, stillValid, withDiskSignatures, type FingerprintHost, type ReadSet } from './host.js';
+import { importClosure, isCodeFile, type ImportClosure } from './imports.js';
 import { KeptConfiguration } from './kept-configuration.js';
 
 /** One question the plugin asks: the findings of these rules for this file, as the editor holds it. */
@@ -75,9 +75,9 @@ export function clearCache(): void {
   disk.clear();
 }
 
-/** How many code files are kept parsed, and how many parses they saved (tests). */
-export function sourceCacheStats(): { files: number; hits: number } {
-  return { files: sources.size, hits: sources.hits };
+/** How many code files are kept parsed (paths, and versions: disk and editor buffer), and how many parses they saved (tests). */
+export function sourceCacheStats(): { files: number; versions: number; hits: number } {
+  return { files: sources.size, versions: sources.versionCount, hits: sources.hits };
 }
 
 /**
@@ -88,11 +88,15 @@ export function sourceCacheStats(): { files: number; hits: number } {
 export function analyseFile(request: FileRequest): FileResult {
   const { file, root } = request;
   if (!isInside(root, file) || file === root) return { findings: [], internalErrors: [] };
-  const host = overlayHost(request.host ?? withDiskSignatures(nodeHost(), disk), { path: file, bytes: utf8.encode(request.text) });
+  const onDisk = request.host ?? withDiskSignatures(nodeHost(), disk);
+  const bytes = utf8.encode(request.text);
+  const host = overlayHost(onDisk, { path: file, bytes });
+  let same: boolean | undefined;
+  const question: Question = { ...request, bufferIsDisk: () => (same ??= sameBytes(bytes, onDisk.readFile(file))) };
   for (const dir of ancestors(file, root)) {
     const configs = configPathsIn(dir, host);
     if (configs.length === 0) continue;
-    const run = projectRun(dir, configs, host, request);
+    const run = projectRun(dir, configs, host, question);
     // The analysis read the file with content: some function's code reaches it.
     const read = run.reads.get(`f:${file}`);
     if (read === undefined || read === '-') continue;
@@ -105,6 +109,17 @@ export function analyseFile(request: FileRequest): FileResult {
     };
   }
   return { findings: [], internalErrors: [] };
+}
+
+/** A request, and whether its text is the file's text on disk (asked only when a run is made). */
+interface Question extends FileRequest {
+  bufferIsDisk: () => boolean;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array | undefined): boolean {
+  if (!b || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** The file's directory, then each parent up to and including the root. */
@@ -144,7 +159,7 @@ function configPathsIn(dir: string, host: Host): string[] {
   return paths;
 }
 
-function projectRun(dir: string, configs: string[], host: FingerprintHost, request: FileRequest): ProjectRun {
+function projectRun(dir: string, configs: string[], host: FingerprintHost, request: Question): ProjectRun {
   const key = JSON.stringify([request.root, dir, configs, request.rules.map((r) => r.id), request.config, request.options ?? {}]);
   let kept = runs.get(key);
   if (!kept) runs.set(key, (kept = { full: [], partial: [] }));
@@ -171,7 +186,9 @@ function projectRun(dir: string, configs: string[], host: FingerprintHost, reque
   return run;
 }
 
-function lintWith(host: Host, configs: string[], request: FileRequest, extra: Pick<Parameters<typeof lint>[0], 'analyseFunction' | 'keepProject'> = {}) {
+function lintWith(host: Host, configs: string[], request: Question, extra: Pick<Parameters<typeof lint>[0], 'analyseFunction' | 'keepProject'> = {}) {
+  // The linted file is read from the editor buffer, every other file from disk: the cache keeps a version of each (one when they are the same).
+  sources.bufferPath = request.bufferIsDisk() ? undefined : request.file;
   return lint({
     ...extra,
     host,
@@ -186,30 +203,38 @@ function lintWith(host: Host, configs: string[], request: FileRequest, extra: Pi
 }
 
 /**
- * The editor case: only the linted file differs from the last whole-project run. Its findings can
- * only come from functions whose code reaches it, so only those are analysed again: the handler
- * modules whose (textual, over-approximated) import closure contains the file or may be incomplete (a
- * tsconfig alias), plus every function whose handler module lies in the closures analysed (whose code
- * is read anyway). The application
- * model is the one the whole-project run read, unless the configuration reading read the file (a
- * `serverless.ts`, a CDK app). Undefined when anything else changed, or the file is new: then the
- * whole project runs.
+ * The editor case: the linted file differs from the last whole-project run, and maybe some code files
+ * saved since. The file's findings can only come from functions whose code reaches it, so only those
+ * are analysed again: the handler modules whose (textual, over-approximated) import closure contains
+ * the file or may be incomplete (a tsconfig alias), plus every function whose handler module lies in
+ * the closures analysed (whose code is read anyway).
+ *
+ * A saved code file changes which functions reach the file only through what it imports, and only
+ * for the handler modules whose closure holds it: those closures are computed again (the others read
+ * nothing that changed). Anything else changed (a configuration file, a file read while reading the
+ * configuration, a tsconfig.json or package.json, a file or folder added or removed) may change the
+ * functions, their settings or module resolution: then, or when the file is new, this is undefined and
+ * the whole project runs. The application model is the one the whole-project run read, unless the
+ * configuration reading read the file (a `serverless.ts`, a CDK app).
  */
-function functionsRun(base: ProjectRun, configs: string[], host: FingerprintHost, request: FileRequest): ProjectRun | undefined {
+function functionsRun(base: ProjectRun, configs: string[], host: FingerprintHost, request: Question): ProjectRun | undefined {
   const { file } = request;
   const before = base.reads.get(`f:${file}`);
   if (before === undefined || before === '-' || !base.handlers) return undefined;
+  const saved = savedCodeFiles(base, host, file);
+  if (!saved) return undefined;
+  const changed = [file, ...saved];
   const others = new Map(base.reads);
   others.delete(`f:${file}`);
   others.delete(`s:${file}`);
-  if (!stillValid(others, host)) return undefined;
   const recorder = recordingHost(host);
   const closures = new Map<string, ImportClosure>();
   for (const { file: handlerFile } of base.handlers) {
     if (closures.has(handlerFile)) continue;
     const before = base.closures?.get(handlerFile);
-    // A closure without the file is what it was: every file and folder it read is unchanged (checked above).
-    closures.set(handlerFile, before && !before.files.has(file) ? before : importClosure(handlerFile, recorder.host, request.root));
+    // A closure without a changed file is what it was: every file and folder it read is unchanged (checked above).
+    const same = before !== undefined && !changed.some((f) => before.files.has(f));
+    closures.set(handlerFile, same ? before : importClosure(handlerFile, recorder.host, request.root));
   }
   const needed = new Set<string>();
   for (const closure of closures.values()) if (closure.files.has(file)) for (const f of closure.files) needed.add(f);
@@ -222,7 +247,31 @@ function functionsRun(base: ProjectRun, configs: string[], host: FingerprintHost
   const result = kept
     ? lintWith(kept.host, configs, request, { analyseFunction, keepProject: kept.reuse(recorder.host) })
     : lintWith(recorder.host, configs, request, { analyseFunction });
-  // The kept configuration and import closures were read by the whole-project run: its reads, but the file's, are part of what this run depends on.
+  // What this run depends on: the whole-project run's reads (the kept configuration and closures), with the files changed since as they read now.
+  for (const path of saved) if (!recorder.reads.has(`f:${path}`)) recorder.host.readFile(path);
   const reads = new Map([...others, ...recorder.reads]);
   return { reads, findings: result.findings.filter((f) => f.loc.file === file), internalErrors: result.internalErrors, onlyFor: file, model: kept ? 'kept' : 'read' };
+}
+
+/** Code files saved since a whole-project run that a partial run can follow; more than this, and the whole project runs again (its closures then describe the project again). */
+const MAX_SAVED_FILES = 32;
+
+/**
+ * The code files other than `file` whose content changed since the whole-project run `base`, when
+ * nothing else it read changed: no folder listing or kind (a file added, removed or renamed), no
+ * non-code file (configuration, tsconfig.json, package.json), no file the configuration reading read.
+ * Undefined otherwise.
+ */
+function savedCodeFiles(base: ProjectRun, host: FingerprintHost, file: string): string[] | undefined {
+  const configurationFiles = base.configuration?.configurationFiles;
+  let count = 0;
+  const changed = changedReads(base.reads, host, (key, before, now) => {
+    const path = key.slice(2);
+    if (key === `f:${file}`) return true;
+    // A file that appeared or disappeared may change what a specifier resolves to.
+    if (!key.startsWith('f:') || before === '-' || now === '-' || !isCodeFile(path)) return false;
+    if (!configurationFiles || configurationFiles.has(path)) return false;
+    return ++count <= MAX_SAVED_FILES;
+  });
+  return changed?.map((key) => key.slice(2)).filter((path) => path !== file);
 }

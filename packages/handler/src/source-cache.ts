@@ -1,60 +1,148 @@
 import type { Project, SourceFile } from 'ts-morph';
 
-/** Replaced files whose old wrappers a project may hold before the cache starts a new one. */
-const MAX_REPLACED = 64;
+/** Dropped versions a ts-morph project may hold (beyond its live ones) before its live versions are dropped too. */
+const MAX_DROPPED = 64;
+
+/**
+ * A ts-morph project, made for one run, that owns the wrappers of the files that run parsed. It lives
+ * as long as one of those is kept; the wrappers of versions dropped since stay in it (ts-morph's
+ * forget() walks them, which costs as much as the parse).
+ */
+interface Home {
+  project: Project;
+  /** Versions parsed in this project and still kept. */
+  live: number;
+  /** Versions parsed in this project and dropped since. */
+  dropped: number;
+}
+
+/** One parsed text of a path, and what it is the text of. */
+interface Version {
+  text: string;
+  sourceFile: SourceFile;
+  home: Home;
+  /** The text on disk, as a run last read it. */
+  disk: boolean;
+  /** The editor buffer, as the last run that analysed the buffer of this path read it. */
+  buffer: boolean;
+}
 
 /**
  * Parsed code files kept between lint runs in one process (the ESLint plugin in an editor server):
- * a file whose text is unchanged is not parsed and wrapped again, an edited one replaces its entry.
- * The ts-morph project that owns the wrappers (made by the first Program) is shared by every Program
- * that uses the cache.
- * Only syntax is kept: everything that depends on other files (resolution, call graph, scopes) is
- * per Program, so a reused file never carries facts of another file's old text.
+ * a file whose text is unchanged is not parsed and wrapped again.
+ *
+ * Two versions per path are kept: the text on disk and the editor buffer ({@link bufferPath}). Lint
+ * file A while typing in it, then file B whose functions import A: B's run reads A from disk, and
+ * the run after, back in A, reads its buffer; with one version per path each would parse A again.
+ *
+ * ts-morph keeps one wrapper per path in a project (a second wrapper of the same path would be
+ * handed the first one's children), so each run parses into a project of its own: two versions of a
+ * path always live in different projects. Wrappers of several projects in one Program are fine:
+ * everything that depends on other files (resolution, call graph, scopes) is the Program's, on the
+ * compiler nodes, so a reused file never carries facts of another file's old text either.
  */
 export class SourceCache {
-  #project: Project | undefined;
-  readonly #files = new Map<string, { text: string; sourceFile: SourceFile }>();
-  #replaced = 0;
+  readonly #versions = new Map<string, Version[]>();
+  /** The project of the current run, and whether the run parsed anything into it yet. */
+  #current: { home: Home; used: boolean } | undefined;
+  readonly #homes = new Set<Home>();
   /** Parses this cache saved, for tests and benchmarks. */
   hits = 0;
+  /**
+   * The file whose text the next runs take from the editor buffer (the ESLint plugin sets it before
+   * each run); every other path is read from disk. Unset: every text is the disk's (the CLI).
+   */
+  bufferPath: string | undefined;
 
   /**
-   * The project for a new run. A replaced file's old wrappers are not forgotten one node at a time
-   * (ts-morph's forget() walks them, which costs as much as the parse); they are dropped with the
-   * whole project once enough have piled up, and that run parses every file again.
+   * The project for a new run: the last run's when that parsed nothing into it, else a new one. A
+   * project that holds more dropped versions than `MAX_DROPPED` and its live ones (files saved many
+   * times: an edited buffer lives in a small project of its own) has its live versions dropped too,
+   * so that it can be collected; those files are parsed again by the next run that needs them.
    */
   projectForRun(newProject: () => Project): Project {
-    if (!this.#project || this.#replaced > MAX_REPLACED) {
-      this.#project = newProject();
-      this.#files.clear();
-      this.#replaced = 0;
+    for (const home of this.#homes) if (home.dropped > Math.max(MAX_DROPPED, home.live)) this.#dropHome(home);
+    if (!this.#current || this.#current.used) {
+      const home: Home = { project: newProject(), live: 0, dropped: 0 };
+      this.#current = { home, used: false };
     }
-    return this.#project;
+    return this.#current.home.project;
   }
 
-  /** The kept wrapper of `path` when it was parsed from exactly `text`. */
+  /** The kept wrapper of `path` when it was parsed from exactly `text`; it is now also the version of the role this run reads `path` in. */
   get(path: string, text: string): SourceFile | undefined {
-    const entry = this.#files.get(path);
-    if (entry?.text !== text) return undefined;
+    const versions = this.#versions.get(path);
+    const version = versions?.find((v) => v.text === text);
+    if (!version) return undefined;
     this.hits++;
-    return entry.sourceFile;
+    this.#assign(path, version);
+    return version.sourceFile;
   }
 
-  /** Drops the wrapper of `path` (before the path is parsed again: ts-morph keeps one wrapper per path). */
-  forget(path: string): void {
-    const entry = this.#files.get(path);
-    if (!entry) return;
-    this.#files.delete(path);
-    const factory = (entry.sourceFile as unknown as { _context: { compilerFactory: { removeNodeFromCache(node: SourceFile): void } } })._context.compilerFactory;
-    factory.removeNodeFromCache(entry.sourceFile);
-    this.#replaced++;
+  /**
+   * Called before `path` is parsed into the run's project. The kept versions stay (they are replaced
+   * by {@link set}, one per role); the project is marked as used, so that the next run gets a new
+   * one even if this parse fails before {@link set} (a wrapper may be in it by then).
+   */
+  forget(_path: string): void {
+    if (this.#current) this.#current.used = true;
   }
 
+  /** Keeps the wrapper just parsed (in the project {@link projectForRun} gave) as the version of its role (buffer or disk). */
   set(path: string, text: string, sourceFile: SourceFile): void {
-    this.#files.set(path, { text, sourceFile });
+    const current = this.#current;
+    if (!current) throw new Error('SourceCache.set before projectForRun');
+    current.used = true;
+    this.#homes.add(current.home);
+    current.home.live++;
+    const version: Version = { text, sourceFile, home: current.home, disk: false, buffer: false };
+    const versions = this.#versions.get(path);
+    if (versions) versions.push(version);
+    else this.#versions.set(path, [version]);
+    this.#assign(path, version);
   }
 
+  /** Gives `version` the role `path` is read in by this run, taking it from the path's other version (dropped when it has no role left). */
+  #assign(path: string, version: Version): void {
+    const asBuffer = path === this.bufferPath;
+    if (asBuffer) version.buffer = true;
+    else version.disk = true;
+    const versions = this.#versions.get(path)!;
+    for (const other of versions) {
+      if (other === version) continue;
+      if (asBuffer) other.buffer = false;
+      else other.disk = false;
+    }
+    const kept = versions.filter((v) => v.disk || v.buffer);
+    for (const v of versions) if (!kept.includes(v)) this.#dropped(v.home);
+    this.#versions.set(path, kept);
+  }
+
+  #dropped(home: Home): void {
+    home.live--;
+    home.dropped++;
+    // Nothing of it is kept any more: the project and every wrapper in it can be collected.
+    if (home.live === 0) this.#homes.delete(home);
+  }
+
+  #dropHome(home: Home): void {
+    for (const [path, versions] of this.#versions) {
+      const kept = versions.filter((v) => v.home !== home);
+      if (kept.length === 0) this.#versions.delete(path);
+      else this.#versions.set(path, kept);
+    }
+    this.#homes.delete(home);
+  }
+
+  /** Paths with a kept version. */
   get size(): number {
-    return this.#files.size;
+    return this.#versions.size;
+  }
+
+  /** Versions kept, all paths together (at most two per path). */
+  get versionCount(): number {
+    let n = 0;
+    for (const versions of this.#versions.values()) n += versions.length;
+    return n;
   }
 }
