@@ -10,7 +10,7 @@
  */
 import { isAscii } from 'node:buffer';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -65,6 +65,29 @@ export function compileCacheDir(): string {
   return join(tmpdir(), 'lambda-lint-compile-cache', `${process.version}-${process.arch}`);
 }
 
+/**
+ * The cache directory, created if needed; undefined when it or its parent belongs to another user
+ * (a shared temporary directory where someone else made it): code read from it is run.
+ */
+export function privateCacheDir(): string | undefined {
+  const dir = compileCacheDir();
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const uid = process.getuid?.();
+    // Windows: the temporary directory is the user's own.
+    if (uid === undefined) return dir;
+    for (const d of [dirname(dir), dir]) {
+      const s = lstatSync(d);
+      if (!s.isDirectory() || s.uid !== uid) return undefined;
+      // Ours but group- or world-writable (made under a permissive umask): made private.
+      if ((s.mode & 0o022) !== 0) chmodSync(d, s.mode & 0o755);
+    }
+    return dir;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The compiled-code entry of a file as it is now (undefined when it cannot be read). */
 export function compiledCodeEntry(filename: string): string | undefined {
   try {
@@ -81,18 +104,14 @@ function cacheEntryFile(dir: string, filename: string, s: { size: number; mtimeM
 export function enableCompileCache(env: Record<string, string | undefined> = process.env): void {
   if (env.LAMBDA_LINT_NO_COMPILE_CACHE) return;
   const native = (Module as unknown as { enableCompileCache?: (dir?: string) => unknown }).enableCompileCache;
-  const dir = compileCacheDir();
+  const dir = privateCacheDir();
+  if (!dir) return;
   if (native) {
     try {
       native(dir);
     } catch {
       // not available here: plain loading
     }
-    return;
-  }
-  try {
-    mkdirSync(dir, { recursive: true });
-  } catch {
     return;
   }
   const extensions = (Module as unknown as { _extensions: Record<string, JsLoader> })._extensions;

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -149,6 +149,17 @@ describe('module pack (module-pack.ts)', () => {
     expect(statSync(join(cacheDir, manifests()[0]!)).mtimeMs).toBe(recorded);
     write(root, { 'app/side-effect.js': ran('side-effect') });
     expect(run(root).packed).toBe(false);
+    expect(run(root).packed).toBe(true);
+  });
+
+  it('keeps its directory private: one of ours that others could write is made private before use', () => {
+    const root = workspace();
+    const shared = join(root, 'tmp/lambda-lint-compile-cache');
+    mkdirSync(shared, { recursive: true });
+    chmodSync(shared, 0o777);
+    write(root, { 'load.mjs': loadScript(root) });
+    expect(run(root).packed).toBe(false);
+    expect(statSync(shared).mode & 0o777).toBe(0o755);
     expect(run(root).packed).toBe(true);
   });
 

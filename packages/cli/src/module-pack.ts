@@ -31,7 +31,7 @@ import { types } from 'node:util';
 import { Script } from 'node:vm';
 import { isMainThread } from 'node:worker_threads';
 import type * as TS from 'typescript';
-import { compileCacheDir, compiledCodeEntry } from './cache-compile.js';
+import { compiledCodeEntry, privateCacheDir } from './cache-compile.js';
 
 /** How a packed module is run: its exports object and the pack's implementations of its imports. */
 type ModuleBody = (
@@ -85,7 +85,10 @@ export function openPack(entryPath: string, env: Record<string, string | undefin
   } catch {
     return undefined;
   }
-  const base = packBase(entry);
+  const dir = privateCacheDir();
+  if (!dir) return undefined;
+  // One pack per entry module (and Node.js version: the directory is per version).
+  const base = join(dir, `pack-${createHash('sha256').update(entry).digest('hex').slice(0, 24)}`);
   const packFile = currentPack(base);
   if (packFile === undefined && isMainThread) process.once('exit', () => writePack(entry, base));
   if (!packFile) return undefined;
@@ -108,11 +111,6 @@ export function openPack(entryPath: string, env: Record<string, string | undefin
 function profiled(env: Record<string, string | undefined>): boolean {
   const flags = [...process.execArgv, ...(env.NODE_OPTIONS ?? '').split(/\s+/)];
   return flags.some((f) => /^--(cpu-prof|heap-prof|prof|inspect)/.test(f));
-}
-
-/** The pack's path without extension: one pack per entry module and Node.js version. */
-function packBase(entry: string): string {
-  return join(compileCacheDir(), `pack-${createHash('sha256').update(entry).digest('hex').slice(0, 24)}`);
 }
 
 /** The pack file whose manifest matches the files on disk (null: they cannot be packed). */
