@@ -1,18 +1,20 @@
 import type { Project, SourceFile } from 'ts-morph';
 
-/** Dropped versions a ts-morph project may hold (beyond its live ones) before its live versions are dropped too. */
+/** Replaced or dropped files a ts-morph project may hold (beyond its kept ones) before its kept ones are dropped too. */
 const MAX_DROPPED = 64;
 
 /**
- * A ts-morph project, made for one run, that owns the wrappers of the files that run parsed. It lives
- * as long as one of those is kept; the wrappers of versions dropped since stay in it (ts-morph's
- * forget() walks them, which costs as much as the parse).
+ * A ts-morph project and the wrappers parsed into it. It lives as long as one of its versions is
+ * kept; the wrappers of versions dropped since stay in it (ts-morph's forget() walks them, which
+ * costs as much as the parse).
  */
 interface Home {
   project: Project;
-  /** Versions parsed in this project and still kept. */
+  /** The wrapper each path was last parsed to here: what ts-morph hands out for that path. */
+  readonly wrappers: Map<string, SourceFile>;
+  /** Versions parsed here and still kept. */
   live: number;
-  /** Versions parsed in this project and dropped since. */
+  /** Versions parsed here and dropped since. */
   dropped: number;
 }
 
@@ -35,15 +37,18 @@ interface Version {
  * file A while typing in it, then file B whose functions import A: B's run reads A from disk, and
  * the run after, back in A, reads its buffer; with one version per path each would parse A again.
  *
- * ts-morph keeps one wrapper per path in a project (a second wrapper of the same path would be
- * handed the first one's children), so each run parses into a project of its own: two versions of a
- * path always live in different projects. Wrappers of several projects in one Program are fine:
- * everything that depends on other files (resolution, call graph, scopes) is the Program's, on the
- * compiler nodes, so a reused file never carries facts of another file's old text either.
+ * ts-morph keeps one wrapper per path in a project: before a path is parsed into a project again,
+ * the wrapper it has there is removed from it (a second wrapper of the path would be handed the
+ * first one's children). So that an edited buffer never costs the disk version of its path, a run
+ * parses into a project that holds no disk version: the last one, while it holds only buffers (the
+ * editor case: each edit replaces the last buffer), else a new one. Wrappers of several projects in
+ * one Program are fine: everything that depends on other files (resolution, call graph, scopes) is
+ * the Program's, on the compiler nodes, so a reused file never carries facts of another file's old
+ * text either.
  */
 export class SourceCache {
   readonly #versions = new Map<string, Version[]>();
-  /** The project of the current run, and whether the run parsed anything into it yet. */
+  /** The project runs parse into, and whether one parsed into it. */
   #current: { home: Home; used: boolean } | undefined;
   readonly #homes = new Set<Home>();
   /** Parses this cache saved, for tests and benchmarks. */
@@ -55,18 +60,18 @@ export class SourceCache {
   bufferPath: string | undefined;
 
   /**
-   * The project for a new run: the last run's when that parsed nothing into it, else a new one. A
-   * project that holds more dropped versions than `MAX_DROPPED` and its live ones (files saved many
-   * times: an edited buffer lives in a small project of its own) has its live versions dropped too,
-   * so that it can be collected; those files are parsed again by the next run that needs them.
+   * The project for a new run (see the class comment). A project that holds more dropped versions
+   * than `MAX_DROPPED` and its kept ones (a buffer edited many times, files saved many times) has
+   * its kept versions dropped too, so that it can be collected; those files are parsed again by the
+   * next run that needs them (for the project of the edited buffers: its last buffers only).
    */
   projectForRun(newProject: () => Project): Project {
     for (const home of this.#homes) if (home.dropped > Math.max(MAX_DROPPED, home.live)) this.#dropHome(home);
-    if (!this.#current || this.#current.used) {
-      const home: Home = { project: newProject(), live: 0, dropped: 0 };
-      this.#current = { home, used: false };
+    const current = this.#current;
+    if (!current || (current.used && (!this.#homes.has(current.home) || this.#holdsDiskVersion(current.home)))) {
+      this.#current = { home: { project: newProject(), wrappers: new Map(), live: 0, dropped: 0 }, used: false };
     }
-    return this.#current.home.project;
+    return this.#current!.home.project;
   }
 
   /** The kept wrapper of `path` when it was parsed from exactly `text`; it is now also the version of the role this run reads `path` in. */
@@ -80,12 +85,26 @@ export class SourceCache {
   }
 
   /**
-   * Called before `path` is parsed into the run's project. The kept versions stay (they are replaced
-   * by {@link set}, one per role); the project is marked as used, so that the next run gets a new
-   * one even if this parse fails before {@link set} (a wrapper may be in it by then).
+   * Called before `path` is parsed into the run's project: the wrapper the project has for it is
+   * removed from it, and its version, if still kept, dropped (another version of the path, in
+   * another project, stays).
    */
-  forget(_path: string): void {
-    if (this.#current) this.#current.used = true;
+  forget(path: string): void {
+    const current = this.#current;
+    if (!current) return;
+    current.used = true;
+    const home = current.home;
+    const wrapper = home.wrappers.get(path);
+    if (!wrapper) return;
+    home.wrappers.delete(path);
+    const factory = (wrapper as unknown as { _context: { compilerFactory: { removeNodeFromCache(node: SourceFile): void } } })._context.compilerFactory;
+    factory.removeNodeFromCache(wrapper);
+    const versions = this.#versions.get(path) ?? [];
+    const kept = versions.filter((v) => v.sourceFile !== wrapper);
+    if (kept.length === versions.length) return;
+    this.#dropped(home);
+    if (kept.length === 0) this.#versions.delete(path);
+    else this.#versions.set(path, kept);
   }
 
   /** Keeps the wrapper just parsed (in the project {@link projectForRun} gave) as the version of its role (buffer or disk). */
@@ -93,9 +112,11 @@ export class SourceCache {
     const current = this.#current;
     if (!current) throw new Error('SourceCache.set before projectForRun');
     current.used = true;
-    this.#homes.add(current.home);
-    current.home.live++;
-    const version: Version = { text, sourceFile, home: current.home, disk: false, buffer: false };
+    const home = current.home;
+    home.wrappers.set(path, sourceFile);
+    this.#homes.add(home);
+    home.live++;
+    const version: Version = { text, sourceFile, home, disk: false, buffer: false };
     const versions = this.#versions.get(path);
     if (versions) versions.push(version);
     else this.#versions.set(path, [version]);
@@ -121,8 +142,13 @@ export class SourceCache {
   #dropped(home: Home): void {
     home.live--;
     home.dropped++;
-    // Nothing of it is kept any more: the project and every wrapper in it can be collected.
+    // Nothing of it is kept any more: the project can be collected once no run parses into it.
     if (home.live === 0) this.#homes.delete(home);
+  }
+
+  #holdsDiskVersion(home: Home): boolean {
+    for (const versions of this.#versions.values()) for (const v of versions) if (v.home === home && v.disk) return true;
+    return false;
   }
 
   #dropHome(home: Home): void {
@@ -132,6 +158,7 @@ export class SourceCache {
       else this.#versions.set(path, kept);
     }
     this.#homes.delete(home);
+    if (this.#current?.home === home) this.#current = undefined;
   }
 
   /** Paths with a kept version. */
