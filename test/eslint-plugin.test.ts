@@ -251,6 +251,21 @@ export async function notify(message) {
       expect(cli(`${typing}// again\n`)).toEqual(['first']);
     });
 
+    it('a file no function reaches stays silent after a save without a whole-project run, until a saved handler imports it', () => {
+      const { dir } = setup({ 'src/lib/unused.mjs': NOTIFY });
+      const file = `${dir}/src/lib/unused.mjs`;
+      const lintUnused = (text: string) => analyseFile({ file, text, root: dir, rules: missing, config: {} });
+      expect(lintUnused(NOTIFY).findings).toEqual([]);
+      write(dir, { 'src/a.mjs': `${CALLS_NOTIFY}// saved\n` });
+      const hits = sourceCacheStats().hits;
+      expect(lintUnused(`${NOTIFY}// typing\n`)).toEqual({ findings: [], internalErrors: [] });
+      // Nothing was analysed (a whole-project run would have taken the four kept files).
+      expect(sourceCacheStats().hits).toBe(hits);
+      write(dir, { 'src/b.mjs': CALLS_NOTIFY.replace('./lib/notify.mjs', './lib/unused.mjs') });
+      const reached = lintUnused(`${NOTIFY}// more typing\n`);
+      expect([reached.run, ...reached.findings.map((f) => f.message.split(':')[0])]).toEqual(['functions-reaching-file', 'second']);
+    });
+
     it('a saved module between a handler and the linted file is followed too (the closures holding it are computed again)', () => {
       const relay = (target: string) => `export { notify } from '${target}';\n`;
       const { dir, lintBuffer, cli } = setup({ 'src/b.mjs': "import { notify } from './relay.mjs';\n\nexport const handler = async (event) => {\n  await notify(event.body);\n};\n", 'src/relay.mjs': relay('./other.mjs'), 'src/other.mjs': 'export async function notify() {}\n' });

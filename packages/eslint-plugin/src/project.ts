@@ -214,13 +214,15 @@ function lintWith(host: Host, configs: string[], request: Question, extra: Pick<
  * nothing that changed). Anything else changed (a configuration file, a file read while reading the
  * configuration, a tsconfig.json or package.json, a file or folder added or removed) may change the
  * functions, their settings or module resolution: then, or when the file is new, this is undefined and
- * the whole project runs. The application model is the one the whole-project run read, unless the
- * configuration reading read the file (a `serverless.ts`, a CDK app).
+ * the whole project runs. A file no function reached, and none reaches after the saves, gets a run that
+ * analysed nothing (and did not read it). The application model is the one the whole-project run read,
+ * unless the configuration reading read the file (a `serverless.ts`, a CDK app).
  */
 function functionsRun(base: ProjectRun, configs: string[], host: FingerprintHost, request: Question): ProjectRun | undefined {
   const { file } = request;
   const before = base.reads.get(`f:${file}`);
-  if (before === undefined || before === '-' || !base.handlers) return undefined;
+  // A file the analysis looked for and did not find is new: what specifiers resolve to may change.
+  if (before === '-' || !base.handlers) return undefined;
   const saved = savedCodeFiles(base, host, file);
   if (!saved) return undefined;
   const changed = [file, ...saved];
@@ -240,17 +242,25 @@ function functionsRun(base: ProjectRun, configs: string[], host: FingerprintHost
   for (const closure of closures.values()) if (closure.files.has(file)) for (const f of closure.files) needed.add(f);
   // A module whose imports a tsconfig alias may take anywhere may reach the file too.
   const reaches = (handlerFile: string) => needed.has(handlerFile) || closures.get(handlerFile)!.open;
-  if (needed.size === 0 && !base.handlers.some((h) => reaches(h.file))) return undefined;
+  if (needed.size === 0 && !base.handlers.some((h) => reaches(h.file))) {
+    // No function reached the file before, and no saved file makes one reach it now: nothing to analyse.
+    if (before === undefined) return { reads: readsAfter(others, recorder, saved), findings: [], internalErrors: [], onlyFor: file };
+    return undefined;
+  }
   const selected = new Set(base.handlers.filter((h) => reaches(h.file)).map((h) => h.fnId));
   const analyseFunction = (fn: { id: string }) => selected.has(fn.id);
   const kept = base.configuration && !base.configuration.configurationFiles.has(file) ? base.configuration : undefined;
   const result = kept
     ? lintWith(kept.host, configs, request, { analyseFunction, keepProject: kept.reuse(recorder.host) })
     : lintWith(recorder.host, configs, request, { analyseFunction });
-  // What this run depends on: the whole-project run's reads (the kept configuration and closures), with the files changed since as they read now.
-  for (const path of saved) if (!recorder.reads.has(`f:${path}`)) recorder.host.readFile(path);
-  const reads = new Map([...others, ...recorder.reads]);
+  const reads = readsAfter(others, recorder, saved);
   return { reads, findings: result.findings.filter((f) => f.loc.file === file), internalErrors: result.internalErrors, onlyFor: file, model: kept ? 'kept' : 'read' };
+}
+
+/** What a partial run depends on: the whole-project run's reads (the kept configuration and closures), with the files changed since as they read now. */
+function readsAfter(others: ReadSet, recorder: ReturnType<typeof recordingHost>, saved: readonly string[]): ReadSet {
+  for (const path of saved) if (!recorder.reads.has(`f:${path}`)) recorder.host.readFile(path);
+  return new Map([...others, ...recorder.reads]);
 }
 
 /** Code files saved since a whole-project run that a partial run can follow; more than this, and the whole project runs again (its closures then describe the project again). */
