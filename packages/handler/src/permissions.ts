@@ -431,10 +431,23 @@ function v2Uploads(code: HandlerCode): CodePermission[] {
   });
 }
 
+/**
+ * Whether a file names `@aws-sdk/lib-storage`: the module a callee's member comes from is always
+ * written in the callee's own file (an import, a `require`), so in no other file can a `new` be its
+ * `Upload`. Kept per file: most files are never asked about again.
+ */
+const libStorageFiles = new WeakMap<SourceFile, boolean>();
+
+function mentionsLibStorage(file: SourceFile): boolean {
+  let mentions = libStorageFiles.get(file);
+  if (mentions === undefined) libStorageFiles.set(file, (mentions = file.getFullText().includes('@aws-sdk/lib-storage')));
+  return mentions;
+}
+
 /** `new Upload({ client, params: { Bucket, Key } })` from `@aws-sdk/lib-storage`: a (multipart) PutObject. */
 function uploads(code: HandlerCode): CodePermission[] {
   return perReachableFunction<CodePermission>(code, 'uploads', [SyntaxKind.NewExpression], (n, out) => {
-    if (!Node.isNewExpression(n)) return;
+    if (!Node.isNewExpression(n) || !mentionsLibStorage(n.getSourceFile())) return;
     const member = code.moduleMemberOf(n.getExpression());
     if (member?.module !== '@aws-sdk/lib-storage' || member.path[member.path.length - 1] !== 'Upload') return;
     const params = property(code, n.getArguments()[0], 'params');
