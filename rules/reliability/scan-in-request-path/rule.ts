@@ -1,7 +1,7 @@
 import { defineRule } from '@lambda-lint/core';
 import { codeOf, locOfNode, sdkFactsOf, type HandlerCode } from '@lambda-lint/handler';
 import { Node, SyntaxKind } from '@lambda-lint/handler/ts-morph';
-import { calleeName, forEachReachable, importedName, objectLiteralOf, propertyValue, requestTriggers, unwrap } from '../../support/code-facts.js';
+import { forEachReachable, importedName, methodNameOf, objectLiteralOf, propertyValue, requestTriggers, unwrap } from '../../support/code-facts.js';
 
 const DYNAMO_V3 = ['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb'];
 const APIGW_V3 = ['@aws-sdk/client-apigatewaymanagementapi'];
@@ -87,7 +87,7 @@ function broadcasts(code: HandlerCode): boolean {
     (n) => {
       if (found) return;
       if (Node.isNewExpression(n) && importedName(code, n.getExpression(), APIGW_V3) === 'PostToConnectionCommand') found = true;
-      else if (Node.isCallExpression(n) && calleeName(n.getExpression()) === 'postToConnection' && Node.isPropertyAccessExpression(unwrap(n.getExpression()))) found = true;
+      else if (Node.isCallExpression(n) && methodNameOf(n.compilerNode) === 'postToConnection') found = true;
     },
     [SyntaxKind.NewExpression, SyntaxKind.CallExpression],
   );

@@ -9,6 +9,7 @@ import {
   enclosingTryBlocks,
   forEachReachable,
   importedName,
+  methodNameOf,
   newExpressionOf,
   unwrap,
 } from '../../support/code-facts.js';
@@ -27,6 +28,8 @@ function postToConnectionCalls(code: HandlerCode): CallExpression[] {
   // Fallback by import / method name, for what the SDK facts do not see.
   forEachReachable(code, (n) => {
     if (!Node.isCallExpression(n)) return;
+    const method = methodNameOf(n.compilerNode);
+    if (method !== 'postToConnection' && method !== 'send') return;
     const callee = unwrap(n.getExpression());
     if (!Node.isPropertyAccessExpression(callee)) return;
     const name = callee.getName();
