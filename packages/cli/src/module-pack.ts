@@ -6,7 +6,7 @@
  * TypeScript's compiler (cache-compile.ts).
  *
  * The pack is derived, never shipped: the first run after a build or an upgrade loads the modules
- * normally and writes the pack when it exits (0.3-1 s of CPU, once; next to the compiled-code
+ * normally and writes the pack when it exits (0.3-1 s of CPU, once, not in CI; next to the compiled-code
  * cache, in the temporary directory); a run uses it only when every file in it still has the size
  * and modification time it had when it was packed. A run under a profiler or debugger does not
  * use it (a profile then charges time to the modules' own files and lines).
@@ -91,7 +91,8 @@ export function openPack(entryPath: string, env: Record<string, string | undefin
   // One pack per entry module (and Node.js version: the directory is per version).
   const base = join(dir, `pack-${createHash('sha256').update(entry).digest('hex').slice(0, 24)}`);
   const packFile = currentPack(base);
-  if (packFile === undefined && isMainThread) process.once('exit', () => writePack(entry, base));
+  // A CI job starts on a fresh machine: the pack it would write is never read, so it is not written.
+  if (packFile === undefined && isMainThread && !env.CI) process.once('exit', () => writePack(entry, base));
   if (!packFile) return undefined;
   let modules: PackedModules;
   try {
