@@ -36,9 +36,12 @@ const calleeMembers = new WeakMap<object, Map<ts.Node, ModuleMember | null>>();
 /**
  * `code.moduleMemberOf(call.getExpression())`, kept per call for the lint run: several rules ask it
  * of every call of reachable code (is it an fs write, a file read, an HTTP client?), for every
- * handler reaching the call.
+ * handler reaching the call. With `lastNames`, undefined for a method call of any other name.
  */
-export function calleeMember(code: HandlerCode, call: CallExpression | NewExpression): ModuleMember | undefined {
+export function calleeMember(code: HandlerCode, call: CallExpression | NewExpression, lastNames?: ReadonlySet<string>): ModuleMember | undefined {
+  // `x.name(...)`: the member's path ends with `name`; a rule that wants only some names skips the others unresolved.
+  const callee = lastNames && skipOuterExpressions(call.compilerNode.expression);
+  if (callee && callee.kind === SyntaxKind.PropertyAccessExpression && !lastNames!.has((callee as ts.PropertyAccessExpression).name.text)) return undefined;
   let ofRun = calleeMembers.get(code.run);
   if (!ofRun) calleeMembers.set(code.run, (ofRun = new Map()));
   let member = ofRun.get(call.compilerNode);

@@ -123,7 +123,7 @@ function servedFiles(code: HandlerCode): ServedFile[] {
   forEachReachable(
     code,
     (n, fn) => {
-      if (!Node.isCallExpression(n) || !isFileRead(calleeMember(code, n))) return;
+      if (!Node.isCallExpression(n) || !isFileRead(calleeMember(code, n, FS_READS))) return;
       reads.set(fn, [...(reads.get(fn) ?? []), n]);
       if (inBundle(code, n.getArguments()[0])) bundle.add(n);
     },

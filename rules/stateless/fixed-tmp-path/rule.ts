@@ -50,6 +50,8 @@ const FS_EXTRA_PATH_ARGS: Readonly<Record<string, readonly number[]>> = {
   move: [0, 1],
   moveSync: [0, 1],
 };
+/** The names of both tables: a method call of another name is none of them. */
+const FS_FUNCTION_NAMES: ReadonlySet<string> = new Set([...Object.keys(FS_PATH_ARGS), ...Object.keys(FS_EXTRA_PATH_ARGS)]);
 
 /** The path argument indexes of an fs call, or undefined when the callee is not a content read/write API. */
 export function fsPathArguments(member: ModuleMember | undefined): readonly number[] | undefined {
@@ -100,7 +102,7 @@ export default defineRule({
       const code = codeOf(binding);
       forEachReachable(code, (node, fn) => {
         if (!Node.isCallExpression(node)) return;
-        const pathArgs = fsPathArguments(calleeMember(code, node));
+        const pathArgs = fsPathArguments(calleeMember(code, node, FS_FUNCTION_NAMES));
         if (!pathArgs) return;
         const callee = node.getExpression();
         const args = node.getArguments();

@@ -40,6 +40,8 @@ const CREATORS: Readonly<Record<string, number>> = {
   ensureFile: 0,
   ensureFileSync: 0,
 };
+/** The names of {@link CREATORS}: a method call of another name is none of them. */
+const CREATOR_NAMES: ReadonlySet<string> = new Set(Object.keys(CREATORS));
 
 const DIR_CREATORS = new Set(['mkdtemp', 'mkdtempSync', 'mkdir', 'mkdirSync', 'ensureDir', 'ensureDirSync', 'mkdirp', 'mkdirpSync', 'mkdirs', 'mkdirsSync']);
 
@@ -194,7 +196,7 @@ export default defineRule({
       const creations: Creation[] = [];
       forEachReachable(code, (node, fn) => {
         if (!Node.isCallExpression(node)) return;
-        const api = fsFunction(calleeMember(code, node));
+        const api = fsFunction(calleeMember(code, node, CREATOR_NAMES));
         if (!api || !Object.prototype.hasOwnProperty.call(CREATORS, api)) return;
         const arg = node.getArguments()[CREATORS[api]!];
         if (!arg || Node.isSpreadElement(arg)) return;
