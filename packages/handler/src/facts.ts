@@ -110,11 +110,7 @@ function isTmpdirCall(member: ModuleMember | undefined): boolean {
 export function evaluateString(program: Program, node: ts.Node, depth = 0): string | undefined {
   if (depth > MAX_DEPTH) return undefined;
   const e = skipOuterExpressions(node);
-  let cache = program.caches.get('evaluateString') as Map<ts.Node, string | undefined | null> | undefined;
-  if (!cache) {
-    cache = new Map();
-    program.caches.set('evaluateString', cache);
-  }
+  const cache = runCache<string | null>(program, 'evaluateString');
   const cached = cache.get(e);
   if (cached !== undefined) return cached ?? undefined;
   cache.set(e, null); // cycle guard

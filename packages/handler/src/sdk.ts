@@ -359,6 +359,8 @@ function constructionOf(member: ModuleMember, isNew: boolean): Construction | un
  * hundreds); only the scope of a fact (module, invocation, unreached) is the handler's.
  */
 interface RunFacts {
+  /** A `new`/call expression: the module member its callee names. */
+  members: Map<ts.Node, ModuleMember | null>;
   /** A `new`/call expression: the client it constructs. */
   constructions: Map<ts.Node, Construction | null>;
   /** An expression: the construction it stands for (a `new`/call expression of `constructions`). */
@@ -377,7 +379,7 @@ const runFacts = new WeakMap<object, RunFacts>();
 function runFactsOf(code: HandlerCode): RunFacts {
   let out = runFacts.get(code.run);
   if (!out) {
-    out = { constructions: new Map(), clientNodes: new Map(), commands: new Map(), assigned: new Map(), recognised: new Map(), sites: new Map() };
+    out = { members: new Map(), constructions: new Map(), clientNodes: new Map(), commands: new Map(), assigned: new Map(), recognised: new Map(), sites: new Map() };
     runFacts.set(code.run, out);
   }
   return out;
@@ -415,13 +417,23 @@ function hasDecoratorAncestor(node: ts.Node): boolean {
   return false;
 }
 
+/** The module member a `new`/call expression's callee names: asked by the construction, command and call recognisers alike. */
+function calleeMemberOf(run: RunFacts, code: HandlerCode, node: CallExpression | NewExpression): ModuleMember | undefined {
+  let member = run.members.get(node.compilerNode);
+  if (member === undefined) {
+    member = code.moduleMemberOf(node.getExpression()) ?? null;
+    run.members.set(node.compilerNode, member);
+  }
+  return member ?? undefined;
+}
+
 /** The client a `new`/call expression constructs, for any handler. */
 function constructionAt(run: RunFacts, code: HandlerCode, node: Node): Construction | undefined {
   const cached = run.constructions.get(node.compilerNode);
   if (cached !== undefined) return cached ?? undefined;
   let k: Construction | undefined;
   if (Node.isNewExpression(node) || Node.isCallExpression(node)) {
-    const member = code.moduleMemberOf(node.getExpression());
+    const member = calleeMemberOf(run, code, node);
     k = member ? constructionOf(member, Node.isNewExpression(node)) : undefined;
   }
   run.constructions.set(node.compilerNode, k ?? null);
@@ -538,7 +550,7 @@ function commandAt(code: HandlerCode, expr: Node, depth = 0): Command | undefine
     return commandAt(code, b.initializer, depth + 1);
   }
   if (!Node.isNewExpression(e)) return undefined;
-  const member = code.moduleMemberOf(e.getExpression());
+  const member = calleeMemberOf(runFactsOf(code), code, e);
   if (!member) return undefined;
   const service = awsV3Service(member.module);
   const path = stripDefault(member.path);
@@ -615,7 +627,7 @@ function recogniseCall(run: RunFacts, code: HandlerCode, call: CallExpression): 
 }
 
 function recogniseUnscoped(run: RunFacts, code: HandlerCode, call: CallExpression): { fact: Unscoped<Exclude<SdkFact, ClientFact>>; clientNode: Node | undefined } | undefined {
-  const member = code.moduleMemberOf(call.getExpression());
+  const member = calleeMemberOf(run, code, call);
   if (member) {
     const path = stripDefault(member.path);
     const name = path.length === 1 ? path[0]! : undefined;
