@@ -1,7 +1,9 @@
 // The real ESLint API (the class editors and `npx eslint` use) with the plugin's `all` config, run on
 // the examples and on every rule fixture that has handler-code findings, must give exactly the rule
 // ids, messages and ranges that lambda-lint's own run gives for the code files.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ESLint } from 'eslint';
 import tseslint from 'typescript-eslint';
@@ -115,6 +117,35 @@ async function compareEdits(dir: string): Promise<number> {
   return files.length;
 }
 
+/**
+ * The editor path after saves, on a copy of `source`: before each code file is edited, another code
+ * file (of its folder when there is one) is saved with a comment appended. Saved code files do not
+ * make the whole project run again, and ESLint must still report exactly what the CLI reports.
+ */
+async function compareEditsAfterSaves(source: string): Promise<number> {
+  const dir = toPosix(mkdtempSync(join(tmpdir(), 'lambda-lint-saves-')));
+  try {
+    cpSync(source, dir, { recursive: true, filter: (path) => !/[/\\]node_modules([/\\]|$)/.test(path) });
+    const cli = cliRows(dir);
+    const files = [...new Set([...cli.handlerFiles, ...cli.rows.map((r) => `${dir}/${r.file}`)])].filter((f) => CODE_FILE.test(f)).sort();
+    const eslint = eslintFor(dir);
+    clearCache();
+    await eslint.lintFiles(files);
+    for (const [i, file] of files.entries()) {
+      const saved = files.find((f) => f !== file && dirname(f) === dirname(file)) ?? files[(i + 1) % files.length]!;
+      writeFileSync(saved, `${readFileSync(saved, 'utf8')}\n// saved ${i}\n`);
+      const edited = `${readFileSync(file, 'utf8')}\n// edited in the editor\n`;
+      const rows = toRows(dir, await eslint.lintText(edited, { filePath: file }));
+      expect(rows, file).toEqual(cli.rows.filter((r) => `${dir}/${r.file}` === file));
+      const direct = analyseFile({ file, text: edited, root: dir, rules: codeRules, config: { rules: Object.fromEntries(codeRules.map((r) => [r.id, r.severity])) } });
+      expect(direct.run, file).toBe('functions-reaching-file');
+    }
+    return files.length;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 // Each case runs the linter and ESLint many times; under a loaded CI machine that takes a while.
 const SLOW = 180_000;
 
@@ -127,6 +158,10 @@ describe('ESLint API and lambda-lint agree on handler code', () => {
 
   it('examples/brand-platform-demo, each code file edited in the editor (only the functions reaching it re-analysed)', async () => {
     expect(await compareEdits(demo)).toBeGreaterThan(10);
+  }, SLOW);
+
+  it('examples/brand-platform-demo, each code file edited after another code file was saved (no whole-project run)', async () => {
+    expect(await compareEditsAfterSaves(demo)).toBeGreaterThan(10);
   }, SLOW);
 
   it('examples/brand-platform (the production-ready example), whole runs and edits', async () => {
