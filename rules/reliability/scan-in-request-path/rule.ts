@@ -63,6 +63,9 @@ export function dynamoScans(code: HandlerCode): { node: Node; api: string; table
         return;
       }
       if (!Node.isCallExpression(n)) return;
+      // Only `paginateScan(...)` (by any local name) and `x.scan(...)` / `x.paginateScan(...)` can be scans.
+      const method = methodNameOf(n.compilerNode);
+      if (method !== undefined && method !== 'scan' && method !== 'paginateScan') return;
       const callee = n.getExpression();
       if (importedName(code, callee, DYNAMO_V3) === 'paginateScan') {
         out.push({ node: n, api: 'paginateScan', table: tableOf(n.getArguments()[1]) });
