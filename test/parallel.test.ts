@@ -88,6 +88,17 @@ describe('a run split over worker threads gives the findings of a run in one thr
     expect(split.fileCount).toBe(plain.fileCount);
   });
 
+  it('on every rule fixture (many projects, functions without code, rules that judge functions by configuration and code together)', () => {
+    // reserved-concurrency reports a function by its configuration and adds what its code opens: only
+    // the part that analysed the function's code may report it (each part reports its own functions).
+    const root = `${repoRoot}/rules`;
+    const { plain, split, parts } = lintBothWays({ host: nodeHost({}), paths: [root], root, rules: allRules, today }, 3, SMALL);
+    expect(parts).toBe(4);
+    expect(plain.functionCount).toBeGreaterThan(300);
+    expect(split.findings).toEqual(plain.findings);
+    expect(split.fileCount).toBe(plain.fileCount);
+  });
+
   it('stays in one thread (and stops the workers) when the run is too small', () => {
     const options = memoryProject(generateMonorepo({ handlers: 60, functions: 12, seed: 1 }));
     const parallel = inThread(options, 1, DEFAULT_PART_SIZES);

@@ -51,6 +51,11 @@ export interface RunInput {
   suppressions?: readonly Suppression[];
   /** Receives a rule that threw: the run goes on with the other rules, and the caller decides the exit code. */
   onRuleError?: (ruleId: string, error: unknown) => void;
+  /**
+   * A part of a split run: the functions whose code this part analysed. A report about another
+   * function is dropped (its own part, which has its code, reports it); reports about no function are kept.
+   */
+  reportsAbout?: ReadonlySet<LambdaFunction>;
 }
 
 export class ConfigError extends Error {}
@@ -196,8 +201,11 @@ function ruleRunner(input: RunInput): RuleRunner {
       let data = r.data;
       let fn = r.fn;
       let concerns: CheckedFinding['concerns'];
+      const about = input.reportsAbout;
+      if (about && fn && !about.has(fn)) return;
       if (r.concerns) {
-        const fns = [...new Set(r.concerns.fns)].sort((a, b) => functionIndex(a) - functionIndex(b));
+        const fns = [...new Set(r.concerns.fns)].filter((f) => !about || about.has(f)).sort((a, b) => functionIndex(a) - functionIndex(b));
+        if (fns.length === 0) return;
         if (fns.length === 1) fn = fns[0];
         data = { ...r.data, function: subjectOf(fns.map((f) => f.name), r.concerns.codeFunction) };
         concerns = {

@@ -162,8 +162,12 @@ export function lint(options: LintOptions): LintResult {
 
   // A split run: this thread analyses the first part and runs the code rules on it while the workers
   // do the others; the configuration rules and the suppressions see everything once all are back.
-  const own = analyseHandlers(parts[0]!.map((i) => model.functions[i]!), project, options, progress);
-  const ownFindings = checkRules(input(own.handlers), isCodeRule);
+  const ownFunctions = parts[0]!.map((i) => model.functions[i]!);
+  const own = analyseHandlers(ownFunctions, project, options, progress);
+  // The functions with no code to analyse (no handler, another runtime) are this thread's to report on.
+  const inParts = new Set(parts.flat());
+  const ownReports = new Set([...ownFunctions, ...model.functions.filter((_, i) => !inParts.has(i))]);
+  const ownFindings = checkRules({ ...input(own.handlers), reportsAbout: ownReports }, isCodeRule);
   const partsDoneAt = [Date.now()];
   progress('waiting for the worker threads');
   const others = options.parallel!.collect(parts.length);
@@ -227,7 +231,8 @@ export function lintPart(options: LintOptions & { files: readonly DiscoveredFile
 
 function analysePart(part: readonly number[], project: Project, options: LintOptions, plan: string): PartResult {
   const { model } = project;
-  const code = analyseHandlers(part.map((i) => model.functions[i]!), project, options, () => {});
+  const functions = part.map((i) => model.functions[i]!);
+  const code = analyseHandlers(functions, project, options, () => {});
   const internalErrors: PartResult['internalErrors'] = [];
   const findings = checkRules(
     {
@@ -235,6 +240,7 @@ function analysePart(part: readonly number[], project: Project, options: LintOpt
       rules: options.rules,
       handlers: code.handlers,
       onRuleError: (ruleId, error) => internalErrors.push({ ruleId, message: error instanceof Error ? error.message : String(error) }),
+      reportsAbout: new Set(functions),
       ...(options.config ? { config: options.config } : {}),
       ...(options.today ? { today: options.today } : {}),
     },
