@@ -234,6 +234,26 @@ describe('opaqueAwsUseOf', () => {
     );
     expect(opaqueAwsUseOf(resolve(local))).toBeUndefined();
   });
+
+  it('does not call a client handed to a function of a project module opaque: that module is read too', () => {
+    const files: Record<string, string> = {
+      'src/app.ts': lines(
+        "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';",
+        "import { save } from './repo';",
+        'const client = new DynamoDBClient({});',
+        'export const handler = async (id: string) => save(client, id);',
+      ),
+      'src/repo.ts': lines(
+        "import { PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';",
+        "export const save = (client: DynamoDBClient, id: string) => client.send(new PutItemCommand({ TableName: 'items', Item: { id: { S: id } } }));",
+      ),
+    };
+    const analyzer = new HandlerAnalyzer({ readFile: (p) => files[p.slice(ROOT.length + 1)] }, ROOT);
+    const r = analyzer.resolve({ modulePath: `${ROOT}/src/app`, exportName: 'handler', loc: LOC });
+    if (!r.ok) throw new Error(r.message);
+    expect(opaqueAwsUseOf(r.code)).toBeUndefined();
+    expect(codePermissionsOf(r.code).map((p) => p.actions)).toEqual([['dynamodb:PutItem']]);
+  });
 });
 
 describe('binding resources to the template', () => {

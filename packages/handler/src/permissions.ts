@@ -589,7 +589,8 @@ function clientHandedToPackage(code: HandlerCode): string | undefined {
 }
 
 /**
- * The first call of a file that hands an AWS client to a package function (not the SDK's own).
+ * The first call of a file that hands an AWS client to a package function (not the SDK's own, not
+ * a project module's).
  * Whether an expression is an AWS client does not depend on the handler (only the scope of its
  * facts does): kept per file for the run. Calls are sorted out on the compiler nodes; only those
  * into a package are wrapped.
@@ -609,7 +610,8 @@ function clientHandedToPackageIn(code: HandlerCode, file: SourceFile): string | 
   for (const callTs of calls) {
     if (!callTs.arguments?.length) continue;
     const member = moduleMemberOf(program, callTs.expression);
-    if (!member || TRANSPARENT_MODULE.test(member.module)) continue;
+    // A function of a project module is read like the handler's own code: handing it a client hides nothing.
+    if (!member || TRANSPARENT_MODULE.test(member.module) || program.resolveModule(file.getFilePath(), member.module)) continue;
     const call = program.wrap<CallExpression | NewExpression>(callTs);
     // Per argument: the argument, or the values of its properties when it is an object literal.
     const handsClient = call.getArguments().some((arg) => {

@@ -182,6 +182,21 @@ describe(ID, () => {
       expect(positions(r3, ID)).toEqual([at(ID, 'unused', 12, 15, 12, 34)]);
     });
 
+    it('judges the grants when the handler hands its client to a function of a project module (that module is read too)', async () => {
+      const handler = lines(
+        "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';",
+        "import { getBrand } from './repo';",
+        'const db = new DynamoDBClient({});',
+        'export const handler = async (id: string) => getBrand(db, id);',
+      );
+      const repo = lines(
+        "import { GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';",
+        'export const getBrand = (client: DynamoDBClient, id: string) => client.send(new GetItemCommand({ TableName: process.env.TABLE, Key: { id: { S: id } } }));',
+      );
+      const r = await lintFiles({ 'serverless.yml': serverless(grants), 'src/api.ts': handler, 'src/repo.ts': repo, 'package.json': packageJson });
+      expect(positions(r, ID)).toEqual([at(ID, 'unused', 11, 15, 11, 31), at(ID, 'unused', 12, 15, 12, 34)]);
+    });
+
     it('stays silent when the handler imports a module it cannot resolve: an alias without tsconfig paths, a package.json that does not declare it', async () => {
       const files = { 'serverless.yml': serverless(grants), 'src/libs/db.ts': lib };
       expect(positions(await lintFiles({ ...files, 'src/api.ts': aliased('@libs/db'), 'package.json': packageJson }), ID)).toEqual([]);
