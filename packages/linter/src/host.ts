@@ -20,6 +20,9 @@ export function nodeHost(env: Record<string, string | undefined> = process.env):
     env,
     readFile(p) {
       try {
+        // Module resolution and tsconfig lookups ask for many files that do not exist: a stat that
+        // answers "none" costs far less than the exception a failed read throws.
+        if (!statSync(p, { throwIfNoEntry: false })?.isFile()) return undefined;
         return readFileSync(p);
       } catch {
         return undefined;
@@ -37,8 +40,8 @@ export function nodeHost(env: Record<string, string | undefined> = process.env):
     },
     kindOf(p) {
       try {
-        const s = statSync(p);
-        return s.isDirectory() ? 'dir' : s.isFile() ? 'file' : undefined;
+        const s = statSync(p, { throwIfNoEntry: false });
+        return s?.isDirectory() ? 'dir' : s?.isFile() ? 'file' : undefined;
       } catch {
         return undefined;
       }
