@@ -8,6 +8,9 @@
  */
 import type { LambdaFunction, TriggerType } from '@lambda-lint/core';
 import { skipOuterExpressions, type FunctionLikeNode, type HandlerCode, type ModuleMember } from '@lambda-lint/handler';
+
+// One copy, in the handler package (the SDK facts use it too).
+export { methodNameOf } from '@lambda-lint/handler';
 export { evaluateNumber } from '@lambda-lint/handler';
 import { Node, SyntaxKind, type CallExpression, type NewExpression, type TryStatement, type ts } from '@lambda-lint/handler/ts-morph';
 
@@ -66,17 +69,6 @@ export function unwrap(node: Node): Node {
 /** Source text without whitespace, for comparing expressions written the same way. */
 export function textKey(node: Node): string {
   return unwrap(node).getText().replace(/\s+/g, '').replace(/\?\./g, '.');
-}
-
-/**
- * `x.name(...)`: the method's name read on the compiler node (parentheses, type assertions and
- * `await` aside, as {@link unwrap}), undefined for any other callee. A test most calls fail,
- * made before ts-morph wraps their parts.
- */
-export function methodNameOf(call: ts.CallExpression): string | undefined {
-  let callee = skipOuterExpressions(call.expression);
-  while (callee.kind === SyntaxKind.AwaitExpression) callee = skipOuterExpressions((callee as ts.AwaitExpression).expression);
-  return callee.kind === SyntaxKind.PropertyAccessExpression ? (callee as ts.PropertyAccessExpression).name.text : undefined;
 }
 
 /** `a.b.c` -> 'c', `f` -> 'f', `a['b']` -> 'b'. */

@@ -14,7 +14,7 @@
 import { Node, SyntaxKind, type CallExpression, type NewExpression, type SourceFile, type ts } from '@lambda-lint/handler/ts-morph';
 import type { HandlerCode } from './code.js';
 import { moduleMemberOf, runCache } from './facts.js';
-import { descendantsByKind, skipOuterExpressions } from './syntax.js';
+import { descendantsByKind, methodNameOf, skipOuterExpressions } from './syntax.js';
 import type { Program } from './program.js';
 import {
   iamActionsOf,
@@ -65,14 +65,6 @@ function unwrap(node: Node): Node {
     cur = cur.getExpression();
   }
   return cur;
-}
-
-/** `x.name(...)` (parentheses, type assertions and `await` aside): the method's name, read on the compiler node (most calls are tested without wrapping their parts). */
-function calledMethod(call: ts.CallExpression): string | undefined {
-  let callee = skipOuterExpressions(call.expression);
-  // As `unwrap` does: an awaited callee too.
-  while (callee.kind === SyntaxKind.AwaitExpression) callee = skipOuterExpressions((callee as ts.AwaitExpression).expression);
-  return callee.kind === SyntaxKind.PropertyAccessExpression ? (callee as ts.PropertyAccessExpression).name.text : undefined;
 }
 
 function isProcessEnv(node: Node): boolean {
@@ -421,7 +413,7 @@ function perReachableFunction<T>(code: HandlerCode, name: string, kinds: readonl
 function v2Uploads(code: HandlerCode): CodePermission[] {
   const sdk = sdkFactsOf(code);
   return perReachableFunction<CodePermission>(code, 'v2Uploads', [SyntaxKind.CallExpression], (n, out) => {
-    if (!Node.isCallExpression(n) || calledMethod(n.compilerNode) !== 'upload') return;
+    if (!Node.isCallExpression(n) || methodNameOf(n.compilerNode) !== 'upload') return;
     const callee = unwrap(n.getExpression());
     if (!Node.isPropertyAccessExpression(callee) || callee.getName() !== 'upload') return;
     const client = sdk.clientOf(callee.getExpression());
@@ -556,7 +548,7 @@ function unseenCommand(code: HandlerCode): string | undefined {
   const sdk = sdkFactsOf(code);
   const found = perReachableFunction<string>(code, 'unseenCommand', [SyntaxKind.CallExpression], (n, out) => {
     if (out.length > 0 || !Node.isCallExpression(n)) return;
-    const method = calledMethod(n.compilerNode);
+    const method = methodNameOf(n.compilerNode);
     if (method !== 'send' && method !== 'makeRequest') return;
     const callee = unwrap(n.getExpression());
     if (!Node.isPropertyAccessExpression(callee)) return;

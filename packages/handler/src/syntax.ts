@@ -55,6 +55,17 @@ export function skipOuterExpressions(node: ts.Node): ts.Node {
   }
 }
 
+/**
+ * `x.name(...)`: the method's name read on the compiler node (parentheses, type assertions and
+ * `await` aside), undefined for any other callee. A test most calls fail, made before ts-morph
+ * wraps their parts.
+ */
+export function methodNameOf(call: ts.CallExpression): string | undefined {
+  let callee = skipOuterExpressions(call.expression);
+  while (callee.kind === SK.AwaitExpression) callee = skipOuterExpressions((callee as ts.AwaitExpression).expression);
+  return callee.kind === SK.PropertyAccessExpression ? (callee as ts.PropertyAccessExpression).name.text : undefined;
+}
+
 /** The static text of a string-like literal (no substitutions), or undefined. */
 export function stringLiteralValue(node: ts.Node | undefined): string | undefined {
   if (!node) return undefined;
