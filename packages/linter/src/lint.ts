@@ -14,6 +14,7 @@ import {
   type HandlerBinding,
   type LintConfig,
   type ReviewContext,
+  type RunInput,
 } from '@lambda-lint/core';
 import { checkBytes, DEFAULT_MAX_FILE_BYTES, parseSource, type ParsedSource } from '@lambda-lint/source';
 import { installValueResolver, isCloudFormationTemplate, isSamTemplate, linkTemplate, readCloudFormation } from '@lambda-lint/cloudformation';
@@ -136,7 +137,7 @@ export function lint(options: LintOptions): LintResult {
 
   const internalErrors: LintResult['internalErrors'] = [];
   const onRuleError = (ruleId: string, error: unknown) => internalErrors.push({ ruleId, message: error instanceof Error ? error.message : String(error) });
-  const input = (handlers: HandlerBinding[], suppressions?: Suppression[]) => ({
+  const input = (handlers: HandlerBinding[], suppressions?: Suppression[]): RunInput => ({
     onRuleError,
     model,
     rules: options.rules,
@@ -160,18 +161,31 @@ export function lint(options: LintOptions): LintResult {
     return { findings, model, handlers: code.handlers, internalErrors, fileCount: model.fileCount, functionCount: appFunctionCount(model), parts: 1, partsRedone: 0 };
   }
 
-  // A split run: this thread analyses the first part and runs the code rules on it while the workers
-  // do the others; the configuration rules and the suppressions see everything once all are back.
+  return lintInParts(project, options, parts, input, internalErrors, progress);
+}
+
+/**
+ * A split run: this thread analyses the first part and runs the code rules on it while the workers
+ * do the others; the configuration rules and the suppressions see everything once all are back.
+ */
+function lintInParts(
+  project: Project,
+  options: LintOptions,
+  parts: number[][],
+  input: (handlers: HandlerBinding[], suppressions?: Suppression[]) => RunInput,
+  internalErrors: LintResult['internalErrors'],
+  progress: (step: string) => void,
+): LintResult {
+  const { model } = project;
   const ownFunctions = parts[0]!.map((i) => model.functions[i]!);
   const own = analyseHandlers(ownFunctions, project, options, progress);
   // The functions with no code to analyse (no handler, another runtime) are this thread's to report on.
   const inParts = new Set(parts.flat());
   const ownReports = new Set([...ownFunctions, ...model.functions.filter((_, i) => !inParts.has(i))]);
-  const ownFindings = checkRules({ ...input(own.handlers), reportsAbout: ownReports }, isCodeRule);
+  const checked: CheckedFinding[] = checkRules({ ...input(own.handlers), reportsAbout: ownReports }, isCodeRule);
   const partsDoneAt = [Date.now()];
   progress('waiting for the worker threads');
   const others = options.parallel!.collect(parts.length);
-  const checked: CheckedFinding[] = [...ownFindings];
   const codeFiles = new Set(own.filePaths);
   const diagnostics = [...own.diagnostics];
   const workerSuppressions: Suppression[] = [];
