@@ -14,24 +14,24 @@ export { methodNameOf } from '@lambda-lint/handler';
 export { evaluateNumber } from '@lambda-lint/handler';
 import { Node, SyntaxKind, type CallExpression, type NewExpression, type TryStatement, type ts } from '@lambda-lint/handler/ts-morph';
 
-const reachableCache = new WeakMap<HandlerCode, Map<string, readonly { node: Node; fn: FunctionLikeNode }[]>>();
-
 /**
- * `code.forEachReachableNode(cb, kinds)` over a list made once per handler and set of kinds: most
- * code rules ask for the same nodes (the calls of reachable code), and each walk over every node
- * of every reachable function costs more than the test a rule makes on the few it wants.
+ * `code.forEachReachableNode(cb, kinds)`: the list is made once per handler and set of kinds
+ * ({@link HandlerCode.reachableNodes}). A rule that can reject most nodes on their syntax should
+ * walk `code.reachableNodes(kinds)` itself and wrap only the nodes it keeps.
  */
 export function forEachReachable(code: HandlerCode, cb: (node: Node, fn: FunctionLikeNode) => void, kinds: readonly SyntaxKind[]): void {
-  let byKinds = reachableCache.get(code);
-  if (!byKinds) reachableCache.set(code, (byKinds = new Map()));
-  const key = kinds.join(',');
-  let list = byKinds.get(key);
-  if (!list) {
-    const found: { node: Node; fn: FunctionLikeNode }[] = [];
-    code.forEachReachableNode((node, fn) => found.push({ node, fn }), kinds);
-    byKinds.set(key, (list = found));
-  }
-  for (const { node, fn } of list) cb(node, fn);
+  code.forEachReachableNode(cb, kinds);
+}
+
+/**
+ * {@link forEachReachable} for the nodes that pass a test of their syntax: `test` sees the compiler
+ * node, and only the nodes it accepts (and their functions) get ts-morph wrappers. Most nodes of a
+ * kind are not what a rule looks for (a call of another name), and wrapping each cost more than the test.
+ */
+export function forEachReachableWhere<T extends Node = Node>(code: HandlerCode, test: (node: ts.Node) => boolean, cb: (node: T, fn: FunctionLikeNode) => void, kinds: readonly SyntaxKind[]): void {
+  const found = code.reachableNodes(kinds);
+  const nodes = found.nodes;
+  for (let i = 0; i < nodes.length; i++) if (test(nodes[i]!)) cb(found.node<T>(i), found.fn(i));
 }
 
 const calleeMembers = new WeakMap<object, Map<ts.Node, ModuleMember | null>>();
@@ -42,15 +42,21 @@ const calleeMembers = new WeakMap<object, Map<ts.Node, ModuleMember | null>>();
  * handler reaching the call. With `lastNames`, undefined for a method call of any other name.
  */
 export function calleeMember(code: HandlerCode, call: CallExpression | NewExpression, lastNames?: ReadonlySet<string>): ModuleMember | undefined {
+  return calleeMemberTs(code, call.compilerNode, lastNames);
+}
+
+/** {@link calleeMember} on the compiler node: a rule can test a call before it wraps it. */
+export function calleeMemberTs(code: HandlerCode, call: ts.Node, lastNames?: ReadonlySet<string>): ModuleMember | undefined {
+  const expression = (call as ts.CallExpression | ts.NewExpression).expression;
   // `x.name(...)`: the member's path ends with `name`; a rule that wants only some names skips the others unresolved.
-  const callee = lastNames && skipOuterExpressions(call.compilerNode.expression);
+  const callee = lastNames && skipOuterExpressions(expression);
   if (callee && callee.kind === SyntaxKind.PropertyAccessExpression && !lastNames!.has((callee as ts.PropertyAccessExpression).name.text)) return undefined;
   let ofRun = calleeMembers.get(code.run);
   if (!ofRun) calleeMembers.set(code.run, (ofRun = new Map()));
-  let member = ofRun.get(call.compilerNode);
+  let member = ofRun.get(call);
   if (member === undefined) {
-    member = code.moduleMemberOf(call.getExpression()) ?? null;
-    ofRun.set(call.compilerNode, member);
+    member = code.moduleMemberOf(expression) ?? null;
+    ofRun.set(call, member);
   }
   return member ?? undefined;
 }

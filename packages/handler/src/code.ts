@@ -58,6 +58,8 @@ export interface ScopeBinding {
   readonly importFrom: ImportOrigin | undefined;
   /** Absolute path of the declaring file. */
   readonly file: string;
+  /** The declaring file (without wrapping the declaration: ts-morph wraps all ancestors of a node it wraps). */
+  readonly sourceFile: SourceFile;
 }
 
 const publicBindings = new WeakMap<TsBinding, ScopeBinding>();
@@ -115,6 +117,10 @@ class LazyScopeBinding implements ScopeBinding {
   get file(): string {
     return (this.#file ??= this.#program.fileOf(this.#binding.declaration).path);
   }
+
+  get sourceFile(): SourceFile {
+    return this.#program.fileOf(this.#binding.declaration).sourceFile;
+  }
 }
 
 export function toScopeBinding(program: Program, b: TsBinding): ScopeBinding {
@@ -166,6 +172,7 @@ export class HandlerCode {
   #reachableWrapped: FunctionLikeNode[] | undefined;
   #files: SourceFile[] | undefined;
   #ownCode: OwnCode[] | undefined;
+  #reachableByKinds: Map<string, ReachableNodes> | undefined;
 
   /** @internal */
   constructor(program: Program, file: ParsedFile, exportName: string, def: Def) {
@@ -271,29 +278,43 @@ export class HandlerCode {
    * each reachable function's parameters and body, not descending into nested functions
    * (they are reachable themselves and visited with their own `fn`). Pass `kinds` to be called
    * only for nodes of those kinds: much faster on large files, as only those nodes are wrapped.
+   * A check that looks at the syntax before it needs a wrapper should use {@link reachableNodes}.
    */
   forEachReachableNode(cb: (node: Node, fn: FunctionLikeNode) => void, kinds?: readonly SyntaxKind[]): void {
-    const program = this.#program;
-    const wanted = kinds ? new Set<number>(kinds as unknown as number[]) : undefined;
-    const reachable = this.#reachableTs();
-    // The own code of each reachable function, looked up once per handler rather than once per call.
-    const owns = (this.#ownCode ??= reachable.map(ownCodeOf));
-    for (let k = 0; k < owns.length; k++) {
-      const { nodes, wrapped } = owns[k]!;
-      let fn: FunctionLikeNode | undefined;
-      let owner: { _getNodeFromCompilerNode(n: ts.Node): Node } | undefined;
-      for (let i = 0; i < nodes.length; i++) {
-        const n = nodes[i]!;
-        if (wanted && !wanted.has(n.kind)) continue;
-        // Nodes are wrapped through their function's wrapper, which knows its file (finding a deep
-        // node's file walks all its ancestors), once for every later rule and handler.
-        if (!fn) {
-          fn = owns[k]!.fn ??= program.wrap<FunctionLikeNode>(reachable[k]!);
-          owner = fn as unknown as { _getNodeFromCompilerNode(n: ts.Node): Node };
+    const found = this.reachableNodes(kinds);
+    for (let i = 0; i < found.nodes.length; i++) cb(found.node(i), found.fn(i));
+  }
+
+  /**
+   * The nodes of reachable code of some kinds (all kinds without `kinds`), in the order of
+   * {@link forEachReachableNode}, as compiler nodes: a rule tests the raw syntax (a call's method
+   * name, an operator) and asks `node(i)` for the ts-morph wrapper only of the nodes it keeps. Wrapping
+   * every call of reachable code cost more than the tests made on them. Listed once per handler and
+   * set of kinds: most code rules ask for the same kinds.
+   */
+  reachableNodes(kinds?: readonly SyntaxKind[]): ReachableNodes {
+    const key = kinds ? kinds.join(',') : '*';
+    const byKinds = (this.#reachableByKinds ??= new Map());
+    let out = byKinds.get(key);
+    if (!out) {
+      const wanted = kinds ? new Set<number>(kinds as unknown as number[]) : undefined;
+      const reachable = this.#reachableTs();
+      // The own code of each reachable function, looked up once per handler rather than once per call.
+      const owns = (this.#ownCode ??= reachable.map(ownCodeOf));
+      const nodes: ts.Node[] = [];
+      const at: ReachableAt[] = [];
+      for (let k = 0; k < owns.length; k++) {
+        const own = owns[k]!;
+        for (let i = 0; i < own.nodes.length; i++) {
+          const n = own.nodes[i]!;
+          if (wanted && !wanted.has(n.kind)) continue;
+          nodes.push(n);
+          at.push({ own, index: i, fn: reachable[k]! });
         }
-        cb((wrapped[i] ??= owner!._getNodeFromCompilerNode(n)), fn);
       }
+      byKinds.set(key, (out = new ReachableNodes(this.#program, nodes, at)));
     }
+    return out;
   }
 
   /** The innermost function-like node that contains a node, if any. */
@@ -323,9 +344,10 @@ export class HandlerCode {
    * local module. A name imported from a package (or an export that is not a declaration) gives
    * the local import binding.
    */
-  resolveReference(expr: Node): ScopeBinding | undefined {
+  resolveReference(expr: Node | ts.Node): ScopeBinding | undefined {
     const program = this.#program;
-    const e = skipOuterExpressions(expr.compilerNode);
+    // A compiler node is taken as it is: a rule reading raw syntax need not wrap what it asks about.
+    const e = skipOuterExpressions(isWrapper(expr) ? expr.compilerNode : expr);
     if (e.kind === SK.Identifier) {
       const local = program.resolveIdentifier(e as ts.Identifier);
       if (!local) return undefined;
@@ -368,8 +390,8 @@ export class HandlerCode {
    * `node:fs/promises`, `require('fs').readFileSync`, `const fsp = fs.promises` aliases.
    * The module is the specifier without `node:`.
    */
-  moduleMemberOf(expr: Node): ModuleMember | undefined {
-    return moduleMemberOf(this.#program, expr.compilerNode);
+  moduleMemberOf(expr: Node | ts.Node): ModuleMember | undefined {
+    return moduleMemberOf(this.#program, isWrapper(expr) ? expr.compilerNode : expr);
   }
 
   /**
@@ -454,6 +476,50 @@ interface OwnCode {
 
 const ownCodeCache = new WeakMap<ts.Node, OwnCode>();
 
+/** Where a node of {@link ReachableNodes} is: its function's own code, its index there, the function. */
+interface ReachableAt {
+  readonly own: OwnCode;
+  readonly index: number;
+  readonly fn: TsFunctionLike;
+}
+
+/**
+ * Nodes of reachable code ({@link HandlerCode.reachableNodes}): `nodes[i]` is the compiler node,
+ * `node(i)` its ts-morph wrapper and `fn(i)` the wrapper of its innermost enclosing function, both
+ * made on first request and shared by every later rule and handler.
+ */
+export class ReachableNodes {
+  readonly nodes: readonly ts.Node[];
+  readonly #program: Program;
+  readonly #at: readonly ReachableAt[];
+
+  /** @internal */
+  constructor(program: Program, nodes: readonly ts.Node[], at: readonly ReachableAt[]) {
+    this.#program = program;
+    this.nodes = nodes;
+    this.#at = at;
+  }
+
+  /** The wrapper of `nodes[i]`. */
+  node<T extends Node = Node>(i: number): T {
+    const { own, index } = this.#at[i]!;
+    // Made through the function's wrapper, which knows its file (finding a deep node's file walks all its ancestors).
+    const owner = this.fn(i) as unknown as { _getNodeFromCompilerNode(n: ts.Node): Node };
+    return (own.wrapped[index] ??= owner._getNodeFromCompilerNode(own.nodes[index]!)) as T;
+  }
+
+  /** The wrapper of the innermost function that holds `nodes[i]`. */
+  fn(i: number): FunctionLikeNode {
+    const at = this.#at[i]!;
+    return (at.own.fn ??= this.#program.wrap<FunctionLikeNode>(at.fn));
+  }
+
+  /** The compiler node of the innermost function that holds `nodes[i]`. */
+  fnNode(i: number): ts.Node {
+    return this.#at[i]!.fn;
+  }
+}
+
 function ownCodeOf(fnTs: TsFunctionLike): OwnCode {
   let out = ownCodeCache.get(fnTs);
   if (!out) {
@@ -462,6 +528,10 @@ function ownCodeOf(fnTs: TsFunctionLike): OwnCode {
     ownCodeCache.set(fnTs, out);
   }
   return out;
+}
+
+function isWrapper(node: Node | ts.Node): node is Node {
+  return 'compilerNode' in node;
 }
 
 /** The analysis attached to a handler binding by the linter. */

@@ -9,6 +9,7 @@ export {
   isAtModuleScope,
   isModuleLevelDeclaration,
   type FunctionLikeNode,
+  type ReachableNodes,
   type ScopeBinding,
 } from './code.js';
 export { locOfNode, locOfRange, locOfTsNode, toSlash } from './loc.js';

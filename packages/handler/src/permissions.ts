@@ -394,16 +394,18 @@ function idempotencyPermission(code: HandlerCode, node: Node, config: Node | und
  * reaching them. Only for facts that depend on syntax and the run's module resolution, not on
  * which handler reaches the code.
  */
-function perReachableFunction<T>(code: HandlerCode, name: string, kinds: readonly SyntaxKind[], visit: (node: Node, found: T[]) => void): T[] {
+function perReachableFunction<T>(code: HandlerCode, name: string, kinds: readonly SyntaxKind[], test: (node: ts.Node) => boolean, visit: (node: Node, found: T[]) => void): T[] {
   const cache = runCache<T[]>(code.run as Program, name);
   const fns = code.reachableFunctions;
   const pending = new Map<ts.Node, T[]>();
   for (const fn of fns) if (!cache.has(fn.compilerNode)) pending.set(fn.compilerNode, []);
   if (pending.size > 0) {
-    code.forEachReachableNode((node, fn) => {
-      const found = pending.get(fn.compilerNode);
-      if (found) visit(node, found);
-    }, kinds);
+    // The syntax test first: only the nodes it accepts get ts-morph wrappers.
+    const reachable = code.reachableNodes(kinds);
+    for (let i = 0; i < reachable.nodes.length; i++) {
+      const found = pending.get(reachable.fnNode(i));
+      if (found && test(reachable.nodes[i]!)) visit(reachable.node(i), found);
+    }
     for (const [fn, found] of pending) cache.set(fn, found);
   }
   return fns.flatMap((fn) => cache.get(fn.compilerNode)!);
@@ -412,7 +414,7 @@ function perReachableFunction<T>(code: HandlerCode, name: string, kinds: readonl
 /** SDK v2 `s3.upload(params)` (managed, possibly multipart, upload): a PutObject. */
 function v2Uploads(code: HandlerCode): CodePermission[] {
   const sdk = sdkFactsOf(code);
-  return perReachableFunction<CodePermission>(code, 'v2Uploads', [SyntaxKind.CallExpression], (n, out) => {
+  return perReachableFunction<CodePermission>(code, 'v2Uploads', [SyntaxKind.CallExpression], (n) => methodNameOf(n as ts.CallExpression) === 'upload', (n, out) => {
     if (!Node.isCallExpression(n) || methodNameOf(n.compilerNode) !== 'upload') return;
     const callee = unwrap(n.getExpression());
     if (!Node.isPropertyAccessExpression(callee) || callee.getName() !== 'upload') return;
@@ -428,18 +430,18 @@ function v2Uploads(code: HandlerCode): CodePermission[] {
  * written in the callee's own file (an import, a `require`), so in no other file can a `new` be its
  * `Upload`. Kept per file: most files are never asked about again.
  */
-const libStorageFiles = new WeakMap<SourceFile, boolean>();
+const libStorageFiles = new WeakMap<ts.SourceFile, boolean>();
 
-function mentionsLibStorage(file: SourceFile): boolean {
+function mentionsLibStorage(file: ts.SourceFile): boolean {
   let mentions = libStorageFiles.get(file);
-  if (mentions === undefined) libStorageFiles.set(file, (mentions = file.getFullText().includes('@aws-sdk/lib-storage')));
+  if (mentions === undefined) libStorageFiles.set(file, (mentions = file.text.includes('@aws-sdk/lib-storage')));
   return mentions;
 }
 
 /** `new Upload({ client, params: { Bucket, Key } })` from `@aws-sdk/lib-storage`: a (multipart) PutObject. */
 function uploads(code: HandlerCode): CodePermission[] {
-  return perReachableFunction<CodePermission>(code, 'uploads', [SyntaxKind.NewExpression], (n, out) => {
-    if (!Node.isNewExpression(n) || !mentionsLibStorage(n.getSourceFile())) return;
+  return perReachableFunction<CodePermission>(code, 'uploads', [SyntaxKind.NewExpression], (n) => mentionsLibStorage(n.getSourceFile()), (n, out) => {
+    if (!Node.isNewExpression(n)) return;
     const member = code.moduleMemberOf(n.getExpression());
     if (member?.module !== '@aws-sdk/lib-storage' || member.path[member.path.length - 1] !== 'Upload') return;
     const params = property(code, n.getArguments()[0], 'params');
@@ -544,9 +546,14 @@ function findOpaqueImport(program: Program, file: SourceFile): string | undefine
  * is an AWS client and which command an argument builds do not depend on the handler: kept per
  * function for the run.
  */
+function mayNameCommand(call: ts.Node): boolean {
+  const method = methodNameOf(call as ts.CallExpression);
+  return method === 'send' || method === 'makeRequest';
+}
+
 function unseenCommand(code: HandlerCode): string | undefined {
   const sdk = sdkFactsOf(code);
-  const found = perReachableFunction<string>(code, 'unseenCommand', [SyntaxKind.CallExpression], (n, out) => {
+  const found = perReachableFunction<string>(code, 'unseenCommand', [SyntaxKind.CallExpression], mayNameCommand, (n, out) => {
     if (out.length > 0 || !Node.isCallExpression(n)) return;
     const method = methodNameOf(n.compilerNode);
     if (method !== 'send' && method !== 'makeRequest') return;

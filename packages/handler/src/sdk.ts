@@ -10,9 +10,10 @@
  */
 import { Node, SyntaxKind, ts, type CallExpression, type NewExpression } from '@lambda-lint/handler/ts-morph';
 import { forEachDescendantNode, type FunctionLikeNode, type HandlerCode, type ScopeBinding } from './code.js';
-import { enclosingBoundary, walkDescendants } from './syntax.js';
+import { enclosingBoundary, skipOuterExpressions, walkDescendants } from './syntax.js';
 import { unwrap } from './lazy.js';
-import type { ModuleMember } from './facts.js';
+import { moduleMemberOf, type ModuleMember } from './facts.js';
+import type { Program } from './program.js';
 
 /** Where a fact's code runs. */
 export type FactScope =
@@ -419,12 +420,65 @@ function hasDecoratorAncestor(node: ts.Node): boolean {
 
 /** The module member a `new`/call expression's callee names: asked by the construction, command and call recognisers alike. */
 function calleeMemberOf(run: RunFacts, code: HandlerCode, node: CallExpression | NewExpression): ModuleMember | undefined {
-  let member = run.members.get(node.compilerNode);
+  return calleeMemberOfTs(run, code, node.compilerNode);
+}
+
+/** {@link calleeMemberOf} on the compiler node: resolving a callee needs no ts-morph wrapper. */
+function calleeMemberOfTs(run: RunFacts, code: HandlerCode, node: ts.CallExpression | ts.NewExpression): ModuleMember | undefined {
+  let member = run.members.get(node);
   if (member === undefined) {
-    member = code.moduleMemberOf(node.getExpression()) ?? null;
-    run.members.set(node.compilerNode, member);
+    member = moduleMemberOf(code.run as Program, node.expression) ?? null;
+    run.members.set(node, member);
   }
   return member ?? undefined;
+}
+
+/**
+ * Whether a call or construction can be no fact, told from syntax and its callee's module member
+ * without ts-morph wrappers (most calls of reachable code are none, and wrapping each cost more than
+ * recognising it). The same tests {@link recogniseCall} makes first: a construction or a module
+ * function is known by its callee's module member; any other call can only be a method call on a
+ * client (`send`, or an operation's name: not another method of a client, lower case).
+ */
+function cannotBeFact(run: RunFacts, code: HandlerCode, node: ts.Node): boolean {
+  if (node.kind !== SyntaxKind.CallExpression && node.kind !== SyntaxKind.NewExpression) return true;
+  if (calleeMemberOfTs(run, code, node as ts.CallExpression | ts.NewExpression)) return false;
+  if (node.kind === SyntaxKind.NewExpression) return true;
+  // As calleeName() reads the callee (unwrap: parentheses and type assertions, not await).
+  const callee = skipOuterExpressions((node as ts.CallExpression).expression);
+  let name: string;
+  if (callee.kind === SyntaxKind.PropertyAccessExpression) name = (callee as ts.PropertyAccessExpression).name.text;
+  else if (callee.kind === SyntaxKind.ElementAccessExpression) {
+    const arg = (callee as ts.ElementAccessExpression).argumentExpression;
+    if (arg.kind !== SyntaxKind.StringLiteral && arg.kind !== SyntaxKind.NoSubstitutionTemplateLiteral) return true;
+    name = (arg as ts.StringLiteral).text;
+  } else return true;
+  if (name === 'send') return false;
+  if (name !== 'getSignedUrl' && name !== 'getSignedUrlPromise' && (NON_OPERATION_METHODS.has(name) || !/^[a-z]/.test(name))) return true;
+  return cannotBeClient(code, (callee as ts.PropertyAccessExpression | ts.ElementAccessExpression).expression);
+}
+
+/**
+ * Whether an expression is no client as {@link findClientNode} looks for one, told without wrappers:
+ * an expression of another kind (a literal, an array, a template), or a name that no declaration
+ * binds (`console`, `JSON`, `Promise`: globals).
+ */
+function cannotBeClient(code: HandlerCode, expr: ts.Node): boolean {
+  let e = skipOuterExpressions(expr);
+  if (e.kind === SyntaxKind.AwaitExpression) e = skipOuterExpressions((e as ts.AwaitExpression).expression);
+  switch (e.kind) {
+    case SyntaxKind.NewExpression:
+    case SyntaxKind.CallExpression:
+    case SyntaxKind.BinaryExpression:
+    case SyntaxKind.PropertyAccessExpression:
+    case SyntaxKind.ElementAccessExpression:
+    case SyntaxKind.ThisKeyword:
+      return false;
+    case SyntaxKind.Identifier:
+      return code.resolveReference(e) === undefined;
+    default:
+      return true;
+  }
 }
 
 /** The client a `new`/call expression constructs, for any handler. */
@@ -833,7 +887,13 @@ export function sdkFactsOf(code: HandlerCode): SdkFacts {
   const c: Collector = { code, run: runFactsOf(code), facts: [], byNode: new Map(), clientCache: new Map() };
   // A call the run knows is no fact is skipped before it gets a ts-morph wrapper.
   const visit = (n: ts.Node, wrapped: () => Node): void => {
-    if (c.byNode.has(n) || c.run.recognised.get(n) === null) return;
+    if (c.byNode.has(n)) return;
+    const known = c.run.recognised.get(n);
+    if (known === null) return;
+    if (known === undefined && cannotBeFact(c.run, code, n)) {
+      c.run.recognised.set(n, null);
+      return;
+    }
     const fact = factAt(c, wrapped());
     if (fact) {
       c.facts.push(fact);
@@ -845,7 +905,8 @@ export function sdkFactsOf(code: HandlerCode): SdkFacts {
     const owner = file as unknown as { _getNodeFromCompilerNode(n: ts.Node): Node };
     for (const n of moduleScopeCallsOf(file.compilerNode)) visit(n, () => owner._getNodeFromCompilerNode(n));
   }
-  code.forEachReachableNode((node) => visit(node.compilerNode, () => node), [SyntaxKind.NewExpression, SyntaxKind.CallExpression]);
+  const reachable = code.reachableNodes([SyntaxKind.NewExpression, SyntaxKind.CallExpression]);
+  for (let i = 0; i < reachable.nodes.length; i++) visit(reachable.nodes[i]!, () => reachable.node(i));
   const keyed = c.facts.map((fact) => ({ fact, ...sortKeyOf(fact.node) }));
   keyed.sort((a, b) => (a.file === b.file ? a.start - b.start || a.end - b.end : a.file < b.file ? -1 : 1));
   const facts = keyed.map((k) => k.fact);

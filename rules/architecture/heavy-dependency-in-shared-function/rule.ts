@@ -111,8 +111,8 @@ function importTargetsOf(code: HandlerCode, file: SourceFile): SourceFile[][] {
   let cached = ofRun.get(file);
   if (cached) return cached;
   const out: SourceFile[][] = [];
-  // The file's own statements, read on the compiler nodes: only the imported names get wrappers.
-  forEachDescendantCompilerNode(file, (statement, wrap) => {
+  // The file's own statements and imported names, read on the compiler nodes: no wrappers (ts-morph wraps every ancestor of a node it wraps).
+  forEachDescendantCompilerNode(file, (statement) => {
     if (!ts.isImportDeclaration(statement) || isErased(statement)) return false;
     const spec = statement.moduleSpecifier;
     if (!ts.isStringLiteral(spec) || !spec.text.startsWith('.')) return false;
@@ -122,7 +122,7 @@ function importTargetsOf(code: HandlerCode, file: SourceFile): SourceFile[][] {
     const targets: SourceFile[] = [];
     for (const name of [clause?.name, ...named]) {
       if (!name || !ts.isIdentifier(name)) continue;
-      const target = code.resolveReference(wrap(name))?.declaration.getSourceFile();
+      const target = code.resolveReference(name)?.sourceFile;
       if (target) targets.push(target);
     }
     out.push(targets);

@@ -1,7 +1,7 @@
 import { defineRule, get, type Distribution, type Prop } from '@lambda-lint/core';
 import { codeOf, descendantsOfKind, locOfNode, type HandlerCode, type ModuleMember } from '@lambda-lint/handler';
 import { Node, SyntaxKind } from '@lambda-lint/handler/ts-morph';
-import { calleeMember, forEachReachable, objectLiteralOf, unwrap } from '../../support/code-facts.js';
+import { calleeMember, calleeMemberTs, forEachReachableWhere, objectLiteralOf, unwrap } from '../../support/code-facts.js';
 
 const ASSET_PREFIX = /^\/?(static|assets|public)(\/|$)/i;
 const ASSET_FILE = /\.(css|js|mjs|map|png|jpe?g|gif|svg|ico|webp|avif|woff2?|ttf|otf|eot|html?)$/i;
@@ -120,8 +120,10 @@ function servedFiles(code: HandlerCode): ServedFile[] {
   // Every file read per function; the ones of the bundle are marked.
   const reads = new Map<Node, Node[]>();
   const bundle = new Set<Node>();
-  forEachReachable(
+  forEachReachableWhere(
     code,
+    // The callee resolved on the compiler node: only file reads get wrappers.
+    (n) => isFileRead(calleeMemberTs(code, n, FS_READS)),
     (n, fn) => {
       if (!Node.isCallExpression(n) || !isFileRead(calleeMember(code, n, FS_READS))) return;
       reads.set(fn, [...(reads.get(fn) ?? []), n]);

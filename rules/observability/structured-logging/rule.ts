@@ -1,7 +1,7 @@
 import { defineRule, type LambdaFunction } from '@lambda-lint/core';
 import { codeOf, locOfNode, skipOuterExpressions, type HandlerCode } from '@lambda-lint/handler';
 import { Node, SyntaxKind, type CallExpression, type ts } from '@lambda-lint/handler/ts-morph';
-import { forEachReachable } from '../../support/code-facts.js';
+import { forEachReachableWhere } from '../../support/code-facts.js';
 
 /** The `console` methods that write a log line. */
 const CONSOLE_METHODS = new Set(['log', 'info', 'warn', 'error', 'debug', 'trace']);
@@ -99,7 +99,7 @@ export default defineRule({
       // JSON log format (or a format that cannot be known offline): not reported.
       if (json !== false) continue;
       const code = codeOf(binding);
-      forEachReachable(code, (node) => {
+      forEachReachableWhere(code, (n) => onConsole(n as ts.CallExpression), (node) => {
         if (!Node.isCallExpression(node)) return;
         const method = consoleMethod(code, node);
         if (!method) return;

@@ -1,7 +1,7 @@
 import { defineRule } from '@lambda-lint/core';
 import { codeOf, forEachDescendantCompilerNode, forEachDescendantNode, locOfNode, sdkFactsOf, skipOuterExpressions, unwrapExpression as unwrap, type FunctionLikeNode, type HandlerCode, type SdkFacts } from '@lambda-lint/handler';
 import { Node, SyntaxKind, type ts } from '@lambda-lint/handler/ts-morph';
-import { forEachReachable } from '../../support/code-facts.js';
+import { forEachReachableWhere } from '../../support/code-facts.js';
 
 const KINDS = [SyntaxKind.ExpressionStatement, SyntaxKind.VariableDeclaration, SyntaxKind.CallExpression, SyntaxKind.BinaryExpression];
 
@@ -272,8 +272,8 @@ export default defineRule({
       const noWait: { node: Node; fn: FunctionLikeNode }[] = [];
       /** Functions whose own floating work is reported once, at the timer. */
       const timerCallbacks = new Set<Node>();
-      forEachReachable(code, (node) => {
-        const t = mayBeTimer(node.compilerNode as ts.CallExpression) ? timerCall(code, node) : undefined;
+      forEachReachableWhere(code, (n) => mayBeTimer(n as ts.CallExpression), (node) => {
+        const t = timerCall(code, node);
         if (t) timerCallbacks.add(t.callback);
       }, [SyntaxKind.CallExpression]);
 
@@ -284,8 +284,7 @@ export default defineRule({
       };
 
       const executors = new Map<Node, boolean>();
-      forEachReachable(code, (node, fn) => {
-        if (!mayMatter(node.compilerNode)) return;
+      forEachReachableWhere(code, mayMatter, (node, fn) => {
         let executor = executors.get(fn);
         if (executor === undefined) executors.set(fn, (executor = isPromiseExecutor(code, fn)));
         if (executor || timerCallbacks.has(fn)) return;

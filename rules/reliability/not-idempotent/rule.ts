@@ -1,7 +1,7 @@
 import { defineRule, get, items, referencedLogicalId, str, type AppModel, type LambdaFunction, type RelatedLocation, type Trigger, type TriggerType } from '@lambda-lint/core';
 import { codeOf, descendantsOfKind, forEachDescendantNode, locOfNode, sdkFactsOf, type HandlerCode } from '@lambda-lint/handler';
-import { Node, SyntaxKind } from '@lambda-lint/handler/ts-morph';
-import { calleeName, forEachReachable, methodNameOf, objectLiteralOf, propertyValue, unwrap } from '../../support/code-facts.js';
+import { Node, SyntaxKind, type ts } from '@lambda-lint/handler/ts-morph';
+import { calleeName, forEachReachableWhere, methodNameOf, objectLiteralOf, propertyValue, unwrap } from '../../support/code-facts.js';
 
 /** Sources that deliver an event at least once: the same event can invoke the handler twice. */
 const AT_LEAST_ONCE: Readonly<Record<string, string>> = {
@@ -196,16 +196,20 @@ function dynamoWrites(ctx: { model: AppModel }, fn: LambdaFunction, code: Handle
 /** The last member names of the HTTP client calls {@link httpPosts} recognises (`default` is skipped there). */
 const HTTP_CLIENT_METHODS = new Set(['post', 'request', 'fetch', 'default']);
 
+/** A method call can be an HTTP client's only by these names (`axios.post`, `got.default`...). */
+function mayBeHttpClientCall(call: ts.Node): boolean {
+  const method = methodNameOf(call as ts.CallExpression);
+  return method === undefined || HTTP_CLIENT_METHODS.has(method);
+}
+
 function httpPosts(code: HandlerCode): Write[] {
   const out: Write[] = [];
   const hasKeyHeader = (opts: Node | undefined) => !!opts && /idempotency-key|idempotency_key|x-idempotency/i.test(opts.getText());
-  forEachReachable(
+  forEachReachableWhere(
     code,
+    mayBeHttpClientCall,
     (n) => {
       if (!Node.isCallExpression(n)) return;
-      // A method call can be an HTTP client's only by these names (`axios.post`, `got.default`...).
-      const method = methodNameOf(n.compilerNode);
-      if (method !== undefined && !HTTP_CLIENT_METHODS.has(method)) return;
       const callee = unwrap(n.getExpression());
       if (Node.isIdentifier(callee) && callee.getText() === 'fetch' && !code.resolveIdentifier(callee)) {
         const args = n.getArguments();

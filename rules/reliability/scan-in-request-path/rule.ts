@@ -1,7 +1,7 @@
 import { defineRule } from '@lambda-lint/core';
 import { codeOf, locOfNode, sdkFactsOf, type HandlerCode } from '@lambda-lint/handler';
-import { Node, SyntaxKind } from '@lambda-lint/handler/ts-morph';
-import { forEachReachable, importedName, methodNameOf, objectLiteralOf, propertyValue, requestTriggers, unwrap } from '../../support/code-facts.js';
+import { Node, SyntaxKind, type ts } from '@lambda-lint/handler/ts-morph';
+import { forEachReachableWhere, importedName, methodNameOf, objectLiteralOf, propertyValue, requestTriggers, unwrap } from '../../support/code-facts.js';
 
 const DYNAMO_V3 = ['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb'];
 const APIGW_V3 = ['@aws-sdk/client-apigatewaymanagementapi'];
@@ -54,8 +54,9 @@ export function dynamoScans(code: HandlerCode): { node: Node; api: string; table
     out.push({ node: p.node, api: p.written, table: tableOf(p.input) });
   }
   // Fallback recognition by import, for what the SDK facts do not see.
-  forEachReachable(
+  forEachReachableWhere(
     code,
+    mayScan,
     (n) => {
       if (seen.has(n)) return;
       if (Node.isNewExpression(n)) {
@@ -63,9 +64,6 @@ export function dynamoScans(code: HandlerCode): { node: Node; api: string; table
         return;
       }
       if (!Node.isCallExpression(n)) return;
-      // Only `paginateScan(...)` (by any local name) and `x.scan(...)` / `x.paginateScan(...)` can be scans.
-      const method = methodNameOf(n.compilerNode);
-      if (method !== undefined && method !== 'scan' && method !== 'paginateScan') return;
       const callee = n.getExpression();
       if (importedName(code, callee, DYNAMO_V3) === 'paginateScan') {
         out.push({ node: n, api: 'paginateScan', table: tableOf(n.getArguments()[1]) });
@@ -81,12 +79,20 @@ export function dynamoScans(code: HandlerCode): { node: Node; api: string; table
   return out.sort((a, b) => a.node.getStart() - b.node.getStart());
 }
 
+/** A construction, or a call that can be a scan: only `paginateScan(...)` (by any local name) and `x.scan(...)` / `x.paginateScan(...)`. */
+function mayScan(n: ts.Node): boolean {
+  if (n.kind !== SyntaxKind.CallExpression) return true;
+  const method = methodNameOf(n as ts.CallExpression);
+  return method === undefined || method === 'scan' || method === 'paginateScan';
+}
+
 /** Whether reachable code posts to WebSocket connections (a broadcast). */
 function broadcasts(code: HandlerCode): boolean {
   if (sdkFactsOf(code).operations.some((op) => op.scope === 'invocation' && op.operation === 'PostToConnection')) return true;
   let found = false;
-  forEachReachable(
+  forEachReachableWhere(
     code,
+    (n) => !found && (n.kind === SyntaxKind.NewExpression || methodNameOf(n as ts.CallExpression) === 'postToConnection'),
     (n) => {
       if (found) return;
       if (Node.isNewExpression(n) && importedName(code, n.getExpression(), APIGW_V3) === 'PostToConnectionCommand') found = true;

@@ -1,13 +1,13 @@
 import { defineRule } from '@lambda-lint/core';
 import { codeOf, forEachDescendantNode, locOfNode, sdkFactsOf, type HandlerCode } from '@lambda-lint/handler';
-import { Node, SyntaxKind, type CallExpression } from '@lambda-lint/handler/ts-morph';
+import { Node, SyntaxKind, type CallExpression, type ts } from '@lambda-lint/handler/ts-morph';
 import {
   callSitesOf,
   calleeName,
   chainedCatchHandlers,
   enclosingFunctionOf,
   enclosingTryBlocks,
-  forEachReachable,
+  forEachReachableWhere,
   importedName,
   methodNameOf,
   newExpressionOf,
@@ -26,10 +26,8 @@ function postToConnectionCalls(code: HandlerCode): CallExpression[] {
     if (op.scope === 'invocation' && op.service === 'apigatewaymanagementapi' && op.operation === 'PostToConnection') out.add(op.node);
   }
   // Fallback by import / method name, for what the SDK facts do not see.
-  forEachReachable(code, (n) => {
+  forEachReachableWhere(code, mayPostToConnection, (n) => {
     if (!Node.isCallExpression(n)) return;
-    const method = methodNameOf(n.compilerNode);
-    if (method !== 'postToConnection' && method !== 'send') return;
     const callee = unwrap(n.getExpression());
     if (!Node.isPropertyAccessExpression(callee)) return;
     const name = callee.getName();
@@ -43,6 +41,11 @@ function postToConnectionCalls(code: HandlerCode): CallExpression[] {
     if (ne && importedName(code, ne.getExpression(), APIGW_V3) === 'PostToConnectionCommand') out.add(n);
   }, [SyntaxKind.CallExpression]);
   return [...out].sort((a, b) => a.getStart() - b.getStart());
+}
+
+function mayPostToConnection(call: ts.Node): boolean {
+  const method = methodNameOf(call as ts.CallExpression);
+  return method === 'postToConnection' || method === 'send';
 }
 
 type GoneCheck = 'gone' | 'statusCodeOnV3' | undefined;

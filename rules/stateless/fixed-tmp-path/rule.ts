@@ -4,7 +4,7 @@ import { Node, SyntaxKind } from '@lambda-lint/handler/ts-morph';
 
 const CALLS = [SyntaxKind.CallExpression];
 import { posix } from 'node:path';
-import { calleeMember, forEachReachable } from '../../support/code-facts.js';
+import { calleeMember, calleeMemberTs, forEachReachableWhere } from '../../support/code-facts.js';
 
 /** fs functions that read or write file contents, with the indexes of their path arguments. */
 const FS_PATH_ARGS: Readonly<Record<string, readonly number[]>> = {
@@ -100,7 +100,8 @@ export default defineRule({
     for (const binding of ctx.handlers) {
       // Functions that share a handler share its analysis; the engine drops the identical findings.
       const code = codeOf(binding);
-      forEachReachable(code, (node, fn) => {
+      // The callee resolved on the compiler node: only fs path calls get wrappers.
+      forEachReachableWhere(code, (n) => fsPathArguments(calleeMemberTs(code, n, FS_FUNCTION_NAMES)) !== undefined, (node, fn) => {
         if (!Node.isCallExpression(node)) return;
         const pathArgs = fsPathArguments(calleeMember(code, node, FS_FUNCTION_NAMES));
         if (!pathArgs) return;

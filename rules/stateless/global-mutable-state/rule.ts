@@ -16,7 +16,7 @@ import {
 } from '@lambda-lint/handler';
 import { Node, SyntaxKind, type BinaryExpression, type CallExpression, type ts } from '@lambda-lint/handler/ts-morph';
 import { posix } from 'node:path';
-import { forEachReachable } from '../../support/code-facts.js';
+import { forEachReachableWhere } from '../../support/code-facts.js';
 
 const ARRAY_MUTATORS = new Set(['push', 'pop', 'shift', 'unshift', 'splice', 'sort', 'reverse', 'fill', 'copyWithin']);
 const MAP_MUTATORS = new Set(['set', 'delete', 'clear']);
@@ -362,14 +362,16 @@ export default defineRule({
         if (writer) c.writer = writer;
         candidates.push(c);
       };
-      /** The calls of reachable code; where each function is called from is only asked for a candidate that may initialise. */
-      const calls: Node[] = [];
+      // Where each function is called from is only asked for a candidate that may initialise: the
+      // calls of reachable code are wrapped then, not while looking for writes.
       let callersOf: Map<Node, Node[]> | undefined;
       const callers = (): Map<Node, Node[]> => {
         if (callersOf) return callersOf;
         callersOf = new Map();
-        for (const call of calls) {
-          for (const target of code.functionsOf((call as CallExpression).getExpression())) {
+        const calls = code.reachableNodes([SyntaxKind.CallExpression]);
+        for (let i = 0; i < calls.nodes.length; i++) {
+          const call = calls.node<CallExpression>(i);
+          for (const target of code.functionsOf(call.getExpression())) {
             const sites = callersOf.get(target);
             if (sites) sites.push(call);
             else callersOf.set(target, [call]);
@@ -449,11 +451,7 @@ export default defineRule({
         }
       };
 
-      forEachReachable(code, (node, fn) => {
-        if (!mayWrite(node.compilerNode)) {
-          if (Node.isCallExpression(node)) calls.push(node);
-          return;
-        }
+      forEachReachableWhere(code, mayWrite, (node, fn) => {
         if (Node.isBinaryExpression(node)) {
           const op = node.getOperatorToken().getKind();
           if (isAssignmentOperator(op)) write(node.getLeft(), fn, op, node);
@@ -469,7 +467,6 @@ export default defineRule({
           return;
         }
         if (!Node.isCallExpression(node)) return;
-        calls.push(node);
         const callee = unwrap(node.getExpression());
         if (!Node.isPropertyAccessExpression(callee)) return;
         const method = callee.getName();

@@ -1,7 +1,7 @@
 import { defineRule } from '@lambda-lint/core';
 import { codeOf, forEachDescendantNode, locOfNode, type HandlerCode, type ModuleMember } from '@lambda-lint/handler';
 import { Node, SyntaxKind, type CallExpression } from '@lambda-lint/handler/ts-morph';
-import { calleeMember, forEachReachable, isFunctionLike, textKey, unwrap } from '../../support/code-facts.js';
+import { calleeMember, calleeMemberTs, forEachReachableWhere, isFunctionLike, textKey, unwrap } from '../../support/code-facts.js';
 
 const FS_MODULES = new Set(['fs', 'fs/promises', 'graceful-fs', 'fs-extra']);
 
@@ -194,7 +194,8 @@ export default defineRule({
     for (const binding of ctx.handlers) {
       const code = codeOf(binding);
       const creations: Creation[] = [];
-      forEachReachable(code, (node, fn) => {
+      // The callee resolved on the compiler node: only fs creator calls get wrappers.
+      forEachReachableWhere(code, (n) => fsFunction(calleeMemberTs(code, n, CREATOR_NAMES)) !== undefined, (node, fn) => {
         if (!Node.isCallExpression(node)) return;
         const api = fsFunction(calleeMember(code, node, CREATOR_NAMES));
         if (!api || !Object.prototype.hasOwnProperty.call(CREATORS, api)) return;
