@@ -1,5 +1,5 @@
 import type { HandlerRef } from '@lambda-lint/core';
-import { Node } from 'ts-morph';
+import { Node, SyntaxKind, type ts } from 'ts-morph';
 import { describe, expect, it } from 'vitest';
 import { HandlerAnalyzer, type HandlerCode } from './index.js';
 
@@ -306,5 +306,36 @@ describe('reachability', () => {
     expect(code.isInReachableCode(inner)).toBe(true);
     expect(code.isAtModuleScope(inner)).toBe(false);
     expect(code.enclosingFunction(inner)?.getStartLineNumber()).toBe(2);
+  });
+
+  it('lists reachable nodes of some kinds as compiler nodes, in visiting order, with wrappers made on request', () => {
+    const code = resolve({
+      'src/ingest.ts': [
+        "import { send } from './lib';",
+        'export const handler = async (event) => {',
+        '  const inner = () => send(event.a);',
+        '  console.log(inner());',
+        '};',
+      ].join('\n'),
+      'src/lib.ts': 'export function send(x) { return fetch(x); }',
+    });
+    const kinds = [SyntaxKind.CallExpression];
+    const found = code.reachableNodes(kinds);
+    // The same list for the same kinds: made once per handler.
+    expect(code.reachableNodes([SyntaxKind.CallExpression])).toBe(found);
+    const visited: Node[] = [];
+    code.forEachReachableNode((node) => visited.push(node), kinds);
+    expect(found.nodes).toEqual(visited.map((n) => n.compilerNode));
+    expect(found.nodes.map((n) => n.getText())).toEqual(['console.log(inner())', 'inner()', 'send(event.a)', 'fetch(x)']);
+    // node(i) is the wrapper forEachReachableNode gives, fn(i) / fnNode(i) its innermost function.
+    expect(found.nodes.map((_, i) => found.node(i))).toEqual(visited);
+    expect(found.nodes.map((_, i) => `${code.functionName(found.fn(i))}:${found.fn(i).getStartLineNumber()}`)).toEqual(['handler:2', 'handler:2', 'inner:3', 'send:1']);
+    expect(found.nodes.map((_, i) => found.fnNode(i))).toEqual(found.nodes.map((_, i) => found.fn(i).compilerNode));
+    expect(found.fn(3).getSourceFile().getBaseName()).toBe('lib.ts');
+    // A compiler node is resolved as it is: `send` to its declaration in lib.ts.
+    const sendCallee = (found.nodes[2] as ts.CallExpression).expression;
+    expect(code.resolveReference(sendCallee)?.sourceFile.getBaseName()).toBe('lib.ts');
+    expect(code.resolveReference(sendCallee)?.declaration.getKindName()).toBe('FunctionDeclaration');
+    expect(code.moduleMemberOf((found.nodes[0] as ts.CallExpression).expression)).toBeUndefined();
   });
 });
