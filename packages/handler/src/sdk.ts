@@ -365,7 +365,7 @@ interface RunFacts {
   /** A `new`/call expression: the client it constructs. */
   constructions: Map<ts.Node, Construction | null>;
   /** An expression: the construction it stands for (a `new`/call expression of `constructions`). */
-  clientNodes: Map<ts.Node, Node | null>;
+  clientNodes: Map<ts.Node, ts.Node | null>;
   commands: Map<ts.Node, Command | null>;
   /** A `let`/`var` declaration: the values assigned to it. */
   assigned: Map<ts.Node, Node[]>;
@@ -438,12 +438,15 @@ function calleeMemberOfTs(run: RunFacts, code: HandlerCode, node: ts.CallExpress
  * without ts-morph wrappers (most calls of reachable code are none, and wrapping each cost more than
  * recognising it). The same tests {@link recogniseCall} makes first: a construction or a module
  * function is known by its callee's module member; any other call can only be a method call on a
- * client (`send`, or an operation's name: not another method of a client, lower case).
+ * client (`send`, or an operation's name on a v2 or aggregated v3 client).
  */
 function cannotBeFact(run: RunFacts, code: HandlerCode, node: ts.Node): boolean {
   if (node.kind !== SyntaxKind.CallExpression && node.kind !== SyntaxKind.NewExpression) return true;
-  if (calleeMemberOfTs(run, code, node as ts.CallExpression | ts.NewExpression)) return false;
+  if (constructionAtTs(run, code, node)) return false;
   if (node.kind === SyntaxKind.NewExpression) return true;
+  // Paginators, presigners and Powertools functions are known by their module.
+  const member = calleeMemberOfTs(run, code, node as ts.CallExpression);
+  if (member && (awsV3Service(member.module) || member.module === '@aws-sdk/s3-request-presigner' || member.module === '@aws-sdk/s3-presigned-post' || member.module.startsWith('@aws-lambda-powertools/'))) return false;
   // As calleeName() reads the callee (unwrap: parentheses and type assertions, not await).
   const callee = skipOuterExpressions((node as ts.CallExpression).expression);
   let name: string;
@@ -455,42 +458,26 @@ function cannotBeFact(run: RunFacts, code: HandlerCode, node: ts.Node): boolean 
   } else return true;
   if (name === 'send') return false;
   if (name !== 'getSignedUrl' && name !== 'getSignedUrlPromise' && (NON_OPERATION_METHODS.has(name) || !/^[a-z]/.test(name))) return true;
-  return cannotBeClient(code, (callee as ts.PropertyAccessExpression | ts.ElementAccessExpression).expression);
-}
-
-/**
- * Whether an expression is no client as {@link findClientNode} looks for one, told without wrappers:
- * an expression of another kind (a literal, an array, a template), or a name that no declaration
- * binds (`console`, `JSON`, `Promise`: globals).
- */
-function cannotBeClient(code: HandlerCode, expr: ts.Node): boolean {
-  let e = skipOuterExpressions(expr);
-  if (e.kind === SyntaxKind.AwaitExpression) e = skipOuterExpressions((e as ts.AwaitExpression).expression);
-  switch (e.kind) {
-    case SyntaxKind.NewExpression:
-    case SyntaxKind.CallExpression:
-    case SyntaxKind.BinaryExpression:
-    case SyntaxKind.PropertyAccessExpression:
-    case SyntaxKind.ElementAccessExpression:
-    case SyntaxKind.ThisKeyword:
-      return false;
-    case SyntaxKind.Identifier:
-      return code.resolveReference(e) === undefined;
-    default:
-      return true;
-  }
+  // A method other than send() is an operation only on a v2 or aggregated v3 client.
+  const target = clientNodeTs(run, code, (callee as ts.PropertyAccessExpression | ts.ElementAccessExpression).expression);
+  const k = target && constructionAtTs(run, code, target);
+  return !k || !(k.category === 'aws-v2' || k.category === 'aws-v3-aggregated' || k.category === 'document-client-aggregated');
 }
 
 /** The client a `new`/call expression constructs, for any handler. */
 function constructionAt(run: RunFacts, code: HandlerCode, node: Node): Construction | undefined {
-  const cached = run.constructions.get(node.compilerNode);
+  return constructionAtTs(run, code, node.compilerNode);
+}
+
+function constructionAtTs(run: RunFacts, code: HandlerCode, node: ts.Node): Construction | undefined {
+  const cached = run.constructions.get(node);
   if (cached !== undefined) return cached ?? undefined;
   let k: Construction | undefined;
-  if (Node.isNewExpression(node) || Node.isCallExpression(node)) {
-    const member = calleeMemberOf(run, code, node);
-    k = member ? constructionOf(member, Node.isNewExpression(node)) : undefined;
+  if (node.kind === SyntaxKind.NewExpression || node.kind === SyntaxKind.CallExpression) {
+    const member = calleeMemberOfTs(run, code, node as ts.CallExpression | ts.NewExpression);
+    k = member ? constructionOf(member, node.kind === SyntaxKind.NewExpression) : undefined;
   }
-  run.constructions.set(node.compilerNode, k ?? null);
+  run.constructions.set(node, k ?? null);
   return k;
 }
 
@@ -544,33 +531,44 @@ function clientOfExpr(c: Collector, expr: Node): ClientFact | undefined {
 
 /** The construction (a `new`/call expression) an expression stands for, for any handler. */
 function clientNodeOf(run: RunFacts, code: HandlerCode, expr: Node): Node | undefined {
-  const cached = run.clientNodes.get(expr.compilerNode);
+  const node = clientNodeTs(run, code, expr.compilerNode);
+  return node && (code.run as Program).wrap(node);
+}
+
+/**
+ * {@link clientNodeOf} on compiler nodes: the SDK facts ask it of the receiver of every method call
+ * of reachable code, and wrapping each receiver cost more than resolving it.
+ */
+function clientNodeTs(run: RunFacts, code: HandlerCode, expr: ts.Node): ts.Node | undefined {
+  const cached = run.clientNodes.get(expr);
   if (cached !== undefined) return cached ?? undefined;
   const node = findClientNode(run, code, expr, 0);
-  run.clientNodes.set(expr.compilerNode, node ?? null);
+  run.clientNodes.set(expr, node ?? null);
   return node;
 }
 
-function findClientNode(run: RunFacts, code: HandlerCode, expr: Node, depth: number): Node | undefined {
+function findClientNode(run: RunFacts, code: HandlerCode, expr: ts.Node, depth: number): ts.Node | undefined {
   if (depth > 6) return undefined;
-  let e = unwrap(expr);
-  if (Node.isAwaitExpression(e)) e = unwrap(e.getExpression());
-  if ((Node.isNewExpression(e) || Node.isCallExpression(e)) && constructionAt(run, code, e)) return e;
-  if (Node.isBinaryExpression(e)) {
-    const op = e.getOperatorToken().getKind();
-    if (op === SyntaxKind.QuestionQuestionToken || op === SyntaxKind.BarBarToken) return findClientNode(run, code, e.getRight(), depth + 1) ?? findClientNode(run, code, e.getLeft(), depth + 1);
-    if (op === SyntaxKind.EqualsToken || op === SyntaxKind.QuestionQuestionEqualsToken || op === SyntaxKind.BarBarEqualsToken) return findClientNode(run, code, e.getRight(), depth + 1);
+  let e = skipOuterExpressions(expr);
+  if (e.kind === SyntaxKind.AwaitExpression) e = skipOuterExpressions((e as ts.AwaitExpression).expression);
+  if ((e.kind === SyntaxKind.NewExpression || e.kind === SyntaxKind.CallExpression) && constructionAtTs(run, code, e)) return e;
+  if (e.kind === SyntaxKind.BinaryExpression) {
+    const b = e as ts.BinaryExpression;
+    const op = b.operatorToken.kind;
+    if (op === SyntaxKind.QuestionQuestionToken || op === SyntaxKind.BarBarToken) return findClientNode(run, code, b.right, depth + 1) ?? findClientNode(run, code, b.left, depth + 1);
+    if (op === SyntaxKind.EqualsToken || op === SyntaxKind.QuestionQuestionEqualsToken || op === SyntaxKind.BarBarEqualsToken) return findClientNode(run, code, b.right, depth + 1);
     return undefined;
   }
-  if (!Node.isIdentifier(e) && !Node.isPropertyAccessExpression(e) && !Node.isElementAccessExpression(e) && !Node.isThisExpression(e)) return undefined;
-  const value = code.resolveValue(e);
-  if (value && value !== e && (Node.isNewExpression(value) || Node.isCallExpression(value) || Node.isBinaryExpression(value) || Node.isAwaitExpression(value))) {
+  if (e.kind !== SyntaxKind.Identifier && e.kind !== SyntaxKind.PropertyAccessExpression && e.kind !== SyntaxKind.ElementAccessExpression && e.kind !== SyntaxKind.ThisKeyword) return undefined;
+  const value = (code.run as Program).valueOf(e);
+  if (value && value !== e && (value.kind === SyntaxKind.NewExpression || value.kind === SyntaxKind.CallExpression || value.kind === SyntaxKind.BinaryExpression || value.kind === SyntaxKind.AwaitExpression)) {
     const v = findClientNode(run, code, value, depth + 1);
     if (v) return v;
   }
-  if (Node.isIdentifier(e)) {
+  if (e.kind === SyntaxKind.Identifier) {
     const b = code.resolveReference(e);
-    if (b) {
+    // Only a `let`/`var` is assigned later (checked first: reading the declaration wraps it).
+    if (b && (b.kind === 'let' || b.kind === 'var')) {
       const key = b.declaration.compilerNode;
       let values = run.assigned.get(key);
       if (!values) {
@@ -578,7 +576,7 @@ function findClientNode(run: RunFacts, code: HandlerCode, expr: Node, depth: num
         run.assigned.set(key, values);
       }
       for (const v of values) {
-        const f = findClientNode(run, code, v, depth + 1);
+        const f = findClientNode(run, code, v.compilerNode, depth + 1);
         if (f) return f;
       }
     }
