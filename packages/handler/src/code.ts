@@ -381,8 +381,8 @@ export class HandlerCode {
   }
 
   /** The local functions an expression stands for (a function, a name bound to one, a wrapper call). */
-  functionsOf(expr: Node): FunctionLikeNode[] {
-    return this.#program.functionsOf(expr.compilerNode).map((f) => this.#program.wrap<FunctionLikeNode>(f));
+  functionsOf(expr: Node | ts.Node): FunctionLikeNode[] {
+    return this.#program.functionsOf(isWrapper(expr) ? expr.compilerNode : expr).map((f) => this.#program.wrap<FunctionLikeNode>(f));
   }
 
   /**

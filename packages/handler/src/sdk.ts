@@ -171,7 +171,7 @@ export interface SdkFacts {
   readonly presigners: readonly PresignFact[];
   readonly powertools: readonly PowertoolsFact[];
   /** The fact recorded for a node (the `new`/call expression), if any. */
-  factAt(node: Node): SdkFact | undefined;
+  factAt(node: Node | ts.Node): SdkFact | undefined;
   /**
    * The client an expression stands for: a construction written inline, or a variable, imported
    * binding, `this.x` field or `let` assigned (also lazily) to one. Works for clients anywhere in the
@@ -915,7 +915,7 @@ export function sdkFactsOf(code: HandlerCode): SdkFacts {
     paginators: facts.filter((f): f is PaginatorFact => f.kind === 'paginator'),
     presigners: facts.filter((f): f is PresignFact => f.kind === 'presign'),
     powertools: facts.filter((f): f is PowertoolsFact => f.kind === 'powertools'),
-    factAt: (node) => c.byNode.get(node.compilerNode),
+    factAt: (node) => c.byNode.get('compilerNode' in node ? node.compilerNode : node),
     clientOf: (expr) => clientOfExpr(c, expr),
     commandOf: (expr) => commandOf(c.run, code, expr),
   };

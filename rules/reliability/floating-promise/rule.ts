@@ -27,15 +27,16 @@ function shown(node: Node): string {
 }
 
 /** An identifier that names a global (nothing in scope declares it). */
-function isGlobal(code: HandlerCode, node: Node, name: string): boolean {
-  const n = unwrap(node);
-  return Node.isIdentifier(n) && n.getText() === name && !code.resolveIdentifier(n);
+function isGlobal(code: HandlerCode, node: Node | ts.Node, name: string): boolean {
+  const n = skipOuterExpressions(node instanceof Node ? node.compilerNode : node);
+  return n.kind === SyntaxKind.Identifier && (n as ts.Identifier).text === name && !code.resolveReference(n);
 }
 
-function isAsyncFunction(fn: Node): boolean {
-  if (!(Node.isArrowFunction(fn) || Node.isFunctionExpression(fn) || Node.isFunctionDeclaration(fn) || Node.isMethodDeclaration(fn))) return false;
-  if (!fn.isAsync()) return false;
-  return !(Node.isFunctionExpression(fn) || Node.isFunctionDeclaration(fn) || Node.isMethodDeclaration(fn)) || !fn.isGenerator();
+function isAsyncFunction(fn: Node | ts.Node): boolean {
+  const f = (fn instanceof Node ? fn.compilerNode : fn) as ts.FunctionLikeDeclaration;
+  if (f.kind !== SyntaxKind.ArrowFunction && f.kind !== SyntaxKind.FunctionExpression && f.kind !== SyntaxKind.FunctionDeclaration && f.kind !== SyntaxKind.MethodDeclaration) return false;
+  if (!f.modifiers?.some((m) => m.kind === SyntaxKind.AsyncKeyword)) return false;
+  return !f.asteriskToken;
 }
 
 function isFunctionNode(n: Node): boolean {
@@ -46,21 +47,24 @@ function isFunctionNode(n: Node): boolean {
  * Whether an expression evaluates to a promise, as far as syntax tells: AWS SDK v3 calls, v2
  * `.promise()`, `.then/.catch/.finally` chains, `Promise.all/allSettled/race/any`, `new Promise`,
  * `fetch()`, `fs/promises` and `timers/promises` functions, and calls of local async functions.
+ * Read on the compiler nodes: asked of most calls of reachable code, which need no wrappers for it.
  */
-function isPromise(code: HandlerCode, sdk: SdkFacts, expr: Node, depth = 0): boolean {
+function isPromise(code: HandlerCode, sdk: SdkFacts, expr: Node | ts.Node, depth = 0): boolean {
   if (depth > 4) return false;
-  const e = unwrap(expr);
-  if (Node.isNewExpression(e)) return isGlobal(code, e.getExpression(), 'Promise');
-  if (!Node.isCallExpression(e)) return false;
-  const fact = sdk.factAt(e);
+  const e = skipOuterExpressions(expr instanceof Node ? expr.compilerNode : expr);
+  if (e.kind === SyntaxKind.NewExpression) return isGlobal(code, (e as ts.NewExpression).expression, 'Promise');
+  if (e.kind !== SyntaxKind.CallExpression) return false;
+  const call = e as ts.CallExpression;
+  const fact = sdk.factAt(call);
   if (fact && fact.kind === 'operation' && fact.sdk === 'v3' && !fact.callback) return true;
-  const callee = unwrap(e.getExpression());
-  if (Node.isPropertyAccessExpression(callee)) {
-    const name = callee.getName();
+  const callee = skipOuterExpressions(call.expression);
+  if (callee.kind === SyntaxKind.PropertyAccessExpression) {
+    const access = callee as ts.PropertyAccessExpression;
+    const name = access.name.text;
     if (CHAIN_METHODS.has(name)) return true;
-    if (PROMISE_COMBINATORS.has(name) && isGlobal(code, callee.getExpression(), 'Promise')) return true;
-    if (name === 'promise' && e.getArguments().length === 0) {
-      const inner = sdk.factAt(unwrap(callee.getExpression()));
+    if (PROMISE_COMBINATORS.has(name) && isGlobal(code, access.expression, 'Promise')) return true;
+    if (name === 'promise' && call.arguments.length === 0) {
+      const inner = sdk.factAt(skipOuterExpressions(access.expression));
       if (inner && inner.kind === 'operation' && inner.sdk === 'v2') return true;
     }
   }
@@ -78,8 +82,8 @@ function isPromise(code: HandlerCode, sdk: SdkFacts, expr: Node, depth = 0): boo
 /** A non-async function that returns a promise: `() => client.send(...)`, or whose every `return` returns one. */
 function returnsPromise(code: HandlerCode, sdk: SdkFacts, fn: Node, depth: number): boolean {
   if (Node.isArrowFunction(fn)) {
-    const body = fn.getBody();
-    if (!Node.isBlock(body)) return isPromise(code, sdk, body, depth);
+    const body = fn.compilerNode.body;
+    if (body.kind !== SyntaxKind.Block) return isPromise(code, sdk, body, depth);
   }
   if (!isFunctionNode(fn)) return false;
   const returned = returnedExpressions(fn);
@@ -87,7 +91,7 @@ function returnsPromise(code: HandlerCode, sdk: SdkFacts, fn: Node, depth: numbe
 }
 
 /** Syntax never changes during a run: each function's returned expressions are collected once, however many call sites ask. */
-const returnedCache = new WeakMap<Node, Node[]>();
+const returnedCache = new WeakMap<ts.Node, ts.Node[]>();
 
 /** The kinds {@link isFunctionNode} accepts, for walks on compiler nodes. */
 const FUNCTION_KINDS: ReadonlySet<SyntaxKind> = new Set([
@@ -100,21 +104,21 @@ const FUNCTION_KINDS: ReadonlySet<SyntaxKind> = new Set([
   SyntaxKind.SetAccessor,
 ]);
 
-function returnedExpressions(fn: Node): Node[] {
-  let returned = returnedCache.get(fn);
+/** The expressions a function's own `return` statements return, as compiler nodes (none is wrapped). */
+function returnedExpressions(fn: Node): ts.Node[] {
+  let returned = returnedCache.get(fn.compilerNode);
   if (returned) return returned;
-  const found: Node[] = [];
-  // Only the returned expressions are wrapped, not every node of the function.
-  forEachDescendantCompilerNode(fn, (n, wrap) => {
+  const found: ts.Node[] = [];
+  forEachDescendantCompilerNode(fn, (n) => {
     if (FUNCTION_KINDS.has(n.kind)) return false;
     if (n.kind === SyntaxKind.ReturnStatement) {
       const e = (n as ts.ReturnStatement).expression;
-      if (e) found.push(wrap(e));
+      if (e) found.push(e);
     }
     return true;
   });
   returned = found;
-  returnedCache.set(fn, returned);
+  returnedCache.set(fn.compilerNode, returned);
   return returned;
 }
 
@@ -153,6 +157,24 @@ function mayMatter(n: ts.Node): boolean {
     default:
       return false;
   }
+}
+
+/**
+ * After {@link mayMatter}: whether a statement or declaration gives a finding unless its function is
+ * excused (a promise executor, a timer's callback). Read on the compiler nodes, as the check reads them
+ * on the wrappers: most statements call something that is no promise, and need no wrappers.
+ */
+function mayReport(code: HandlerCode, sdk: SdkFacts, n: ts.Node): boolean {
+  if (n.kind === SyntaxKind.VariableDeclaration) return isPromise(code, sdk, (n as ts.VariableDeclaration).initializer!);
+  if (n.kind !== SyntaxKind.ExpressionStatement) return true;
+  const e = skipOuterExpressions((n as ts.ExpressionStatement).expression);
+  if (e.kind === SyntaxKind.VoidExpression) return isPromise(code, sdk, (e as ts.VoidExpression).expression);
+  if (isPromise(code, sdk, e)) return true;
+  if (e.kind !== SyntaxKind.CallExpression) return false;
+  // An SDK v2 call with a callback, `items.map(async ...)`.
+  const fact = sdk.factAt(e);
+  if (fact && fact.kind === 'operation' && fact.callback) return true;
+  return calledMethod(e as ts.CallExpression) === 'map';
 }
 
 /** `x.name(...)`: the method's name, from the compiler node. */
@@ -284,7 +306,7 @@ export default defineRule({
       };
 
       const executors = new Map<Node, boolean>();
-      forEachReachableWhere(code, mayMatter, (node, fn) => {
+      forEachReachableWhere(code, (n) => mayMatter(n) && mayReport(code, sdk, n), (node, fn) => {
         let executor = executors.get(fn);
         if (executor === undefined) executors.set(fn, (executor = isPromiseExecutor(code, fn)));
         if (executor || timerCallbacks.has(fn)) return;
