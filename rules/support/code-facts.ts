@@ -72,6 +72,13 @@ export function unwrap(node: Node): Node {
   }
 }
 
+/** {@link unwrap} on a compiler node. */
+export function unwrapTs(node: ts.Node): ts.Node {
+  let cur = skipOuterExpressions(node);
+  while (cur.kind === SyntaxKind.AwaitExpression) cur = skipOuterExpressions((cur as ts.AwaitExpression).expression);
+  return cur;
+}
+
 /** Source text without whitespace, for comparing expressions written the same way. */
 export function textKey(node: Node): string {
   return unwrap(node).getText().replace(/\s+/g, '').replace(/\?\./g, '.');
@@ -100,7 +107,7 @@ export function isSdkV2Module(module: string): boolean {
 }
 
 /** The imported export an expression names when it comes from one of `modules`: `ScanCommand` from `@aws-sdk/lib-dynamodb`. */
-export function importedName(code: HandlerCode, expr: Node, modules: readonly string[]): string | undefined {
+export function importedName(code: HandlerCode, expr: Node | ts.Node, modules: readonly string[]): string | undefined {
   const m: ModuleMember | undefined = code.moduleMemberOf(expr);
   if (!m || !modules.includes(m.module) || m.path.length === 0) return undefined;
   return m.path[m.path.length - 1];

@@ -236,6 +236,11 @@ export class HandlerCode {
     return this.#reachableWrapped;
   }
 
+  /** {@link reachableFunctions} as compiler nodes: for keys of per-function caches, which need no wrappers. */
+  get reachableFunctionNodes(): readonly ts.Node[] {
+    return this.#reachableTs();
+  }
+
   /** The source files that hold reachable code, the handler module first. */
   get files(): readonly SourceFile[] {
     // Asked by several rules per handler; finding a function's file walks up to its root.

@@ -396,9 +396,9 @@ function idempotencyPermission(code: HandlerCode, node: Node, config: Node | und
  */
 function perReachableFunction<T>(code: HandlerCode, name: string, kinds: readonly SyntaxKind[], test: (node: ts.Node) => boolean, visit: (node: Node, found: T[]) => void): T[] {
   const cache = runCache<T[]>(code.run as Program, name);
-  const fns = code.reachableFunctions;
+  const fns = code.reachableFunctionNodes;
   const pending = new Map<ts.Node, T[]>();
-  for (const fn of fns) if (!cache.has(fn.compilerNode)) pending.set(fn.compilerNode, []);
+  for (const fn of fns) if (!cache.has(fn)) pending.set(fn, []);
   if (pending.size > 0) {
     // The syntax test first: only the nodes it accepts get ts-morph wrappers.
     const reachable = code.reachableNodes(kinds);
@@ -408,7 +408,7 @@ function perReachableFunction<T>(code: HandlerCode, name: string, kinds: readonl
     }
     for (const [fn, found] of pending) cache.set(fn, found);
   }
-  return fns.flatMap((fn) => cache.get(fn.compilerNode)!);
+  return fns.flatMap((fn) => cache.get(fn)!);
 }
 
 /** SDK v2 `s3.upload(params)` (managed, possibly multipart, upload): a PutObject. */

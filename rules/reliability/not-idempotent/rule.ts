@@ -1,7 +1,7 @@
 import { defineRule, get, items, referencedLogicalId, str, type AppModel, type LambdaFunction, type RelatedLocation, type Trigger, type TriggerType } from '@lambda-lint/core';
 import { codeOf, descendantsOfKind, forEachDescendantNode, locOfNode, sdkFactsOf, type HandlerCode } from '@lambda-lint/handler';
 import { Node, SyntaxKind, type ts } from '@lambda-lint/handler/ts-morph';
-import { calleeName, forEachReachableWhere, methodNameOf, objectLiteralOf, propertyValue, unwrap } from '../../support/code-facts.js';
+import { calleeName, forEachReachableWhere, methodNameOf, objectLiteralOf, propertyValue, unwrap, unwrapTs } from '../../support/code-facts.js';
 
 /** Sources that deliver an event at least once: the same event can invoke the handler twice. */
 const AT_LEAST_ONCE: Readonly<Record<string, string>> = {
@@ -197,9 +197,16 @@ function dynamoWrites(ctx: { model: AppModel }, fn: LambdaFunction, code: Handle
 const HTTP_CLIENT_METHODS = new Set(['post', 'request', 'fetch', 'default']);
 
 /** A method call can be an HTTP client's only by these names (`axios.post`, `got.default`...). */
-function mayBeHttpClientCall(call: ts.Node): boolean {
+const HTTP_CLIENT_MODULES = ['axios', 'got', 'ky', 'node-fetch', 'undici', 'superagent'];
+
+/** Whether a call is a global fetch() or an HTTP client's, read on the compiler node (most calls are neither). */
+function isHttpClientCall(code: HandlerCode, call: ts.Node): boolean {
   const method = methodNameOf(call as ts.CallExpression);
-  return method === undefined || HTTP_CLIENT_METHODS.has(method);
+  if (method !== undefined && !HTTP_CLIENT_METHODS.has(method)) return false;
+  const callee = unwrapTs((call as ts.CallExpression).expression);
+  if (callee.kind === SyntaxKind.Identifier && (callee as ts.Identifier).text === 'fetch' && !code.resolveReference(callee)) return true;
+  const mm = code.moduleMemberOf(callee);
+  return !!mm && HTTP_CLIENT_MODULES.includes(mm.module);
 }
 
 function httpPosts(code: HandlerCode): Write[] {
@@ -207,7 +214,7 @@ function httpPosts(code: HandlerCode): Write[] {
   const hasKeyHeader = (opts: Node | undefined) => !!opts && /idempotency-key|idempotency_key|x-idempotency/i.test(opts.getText());
   forEachReachableWhere(
     code,
-    mayBeHttpClientCall,
+    (n) => isHttpClientCall(code, n),
     (n) => {
       if (!Node.isCallExpression(n)) return;
       const callee = unwrap(n.getExpression());
@@ -220,7 +227,7 @@ function httpPosts(code: HandlerCode): Write[] {
         return;
       }
       const mm = code.moduleMemberOf(callee);
-      if (!mm || !['axios', 'got', 'ky', 'node-fetch', 'undici', 'superagent'].includes(mm.module)) return;
+      if (!mm || !HTTP_CLIENT_MODULES.includes(mm.module)) return;
       const args = n.getArguments();
       const path = mm.path.filter((p) => p !== 'default');
       if (path.length === 1 && path[0] === 'post') {

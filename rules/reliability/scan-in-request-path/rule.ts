@@ -1,7 +1,7 @@
 import { defineRule } from '@lambda-lint/core';
 import { codeOf, locOfNode, sdkFactsOf, type HandlerCode } from '@lambda-lint/handler';
 import { Node, SyntaxKind, type ts } from '@lambda-lint/handler/ts-morph';
-import { forEachReachableWhere, importedName, methodNameOf, objectLiteralOf, propertyValue, requestTriggers, unwrap } from '../../support/code-facts.js';
+import { forEachReachableWhere, importedName, methodNameOf, objectLiteralOf, propertyValue, requestTriggers, unwrap, unwrapTs } from '../../support/code-facts.js';
 
 const DYNAMO_V3 = ['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb'];
 const APIGW_V3 = ['@aws-sdk/client-apigatewaymanagementapi'];
@@ -56,7 +56,7 @@ export function dynamoScans(code: HandlerCode): { node: Node; api: string; table
   // Fallback recognition by import, for what the SDK facts do not see.
   forEachReachableWhere(
     code,
-    mayScan,
+    (n) => mayScan(code, n),
     (n) => {
       if (seen.has(n)) return;
       if (Node.isNewExpression(n)) {
@@ -79,11 +79,17 @@ export function dynamoScans(code: HandlerCode): { node: Node; api: string; table
   return out.sort((a, b) => a.node.getStart() - b.node.getStart());
 }
 
-/** A construction, or a call that can be a scan: only `paginateScan(...)` (by any local name) and `x.scan(...)` / `x.paginateScan(...)`. */
-function mayScan(n: ts.Node): boolean {
-  if (n.kind !== SyntaxKind.CallExpression) return true;
-  const method = methodNameOf(n as ts.CallExpression);
-  return method === undefined || method === 'scan' || method === 'paginateScan';
+/**
+ * A `new ScanCommand()`, a `paginateScan(...)` (by any local name) or an `x.scan(...)`, read on the
+ * compiler node (most calls and constructions are none, and need no wrappers).
+ */
+function mayScan(code: HandlerCode, n: ts.Node): boolean {
+  const callee = (n as ts.CallExpression | ts.NewExpression).expression;
+  const name = importedName(code, callee, DYNAMO_V3);
+  if (n.kind === SyntaxKind.NewExpression) return name === 'ScanCommand';
+  if (name === 'paginateScan') return true;
+  const c = unwrapTs(callee);
+  return c.kind === SyntaxKind.PropertyAccessExpression && (c as ts.PropertyAccessExpression).name.text === 'scan';
 }
 
 /** Whether reachable code posts to WebSocket connections (a broadcast). */
@@ -92,7 +98,9 @@ function broadcasts(code: HandlerCode): boolean {
   let found = false;
   forEachReachableWhere(
     code,
-    (n) => !found && (n.kind === SyntaxKind.NewExpression || methodNameOf(n as ts.CallExpression) === 'postToConnection'),
+    (n) =>
+      !found &&
+      (n.kind === SyntaxKind.NewExpression ? importedName(code, (n as ts.NewExpression).expression, APIGW_V3) === 'PostToConnectionCommand' : methodNameOf(n as ts.CallExpression) === 'postToConnection'),
     (n) => {
       if (found) return;
       if (Node.isNewExpression(n) && importedName(code, n.getExpression(), APIGW_V3) === 'PostToConnectionCommand') found = true;
