@@ -285,6 +285,41 @@ const MUTATING_METHODS = new Set(['assign', ...ARRAY_MUTATORS, ...MAP_MUTATORS, 
  * `++`/`--`, `delete`, or a call of a method that mutates a container. Most calls are none of these
  * and are skipped before ts-morph wraps their parts.
  */
+/**
+ * After {@link mayWrite}: whether what a node writes may be module state, read on the compiler node
+ * as the check reads it on the wrappers: the written expression's root is a module-level binding of
+ * the module's own (not an import), or `this`. Most writes are to locals and need no wrappers.
+ */
+function mayWriteState(code: HandlerCode, n: ts.Node): boolean {
+  switch (n.kind) {
+    case SyntaxKind.BinaryExpression:
+      return rootMayBeState(code, (n as ts.BinaryExpression).left);
+    case SyntaxKind.PrefixUnaryExpression:
+    case SyntaxKind.PostfixUnaryExpression:
+      return rootMayBeState(code, (n as ts.PrefixUnaryExpression).operand);
+    case SyntaxKind.DeleteExpression:
+      return rootMayBeState(code, (n as ts.DeleteExpression).expression);
+    case SyntaxKind.CallExpression: {
+      const callee = skipOuterExpressions((n as ts.CallExpression).expression) as ts.PropertyAccessExpression;
+      // `Object.assign(state, ...)` writes its first argument.
+      return callee.name.text === 'assign' || rootMayBeState(code, callee.expression);
+    }
+    default:
+      return true;
+  }
+}
+
+function rootMayBeState(code: HandlerCode, target: ts.Node): boolean {
+  let cur = skipOuterExpressions(target);
+  // Destructuring (`[a, b] = ...`, `({ a } = ...)`, defaults): each element is looked at by the check.
+  if (cur.kind === SyntaxKind.ArrayLiteralExpression || cur.kind === SyntaxKind.ObjectLiteralExpression || cur.kind === SyntaxKind.BinaryExpression) return true;
+  while (cur.kind === SyntaxKind.PropertyAccessExpression || cur.kind === SyntaxKind.ElementAccessExpression) cur = skipOuterExpressions((cur as ts.PropertyAccessExpression).expression);
+  if (cur.kind === SyntaxKind.ThisKeyword) return true;
+  if (cur.kind !== SyntaxKind.Identifier) return false;
+  const b = code.resolveReference(cur);
+  return !!b && b.moduleLevel && !b.importFrom && STATE_KINDS.has(b.kind);
+}
+
 function mayWrite(n: ts.Node): boolean {
   switch (n.kind) {
     case SyntaxKind.BinaryExpression:
@@ -451,7 +486,7 @@ export default defineRule({
         }
       };
 
-      forEachReachableWhere(code, mayWrite, (node, fn) => {
+      forEachReachableWhere(code, (n) => mayWrite(n) && mayWriteState(code, n), (node, fn) => {
         if (Node.isBinaryExpression(node)) {
           const op = node.getOperatorToken().getKind();
           if (isAssignmentOperator(op)) write(node.getLeft(), fn, op, node);
