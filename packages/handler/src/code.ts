@@ -385,6 +385,11 @@ export class HandlerCode {
     return v ? this.#program.wrap(v) : undefined;
   }
 
+  /** {@link functionsOf} as compiler nodes: for a check that reads the functions' syntax only. */
+  functionNodesOf(expr: Node | ts.Node): readonly ts.Node[] {
+    return this.#program.functionsOf(isWrapper(expr) ? expr.compilerNode : expr);
+  }
+
   /** The local functions an expression stands for (a function, a name bound to one, a wrapper call). */
   functionsOf(expr: Node | ts.Node): FunctionLikeNode[] {
     return this.#program.functionsOf(isWrapper(expr) ? expr.compilerNode : expr).map((f) => this.#program.wrap<FunctionLikeNode>(f));

@@ -1,5 +1,5 @@
 import { defineRule } from '@lambda-lint/core';
-import { codeOf, forEachDescendantCompilerNode, forEachDescendantNode, locOfNode, sdkFactsOf, skipOuterExpressions, unwrapExpression as unwrap, type FunctionLikeNode, type HandlerCode, type SdkFacts } from '@lambda-lint/handler';
+import { codeOf, forEachDescendantNode, locOfNode, sdkFactsOf, skipOuterExpressions, unwrapExpression as unwrap, walkDescendants, type FunctionLikeNode, type HandlerCode, type SdkFacts } from '@lambda-lint/handler';
 import { Node, SyntaxKind, type ts } from '@lambda-lint/handler/ts-morph';
 import { forEachReachableWhere } from '../../support/code-facts.js';
 
@@ -75,17 +75,17 @@ function isPromise(code: HandlerCode, sdk: SdkFacts, expr: Node | ts.Node, depth
     if (member.module === 'fs' && member.path.length === 2 && member.path[0] === 'promises') return true;
     return false;
   }
-  const fns = code.functionsOf(callee);
+  const fns = code.functionNodesOf(callee);
   return fns.length > 0 && fns.every((f) => isAsyncFunction(f) || returnsPromise(code, sdk, f, depth + 1));
 }
 
 /** A non-async function that returns a promise: `() => client.send(...)`, or whose every `return` returns one. */
-function returnsPromise(code: HandlerCode, sdk: SdkFacts, fn: Node, depth: number): boolean {
-  if (Node.isArrowFunction(fn)) {
-    const body = fn.compilerNode.body;
+function returnsPromise(code: HandlerCode, sdk: SdkFacts, fn: ts.Node, depth: number): boolean {
+  if (fn.kind === SyntaxKind.ArrowFunction) {
+    const body = (fn as ts.ArrowFunction).body;
     if (body.kind !== SyntaxKind.Block) return isPromise(code, sdk, body, depth);
   }
-  if (!isFunctionNode(fn)) return false;
+  if (!FUNCTION_KINDS.has(fn.kind)) return false;
   const returned = returnedExpressions(fn);
   return returned.length > 0 && returned.every((e) => isPromise(code, sdk, e, depth));
 }
@@ -105,11 +105,11 @@ const FUNCTION_KINDS: ReadonlySet<SyntaxKind> = new Set([
 ]);
 
 /** The expressions a function's own `return` statements return, as compiler nodes (none is wrapped). */
-function returnedExpressions(fn: Node): ts.Node[] {
-  let returned = returnedCache.get(fn.compilerNode);
+function returnedExpressions(fn: ts.Node): ts.Node[] {
+  let returned = returnedCache.get(fn);
   if (returned) return returned;
   const found: ts.Node[] = [];
-  forEachDescendantCompilerNode(fn, (n) => {
+  walkDescendants(fn, (n) => {
     if (FUNCTION_KINDS.has(n.kind)) return false;
     if (n.kind === SyntaxKind.ReturnStatement) {
       const e = (n as ts.ReturnStatement).expression;
@@ -118,7 +118,7 @@ function returnedExpressions(fn: Node): ts.Node[] {
     return true;
   });
   returned = found;
-  returnedCache.set(fn.compilerNode, returned);
+  returnedCache.set(fn, returned);
   return returned;
 }
 
