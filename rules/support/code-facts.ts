@@ -9,8 +9,10 @@
 import type { LambdaFunction, TriggerType } from '@lambda-lint/core';
 import { skipOuterExpressions, type FunctionLikeNode, type HandlerCode, type ModuleMember } from '@lambda-lint/handler';
 
-// One copy, in the handler package (the SDK facts use it too).
-export { methodNameOf } from '@lambda-lint/handler';
+// One copy of each, in the handler package (the SDK facts and permissions use them too): `unwrap` skips
+// parentheses, type assertions, `satisfies`, `!` and `await`; `unwrapTs` is the same on a compiler node.
+export { methodNameOf, skipOuterAndAwait as unwrapTs, unwrapAwaited as unwrap } from '@lambda-lint/handler';
+import { unwrapAwaited as unwrap } from '@lambda-lint/handler';
 export { evaluateNumber } from '@lambda-lint/handler';
 import { Node, SyntaxKind, type CallExpression, type NewExpression, type TryStatement, type ts } from '@lambda-lint/handler/ts-morph';
 
@@ -59,24 +61,6 @@ export function calleeMemberTs(code: HandlerCode, call: ts.Node, lastNames?: Rea
     ofRun.set(call, member);
   }
   return member ?? undefined;
-}
-
-export function unwrap(node: Node): Node {
-  let cur = node;
-  for (;;) {
-    if (Node.isParenthesizedExpression(cur) || Node.isNonNullExpression(cur) || Node.isAsExpression(cur) || Node.isSatisfiesExpression(cur) || Node.isTypeAssertion(cur)) {
-      cur = cur.getExpression();
-    } else if (Node.isAwaitExpression(cur)) {
-      cur = cur.getExpression();
-    } else return cur;
-  }
-}
-
-/** {@link unwrap} on a compiler node. */
-export function unwrapTs(node: ts.Node): ts.Node {
-  let cur = skipOuterExpressions(node);
-  while (cur.kind === SyntaxKind.AwaitExpression) cur = skipOuterExpressions((cur as ts.AwaitExpression).expression);
-  return cur;
 }
 
 /** Source text without whitespace, for comparing expressions written the same way. */

@@ -16,7 +16,7 @@ export { locOfNode, locOfRange, locOfTsNode, toSlash } from './loc.js';
 export type { BindingKind, ImportOrigin } from './scope.js';
 export { MAX_FILE_BYTES } from './program.js';
 export { HANDLER_EXTENSIONS } from './modules.js';
-export { isTsFunctionLike, methodNameOf, skipOuterExpressions, walkDescendants, type TsFunctionLike } from './syntax.js';
+export { isTsFunctionLike, methodNameOf, skipOuterAndAwait, skipOuterExpressions, walkDescendants, type TsFunctionLike } from './syntax.js';
 export { normalizeSpecifier, type ModuleMember } from './facts.js';
 export { evaluateConfigModule, type EvaluatedConfig } from './config.js';
 export {
@@ -32,7 +32,7 @@ export {
   type PresignFact,
   type PowertoolsFact,
 } from './sdk.js';
-export { alwaysExits, intersects, isNullish, isOneTimeInit, keysTestedSet, keysTestedUnset, unwrap as unwrapExpression, type ReferenceKey } from './lazy.js';
+export { alwaysExits, intersects, isNullish, isOneTimeInit, keysTestedSet, keysTestedUnset, unwrap as unwrapExpression, unwrapAwaited, type ReferenceKey } from './lazy.js';
 export { codePermissionsOf, opaqueAwsUseOf, valueParts, type CodePermission, type CodeResource, type ValuePart } from './permissions.js';
 export {
   actionPatternMatches,

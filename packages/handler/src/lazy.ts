@@ -27,6 +27,25 @@ export function unwrap(node: Node): Node {
   }
 }
 
+/** {@link unwrap}, and `await` too: the expression a value or a call comes from. */
+export function unwrapAwaited(node: Node): Node {
+  let cur = node;
+  for (;;) {
+    switch (cur.getKind()) {
+      case SyntaxKind.ParenthesizedExpression:
+      case SyntaxKind.NonNullExpression:
+      case SyntaxKind.AsExpression:
+      case SyntaxKind.SatisfiesExpression:
+      case SyntaxKind.TypeAssertionExpression:
+      case SyntaxKind.AwaitExpression:
+        cur = (cur as ParenthesizedExpression).getExpression();
+        continue;
+      default:
+        return cur;
+    }
+  }
+}
+
 function isFunctionLike(n: Node): boolean {
   return Node.isFunctionDeclaration(n) || Node.isFunctionExpression(n) || Node.isArrowFunction(n) || Node.isMethodDeclaration(n) || Node.isConstructorDeclaration(n) || Node.isGetAccessorDeclaration(n) || Node.isSetAccessorDeclaration(n);
 }

@@ -14,6 +14,7 @@
 import { Node, SyntaxKind, type CallExpression, type NewExpression, type SourceFile, type ts } from '@lambda-lint/handler/ts-morph';
 import type { HandlerCode } from './code.js';
 import { moduleMemberOf, runCache } from './facts.js';
+import { unwrapAwaited as unwrap } from './lazy.js';
 import { descendantsByKind, methodNameOf, skipOuterExpressions } from './syntax.js';
 import type { Program } from './program.js';
 import {
@@ -58,14 +59,6 @@ export interface CodePermission {
 }
 
 const UNKNOWN: readonly ValuePart[] = [{ kind: 'unknown' }];
-
-function unwrap(node: Node): Node {
-  let cur = node;
-  while (Node.isParenthesizedExpression(cur) || Node.isNonNullExpression(cur) || Node.isAsExpression(cur) || Node.isSatisfiesExpression(cur) || Node.isTypeAssertion(cur) || Node.isAwaitExpression(cur)) {
-    cur = cur.getExpression();
-  }
-  return cur;
-}
 
 function isProcessEnv(node: Node): boolean {
   return unwrap(node).getText().replace(/\s+/g, '') === 'process.env';

@@ -61,9 +61,15 @@ export function skipOuterExpressions(node: ts.Node): ts.Node {
  * wraps their parts.
  */
 export function methodNameOf(call: ts.CallExpression): string | undefined {
-  let callee = skipOuterExpressions(call.expression);
-  while (callee.kind === SK.AwaitExpression) callee = skipOuterExpressions((callee as ts.AwaitExpression).expression);
+  const callee = skipOuterAndAwait(call.expression);
   return callee.kind === SK.PropertyAccessExpression ? (callee as ts.PropertyAccessExpression).name.text : undefined;
+}
+
+/** {@link skipOuterExpressions}, and `await` too (the compiler-node form of the handler's `unwrapAwaited`). */
+export function skipOuterAndAwait(node: ts.Node): ts.Node {
+  let cur = skipOuterExpressions(node);
+  while (cur.kind === SK.AwaitExpression) cur = skipOuterExpressions((cur as ts.AwaitExpression).expression);
+  return cur;
 }
 
 /** The static text of a string-like literal (no substitutions), or undefined. */

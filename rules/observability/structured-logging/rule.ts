@@ -1,5 +1,5 @@
 import { defineRule, type LambdaFunction } from '@lambda-lint/core';
-import { codeOf, locOfNode, skipOuterExpressions, type HandlerCode } from '@lambda-lint/handler';
+import { codeOf, locOfNode, skipOuterExpressions, unwrapExpression as unwrap, type HandlerCode } from '@lambda-lint/handler';
 import { Node, SyntaxKind, type CallExpression, type ts } from '@lambda-lint/handler/ts-morph';
 import { forEachReachableWhere } from '../../support/code-facts.js';
 
@@ -8,12 +8,6 @@ const CONSOLE_METHODS = new Set(['log', 'info', 'warn', 'error', 'debug', 'trace
 
 /** A printf-style placeholder of `console.log` / `util.format`. */
 const FORMAT_PLACEHOLDER = /%[sdifjoOc]/;
-
-function unwrap(node: Node): Node {
-  let cur = node;
-  while (Node.isParenthesizedExpression(cur) || Node.isAsExpression(cur) || Node.isNonNullExpression(cur) || Node.isSatisfiesExpression(cur)) cur = cur.getExpression();
-  return cur;
-}
 
 /** Whether a call's callee is a member of something named `console`, read on the compiler node (most calls are not). */
 function onConsole(call: ts.CallExpression): boolean {

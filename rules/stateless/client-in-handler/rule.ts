@@ -1,5 +1,5 @@
 import { defineRule, type LambdaFunction, type Loc } from '@lambda-lint/core';
-import { codeOf, isOneTimeInit, locOfNode, sdkFactsOf, type ClientFact, type OperationFact } from '@lambda-lint/handler';
+import { codeOf, isOneTimeInit, locOfNode, sdkFactsOf, unwrapExpression as unwrap, type ClientFact, type OperationFact } from '@lambda-lint/handler';
 import { Node } from '@lambda-lint/handler/ts-morph';
 
 /** Operations that fetch configuration or secrets: per-request calls add latency, cost and throttling. */
@@ -7,12 +7,6 @@ const CONFIG_OPERATIONS: Readonly<Record<string, ReadonlySet<string>>> = {
   ssm: new Set(['GetParameter', 'GetParameters', 'GetParametersByPath']),
   'secrets-manager': new Set(['GetSecretValue', 'BatchGetSecretValue']),
 };
-
-function unwrap(node: Node): Node {
-  let cur = node;
-  while (Node.isParenthesizedExpression(cur) || Node.isAsExpression(cur) || Node.isSatisfiesExpression(cur) || Node.isNonNullExpression(cur)) cur = cur.getExpression();
-  return cur;
-}
 
 /** A client built with credentials of its own (a per-tenant assumed role): created per request by design. */
 function hasOwnCredentials(config: Node | undefined): boolean {
