@@ -7,7 +7,7 @@
  * paths (`path.join(__dirname, ...)`, templates, constants, props passed down). Whatever it cannot
  * know is unknown, never guessed.
  */
-import { get, lineStartsOf, locFromOffsets, str, type AppModel, type Loc } from '@lambda-lint/core';
+import { CODE_FILE, get, lineStartsOf, locFromOffsets, str, type AppModel, type Loc } from '@lambda-lint/core';
 import { checkBytes, DEFAULT_MAX_FILE_BYTES, parseSource } from '@lambda-lint/source';
 import { Project, ts } from '../../handler/ts-morph/index.js';
 import type { CdkIo } from './assembly.js';
@@ -54,7 +54,6 @@ const NODEJS_MODULES = new Set(['aws-cdk-lib/aws-lambda-nodejs', '@aws-cdk/aws-l
 const LAMBDA_MODULES = new Set(['aws-cdk-lib/aws-lambda', '@aws-cdk/aws-lambda']);
 const CORE_MODULES = new Set(['aws-cdk-lib', '@aws-cdk/core']);
 const PATH_MODULES = new Set(['path', 'path/posix', 'upath', 'pathe']);
-const CODE_FILE = /\.(?:[cm]?[jt]s|[jt]sx)$/;
 const HANDLER_EXTENSIONS = ['.ts', '.mts', '.js', '.mjs', '.cjs'];
 /** Extensions NodejsFunction tries for its default entry `<defining file>.<id>.<ext>`. */
 const DEFAULT_ENTRY_EXTENSIONS = ['.ts', '.js', '.mjs', '.mts', '.cts', '.cjs'];

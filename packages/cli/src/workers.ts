@@ -71,6 +71,7 @@ const WORKER_SCRIPT = new URL('./lint-worker.js', import.meta.url);
 const SUBCOMMANDS = new Set(['rules', 'diff', 'init', 'iam', 'help']);
 /** Options whose run lints nothing (or one thread only). */
 const NO_WORKER_OPTIONS = new Set(['--print-config', '-h', '--help', '-v', '--version']);
+// core's CODE_FILE: this module imports no workspace package (the bin loads it before the CLI, which may come from the module pack).
 const CODE_FILE = /\.(?:[cm]?[jt]s|[jt]sx)$/;
 
 interface RunningWorker {

@@ -19,3 +19,6 @@ export function isInside(root: string, path: string): boolean {
   if (r === '/') return path.startsWith('/');
   return path === r || path.startsWith(r + '/');
 }
+
+/** A JavaScript or TypeScript source file, by its name. */
+export const CODE_FILE = /\.(?:[cm]?[jt]s|[jt]sx)$/;

@@ -1,10 +1,10 @@
 import { posix } from 'node:path';
-import { isInside, type HandlerBinding, type LambdaFunction } from '@lambda-lint/core';
+import { CODE_FILE, isInside, type HandlerBinding, type LambdaFunction } from '@lambda-lint/core';
 import type { HandlerCode } from '@lambda-lint/handler';
 import type { Host } from './host.js';
 
 /** Code files a changed-files run (pre-commit) maps to functions; anything else that is not configuration is ignored. */
-export const CODE_FILE = /\.(?:[cm]?[jt]s|[jt]sx)$/;
+export { CODE_FILE };
 
 /** Relative module specifiers of `import`/`export ... from`, `import()` and `require()`. */
 const SPECIFIER = /(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\s*\(\s*)['"](\.{1,2}(?:\/[^'"\n]*)?)['"]/g;
