@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeMonorepo } from '../bench/monorepo/generate.mjs';
 import { repoRoot } from './support.js';
+import { VALUED_OPTIONS } from '../packages/cli/src/workers.js';
 
 // The compiled command line (`pnpm test` builds first): worker threads run the compiled worker script.
 const CLI = join(repoRoot, 'packages/cli/bin/lambda-lint.js');
@@ -70,6 +71,13 @@ describe('--concurrency (worker threads)', () => {
     const second = run('--concurrency', '2', '--cache', '--cache-location', cacheDir);
     const fixedPaths = (out: string) => new Set(JSON.parse(out).findings.filter((f: { ruleId: string }) => f.ruleId === 'fixed-tmp-path').map((f: { file: string }) => f.file));
     expect(fixedPaths(second.stdout).size).toBeGreaterThan(fixedPaths(first.stdout).size + 40);
+  });
+
+  it('knows every option of the main command that takes a value (early workers tell paths from option values by it)', () => {
+    const help = spawnSync(process.execPath, [CLI, '--help'], { encoding: 'utf8' }).stdout;
+    const valued = [...help.matchAll(/^\s+(?:(-\w), )?(--[\w-]+) <[^>]+>/gm)].flatMap((m) => (m[1] ? [m[1], m[2]!] : [m[2]!]));
+    expect(valued.length).toBeGreaterThan(10);
+    expect([...VALUED_OPTIONS].sort()).toEqual(valued.sort());
   });
 
   it('rejects a --concurrency that is not a number of threads, auto or off', () => {

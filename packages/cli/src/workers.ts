@@ -122,9 +122,11 @@ function concurrencyArg(argv: readonly string[]): Concurrency {
   return Number.isInteger(n) && n >= 1 ? n : 'off';
 }
 
+/** The main command's options that take a value (test/cli-concurrency.test.ts checks them against the CLI's help). */
+export const VALUED_OPTIONS: ReadonlySet<string> = new Set(['-f', '--format', '-o', '--output-file', '--rule', '--ignore-pattern', '--max-warnings', '--stage', '--max-file-size', '-c', '--config', '--baseline', '--cache-location', '--concurrency']);
+
 /** The arguments that are not options or option values (a good guess: only paths matter here). */
 function positionals(argv: readonly string[]): string[] {
-  const valued = new Set(['-f', '--format', '-o', '--output-file', '--rule', '--ignore-pattern', '--max-warnings', '--stage', '--max-file-size', '-c', '--config', '--baseline', '--cache-location', '--concurrency']);
   const out: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -133,7 +135,7 @@ function positionals(argv: readonly string[]): string[] {
       break;
     }
     if (a.startsWith('-')) {
-      if (valued.has(a)) i++;
+      if (VALUED_OPTIONS.has(a)) i++;
       continue;
     }
     out.push(a);
