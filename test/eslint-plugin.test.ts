@@ -1,35 +1,16 @@
 // The ESLint front end's own behaviour: which configuration a file belongs to, editor buffers,
 // the content-keyed cache, disable comments, options and the shipped configs.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Linter } from 'eslint';
 import tseslint from 'typescript-eslint';
 import { afterAll, describe, expect, it } from 'vitest';
-import { lint, nodeHost, toPosix } from '@lambda-lint/linter';
+import { diskProjects, lint, nodeHost, toPosix } from '@lambda-lint/linter';
 import allRules from '@lambda-lint/rules';
 import plugin, { analyseFile, clearCache, codeRules, sourceCacheStats } from 'eslint-plugin-lambda-lint';
 
-const made: string[] = [];
-afterAll(() => {
-  for (const dir of made) rmSync(dir, { recursive: true, force: true });
-});
-
-/** A project on disk (ESLint's cwd); keys are relative paths. */
-function project(files: Record<string, string>): string {
-  const dir = toPosix(mkdtempSync(join(tmpdir(), 'lambda-lint-eslint-')));
-  made.push(dir);
-  write(dir, files);
-  return dir;
-}
-
-function write(dir: string, files: Record<string, string>): void {
-  for (const [rel, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, rel)), { recursive: true });
-    writeFileSync(join(dir, rel), text);
-  }
-}
+/** Projects on disk (ESLint's cwd); keys are relative paths. */
+const { project, write, removeAll } = diskProjects('lambda-lint-eslint-');
+afterAll(removeAll);
 
 type Rules = NonNullable<Linter.Config['rules']>;
 const FLOATING_ONLY: Rules = { 'lambda-lint/floating-promise': 'error' };

@@ -1,33 +1,15 @@
 // The state the plugin keeps between runs of one process (an editor's ESLint server): the
 // application model read from unchanged configuration, and files read from disk.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { lint, nodeHost, toPosix } from '@lambda-lint/linter';
+import { diskProjects, lint, nodeHost } from '@lambda-lint/linter';
 import allRules from '@lambda-lint/rules';
 import { DiskCache, withDiskSignatures } from './host.js';
 import { analyseFile, clearCache } from './project.js';
 import { codeRules } from './rules.js';
 
-const made: string[] = [];
-afterAll(() => {
-  for (const dir of made) rmSync(dir, { recursive: true, force: true });
-});
-
-function project(files: Record<string, string>): string {
-  const dir = toPosix(mkdtempSync(join(tmpdir(), 'lambda-lint-kept-')));
-  made.push(dir);
-  write(dir, files);
-  return dir;
-}
-
-function write(dir: string, files: Record<string, string>): void {
-  for (const [rel, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, rel)), { recursive: true });
-    writeFileSync(join(dir, rel), text);
-  }
-}
+const { project, write, removeAll } = diskProjects('lambda-lint-kept-');
+afterAll(removeAll);
 
 /** Dates a file back, as a file not touched for an hour (its disk signature is then trusted). */
 function age(path: string, seconds = 3600): void {

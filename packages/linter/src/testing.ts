@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import type { AnyRule, LintConfig } from '@lambda-lint/core';
 import { lint, type LintResult } from './lint.js';
 import { memoryHost, nodeHost, toPosix } from './host.js';
@@ -46,4 +49,35 @@ export async function lintDirectory(dir: string, options: TestLintOptions = {}):
     ...(options.config ? { config: options.config } : {}),
     today: options.today ?? new Date('2026-06-01T00:00:00Z'),
   });
+}
+
+/**
+ * Projects on disk for tests (the ESLint plugin, the CLI): `project(files)` makes one in the
+ * temporary directory, `write(dir, files)` adds or replaces files (keys are relative paths), and
+ * `removeAll()` (in an `afterAll`) deletes every project made.
+ */
+export function diskProjects(prefix: string): {
+  project(files: Record<string, string>): string;
+  write(dir: string, files: Record<string, string>): void;
+  removeAll(): void;
+} {
+  const made: string[] = [];
+  const write = (dir: string, files: Record<string, string>): void => {
+    for (const [rel, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(dir, rel)), { recursive: true });
+      writeFileSync(join(dir, rel), text);
+    }
+  };
+  return {
+    project(files) {
+      const dir = toPosix(mkdtempSync(join(tmpdir(), prefix)));
+      made.push(dir);
+      write(dir, files);
+      return dir;
+    },
+    write,
+    removeAll() {
+      for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
