@@ -178,8 +178,9 @@ export function runAndStore<IO extends CacheIO>(
   outputFile: string | undefined,
   run: (io: IO & { host: Host }) => number,
 ): number {
-  if (!wantsCache(argv)) return run({ ...io, host: nodeHost(io.env) });
-  const recorder = recordingHost(nodeHost(io.env));
+  // One host per run: it may remember directory listings.
+  if (!wantsCache(argv)) return run({ ...io, host: nodeHost(io.env, { rememberListings: true }) });
+  const recorder = recordingHost(nodeHost(io.env, { rememberListings: true }));
   let stdout = '';
   let stderr = '';
   const exitCode = run({

@@ -26,7 +26,7 @@ try {
   const { wantsCache } = await import('./cache.js');
   const record = task.kind === 'argv' ? wantsCache(task.argv) : task.request.record;
   const env = task.kind === 'argv' ? task.env : task.request.env;
-  const recorder = record ? recordingHost(nodeHost(env)) : undefined;
+  const recorder = record ? recordingHost(nodeHost(env, { rememberListings: true })) : undefined;
   const reply = (result: PartResult | undefined) => send({ ...(result ? { result } : {}), ...(recorder ? { inputs: recorder.inputs() } : {}) });
   if (task.kind === 'argv') {
     const { setPartRole } = await import('./workers.js');
@@ -36,7 +36,7 @@ try {
     const argv = task.argv.filter((a) => a !== '--cache');
     await main(argv, { stdout: () => {}, stderr: () => {}, cwd: task.cwd, env, isTTY: false, ...(recorder ? { host: recorder.host } : {}) });
   } else {
-    reply(await lintRequest(task.request, task.files, recorder?.host ?? nodeHost(env)));
+    reply(await lintRequest(task.request, task.files, recorder?.host ?? nodeHost(env, { rememberListings: true })));
   }
   // A command line that did not get to lint (an option error): nothing.
   send({});

@@ -35,7 +35,7 @@ interface Targets {
 /** `lambda-lint [paths...]`: lints, prints or writes the report, and returns the exit code. */
 export function runLint(paths: string[], opts: LintCommandOptions, io: CliIO, toolVersion: string): number {
   const cwd = toPosix(resolve(io.cwd));
-  const host = io.host ?? nodeHost(io.env);
+  const host = io.host ?? nodeHost(io.env, { rememberListings: true });
   const absolute = existingPaths(paths, io, host);
   if (!absolute) return 2;
   const selection = selectRules(opts.rule);

@@ -15,11 +15,44 @@ export function toPosix(p: string): string {
   return sep === '/' ? p : p.split(sep).join('/');
 }
 
-export function nodeHost(env: Record<string, string | undefined> = process.env): Host {
+export interface NodeHostOptions {
+  /**
+   * For one run, which must not see the disk change under it: the entries of every directory it
+   * lists are remembered, and a file is looked up in its directory's listing before the disk is
+   * asked. A run reads each handler and probes hundreds of `tsconfig.json`, `index.ts` and
+   * extension candidates that do not exist; each answer would otherwise cost a `stat`. Not for a
+   * long-lived host (the ESLint plugin's), which must see files appear.
+   */
+  rememberListings?: boolean;
+}
+
+type EntryKind = 'file' | 'dir' | 'other';
+
+/** A directory's entries by name, and their lower-case names (a case-insensitive file system finds those too). */
+interface Listing {
+  kinds: Map<string, EntryKind>;
+  lowerNames: Set<string>;
+}
+
+export function nodeHost(env: Record<string, string | undefined> = process.env, options: NodeHostOptions = {}): Host {
+  const listings = options.rememberListings ? new Map<string, Listing>() : undefined;
+  /** What the remembered listing of its directory says of a path: undefined when it cannot tell. */
+  const listedKind = (p: string): EntryKind | 'none' | undefined => {
+    const slash = p.lastIndexOf('/');
+    const listing = listings?.get(slash === 0 ? '/' : p.slice(0, slash));
+    if (!listing) return undefined;
+    const name = p.slice(slash + 1);
+    const kind = listing.kinds.get(name);
+    if (kind !== undefined) return kind;
+    return listing.lowerNames.has(name.toLowerCase()) ? undefined : 'none';
+  };
   return {
     env,
     readFile(p) {
       try {
+        const listed = listedKind(p);
+        if (listed === 'none' || listed === 'dir') return undefined;
+        if (listed === 'file') return readFileSync(p);
         // Module resolution and tsconfig lookups ask for many files that do not exist: a stat that
         // answers "none" costs far less than the exception a failed read throws.
         if (!statSync(p, { throwIfNoEntry: false })?.isFile()) return undefined;
@@ -30,15 +63,20 @@ export function nodeHost(env: Record<string, string | undefined> = process.env):
     },
     readDir(p) {
       try {
-        return readdirSync(p, { withFileTypes: true }).map((d) => ({
+        const entries = readdirSync(p, { withFileTypes: true }).map((d) => ({
           name: d.name,
-          kind: d.isDirectory() ? 'dir' : d.isFile() ? 'file' : 'other',
+          kind: (d.isDirectory() ? 'dir' : d.isFile() ? 'file' : 'other') as EntryKind,
         }));
+        listings?.set(p, { kinds: new Map(entries.map((e) => [e.name, e.kind])), lowerNames: new Set(entries.map((e) => e.name.toLowerCase())) });
+        return entries;
       } catch {
         return undefined;
       }
     },
     kindOf(p) {
+      const listed = listedKind(p);
+      if (listed === 'none') return undefined;
+      if (listed === 'file' || listed === 'dir') return listed;
       try {
         const s = statSync(p, { throwIfNoEntry: false });
         return s?.isDirectory() ? 'dir' : s?.isFile() ? 'file' : undefined;
