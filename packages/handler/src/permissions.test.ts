@@ -334,6 +334,43 @@ describe('binding resources to the template', () => {
     expect(Date.now() - started).toBeLessThan(2000);
   });
 
+  it('matches compiled patterns (literal, trailing `*`, any other) as the plain definition of a glob does', () => {
+    // The definition, by backtracking: `*` any run, the segment wildcard any run without `/` or `:`, `?` one character when `single`.
+    const SEGMENT = '\u0001';
+    const matches = (p: string, t: string, single: boolean): boolean => {
+      if (p === '') return t === '';
+      const [c, rest] = [p[0]!, p.slice(1)];
+      if (c === '*' || c === SEGMENT) {
+        for (let k = 0; k <= t.length; k++) {
+          if (matches(rest, t.slice(k), single)) return true;
+          if (c === SEGMENT && k < t.length && '/:'.includes(t[k]!)) return false;
+        }
+        return false;
+      }
+      if (t === '') return false;
+      return (c === t[0] || (single && c === '?')) && matches(rest, t.slice(1), single);
+    };
+    const words = (alphabet: string[], max: number): string[] => {
+      let level = [''];
+      const out = [''];
+      for (let n = 1; n <= max; n++) out.push(...(level = level.flatMap((w) => alphabet.map((c) => w + c))));
+      return out;
+    };
+    const patterns = words(['a', 'B', ':', '*', '?', SEGMENT], 4);
+    const texts = [...words(['a', 'b', ':', '/'], 3), 'ab:ab', 'a/b/a:b', '?a*', 'aaaa'];
+    const wrong: string[] = [];
+    for (const p of patterns) {
+      for (const t of texts) {
+        const literal = !/[*?\u0001]/.test(t);
+        if (actionPatternMatches(p, t) !== matches(p.toLowerCase(), t.toLowerCase(), true)) wrong.push(`action ${JSON.stringify([p, t])}`);
+        if (globCovers(p, t) !== matches(p, t, false)) wrong.push(`covers ${JSON.stringify([p, t])}`);
+        if (literal && globsIntersect(p, t) !== matches(p, t, true)) wrong.push(`intersects ${JSON.stringify([p, t])}`);
+        if (literal && globsIntersect(t, p) !== matches(p, t, true)) wrong.push(`intersects ${JSON.stringify([t, p])}`);
+      }
+    }
+    expect(wrong.slice(0, 10)).toEqual([]);
+  });
+
   it('intersects globs with unknown parts on both sides', () => {
     expect(globsIntersect('arn:aws:s3:::b/uploads/*', 'arn:aws:s3:::b/*.png')).toBe(true);
     expect(globsIntersect('arn:aws:s3:::b/uploads/*', 'arn:aws:s3:::c/*')).toBe(false);

@@ -230,6 +230,22 @@ function attributeGlob(model: AppModel, file: string, id: string, attr: string |
 
 /** `Fn::Sub` text -> glob: pseudo parameters and unknown references become `*`, resources their names and ARNs. */
 export function expand(model: AppModel, file: string, text: string, depth = 0): string {
+  if (depth > 0) return expandText(model, file, text, depth);
+  // The same resource texts are expanded for every grant they are compared with: once per model and file.
+  let byText = expansions.get(model)?.get(file);
+  if (!byText) {
+    let byFile = expansions.get(model);
+    if (!byFile) expansions.set(model, (byFile = new Map()));
+    byFile.set(file, (byText = new Map()));
+  }
+  let glob = byText.get(text);
+  if (glob === undefined) byText.set(text, (glob = expandText(model, file, text, 0)));
+  return glob;
+}
+
+const expansions = new WeakMap<AppModel, Map<string, Map<string, string>>>();
+
+function expandText(model: AppModel, file: string, text: string, depth: number): string {
   return text.replace(/\$\{([^}]*)\}/g, (_whole, inner: string) => {
     if (inner.startsWith('AWS::') || inner.startsWith('!')) return '*';
     const dot = inner.indexOf('.');
@@ -239,8 +255,18 @@ export function expand(model: AppModel, file: string, text: string, depth = 0): 
   });
 }
 
-/** A statement's resources (or not-resources) as globs; a value not known offline is `*`. */
+/** A statement's resources (or not-resources) as globs; a value not known offline is `*`. Kept per list and file: a statement is judged for every function and action it concerns. */
 function statementGlobs(model: AppModel, file: string, props: IamStatement['resources']): string[] {
+  let entry = statementGlobsCache.get(props);
+  if (entry?.model !== model) statementGlobsCache.set(props, (entry = { model, byFile: new Map() }));
+  let globs = entry.byFile.get(file);
+  if (!globs) entry.byFile.set(file, (globs = computeStatementGlobs(model, file, props)));
+  return globs;
+}
+
+const statementGlobsCache = new WeakMap<IamStatement['resources'], { model: AppModel; byFile: Map<string, string[]> }>();
+
+function computeStatementGlobs(model: AppModel, file: string, props: IamStatement['resources']): string[] {
   return props.map((p) => {
     if (p.value !== undefined && !p.value.includes('${')) return p.value.trim();
     const text = p.value ?? templateText(p.node);
@@ -265,6 +291,9 @@ const MAX_PATTERN = 2000;
 
 function intersect(pa: string, pb: string): boolean {
   if (pa.length > MAX_PATTERN || pb.length > MAX_PATTERN) return true;
+  // Against a text without wildcards, some string matches both exactly when the glob matches that text.
+  if (!hasWildcard(pb, true)) return matcherOf(pa, true)(pb);
+  if (!hasWildcard(pa, true)) return matcherOf(pb, true)(pa);
   const memo = new Map<number, boolean>();
   const go = (i: number, j: number): boolean => {
     const key = i * (MAX_PATTERN + 1) + j;
@@ -282,12 +311,18 @@ function intersect(pa: string, pb: string): boolean {
   return go(0, 0);
 }
 
-/** `arn:<partition>:<service>:<region>:<account>:<resource>`; undefined for anything else. */
+/** `arn:<partition>:<service>:<region>:<account>:<resource>`; undefined for anything else. Split once per string (the same ARNs are compared for every function and grant). */
 function arnFields(s: string): { service: string; resource: string } | undefined {
-  const parts = s.split(':');
-  if (parts[0] !== 'arn' || parts.length < 6) return undefined;
-  return { service: parts[2]!, resource: parts.slice(5).join(':') };
+  let fields = arnFieldsCache.get(s);
+  if (fields === undefined) {
+    const parts = s.split(':');
+    fields = parts[0] !== 'arn' || parts.length < 6 ? null : { service: parts[2]!, resource: parts.slice(5).join(':') };
+    remember(arnFieldsCache, s, fields);
+  }
+  return fields ?? undefined;
 }
+
+const arnFieldsCache = new Map<string, { service: string; resource: string } | null>();
 
 /** Whether glob `g` matches every string `c` can stand for (`c`'s wildcards only absorbed by `g`'s `*`). */
 export function globCovers(g: string, c: string): boolean {
@@ -298,7 +333,41 @@ export function globCovers(g: string, c: string): boolean {
 
 function covers(g: string, c: string): boolean {
   if (g.length > MAX_PATTERN || c.length > MAX_PATTERN) return false;
-  return globMatch(g, c, false);
+  return matcherOf(g, false)(c);
+}
+
+/** Whether a glob has a wildcard: `*`, the segment wildcard, and `?` when `single` makes it one. */
+function hasWildcard(p: string, single: boolean): boolean {
+  return p.includes('*') || p.includes(SEGMENT) || (single && p.includes('?'));
+}
+
+/**
+ * {@link globMatch} with its pattern compiled once: IAM actions and ARNs are mostly written
+ * without wildcards (`dynamodb:GetItem`) or with one trailing `*` (`s3:Get*`, `table/x/index/*`),
+ * and each pattern is tried against every action of every function using the grant.
+ */
+function matcherOf(p: string, single: boolean): (text: string) => boolean {
+  const cache = single ? singleMatchers : matchers;
+  let m = cache.get(p);
+  if (!m) {
+    const stars = p.split('*').length - 1;
+    if (!hasWildcard(p, single)) m = (t) => t === p;
+    else if (stars === 1 && p.endsWith('*') && !p.includes(SEGMENT) && !(single && p.includes('?'))) {
+      const prefix = p.slice(0, -1);
+      m = (t) => t.startsWith(prefix);
+    } else m = (t) => globMatch(p, t, single);
+    remember(cache, p, m);
+  }
+  return m;
+}
+
+const matchers = new Map<string, (text: string) => boolean>();
+const singleMatchers = new Map<string, (text: string) => boolean>();
+
+/** Keeps a computed value; a long-lived process (the ESLint plugin) starts over past a bound instead of growing without end. */
+function remember<K, V>(cache: Map<K, V>, key: K, value: V): void {
+  if (cache.size >= 50_000) cache.clear();
+  cache.set(key, value);
 }
 
 /**
@@ -325,9 +394,23 @@ function globMatch(p: string, t: string, single: boolean): boolean {
 
 /** IAM action pattern match, case-insensitive as IAM does. */
 export function actionPatternMatches(pattern: string, action: string): boolean {
-  const p = pattern.trim().toLowerCase();
-  if (p.length > MAX_PATTERN) return false;
-  return globMatch(p, action.trim().toLowerCase(), true);
+  let m = actionMatchers.get(pattern);
+  if (!m) {
+    const p = pattern.trim().toLowerCase();
+    m = p.length > MAX_PATTERN ? () => false : matcherOf(p, true);
+    remember(actionMatchers, pattern, m);
+  }
+  return m(lowerAction(action));
+}
+
+/** By the pattern as written (trimmed and lowercased once). */
+const actionMatchers = new Map<string, (text: string) => boolean>();
+const lowerActions = new Map<string, string>();
+
+function lowerAction(action: string): string {
+  let lower = lowerActions.get(action);
+  if (lower === undefined) remember(lowerActions, action, (lower = action.trim().toLowerCase()));
+  return lower;
 }
 
 // ---------------------------------------------------------------------------------------------
