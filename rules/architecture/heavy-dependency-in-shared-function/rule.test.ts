@@ -1,7 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { at, fixtureTests, lintFiles, positions } from '../../test-support/harness.js';
-import { heavyPackageOf } from './heavy-packages.js';
+import { at, fixtureTests, lintDirectory, lintFiles, positions } from '../../test-support/harness.js';
+import { codeOf } from '@lambda-lint/handler';
+import { heavyImportsOf, walkHeavyImports } from './heavy-imports.js';
+import { HEAVY_PACKAGES, heavyPackageOf, mayNameHeavyPackage } from './heavy-packages.js';
 
 const ID = 'heavy-dependency-in-shared-function';
 const lines = (...l: string[]): string => `${l.join('\n')}\n`;
@@ -162,6 +164,50 @@ describe(ID, () => {
   it('takes the minimum memory from the options', async () => {
     const r = await lintFiles(app('    memorySize: 1536\n    events:\n      - httpApi: POST /thumbnails\n'), { config: { rules: { [ID]: ['warning', { minMemoryMb: 2048 }] } } });
     expect(positions(r, ID)).toEqual([pos('smallMemory', 10, 17, 10, 21)]);
+  });
+
+  it('finds a specifier written with escapes (the test of the text lets it through to the walk)', async () => {
+    const escaped = sharpHandler.replace("'sharp'", "'sh\\x61rp'");
+    expect(escaped.startsWith("import sharp from 'sh\\x61rp';")).toBe(true);
+    const r = await lintFiles(app(`    memorySize: 2048\n${twoRoutes}`, escaped));
+    expect(positions(r, ID)).toEqual([pos('shared', 1, 1, 1, 30)]);
+  });
+
+  it('tells from the text of a file whether it can name a heavy package', () => {
+    expect(['import sharp from "sharp";', "const p = require('@sparticuz/chromium-min')", "import x from 'sh\\u0061rp'"].map(mayNameHeavyPackage)).toEqual([true, true, true]);
+    expect(["import { S3Client } from '@aws-sdk/client-s3';", "import { render } from './pdf-lib.js';"].map(mayNameHeavyPackage)).toEqual([false, false]);
+    // Each entry of the table, written as the specifier of an import, passes the test.
+    expect(Object.keys(HEAVY_PACKAGES).filter((name) => !mayNameHeavyPackage(`import x from '${name}/index.js';`))).toEqual([]);
+  });
+
+  it('finds, with the test of the text, the heavy imports the walk finds, in every file of the fixtures, the tests above and the demo', async () => {
+    const heavyFixtures = fileURLToPath(new URL('fixtures/', import.meta.url));
+    const demo = fileURLToPath(new URL('../../../examples/brand-platform-demo/', import.meta.url));
+    const requireFile = lines("const sharp = require('sharp');", "const pdf = await import('pdfkit');", "export * from 'puppeteer';", 'export const handler = async () => ({ sharp, pdf });');
+    const results = [
+      ...(await Promise.all(['valid/sam', 'valid/serverless-ts', 'invalid/sam', 'invalid/serverless-ts'].map((c) => lintDirectory(heavyFixtures + c)))),
+      await lintDirectory(demo),
+      await lintFiles(app(`    memorySize: 512\n${twoRoutes}`, requireFile)),
+      await lintFiles(app(`    memorySize: 512\n${twoRoutes}`, sharpHandler.replace("'sharp'", "'sh\\x61rp'"))),
+    ];
+    const shown = (file: Parameters<typeof heavyImportsOf>[0]) => (f: ReturnType<typeof heavyImportsOf>) => f.map((h) => `${file.getFilePath()}:${h.node.getStart()} ${h.pkg} (${h.kind})`);
+    let files = 0;
+    const found: string[] = [];
+    for (const r of results) {
+      for (const binding of r.handlers) {
+        for (const file of codeOf(binding).files) {
+          files++;
+          const fast = shown(file)(heavyImportsOf(file));
+          expect(fast).toEqual(shown(file)(walkHeavyImports(file)));
+          found.push(...fast);
+        }
+      }
+    }
+    expect(files).toBeGreaterThan(20);
+    // Not a comparison of empty lists: the fixtures' and the cases' heavy imports are among them.
+    expect(found.some((f) => f.endsWith(' sharp (image processing)'))).toBe(true);
+    expect(found.some((f) => f.endsWith(' pdfkit (PDF rendering)'))).toBe(true);
+    expect(found.some((f) => f.endsWith(' puppeteer (headless browser)'))).toBe(true);
   });
 
   fixtureTests(fileURLToPath(new URL('.', import.meta.url)), ID);

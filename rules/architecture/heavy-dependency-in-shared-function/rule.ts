@@ -1,9 +1,9 @@
 import { defineRule, propAlternatives, type LambdaFunction, type Loc, type RelatedLocation } from '@lambda-lint/core';
-import { codeOf, descendantsOfKind, forEachDescendantCompilerNode, locOfNode, type HandlerCode } from '@lambda-lint/handler';
+import { codeOf, descendantsOfKind, locOfNode, type HandlerCode } from '@lambda-lint/handler';
 import { Node, SyntaxKind, ts, type SourceFile } from '@lambda-lint/handler/ts-morph';
 import { forEachReachable } from '../../support/code-facts.js';
 import { PLATFORM_DEFAULTS } from '../../support/platform.js';
-import { HEAVY_PACKAGES, heavyPackageOf, type HeavyKind } from './heavy-packages.js';
+import { heavyImportsOf, isErased } from './heavy-imports.js';
 
 /** A route key as API Gateway HTTP APIs write it: `GET /brands/{id}`. */
 const ROUTE_KEY = /^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|ANY)\s+\/\S*$/;
@@ -11,71 +11,8 @@ const ROUTE_KEY = /^(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|ANY)\s+\/\S*$/;
 const ROUTE_FIELD = /\.(routeKey|httpMethod|path|rawPath|resource|http\.method)$/;
 const HTTP_TRIGGERS = new Set(['http', 'httpApi', 'alb']);
 
-interface HeavyImport {
-  pkg: string;
-  kind: HeavyKind;
-  /** The import declaration, `require(...)` or `import(...)` call. */
-  node: Node;
-}
-
 function literal(node: Node | undefined): string | undefined {
   return node && (Node.isStringLiteral(node) || Node.isNoSubstitutionTemplateLiteral(node)) ? node.getLiteralValue() : undefined;
-}
-
-/**
- * An import or export declaration TypeScript erases: `import type`, or only `type` named imports.
- * Read on the compiler node: ts-morph's getters would wrap every clause and specifier of every import.
- */
-function isErased(n: ts.Node): boolean {
-  if (ts.isImportDeclaration(n)) {
-    const clause = n.importClause;
-    if (!clause) return false;
-    if (clause.phaseModifier === ts.SyntaxKind.TypeKeyword) return true;
-    const bindings = clause.namedBindings;
-    const named = bindings && ts.isNamedImports(bindings) ? bindings.elements : [];
-    return !clause.name && !(bindings && ts.isNamespaceImport(bindings)) && named.length > 0 && named.every((s) => s.isTypeOnly);
-  }
-  if (ts.isExportDeclaration(n)) return n.isTypeOnly;
-  return false;
-}
-
-/** A file's heavy imports depend on its syntax only: computed once per file, not once per handler that loads it. */
-const heavyImportsCache = new WeakMap<SourceFile, HeavyImport[]>();
-
-/** What a file loads from the heavy-package table: static imports, re-exports, `require`, `import()`. */
-function heavyImportsOf(file: SourceFile): HeavyImport[] {
-  let cached = heavyImportsCache.get(file);
-  if (!cached) {
-    cached = findHeavyImports(file);
-    heavyImportsCache.set(file, cached);
-  }
-  return cached;
-}
-
-function findHeavyImports(file: SourceFile): HeavyImport[] {
-  const out: HeavyImport[] = [];
-  // Read on the compiler nodes; only what is reported gets a ts-morph wrapper.
-  const add = (specifier: ts.Node | undefined, node: ts.Node, wrap: (n: ts.Node) => Node) => {
-    const text = specifier && (ts.isStringLiteral(specifier) || ts.isNoSubstitutionTemplateLiteral(specifier)) ? specifier.text : undefined;
-    const pkg = text ? heavyPackageOf(text) : undefined;
-    if (pkg) out.push({ pkg, kind: HEAVY_PACKAGES[pkg]!, node: wrap(node) });
-  };
-  forEachDescendantCompilerNode(file, (stmt, wrap) => {
-    if ((ts.isImportDeclaration(stmt) || ts.isExportDeclaration(stmt)) && !isErased(stmt)) add(stmt.moduleSpecifier, stmt, wrap);
-    if (ts.isImportEqualsDeclaration(stmt) && !stmt.isTypeOnly && ts.isExternalModuleReference(stmt.moduleReference)) add(stmt.moduleReference.expression, stmt, wrap);
-    return false;
-  });
-  // Only a file that mentions `require` or `import(` can call them: most files skip the walk over every call.
-  const text = file.getFullText();
-  if (text.includes('require') || /\bimport\s*(\(|\/[*/])/.test(text)) {
-    forEachDescendantCompilerNode(file, (n, wrap) => {
-      if (!ts.isCallExpression(n)) return;
-      const callee = n.expression;
-      const isRequire = ts.isIdentifier(callee) && callee.text === 'require';
-      if (isRequire || callee.kind === ts.SyntaxKind.ImportKeyword) add(n.arguments[0], n, wrap);
-    });
-  }
-  return out.sort((a, b) => a.node.getStart() - b.node.getStart());
 }
 
 /**
@@ -88,9 +25,11 @@ function loadedFiles(code: HandlerCode): SourceFile[] {
   const queue = [...out];
   while (queue.length > 0) {
     const file = queue.pop()!;
-    for (const targets of importTargetsOf(code, file)) {
-      for (const target of targets) {
-        if (target !== file && !out.has(target)) {
+    for (const names of importedNamesOf(file)) {
+      // A declaration brings in the first new file its names resolve to; the names after it need no resolving.
+      for (const name of names) {
+        const target = importTargetOf(code, name);
+        if (target && target !== file && !out.has(target)) {
           out.add(target);
           queue.push(target);
           break;
@@ -101,36 +40,37 @@ function loadedFiles(code: HandlerCode): SourceFile[] {
   return [...out];
 }
 
-/** Per file (syntax and the program's resolution are the same for every handler): per value import of a local module, the files its names resolve to. */
-const importTargetsCache = new WeakMap<object, WeakMap<SourceFile, SourceFile[][]>>();
+/** Per file, syntax only: the names of each value import of a relative module, in order. */
+const importedNamesCache = new WeakMap<SourceFile, ts.Identifier[][]>();
 
-function importTargetsOf(code: HandlerCode, file: SourceFile): SourceFile[][] {
-  // Per run: a kept file's imports may point to a file edited since (the ESLint plugin).
-  let ofRun = importTargetsCache.get(code.run);
-  if (!ofRun) importTargetsCache.set(code.run, (ofRun = new WeakMap()));
-  let cached = ofRun.get(file);
+function importedNamesOf(file: SourceFile): ts.Identifier[][] {
+  let cached = importedNamesCache.get(file);
   if (cached) return cached;
-  const out: SourceFile[][] = [];
-  // The file's own statements and imported names, read on the compiler nodes: no wrappers (ts-morph wraps every ancestor of a node it wraps).
-  forEachDescendantCompilerNode(file, (statement) => {
-    if (!ts.isImportDeclaration(statement) || isErased(statement)) return false;
-    const spec = statement.moduleSpecifier;
-    if (!ts.isStringLiteral(spec) || !spec.text.startsWith('.')) return false;
-    const clause = statement.importClause;
+  cached = [];
+  // The file's own statements, read on the compiler nodes: no wrappers (ts-morph wraps every ancestor of a node it wraps).
+  for (const statement of file.compilerNode.statements) {
+    if (statement.kind !== ts.SyntaxKind.ImportDeclaration || isErased(statement)) continue;
+    const { moduleSpecifier: spec, importClause: clause } = statement as ts.ImportDeclaration;
+    if (!ts.isStringLiteral(spec) || !spec.text.startsWith('.')) continue;
+    const names: ts.Identifier[] = [];
+    if (clause?.name) names.push(clause.name);
     const bindings = clause?.namedBindings;
-    const named = bindings && ts.isNamedImports(bindings) ? bindings.elements.filter((e) => !e.isTypeOnly).map((e) => e.name) : [];
-    const targets: SourceFile[] = [];
-    for (const name of [clause?.name, ...named]) {
-      if (!name || !ts.isIdentifier(name)) continue;
-      const target = code.resolveReference(name)?.sourceFile;
-      if (target) targets.push(target);
-    }
-    out.push(targets);
-    return false;
-  });
-  cached = out;
-  ofRun.set(file, cached);
+    if (bindings && ts.isNamedImports(bindings)) for (const e of bindings.elements) if (!e.isTypeOnly && ts.isIdentifier(e.name)) names.push(e.name);
+    cached.push(names);
+  }
+  importedNamesCache.set(file, cached);
   return cached;
+}
+
+/** Per run (a kept file's imports may point to a file edited since, in the ESLint plugin): the file an imported name's declaration is in. */
+const importTargetCache = new WeakMap<object, Map<ts.Identifier, SourceFile | null>>();
+
+function importTargetOf(code: HandlerCode, name: ts.Identifier): SourceFile | undefined {
+  let ofRun = importTargetCache.get(code.run);
+  if (!ofRun) importTargetCache.set(code.run, (ofRun = new Map()));
+  let target = ofRun.get(name);
+  if (target === undefined) ofRun.set(name, (target = code.resolveReference(name)?.sourceFile ?? null));
+  return target ?? undefined;
 }
 
 /** The route keys of a module-level route table: `{ 'GET /a': f }`, `new Map([['GET /a', f]])`. */
