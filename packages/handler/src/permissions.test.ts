@@ -19,8 +19,8 @@ import {
 const ROOT = '/project';
 const LOC: Loc = { file: `${ROOT}/template.yaml`, line: 1, column: 1, endLine: 1, endColumn: 1 };
 
-function resolve(source: string): HandlerCode {
-  const files: Record<string, string> = { 'src/app.ts': source };
+function resolve(source: string, others: Record<string, string> = {}): HandlerCode {
+  const files: Record<string, string> = { 'src/app.ts': source, ...others };
   const analyzer = new HandlerAnalyzer({ readFile: (p) => files[p.slice(ROOT.length + 1)] }, ROOT);
   const ref: HandlerRef = { modulePath: `${ROOT}/src/app`, exportName: 'handler', loc: LOC };
   const r = analyzer.resolve(ref);
@@ -173,6 +173,25 @@ describe('codePermissionsOf', () => {
       ['s3:AbortMultipartUpload', 's3-object', 'Upload'],
     ]);
     expect(perms[1]!.resource?.name).toEqual([{ kind: 'env', name: 'SCHEDULER_ROLE_ARN' }]);
+  });
+
+  it('reads a lib-storage upload in a module the handler reaches, and none where no reached file names the package', () => {
+    const storage = lines(
+      "import { S3Client } from '@aws-sdk/client-s3';",
+      "import { Upload } from '@aws-sdk/lib-storage';",
+      'const s3 = new S3Client({});',
+      "export async function store(body: string) { await new Upload({ client: s3, params: { Bucket: 'media', Key: 'big.bin', Body: body } }).done(); }",
+      "export async function other(body: string) { class Upload { constructor(_: unknown) {} } return new Upload({ params: { Bucket: 'media', Key: body } }); }",
+    );
+    const viaStore = codePermissionsOf(resolve("import { store } from './storage';\nexport const handler = async (b: string) => store(b);", { 'src/storage.ts': storage }));
+    expect(viaStore.map((p) => [p.actions[0], p.api])).toEqual([
+      ['s3:PutObject', 'Upload'],
+      ['s3:AbortMultipartUpload', 'Upload'],
+    ]);
+    const viaOther = codePermissionsOf(resolve("import { other } from './storage';\nexport const handler = async (b: string) => other(b);", { 'src/storage.ts': storage }));
+    expect(viaOther).toEqual([]);
+    const unrelated = lines("class Upload { constructor(_: unknown) {} }", "export const handler = async (b: string) => new Upload({ params: { Bucket: 'media', Key: b } });");
+    expect(codePermissionsOf(resolve(unrelated))).toEqual([]);
   });
 
   it('reads the PartiQL verb and transaction items; an unknown statement is any one of the PartiQL actions', () => {

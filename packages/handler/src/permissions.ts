@@ -15,7 +15,7 @@ import { Node, SyntaxKind, type CallExpression, type NewExpression, type SourceF
 import type { HandlerCode } from './code.js';
 import { moduleMemberOf, runCache } from './facts.js';
 import { unwrapAwaited as unwrap } from './lazy.js';
-import { descendantsByKind, methodNameOf, skipOuterExpressions } from './syntax.js';
+import { descendantsByKind, methodNameOf, skipOuterExpressions, type TsFunctionLike } from './syntax.js';
 import type { Program } from './program.js';
 import {
   iamActionsOf,
@@ -28,7 +28,7 @@ import {
   S3_BUCKET_ACTIONS,
   TRANSACT_WRITE_ACTIONS,
 } from './data/iam-actions.js';
-import { sdkFactsOf, type OperationFact, type SdkFact } from './sdk.js';
+import { ownCallsOf, sdkFactsOf, type OperationFact, type SdkFact } from './sdk.js';
 
 /** A piece of a string the code builds: literal text, an environment variable, or something unknown. */
 export type ValuePart =
@@ -382,24 +382,22 @@ function idempotencyPermission(code: HandlerCode, node: Node, config: Node | und
 }
 
 /**
- * What `visit` finds in the nodes (of the given kinds) of each reachable function, in order. Kept
+ * What `visit` finds in the calls (or constructions) of each reachable function, in order. Kept
  * per function for the run: a shared module's functions are visited once, not once per handler
- * reaching them. Only for facts that depend on syntax and the run's module resolution, not on
+ * reaching them, and only the functions not visited yet are read (no list of the handler's whole
+ * reachable code). Only for facts that depend on syntax and the run's module resolution, not on
  * which handler reaches the code.
  */
-function perReachableFunction<T>(code: HandlerCode, name: string, kinds: readonly SyntaxKind[], test: (node: ts.Node) => boolean, visit: (node: Node, found: T[]) => void): T[] {
-  const cache = runCache<T[]>(code.run as Program, name);
+function perReachableFunction<T>(code: HandlerCode, name: string, kind: SyntaxKind.CallExpression | SyntaxKind.NewExpression, test: (node: ts.Node) => boolean, visit: (node: Node, found: T[]) => void): T[] {
+  const program = code.run as Program;
+  const cache = runCache<T[]>(program, name);
   const fns = code.reachableFunctionNodes;
-  const pending = new Map<ts.Node, T[]>();
-  for (const fn of fns) if (!cache.has(fn)) pending.set(fn, []);
-  if (pending.size > 0) {
+  for (const fn of fns) {
+    if (cache.has(fn)) continue;
+    const found: T[] = [];
     // The syntax test first: only the nodes it accepts get ts-morph wrappers.
-    const reachable = code.reachableNodes(kinds);
-    for (let i = 0; i < reachable.nodes.length; i++) {
-      const found = pending.get(reachable.fnNode(i));
-      if (found && test(reachable.nodes[i]!)) visit(reachable.node(i), found);
-    }
-    for (const [fn, found] of pending) cache.set(fn, found);
+    for (const n of ownCallsOf(fn as TsFunctionLike)) if (n.kind === kind && test(n)) visit(program.wrap(n), found);
+    cache.set(fn, found);
   }
   return fns.flatMap((fn) => cache.get(fn)!);
 }
@@ -407,7 +405,7 @@ function perReachableFunction<T>(code: HandlerCode, name: string, kinds: readonl
 /** SDK v2 `s3.upload(params)` (managed, possibly multipart, upload): a PutObject. */
 function v2Uploads(code: HandlerCode): CodePermission[] {
   const sdk = sdkFactsOf(code);
-  return perReachableFunction<CodePermission>(code, 'v2Uploads', [SyntaxKind.CallExpression], (n) => methodNameOf(n as ts.CallExpression) === 'upload', (n, out) => {
+  return perReachableFunction<CodePermission>(code, 'v2Uploads', SyntaxKind.CallExpression, (n) => methodNameOf(n as ts.CallExpression) === 'upload', (n, out) => {
     if (!Node.isCallExpression(n) || methodNameOf(n.compilerNode) !== 'upload') return;
     const callee = unwrap(n.getExpression());
     if (!Node.isPropertyAccessExpression(callee) || callee.getName() !== 'upload') return;
@@ -433,7 +431,9 @@ function mentionsLibStorage(file: ts.SourceFile): boolean {
 
 /** `new Upload({ client, params: { Bucket, Key } })` from `@aws-sdk/lib-storage`: a (multipart) PutObject. */
 function uploads(code: HandlerCode): CodePermission[] {
-  return perReachableFunction<CodePermission>(code, 'uploads', [SyntaxKind.NewExpression], (n) => mentionsLibStorage(n.getSourceFile()), (n, out) => {
+  // Reachable code is in the handler's files: without one naming the package, there is nothing to look for.
+  if (!code.files.some((f) => mentionsLibStorage(f.compilerNode))) return [];
+  return perReachableFunction<CodePermission>(code, 'uploads', SyntaxKind.NewExpression, (n) => mentionsLibStorage(n.getSourceFile()), (n, out) => {
     if (!Node.isNewExpression(n)) return;
     const member = code.moduleMemberOf(n.getExpression());
     if (member?.module !== '@aws-sdk/lib-storage' || member.path[member.path.length - 1] !== 'Upload') return;
@@ -546,7 +546,7 @@ function mayNameCommand(call: ts.Node): boolean {
 
 function unseenCommand(code: HandlerCode): string | undefined {
   const sdk = sdkFactsOf(code);
-  const found = perReachableFunction<string>(code, 'unseenCommand', [SyntaxKind.CallExpression], mayNameCommand, (n, out) => {
+  const found = perReachableFunction<string>(code, 'unseenCommand', SyntaxKind.CallExpression, mayNameCommand, (n, out) => {
     if (out.length > 0 || !Node.isCallExpression(n)) return;
     const method = methodNameOf(n.compilerNode);
     if (method !== 'send' && method !== 'makeRequest') return;

@@ -10,7 +10,7 @@
  */
 import { Node, SyntaxKind, ts, type CallExpression, type NewExpression } from '@lambda-lint/handler/ts-morph';
 import { forEachDescendantNode, type FunctionLikeNode, type HandlerCode, type ScopeBinding } from './code.js';
-import { enclosingBoundary, skipOuterExpressions, walkDescendants } from './syntax.js';
+import { enclosingBoundary, ownNodesOf, skipOuterExpressions, walkDescendants, type TsFunctionLike } from './syntax.js';
 import { unwrap } from './lazy.js';
 import { moduleMemberOf, type ModuleMember } from './facts.js';
 import type { Program } from './program.js';
@@ -878,6 +878,21 @@ function moduleScopeCallsOf(file: ts.SourceFile): readonly ts.Node[] {
   return out;
 }
 
+const ownCallsCache = new WeakMap<ts.Node, readonly ts.Node[]>();
+
+/**
+ * The calls and constructions of a function's own code (nested functions not entered), in source
+ * order: the nodes SDK facts and code permissions look at, listed once per function for the run.
+ */
+export function ownCallsOf(fn: TsFunctionLike): readonly ts.Node[] {
+  let out = ownCallsCache.get(fn);
+  if (!out) {
+    out = ownNodesOf(fn).filter((n) => n.kind === SyntaxKind.CallExpression || n.kind === SyntaxKind.NewExpression);
+    ownCallsCache.set(fn, out);
+  }
+  return out;
+}
+
 /** The SDK, Powertools, database and HTTP-client facts of a handler, computed once per {@link HandlerCode}. */
 export function sdkFactsOf(code: HandlerCode): SdkFacts {
   let out = cache.get(code);
@@ -903,8 +918,9 @@ export function sdkFactsOf(code: HandlerCode): SdkFacts {
     const owner = file as unknown as { _getNodeFromCompilerNode(n: ts.Node): Node };
     for (const n of moduleScopeCallsOf(file.compilerNode)) visit(n, () => owner._getNodeFromCompilerNode(n));
   }
-  const reachable = code.reachableNodes([SyntaxKind.NewExpression, SyntaxKind.CallExpression]);
-  for (let i = 0; i < reachable.nodes.length; i++) visit(reachable.nodes[i]!, () => reachable.node(i));
+  // Reachable code, function by function: each function's calls are listed once for the run, not once per handler reaching it.
+  const program = code.run as Program;
+  for (const fn of code.reachableFunctionNodes) for (const n of ownCallsOf(fn as TsFunctionLike)) visit(n, () => program.wrap(n));
   const keyed = c.facts.map((fact) => ({ fact, ...sortKeyOf(fact.node) }));
   keyed.sort((a, b) => (a.file === b.file ? a.start - b.start || a.end - b.end : a.file < b.file ? -1 : 1));
   const facts = keyed.map((k) => k.fact);
