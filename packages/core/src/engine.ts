@@ -56,6 +56,11 @@ export interface RunInput {
    * function is dropped (its own part, which has its code, reports it); reports about no function are kept.
    */
   reportsAbout?: ReadonlySet<LambdaFunction>;
+  /**
+   * Only the findings located in this file (absolute path) are wanted, e.g. the ESLint plugin
+   * re-linting one edited file: a report elsewhere is dropped before it is made into a finding.
+   */
+  findingsIn?: string;
 }
 
 export class ConfigError extends Error {}
@@ -191,6 +196,7 @@ function ruleRunner(input: RunInput): RuleRunner {
   const runRule = (rule: AnyRule, options: object, into: CheckedFinding[], suppressions?: SuppressionOutcome): void => {
     const variant = stableKey(options);
     const report = (r: Report): void => {
+      if (input.findingsIn !== undefined && r.loc.file !== input.findingsIn) return;
       const here = settingsOf(r.loc.file);
       const setting = here.rules.get(rule.id)!;
       // Each options variant runs once over the whole model and keeps the findings of the files it applies to.

@@ -186,7 +186,7 @@ function projectRun(dir: string, configs: string[], host: FingerprintHost, reque
   return run;
 }
 
-function lintWith(host: Host, configs: string[], request: Question, extra: Pick<Parameters<typeof lint>[0], 'analyseFunction' | 'keepProject'> = {}) {
+function lintWith(host: Host, configs: string[], request: Question, extra: Pick<Parameters<typeof lint>[0], 'analyseFunction' | 'keepProject' | 'findingsIn'> = {}) {
   // The linted file is read from the editor buffer, every other file from disk: the cache keeps a version of each (one when they are the same).
   sources.bufferPath = request.bufferIsDisk() ? undefined : request.file;
   return lint({
@@ -250,9 +250,10 @@ function functionsRun(base: ProjectRun, configs: string[], host: FingerprintHost
   const selected = new Set(base.handlers.filter((h) => reaches(h.file)).map((h) => h.fnId));
   const analyseFunction = (fn: { id: string }) => selected.has(fn.id);
   const kept = base.configuration && !base.configuration.configurationFiles.has(file) ? base.configuration : undefined;
+  // Only the file's findings are kept: the rules' reports elsewhere and the other files' suppressions are skipped.
   const result = kept
-    ? lintWith(kept.host, configs, request, { analyseFunction, keepProject: kept.reuse(recorder.host) })
-    : lintWith(recorder.host, configs, request, { analyseFunction });
+    ? lintWith(kept.host, configs, request, { analyseFunction, findingsIn: file, keepProject: kept.reuse(recorder.host) })
+    : lintWith(recorder.host, configs, request, { analyseFunction, findingsIn: file });
   const reads = readsAfter(others, recorder, saved);
   return { reads, findings: result.findings.filter((f) => f.loc.file === file), internalErrors: result.internalErrors, onlyFor: file, model: kept ? 'kept' : 'read' };
 }

@@ -80,6 +80,12 @@ export interface LintOptions {
    * `read`, a copy of what an earlier run read from the same unchanged files (see eslint-plugin's kept-configuration.ts).
    */
   keepProject?: <P extends { model: AppModel }>(read: () => P) => P;
+  /**
+   * Only the findings located in this file (absolute path) are wanted (the ESLint plugin re-linting
+   * one edited file): reports elsewhere are dropped as the rules make them, and only this file's
+   * suppressions are read (no other file's can silence a finding in it).
+   */
+  findingsIn?: string;
 }
 
 export interface LintResult {
@@ -145,6 +151,7 @@ export function lint(options: LintOptions): LintResult {
     ...(suppressions ? { suppressions } : {}),
     ...(options.config ? { config: options.config } : {}),
     ...(options.today ? { today: options.today } : {}),
+    ...(options.findingsIn !== undefined ? { findingsIn: options.findingsIn } : {}),
   });
   const progress = options.onProgress ?? (() => {});
 
@@ -155,7 +162,7 @@ export function lint(options: LintOptions): LintResult {
     model.fileCount += code.filePaths.length;
     progress('running rules');
     const review = options.review?.(model);
-    const suppressions = options.inlineConfig === false ? undefined : collectSuppressions(model, project.yamlSources, code.handlers, options.eslintDirectives === true);
+    const suppressions = options.inlineConfig === false ? undefined : suppressionsOf(project, code.handlers, options);
     const run = { ...input(code.handlers, suppressions), ...(review ? { review } : {}) };
     const findings = finishRun(run, checkRules(run, () => true));
     return { findings, model, handlers: code.handlers, internalErrors, fileCount: model.fileCount, functionCount: appFunctionCount(model), parts: 1, partsRedone: 0 };
@@ -215,6 +222,14 @@ function lintInParts(
   checked.push(...checkRules(run, (rule) => !isCodeRule(rule)));
   const findings = finishRun(run, checked);
   return { findings, model, handlers, internalErrors, fileCount: model.fileCount, functionCount: appFunctionCount(model), parts: parts.length, partsRedone, partsDoneAt };
+}
+
+/** The suppressions of a run that is not split; with `findingsIn`, those of that file only. */
+function suppressionsOf(project: Project, handlers: HandlerBinding[], options: LintOptions): Suppression[] {
+  const only = options.findingsIn;
+  const yamlSources = only === undefined ? project.yamlSources : project.yamlSources.filter((source) => source.file === only);
+  const all = collectSuppressions(project.model, yamlSources, handlers, options.eslintDirectives === true);
+  return only === undefined ? all : all.filter((s) => s.loc.file === only);
 }
 
 /** Rules that read handler code: a split run runs them in each part, on that part's functions. */
