@@ -19,7 +19,7 @@ import {
 import { evaluateString, moduleMemberOf, type ModuleMember } from './facts.js';
 import type { Def, ParsedFile, Program } from './program.js';
 import type { BindingKind, ImportOrigin, TsBinding } from './scope.js';
-import { descendantsByKind, enclosingBoundary, isCodeBoundary, isTsFunctionLike, ownNodesOf, propertyNameText, skipOuterExpressions, walkDescendants, type TsFunctionLike } from './syntax.js';
+import { descendantsByKind, enclosingBoundary, isCodeBoundary, isTsFunctionLike, ownCodeNodesOf, propertyNameText, skipOuterExpressions, walkDescendants, type TsFunctionLike } from './syntax.js';
 
 const SK = ts.SyntaxKind;
 
@@ -302,22 +302,26 @@ export class HandlerCode {
     const byKinds = (this.#reachableByKinds ??= new Map());
     let out = byKinds.get(key);
     if (!out) {
-      const wanted = kinds ? new Set<number>(kinds as unknown as number[]) : undefined;
+      const wanted = kinds ? kindTable(kinds as unknown as readonly number[]) : undefined;
       const reachable = this.#reachableTs();
       // The own code of each reachable function, looked up once per handler rather than once per call.
       const owns = (this.#ownCode ??= reachable.map(ownCodeOf));
       const nodes: ts.Node[] = [];
-      const at: ReachableAt[] = [];
+      // Where each node is, as two parallel lists of numbers rather than an object per node.
+      const fnAt: number[] = [];
+      const indexAt: number[] = [];
       for (let k = 0; k < owns.length; k++) {
         const own = owns[k]!;
-        for (let i = 0; i < own.nodes.length; i++) {
-          const n = own.nodes[i]!;
-          if (wanted && !wanted.has(n.kind)) continue;
-          nodes.push(n);
-          at.push({ own, index: i, fn: reachable[k]! });
+        // Tested on the kinds, an array read in order: reading each node's kind was a cache miss per node.
+        const ownKinds = own.kinds;
+        for (let i = 0; i < ownKinds.length; i++) {
+          if (wanted && wanted[ownKinds[i]!] !== 1) continue;
+          nodes.push(own.nodes[i]!);
+          fnAt.push(k);
+          indexAt.push(i);
         }
       }
-      byKinds.set(key, (out = new ReachableNodes(this.#program, nodes, at)));
+      byKinds.set(key, (out = new ReachableNodes(this.#program, nodes, reachable, owns, fnAt, indexAt)));
     }
     return out;
   }
@@ -474,11 +478,12 @@ function ownName(fn: TsFunctionLike): string | undefined {
 }
 
 /**
- * A function's own nodes ({@link ownNodesOf}) with the ts-morph wrappers made so far, by index: every
+ * A function's own nodes ({@link ownCodeNodesOf}) with the ts-morph wrappers made so far, by index: every
  * later rule and handler skips ts-morph's node-cache lookup.
  */
 interface OwnCode {
   readonly nodes: readonly ts.Node[];
+  readonly kinds: readonly number[];
   readonly wrapped: (Node | undefined)[];
   /** The function's wrapper, made when a node of it is first visited. */
   fn: FunctionLikeNode | undefined;
@@ -486,11 +491,14 @@ interface OwnCode {
 
 const ownCodeCache = new WeakMap<ts.Node, OwnCode>();
 
-/** Where a node of {@link ReachableNodes} is: its function's own code, its index there, the function. */
-interface ReachableAt {
-  readonly own: OwnCode;
-  readonly index: number;
-  readonly fn: TsFunctionLike;
+/** A lookup table of syntax kinds: 1 for the kinds given. */
+function kindTable(kinds: readonly number[]): Uint8Array {
+  let max = 0;
+  for (const k of kinds) if (k > max) max = k;
+  // Sized past every kind (a kind beyond the table reads undefined, which is not 1).
+  const table = new Uint8Array(max + 1);
+  for (const k of kinds) table[k] = 1;
+  return table;
 }
 
 /**
@@ -501,18 +509,26 @@ interface ReachableAt {
 export class ReachableNodes {
   readonly nodes: readonly ts.Node[];
   readonly #program: Program;
-  readonly #at: readonly ReachableAt[];
+  /** The reachable functions and their own code; `nodes[i]` is own code `#indexAt[i]` of function `#fnAt[i]`. */
+  readonly #functions: readonly TsFunctionLike[];
+  readonly #owns: readonly OwnCode[];
+  readonly #fnAt: readonly number[];
+  readonly #indexAt: readonly number[];
 
   /** @internal */
-  constructor(program: Program, nodes: readonly ts.Node[], at: readonly ReachableAt[]) {
+  constructor(program: Program, nodes: readonly ts.Node[], functions: readonly TsFunctionLike[], owns: readonly OwnCode[], fnAt: readonly number[], indexAt: readonly number[]) {
     this.#program = program;
     this.nodes = nodes;
-    this.#at = at;
+    this.#functions = functions;
+    this.#owns = owns;
+    this.#fnAt = fnAt;
+    this.#indexAt = indexAt;
   }
 
   /** The wrapper of `nodes[i]`. */
   node<T extends Node = Node>(i: number): T {
-    const { own, index } = this.#at[i]!;
+    const own = this.#owns[this.#fnAt[i]!]!;
+    const index = this.#indexAt[i]!;
     // Made through the function's wrapper, which knows its file (finding a deep node's file walks all its ancestors).
     const owner = this.fn(i) as unknown as { _getNodeFromCompilerNode(n: ts.Node): Node };
     return (own.wrapped[index] ??= owner._getNodeFromCompilerNode(own.nodes[index]!)) as T;
@@ -520,21 +536,22 @@ export class ReachableNodes {
 
   /** The wrapper of the innermost function that holds `nodes[i]`. */
   fn(i: number): FunctionLikeNode {
-    const at = this.#at[i]!;
-    return (at.own.fn ??= this.#program.wrap<FunctionLikeNode>(at.fn));
+    const k = this.#fnAt[i]!;
+    const own = this.#owns[k]!;
+    return (own.fn ??= this.#program.wrap<FunctionLikeNode>(this.#functions[k]!));
   }
 
   /** The compiler node of the innermost function that holds `nodes[i]`. */
   fnNode(i: number): ts.Node {
-    return this.#at[i]!.fn;
+    return this.#functions[this.#fnAt[i]!]!;
   }
 }
 
 function ownCodeOf(fnTs: TsFunctionLike): OwnCode {
   let out = ownCodeCache.get(fnTs);
   if (!out) {
-    const nodes = ownNodesOf(fnTs);
-    out = { nodes, wrapped: new Array<Node | undefined>(nodes.length), fn: undefined };
+    const { nodes, kinds } = ownCodeNodesOf(fnTs);
+    out = { nodes, kinds, wrapped: new Array<Node | undefined>(nodes.length), fn: undefined };
     ownCodeCache.set(fnTs, out);
   }
   return out;

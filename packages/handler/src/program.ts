@@ -22,7 +22,7 @@ import {
   hasModifier,
   walkDescendants,
   rememberDescendants,
-  ownNodesOf,
+  ownCodeNodesOf,
   type TsFunctionLike,
 } from './syntax.js';
 
@@ -77,8 +77,9 @@ type Linked = { parent: ts.Node; jsDoc?: ts.Node[] };
 /**
  * The one walk over a freshly parsed file (parsed without parent pointers: TypeScript's own pass
  * that sets them would be a second walk of every node). It sets each node's parent as TypeScript's
- * `setParentNodes` does, JSDoc included; lists the file's descendants in source order for
- * descendantsByKind; and returns the checkpoints: the nodes at every 200th level, in source order.
+ * `setParentNodes` does, JSDoc included; records the file's index for walks and kind filters
+ * (rememberDescendants: the descendants in source order with their kinds, positions and depths); and
+ * returns the checkpoints: the nodes at every 200th level, in source order.
  *
  * ts-morph wraps a compiler node by first wrapping its parent, recursively: the first access to a
  * node 2,000 levels deep (generated code: nested `if`s, long chains) overflows the stack, and that
@@ -90,10 +91,15 @@ function linkTree(file: ts.SourceFile): ts.Node[] {
   const nodes: ts.Node[] = [file];
   const depths: number[] = [0];
   const all: ts.Node[] = [];
+  const kinds: number[] = [];
+  const starts: number[] = [];
+  const allDepths: number[] = [];
   const checkpoints: ts.Node[] = [];
+  // The children of one node; reused and counted, never truncated (`length = 0` frees its store).
   const children: ts.Node[] = [];
+  let count = 0;
   const collect = (c: ts.Node): undefined => {
-    children.push(c);
+    children[count++] = c;
     return undefined;
   };
   while (nodes.length > 0) {
@@ -101,11 +107,14 @@ function linkTree(file: ts.SourceFile): ts.Node[] {
     const depth = depths.pop()!;
     if (depth > 0) {
       all.push(node);
+      kinds.push(node.kind);
+      starts.push(node.pos);
+      allDepths.push(depth);
       if (depth % WRAP_INTERVAL === 0) checkpoints.push(node);
     }
-    children.length = 0;
+    count = 0;
     ts.forEachChild(node, collect);
-    for (let i = children.length - 1; i >= 0; i--) {
+    for (let i = count - 1; i >= 0; i--) {
       const child = children[i]!;
       (child as unknown as Linked).parent = node;
       const docs = (child as unknown as Linked).jsDoc;
@@ -114,7 +123,7 @@ function linkTree(file: ts.SourceFile): ts.Node[] {
       depths.push(depth + 1);
     }
   }
-  rememberDescendants(file, all);
+  rememberDescendants(file, all, kinds, starts, allDepths);
   return checkpoints;
 }
 
@@ -132,6 +141,31 @@ function linkJsDoc(doc: ts.Node, owner: ts.Node): void {
 }
 
 const MIDDLEWARE_METHODS = new Set(['use', 'before', 'after', 'onError', 'middleware']);
+
+/** The kinds of node {@link Program.edgesOf} looks at (every other kind makes no edge), as a lookup table. */
+const EDGE_KINDS = ((): Uint8Array => {
+  const kinds = [
+    SK.FunctionDeclaration,
+    SK.FunctionExpression,
+    SK.ArrowFunction,
+    SK.MethodDeclaration,
+    SK.Constructor,
+    SK.GetAccessor,
+    SK.SetAccessor,
+    SK.ClassStaticBlockDeclaration,
+    SK.CallExpression,
+    SK.NewExpression,
+    SK.PropertyAssignment,
+    SK.ShorthandPropertyAssignment,
+    SK.SpreadAssignment,
+    SK.SpreadElement,
+    SK.ArrayLiteralExpression,
+    SK.ReturnStatement,
+  ];
+  const table = new Uint8Array(Math.max(...kinds) + 1);
+  for (const k of kinds) table[k] = 1;
+  return table;
+})();
 
 /** Imports of data and assets, which a bundler loads and which call nothing. */
 const NON_CODE_EXTENSION = /\.(?:json|css|scss|svg|png|jpe?g|gif|txt|html|md|graphql|gql|ya?ml|sql|wasm|node)$/i;
@@ -865,8 +899,10 @@ export class Program {
           break;
       }
     };
-    // The function's own nodes, listed once for the call graph and the rules' visits alike.
-    for (const n of ownNodesOf(fn)) visit(n);
+    // The function's own nodes, listed once for the call graph and the rules' visits alike; picked by
+    // kind first, so that the nodes that make no edge (most of them) are not read.
+    const own = ownCodeNodesOf(fn);
+    for (let i = 0; i < own.kinds.length; i++) if (EDGE_KINDS[own.kinds[i]!] === 1) visit(own.nodes[i]!);
     const result = dedupe(out);
     this.#edges.set(fn, result);
     return result;

@@ -117,6 +117,33 @@ describe('scope resolution', () => {
     expect(code.isModuleLevelDeclaration(byName.get('named')!)).toBe(false);
   });
 
+  it('hoists var from every statement that can hold one, not from functions, classes or expressions', () => {
+    const code = resolve({
+      'src/ingest.js': [
+        'export const handler = (event) => {', // 1
+        '  if (event) var a = 1; else { var b = 1; }', // 2
+        '  for (var c = 0; c < 1; c++) for (var d in event) for (var e of []) while (0) do { var f; } while (0);', // 3
+        '  try { var g; } catch { var h; } finally { var i; }', // 4
+        '  switch (event) { case 1: var j; default: { var k; } }', // 5
+        '  outer: { var l; }', // 6
+        '  with (event) { var m; }', // 7
+        '  const x = () => { var n; }, y = { m() { var o; } }, z = class { static { var p; } q() { var r; } };', // 8
+        '  function inner() { var s; }', // 9
+        '  a/*@*/; b/*@*/; c/*@*/; d/*@*/; e/*@*/; f/*@*/; g/*@*/; h/*@*/; i/*@*/; j/*@*/; k/*@*/; l/*@*/; m/*@*/;', // 10
+        '  n/*@*/; o/*@*/; p/*@*/; r/*@*/; s/*@*/;', // 11
+        '};',
+      ].join('\n'),
+    });
+    const where = (id: string): string => resolutions(code).find((r) => r.startsWith(`${id}:`))!;
+    for (const hoisted of ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm']) expect(where(hoisted)).toMatch(/: var@/);
+    for (const own of ['n', 'o', 'p', 'r', 's']) expect(where(own)).toBe(`${own}: global`);
+  });
+
+  it('hoists var out of a namespace into the enclosing module', () => {
+    const code = resolve({ 'src/ingest.ts': 'namespace N { var inner = 1; }\nexport const handler = () => { inner/*@*/; };' });
+    expect(resolutions(code)).toEqual(['inner: var@1:19 module']);
+  });
+
   it('gives the initializer of plain variable declarations only', () => {
     const code = resolve({ 'src/ingest.ts': 'const items = [];\nconst { a } = obj;\nexport const handler = () => { items/*@*/; a/*@*/; };' });
     const [items, a] = marked(code).map((id) => code.resolveIdentifier(id)!);

@@ -426,17 +426,42 @@ function importOriginOfVariable(decl: ts.VariableDeclaration, element: ts.Bindin
   return prop === undefined ? undefined : { specifier: spec, importedName: prop };
 }
 
+/**
+ * The statements (and their parts) a `var` of the enclosing function or module can be declared in,
+ * below a statement list: blocks, loops, `if`, `try`/`catch`, `switch` and its clauses, labels, `with`,
+ * namespaces, and the declaration lists of `var` statements and `for` heads. Every other node is an
+ * expression, a type or a declaration whose `var`s are its own (functions, classes): not entered.
+ */
+const HOLDS_VAR = new Set<ts.SyntaxKind>([
+  SK.Block,
+  SK.VariableStatement,
+  SK.IfStatement,
+  SK.DoStatement,
+  SK.WhileStatement,
+  SK.ForStatement,
+  SK.ForInStatement,
+  SK.ForOfStatement,
+  SK.WithStatement,
+  SK.LabeledStatement,
+  SK.SwitchStatement,
+  SK.CaseBlock,
+  SK.CaseClause,
+  SK.DefaultClause,
+  SK.TryStatement,
+  SK.CatchClause,
+  SK.ModuleDeclaration,
+  SK.ModuleBlock,
+]);
+
 /** Collects `var` declarations nested in blocks/loops/try of a statement list (not in nested functions). */
 function collectHoistedVars(statements: readonly ts.Statement[], addList: (l: ts.VariableDeclarationList) => void, skipTop: boolean): void {
   const enter = (node: ts.Node): boolean => {
-    if (isCodeBoundary(node) || ts.isClassLike(node)) return false;
     if (node.kind === SK.VariableDeclarationList) {
       const list = node as ts.VariableDeclarationList;
       if (varKindOf(list) === 'var') addList(list);
       return false;
     }
-    // Expressions cannot declare var; only descend into statements.
-    return !ts.isExpression(node);
+    return HOLDS_VAR.has(node.kind);
   };
   for (const st of statements) {
     // Top-level `var` statements are already declared by the statement list itself.

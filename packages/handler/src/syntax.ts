@@ -189,18 +189,36 @@ export function enclosingFunction(node: ts.Node): TsFunctionLike | undefined {
  * Visits the descendants of `root` depth-first in source order without recursion, so that very
  * deep trees (long `a + b + ...` chains in generated code) cannot overflow the stack. `enter`
  * returns `false` to skip a node's children.
+ *
+ * A node of a file indexed after parsing ({@link rememberDescendants}) is walked along that index,
+ * an array: no `forEachChild` per node, which cost more than most callers' visits.
  */
 export function walkDescendants(root: ts.Node, enter: (node: ts.Node) => boolean | void): void {
+  const tree = flatTreeOf(root);
+  const at = tree ? indexIn(tree, root) : -1;
+  if (tree && at !== NOT_FOUND) {
+    const { nodes, ends } = tree;
+    const to = at === FILE ? nodes.length : ends[at]!;
+    for (let i = at + 1; i < to; ) i = enter(nodes[i]!) === false ? ends[i]! : i + 1;
+    return;
+  }
+  walkChildren(root, enter);
+}
+
+/** {@link walkDescendants} by `forEachChild`, for nodes of files that were not indexed. */
+function walkChildren(root: ts.Node, enter: (node: ts.Node) => boolean | void): void {
   const stack: ts.Node[] = [];
+  // Children of one node, in order; reused (counted, never truncated: `length = 0` frees the store).
   const children: ts.Node[] = [];
+  let count = 0;
   const collect = (c: ts.Node): undefined => {
-    children.push(c);
+    children[count++] = c;
     return undefined;
   };
   const pushChildren = (n: ts.Node): void => {
-    children.length = 0;
+    count = 0;
     ts.forEachChild(n, collect);
-    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
+    for (let i = count - 1; i >= 0; i--) stack.push(children[i]!);
   };
   pushChildren(root);
   while (stack.length) {
@@ -211,55 +229,177 @@ export function walkDescendants(root: ts.Node, enter: (node: ts.Node) => boolean
 }
 
 /**
- * Every descendant of a node in source order, listed with one walk per node for the whole run;
- * each kind asked for is then a filter of that list, kept too. A file's list is recorded by the
- * walk that follows its parsing (see rememberDescendants), so no second walk is needed.
+ * A file's descendants in the order {@link walkDescendants} visits them (depth-first, source order),
+ * as parallel arrays: the nodes, their kinds, their `pos`, and for each the index just past its
+ * subtree. A subtree is the slice from its root to that index, so a walk skips a node's children by
+ * jumping there; kinds let a filter pick nodes without reading each node (at this scale, reading a
+ * node's fields is a cache miss: the arrays are read in order). Syntax trees never change after
+ * parsing, so the index is made once, by the walk that sets the parents.
  */
-const descendantsCache = new WeakMap<ts.Node, { all: readonly ts.Node[]; byKind: Map<ts.SyntaxKind, ts.Node[]> }>();
-
-/** Records the descendants of `root` in source order, as {@link walkDescendants} visits them, listed by a walk made anyway. */
-export function rememberDescendants(root: ts.Node, all: readonly ts.Node[]): void {
-  descendantsCache.set(root, { all, byKind: new Map() });
+export interface FlatTree {
+  readonly nodes: readonly ts.Node[];
+  readonly kinds: readonly number[];
+  readonly starts: readonly number[];
+  readonly ends: readonly number[];
 }
 
-export function descendantsByKind(root: ts.Node, kind: ts.SyntaxKind): ts.Node[] {
-  let entry = descendantsCache.get(root);
-  if (!entry) {
-    const all: ts.Node[] = [];
-    walkDescendants(root, (n) => {
-      all.push(n);
-    });
-    entry = { all, byKind: new Map() };
-    descendantsCache.set(root, entry);
+const flatTrees = new WeakMap<ts.SourceFile, FlatTree>();
+
+/** {@link indexIn}: the root is the file itself (its descendants are the whole index). */
+const FILE = -1;
+/** {@link indexIn}: the node is not in the index (a JSDoc node, a token ts-morph made, another tree). */
+const NOT_FOUND = -2;
+
+/**
+ * Records a file's index, listed by the walk that follows its parsing: its descendants in walk order
+ * with their kinds, `pos` and depth below the file (1 for a statement).
+ */
+export function rememberDescendants(file: ts.SourceFile, nodes: readonly ts.Node[], kinds: readonly number[], starts: readonly number[], depths: readonly number[]): void {
+  flatTrees.set(file, { nodes, kinds, starts, ends: subtreeEnds(depths) });
+}
+
+/** For each node of a depth-first list, the index past its subtree: the next node no deeper than it. */
+export function subtreeEnds(depths: readonly number[]): number[] {
+  const ends = new Array<number>(depths.length);
+  const open: number[] = [];
+  for (let i = 0; i < depths.length; i++) {
+    const d = depths[i]!;
+    while (open.length > 0 && depths[open[open.length - 1]!]! >= d) ends[open.pop()!] = i;
+    open.push(i);
   }
-  let found = entry.byKind.get(kind);
+  for (const i of open) ends[i] = depths.length;
+  return ends;
+}
+
+/** The index of the file a node belongs to, if it was indexed. */
+function flatTreeOf(node: ts.Node): FlatTree | undefined {
+  let file: ts.Node | undefined = node;
+  while (file && file.kind !== SK.SourceFile) file = file.parent;
+  return file ? flatTrees.get(file as ts.SourceFile) : undefined;
+}
+
+/**
+ * Where a node is in its file's index: found by its `pos` (non-decreasing in walk order, as children
+ * come in source order), then among the nodes that start there (a node and its first descendants) by
+ * identity. A tree whose positions are out of order (recovery from syntax errors may make such) only
+ * costs the fallback walk: a node not found is walked by `forEachChild`.
+ */
+function indexIn(tree: FlatTree, node: ts.Node): number {
+  if (node.kind === SK.SourceFile) return flatTrees.get(node as ts.SourceFile) === tree ? FILE : NOT_FOUND;
+  const { starts, nodes } = tree;
+  const pos = node.pos;
+  let lo = 0;
+  let hi = starts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (starts[mid]! < pos) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let i = lo; i < starts.length && starts[i] === pos; i++) if (nodes[i] === node) return i;
+  return NOT_FOUND;
+}
+
+/** The descendants of a node that are of some kinds, in walk order, read from its file's index; undefined when the file has none. */
+function flatDescendantsOfKind(root: ts.Node, kind: ts.SyntaxKind): ts.Node[] | undefined {
+  const tree = flatTreeOf(root);
+  const at = tree ? indexIn(tree, root) : NOT_FOUND;
+  if (!tree || at === NOT_FOUND) return undefined;
+  const { nodes, kinds, ends } = tree;
+  const to = at === FILE ? nodes.length : ends[at]!;
+  const out: ts.Node[] = [];
+  for (let i = at + 1; i < to; i++) if (kinds[i] === kind) out.push(nodes[i]!);
+  return out;
+}
+
+/** The descendants of each kind asked for, per node, kept: several rules ask the same file for its calls. */
+const byKindCache = new WeakMap<ts.Node, Map<ts.SyntaxKind, ts.Node[]>>();
+
+export function descendantsByKind(root: ts.Node, kind: ts.SyntaxKind): ts.Node[] {
+  let byKind = byKindCache.get(root);
+  if (!byKind) byKindCache.set(root, (byKind = new Map()));
+  let found = byKind.get(kind);
   if (!found) {
-    found = entry.all.filter((n) => n.kind === kind);
-    entry.byKind.set(kind, found);
+    found = flatDescendantsOfKind(root, kind);
+    if (!found) {
+      const list: ts.Node[] = [];
+      walkChildren(root, (n) => {
+        if (n.kind === kind) list.push(n);
+      });
+      found = list;
+    }
+    byKind.set(kind, found);
   }
   return found;
 }
 
 /**
  * The nodes of a function's own code in source order: its parameters and body, nested functions
- * and classes included but not their insides. Syntax trees never change after parsing, so the list
- * is made once per function and shared by the call graph (edges), every rule and every handler that
- * reaches the function (a shared library module is reached by hundreds of handlers): they then filter
- * an array instead of walking the tree again.
+ * and classes included but not their insides; with their kinds. Syntax trees never change after
+ * parsing, so the list is made once per function and shared by the call graph (edges), every rule and
+ * every handler that reaches the function (a shared library module is reached by hundreds of
+ * handlers): they then filter an array (by kind, without reading the nodes) instead of walking the tree again.
  */
-const ownNodesCache = new WeakMap<ts.Node, readonly ts.Node[]>();
+export interface OwnNodes {
+  readonly nodes: readonly ts.Node[];
+  readonly kinds: readonly number[];
+}
+
+const ownNodesCache = new WeakMap<ts.Node, OwnNodes>();
 
 export function ownNodesOf(fn: TsFunctionLike): readonly ts.Node[] {
+  return ownCodeNodesOf(fn).nodes;
+}
+
+/** {@link ownNodesOf} with the kind of each node. */
+export function ownCodeNodesOf(fn: TsFunctionLike): OwnNodes {
   let out = ownNodesCache.get(fn);
   if (out) return out;
   const nodes: ts.Node[] = [];
-  const visit = (n: ts.Node): boolean => {
-    nodes.push(n);
-    return !isCodeBoundary(n);
+  const kinds: number[] = [];
+  const tree = flatTreeOf(fn);
+  const add = (part: ts.Node): void => {
+    const at = tree ? indexIn(tree, part) : NOT_FOUND;
+    if (tree && at >= 0) {
+      // The part and its descendants, skipping the insides of nested functions: a slice of the index.
+      const { nodes: all, kinds: allKinds, ends } = tree;
+      nodes.push(part);
+      kinds.push(allKinds[at]!);
+      if (isCodeBoundaryKind(allKinds[at]!)) return;
+      for (let i = at + 1, to = ends[at]!; i < to; ) {
+        const kind = allKinds[i]!;
+        nodes.push(all[i]!);
+        kinds.push(kind);
+        i = isCodeBoundaryKind(kind) ? ends[i]! : i + 1;
+      }
+      return;
+    }
+    const visit = (n: ts.Node): boolean => {
+      nodes.push(n);
+      kinds.push(n.kind);
+      return !isCodeBoundary(n);
+    };
+    if (visit(part)) walkChildren(part, visit);
   };
-  for (const p of fn.parameters) if (visit(p)) walkDescendants(p, visit);
-  if (fn.body && visit(fn.body)) walkDescendants(fn.body, visit);
-  out = nodes;
+  for (const p of fn.parameters) add(p);
+  if (fn.body) add(fn.body);
+  out = { nodes, kinds };
   ownNodesCache.set(fn, out);
   return out;
+}
+
+/** {@link isCodeBoundary} by kind (it depends on nothing else). */
+export function isCodeBoundaryKind(kind: number): boolean {
+  switch (kind) {
+    case SK.FunctionDeclaration:
+    case SK.FunctionExpression:
+    case SK.ArrowFunction:
+    case SK.MethodDeclaration:
+    case SK.Constructor:
+    case SK.GetAccessor:
+    case SK.SetAccessor:
+    case SK.ClassStaticBlockDeclaration:
+      return true;
+    default:
+      return false;
+  }
 }
