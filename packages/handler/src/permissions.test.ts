@@ -254,6 +254,22 @@ describe('opaqueAwsUseOf', () => {
     expect(opaqueAwsUseOf(resolve(local))).toBeUndefined();
   });
 
+  it('tells a command sent out of sight from the sends the SDK facts read, in one function', () => {
+    const mixed = lines(
+      "import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';",
+      'const db = new DynamoDBClient({});',
+      'export const handler = async (id: string, cmd: any) => {',
+      "  const get = new GetItemCommand({ TableName: 't', Key: { id: { S: id } } });",
+      '  await db.send(get);',
+      '  return db.send(cmd);',
+      '};',
+    );
+    expect(opaqueAwsUseOf(resolve(mixed))).toBe('a command sent at line 6 is not visible');
+    expect(opaqueAwsUseOf(resolve(mixed.replace('db.send(cmd)', 'db.send(get)')))).toBeUndefined();
+    const v2 = lines("import AWS from 'aws-sdk';", 'const s3 = new AWS.S3();', 'export const handler = async (op: string) => s3.makeRequest(op, {}).promise();');
+    expect(opaqueAwsUseOf(resolve(v2))).toBe('makeRequest at line 3 names its operation at run time');
+  });
+
   it('does not call a client handed to a function of a project module opaque: that module is read too', () => {
     const files: Record<string, string> = {
       'src/app.ts': lines(

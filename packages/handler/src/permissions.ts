@@ -13,7 +13,7 @@
  */
 import { Node, SyntaxKind, type CallExpression, type NewExpression, type SourceFile, type ts } from '@lambda-lint/handler/ts-morph';
 import type { HandlerCode } from './code.js';
-import { moduleMemberOf, runCache } from './facts.js';
+import { runCache } from './facts.js';
 import { unwrapAwaited as unwrap } from './lazy.js';
 import { descendantsByKind, methodNameOf, skipOuterExpressions, type TsFunctionLike } from './syntax.js';
 import type { Program } from './program.js';
@@ -28,7 +28,7 @@ import {
   S3_BUCKET_ACTIONS,
   TRANSACT_WRITE_ACTIONS,
 } from './data/iam-actions.js';
-import { ownCallsOf, sdkFactsOf, type OperationFact, type SdkFact } from './sdk.js';
+import { calleeMemberOfCall, ownCallsOf, sdkFactsOf, type OperationFact, type SdkFact, type SdkFacts } from './sdk.js';
 
 /** A piece of a string the code builds: literal text, an environment variable, or something unknown. */
 export type ValuePart =
@@ -539,14 +539,16 @@ function findOpaqueImport(program: Program, file: SourceFile): string | undefine
  * is an AWS client and which command an argument builds do not depend on the handler: kept per
  * function for the run.
  */
-function mayNameCommand(call: ts.Node): boolean {
+function mayNameCommand(sdk: SdkFacts, call: ts.Node): boolean {
   const method = methodNameOf(call as ts.CallExpression);
-  return method === 'send' || method === 'makeRequest';
+  if (method === 'makeRequest') return true;
+  // A send() the SDK facts read as an operation has a visible command (they found it as this check would).
+  return method === 'send' && sdk.factAt(call)?.kind !== 'operation';
 }
 
 function unseenCommand(code: HandlerCode): string | undefined {
   const sdk = sdkFactsOf(code);
-  const found = perReachableFunction<string>(code, 'unseenCommand', SyntaxKind.CallExpression, mayNameCommand, (n, out) => {
+  const found = perReachableFunction<string>(code, 'unseenCommand', SyntaxKind.CallExpression, (n) => mayNameCommand(sdk, n), (n, out) => {
     if (out.length > 0 || !Node.isCallExpression(n)) return;
     const method = methodNameOf(n.compilerNode);
     if (method !== 'send' && method !== 'makeRequest') return;
@@ -601,7 +603,7 @@ function clientHandedToPackageIn(code: HandlerCode, file: SourceFile): string | 
   const calls = [...descendantsByKind(file.compilerNode, SyntaxKind.CallExpression), ...descendantsByKind(file.compilerNode, SyntaxKind.NewExpression)] as (ts.CallExpression | ts.NewExpression)[];
   for (const callTs of calls) {
     if (!callTs.arguments?.length) continue;
-    const member = moduleMemberOf(program, callTs.expression);
+    const member = calleeMemberOfCall(code, callTs);
     // A function of a project module is read like the handler's own code: handing it a client hides nothing.
     if (!member || TRANSPARENT_MODULE.test(member.module) || program.resolveModule(file.getFilePath(), member.module)) continue;
     const call = program.wrap<CallExpression | NewExpression>(callTs);

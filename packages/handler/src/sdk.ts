@@ -878,6 +878,11 @@ function moduleScopeCallsOf(file: ts.SourceFile): readonly ts.Node[] {
   return out;
 }
 
+/** The module member a call's or construction's callee names, from the run's cache the SDK facts fill (they ask it of every call they meet). */
+export function calleeMemberOfCall(code: HandlerCode, node: ts.CallExpression | ts.NewExpression): ModuleMember | undefined {
+  return calleeMemberOfTs(runFactsOf(code), code, node);
+}
+
 const ownCallsCache = new WeakMap<ts.Node, readonly ts.Node[]>();
 
 /**
