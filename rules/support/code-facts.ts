@@ -12,7 +12,7 @@ import { skipOuterExpressions, type FunctionLikeNode, type HandlerCode, type Mod
 // One copy of each, in the handler package (the SDK facts and permissions use them too): `unwrap` skips
 // parentheses, type assertions, `satisfies`, `!` and `await`; `unwrapTs` is the same on a compiler node.
 export { methodNameOf, skipOuterAndAwait as unwrapTs, unwrapAwaited as unwrap } from '@lambda-lint/handler';
-import { unwrapAwaited as unwrap } from '@lambda-lint/handler';
+import { skipOuterAndAwait as unwrapTs, unwrapAwaited as unwrap } from '@lambda-lint/handler';
 export { evaluateNumber } from '@lambda-lint/handler';
 import { Node, SyntaxKind, type CallExpression, type NewExpression, type TryStatement, type ts } from '@lambda-lint/handler/ts-morph';
 
@@ -36,8 +36,6 @@ export function forEachReachableWhere<T extends Node = Node>(code: HandlerCode, 
   for (let i = 0; i < nodes.length; i++) if (test(nodes[i]!)) cb(found.node<T>(i), found.fn(i));
 }
 
-const calleeMembers = new WeakMap<object, Map<ts.Node, ModuleMember | null>>();
-
 /**
  * `code.moduleMemberOf(call.getExpression())`, kept per call for the lint run: several rules ask it
  * of every call of reachable code (is it an fs write, a file read, an HTTP client?), for every
@@ -53,12 +51,24 @@ export function calleeMemberTs(code: HandlerCode, call: ts.Node, lastNames?: Rea
   // `x.name(...)`: the member's path ends with `name`; a rule that wants only some names skips the others unresolved.
   const callee = lastNames && skipOuterExpressions(expression);
   if (callee && callee.kind === SyntaxKind.PropertyAccessExpression && !lastNames!.has((callee as ts.PropertyAccessExpression).name.text)) return undefined;
-  let ofRun = calleeMembers.get(code.run);
-  if (!ofRun) calleeMembers.set(code.run, (ofRun = new Map()));
-  let member = ofRun.get(call);
+  return moduleMember(code, expression);
+}
+
+const moduleMembers = new WeakMap<object, Map<ts.Node, ModuleMember | null>>();
+
+/**
+ * `code.moduleMemberOf(expr)`, kept per node for the lint run: the rules ask it of the same callees
+ * (is it an fs function, a file read, an HTTP client, a promise API?), each for every handler
+ * reaching the call. Keyed by the node asked about: a rule that unwraps first asks of another node.
+ */
+export function moduleMember(code: HandlerCode, expr: Node | ts.Node): ModuleMember | undefined {
+  const node = expr instanceof Node ? expr.compilerNode : expr;
+  let ofRun = moduleMembers.get(code.run);
+  if (!ofRun) moduleMembers.set(code.run, (ofRun = new Map()));
+  let member = ofRun.get(node);
   if (member === undefined) {
-    member = code.moduleMemberOf(expression) ?? null;
-    ofRun.set(call, member);
+    member = code.moduleMemberOf(node) ?? null;
+    ofRun.set(node, member);
   }
   return member ?? undefined;
 }
@@ -80,6 +90,23 @@ export function calleeName(expr: Node): string | undefined {
   return undefined;
 }
 
+/** What a wrapper's getText() gives for a compiler node: an identifier's name (escapes resolved), otherwise the source text. */
+export function wrapperText(n: ts.Node): string {
+  return n.kind === SyntaxKind.Identifier || n.kind === SyntaxKind.PrivateIdentifier ? (n as ts.Identifier).text : n.getText();
+}
+
+/** {@link calleeName} on a compiler node. */
+export function calleeNameTs(expr: ts.Node): string | undefined {
+  const e = unwrapTs(expr);
+  if (e.kind === SyntaxKind.Identifier) return (e as ts.Identifier).text;
+  if (e.kind === SyntaxKind.PropertyAccessExpression) return (e as ts.PropertyAccessExpression).name.text;
+  if (e.kind === SyntaxKind.ElementAccessExpression) {
+    const a = (e as ts.ElementAccessExpression).argumentExpression;
+    if (a.kind === SyntaxKind.StringLiteral) return (a as ts.StringLiteral).text;
+  }
+  return undefined;
+}
+
 /** An AWS SDK v3 module (`@aws-sdk/client-s3`, `@aws-sdk/lib-dynamodb`, ...). */
 export function isSdkV3Module(module: string): boolean {
   return module.startsWith('@aws-sdk/');
@@ -92,7 +119,7 @@ export function isSdkV2Module(module: string): boolean {
 
 /** The imported export an expression names when it comes from one of `modules`: `ScanCommand` from `@aws-sdk/lib-dynamodb`. */
 export function importedName(code: HandlerCode, expr: Node | ts.Node, modules: readonly string[]): string | undefined {
-  const m: ModuleMember | undefined = code.moduleMemberOf(expr);
+  const m = moduleMember(code, expr);
   if (!m || !modules.includes(m.module) || m.path.length === 0) return undefined;
   return m.path[m.path.length - 1];
 }
@@ -132,13 +159,22 @@ export function objectLiteralOf(code: HandlerCode, expr: Node | undefined): Node
 /** The value of property `name` in an object literal (`{ name: v }` or shorthand `{ name }`). */
 export function propertyValue(obj: Node | undefined, name: string): Node | undefined {
   if (!obj || !Node.isObjectLiteralExpression(obj)) return undefined;
-  for (const p of obj.getProperties()) {
-    if (Node.isPropertyAssignment(p)) {
-      const n = p.getNameNode();
-      const text = Node.isStringLiteral(n) ? n.getLiteralValue() : n.getText();
-      if (text === name) return p.getInitializer();
-    } else if (Node.isShorthandPropertyAssignment(p) && p.getName() === name) {
-      return p.getNameNode();
+  // Found on the compiler nodes: only the value is wrapped, not every property before it.
+  const value = propertyValueTs(obj.compilerNode, name);
+  return value && (obj as unknown as { _getNodeFromCompilerNode(n: ts.Node): Node })._getNodeFromCompilerNode(value);
+}
+
+/** {@link propertyValue} on compiler nodes. */
+export function propertyValueTs(obj: ts.Node | undefined, name: string): ts.Node | undefined {
+  if (!obj || obj.kind !== SyntaxKind.ObjectLiteralExpression) return undefined;
+  for (const p of (obj as ts.ObjectLiteralExpression).properties) {
+    if (p.kind === SyntaxKind.PropertyAssignment) {
+      // As the wrappers' getName() reads it: a string's value, an identifier's name, otherwise the source text (`[k]`, `1`).
+      const n = (p as ts.PropertyAssignment).name;
+      const text = n.kind === SyntaxKind.StringLiteral ? n.text : wrapperText(n);
+      if (text === name) return (p as ts.PropertyAssignment).initializer;
+    } else if (p.kind === SyntaxKind.ShorthandPropertyAssignment && p.name.text === name) {
+      return p.name;
     }
   }
   return undefined;
@@ -146,7 +182,7 @@ export function propertyValue(obj: Node | undefined, name: string): Node | undef
 
 /** Whether an object literal has a spread (`{ ...params }`): its properties are not all known. */
 export function hasSpread(obj: Node | undefined): boolean {
-  return !!obj && Node.isObjectLiteralExpression(obj) && obj.getProperties().some((p) => Node.isSpreadAssignment(p));
+  return !!obj && Node.isObjectLiteralExpression(obj) && obj.compilerNode.properties.some((p) => p.kind === SyntaxKind.SpreadAssignment);
 }
 
 /** The innermost function-like node around a node (undefined at module scope). */

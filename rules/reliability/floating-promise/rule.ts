@@ -1,7 +1,7 @@
 import { defineRule } from '@lambda-lint/core';
 import { codeOf, forEachDescendantNode, locOfNode, sdkFactsOf, skipOuterExpressions, unwrapExpression as unwrap, walkDescendants, type FunctionLikeNode, type HandlerCode, type SdkFacts } from '@lambda-lint/handler';
 import { Node, SyntaxKind, type ts } from '@lambda-lint/handler/ts-morph';
-import { forEachReachableWhere } from '../../support/code-facts.js';
+import { forEachReachableWhere, moduleMember } from '../../support/code-facts.js';
 
 const KINDS = [SyntaxKind.ExpressionStatement, SyntaxKind.VariableDeclaration, SyntaxKind.CallExpression, SyntaxKind.BinaryExpression];
 
@@ -69,7 +69,7 @@ function isPromise(code: HandlerCode, sdk: SdkFacts, expr: Node | ts.Node, depth
     }
   }
   if (isGlobal(code, callee, 'fetch')) return true;
-  const member = code.moduleMemberOf(callee);
+  const member = moduleMember(code, callee);
   if (member && !member.module.startsWith('.') && !member.module.startsWith('/')) {
     if ((member.module === 'fs/promises' || member.module === 'timers/promises' || member.module === 'dns/promises' || member.module === 'stream/promises') && member.path.length === 1) return true;
     if (member.module === 'fs' && member.path.length === 2 && member.path[0] === 'promises') return true;

@@ -1,7 +1,7 @@
 import { defineRule, get, items, referencedLogicalId, str, type AppModel, type LambdaFunction, type RelatedLocation, type Trigger, type TriggerType } from '@lambda-lint/core';
-import { codeOf, descendantsOfKind, forEachDescendantNode, locOfNode, sdkFactsOf, type HandlerCode } from '@lambda-lint/handler';
+import { codeOf, descendantsOfKind, locOfNode, sdkFactsOf, walkDescendants, type HandlerCode } from '@lambda-lint/handler';
 import { Node, SyntaxKind, type ts } from '@lambda-lint/handler/ts-morph';
-import { calleeName, forEachReachableWhere, methodNameOf, objectLiteralOf, propertyValue, unwrap, unwrapTs } from '../../support/code-facts.js';
+import { calleeNameTs, forEachReachableWhere, methodNameOf, moduleMember, objectLiteralOf, propertyValue, propertyValueTs, unwrap, unwrapTs, wrapperText } from '../../support/code-facts.js';
 
 /** Sources that deliver an event at least once: the same event can invoke the handler twice. */
 const AT_LEAST_ONCE: Readonly<Record<string, string>> = {
@@ -36,31 +36,40 @@ function literal(code: HandlerCode, expr: Node | undefined): Node | undefined {
   return v && Node.isObjectLiteralExpression(v) ? v : undefined;
 }
 
-/** The name of a generator call in an expression (`randomUUID()`, `Date.now()`, `new Date()`), following `const`s once. */
-function generatorIn(code: HandlerCode, expr: Node | undefined, depth = 0): string | undefined {
+/**
+ * The name of a generator call in an expression (`randomUUID()`, `Date.now()`, `new Date()`), following
+ * `const`s once. Read on the compiler nodes, in the order of a walk of the expression: an item's values
+ * need no wrappers to be searched.
+ */
+function generatorIn(code: HandlerCode, expr: ts.Node | undefined, depth = 0): string | undefined {
   if (!expr || depth > 3) return undefined;
-  // Not expr.getDescendants(): it recurses per level and overflows on deep generated code.
-  const nodes: Node[] = [expr];
-  forEachDescendantNode(expr, (n) => {
-    nodes.push(n);
-  });
-  for (const n of nodes) {
-    if (Node.isCallExpression(n)) {
-      const name = calleeName(n.getExpression());
-      if (name && GENERATORS.has(name)) {
-        if (name === 'now' && !/^Date\.now$/.test(unwrap(n.getExpression()).getText())) continue;
-        if (name === 'random' && !/^Math\.random$/.test(unwrap(n.getExpression()).getText())) continue;
-        return `${unwrap(n.getExpression()).getText()}()`;
-      }
-    } else if (Node.isNewExpression(n) && n.getExpression().getText() === 'Date' && (n.getArguments().length ?? 0) === 0) {
-      return 'new Date()';
-    } else if (Node.isIdentifier(n)) {
-      const b = code.resolveReference(n);
-      if (b && b.kind === 'const' && b.initializer && !code.isModuleLevelDeclaration(b)) {
-        const g = generatorIn(code, b.initializer, depth + 1);
-        if (g) return g;
-      }
-    }
+  let found: string | undefined;
+  // Not a recursive walk: it would overflow on deep generated code.
+  const visit = (n: ts.Node): boolean => {
+    if (found === undefined) found = generatorAt(code, n, depth);
+    return found === undefined;
+  };
+  if (visit(expr)) walkDescendants(expr, visit);
+  return found;
+}
+
+function generatorAt(code: HandlerCode, n: ts.Node, depth: number): string | undefined {
+  if (n.kind === SyntaxKind.CallExpression) {
+    const callee = (n as ts.CallExpression).expression;
+    const name = calleeNameTs(callee);
+    if (!name || !GENERATORS.has(name)) return undefined;
+    const written = wrapperText(unwrapTs(callee));
+    if (name === 'now' && !/^Date\.now$/.test(written)) return undefined;
+    if (name === 'random' && !/^Math\.random$/.test(written)) return undefined;
+    return `${written}()`;
+  }
+  if (n.kind === SyntaxKind.NewExpression) {
+    const e = n as ts.NewExpression;
+    return wrapperText(e.expression) === 'Date' && (e.arguments?.length ?? 0) === 0 ? 'new Date()' : undefined;
+  }
+  if (n.kind === SyntaxKind.Identifier) {
+    const b = code.resolveReference(n);
+    if (b && b.kind === 'const' && b.initializer && !code.isModuleLevelDeclaration(b)) return generatorIn(code, b.initializer.compilerNode, depth + 1);
   }
   return undefined;
 }
@@ -88,20 +97,21 @@ function keyAttributes(model: AppModel, fn: LambdaFunction, code: HandlerCode, t
 }
 
 /** An attribute's value: the document client value itself, or the `S`/`N`/`B` of a marshalled attribute. */
-function attributeValue(v: Node): Node {
-  const u = unwrap(v);
-  if (Node.isObjectLiteralExpression(u)) return propertyValue(u, 'S') ?? propertyValue(u, 'N') ?? propertyValue(u, 'B') ?? u;
+function attributeValue(v: ts.Node): ts.Node {
+  const u = unwrapTs(v);
+  if (u.kind === SyntaxKind.ObjectLiteralExpression) return propertyValueTs(u, 'S') ?? propertyValueTs(u, 'N') ?? propertyValueTs(u, 'B') ?? u;
   return u;
 }
 
-/** A generated key in a put `Item`: which attribute and which generator. */
+/** A generated key in a put `Item`: which attribute and which generator. Read on the compiler nodes (an item's properties need no wrappers). */
 function generatedKey(code: HandlerCode, item: Node | undefined, keys: string[] | undefined): { attribute: string; generator: string } | undefined {
   if (!item || !Node.isObjectLiteralExpression(item)) return undefined;
-  const props = item.getProperties();
-  const names = props.map((p) => (Node.isPropertyAssignment(p) || Node.isShorthandPropertyAssignment(p) ? p.getName().replace(/^['"]|['"]$/g, '') : undefined));
-  const keyNames = keys ?? [...DEFAULT_KEYS, ...(names[0] ? [names[0]] : [])];
+  const literal = item.compilerNode;
+  const first = literal.properties[0];
+  const firstName = first && (first.kind === SyntaxKind.PropertyAssignment || first.kind === SyntaxKind.ShorthandPropertyAssignment) ? wrapperText(first.name).replace(/^['"]|['"]$/g, '') : undefined;
+  const keyNames = keys ?? [...DEFAULT_KEYS, ...(firstName ? [firstName] : [])];
   for (const k of keyNames) {
-    const v = propertyValue(item, k);
+    const v = propertyValueTs(literal, k);
     if (!v) continue;
     const g = generatorIn(code, attributeValue(v));
     if (g) return { attribute: k, generator: g };
@@ -205,7 +215,7 @@ function isHttpClientCall(code: HandlerCode, call: ts.Node): boolean {
   if (method !== undefined && !HTTP_CLIENT_METHODS.has(method)) return false;
   const callee = unwrapTs((call as ts.CallExpression).expression);
   if (callee.kind === SyntaxKind.Identifier && (callee as ts.Identifier).text === 'fetch' && !code.resolveReference(callee)) return true;
-  const mm = code.moduleMemberOf(callee);
+  const mm = moduleMember(code, callee);
   return !!mm && HTTP_CLIENT_MODULES.includes(mm.module);
 }
 
