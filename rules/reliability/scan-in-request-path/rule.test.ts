@@ -1,6 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { at, fixtureTests, lintFiles, positions } from '../../test-support/harness.js';
+import { codeOf, type HandlerCode } from '@lambda-lint/handler';
+import { SyntaxKind, type ts } from '@lambda-lint/handler/ts-morph';
+import { importedName, unwrapTs } from '../../support/code-facts.js';
+import { at, fixtureTests, lintDirectory, lintFiles, positions } from '../../test-support/harness.js';
+import { mayScan } from './rule.js';
 
 const ID = 'scan-in-request-path';
 
@@ -23,6 +27,46 @@ const V3 = [
   "import { DynamoDBDocumentClient, ScanCommand, paginateScan } from '@aws-sdk/lib-dynamodb';", // 2
   'const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}));', // 3
 ];
+
+
+/** Scans, paginators and WebSocket posts in the forms the pre-checks on compiler nodes tell apart. */
+const CALL_FORMS = lines(
+  "import * as lib from '@aws-sdk/lib-dynamodb';",
+  "import { DynamoDBDocument, paginateScan as ps, ScanCommand as SC } from '@aws-sdk/lib-dynamodb';",
+  "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';",
+  "import * as apigw from '@aws-sdk/client-apigatewaymanagementapi';",
+  "import { ApiGatewayManagementApiClient, PostToConnectionCommand as PTC } from '@aws-sdk/client-apigatewaymanagementapi';",
+  'const doc = DynamoDBDocument.from(new DynamoDBClient({}));',
+  "const api = new ApiGatewayManagementApiClient({ endpoint: 'https://x' });",
+  'export const handler = async () => {',
+  "  await doc.send(new lib.ScanCommand({ TableName: 't' }));",
+  '  await doc.send(new SC({}));',
+  '  await doc.send(new (lib.ScanCommand)({}));',
+  "  for await (const p of ps({ client: doc }, { TableName: 't' })) console.log(p);",
+  '  for await (const p of lib.paginateScan({ client: doc }, {})) console.log(p);',
+  "  await doc.scan({ TableName: 't' });",
+  '  await doc.get({ TableName: \'t\', Key: {} });',
+  '  await doc.send(new lib.GetCommand({ TableName: \'t\', Key: {} }));',
+  "  const cmd = new PTC({ ConnectionId: 'c', Data: 'x' });",
+  '  await api.send(cmd);',
+  '  await api.send(new apigw.PostToConnectionCommand({ ConnectionId: \'c\' }));',
+  '  await (api).send(new (PTC)({ ConnectionId: \'c\' }));',
+  '  await api.send(new apigw.DeleteConnectionCommand({ ConnectionId: \'c\' }));',
+  '  await api.send(await Promise.resolve(cmd));',
+  '  await api.send();',
+  "  return { statusCode: 200, body: '' };",
+  '};',
+);
+
+/** The pre-check as it was, resolving every callee: the new one must give the same answer without resolving members of other names. */
+function mayScanResolvingAll(code: HandlerCode, n: ts.Node): boolean {
+  const callee = (n as ts.CallExpression | ts.NewExpression).expression;
+  const name = importedName(code, callee, ['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb']);
+  if (n.kind === SyntaxKind.NewExpression) return name === 'ScanCommand';
+  if (name === 'paginateScan') return true;
+  const c = unwrapTs(callee);
+  return c.kind === SyntaxKind.PropertyAccessExpression && (c as ts.PropertyAccessExpression).name.text === 'scan';
+}
 
 describe(ID, () => {
   it('reports a ScanCommand in an HTTP API handler at the command, naming the table', async () => {
@@ -142,6 +186,30 @@ describe(ID, () => {
       'src/index.js': lines("const { DynamoDB } = require('@aws-sdk/client-dynamodb');", 'const db = new DynamoDB({});', "exports.handler = async () => db.scan({ TableName: 'b' });"),
     });
     expect(positions(cfn, ID)).toEqual([req(3, 31, 3, 58)]);
+  });
+
+  it('tells a possible scan on the compiler node as resolving every callee does, on the fixtures, the demo and every form', async () => {
+    const dirs = ['valid', 'invalid'].flatMap((v) => ['cloudformation', 'sam', 'serverless-ts'].map((c) => fileURLToPath(new URL(`fixtures/${v}/${c}/`, import.meta.url))));
+    const results = [
+      ...(await Promise.all(dirs.map((d) => lintDirectory(d)))),
+      await lintDirectory(fileURLToPath(new URL('../../../examples/brand-platform-demo/', import.meta.url))),
+      await lintFiles({ 'serverless.yml': serverless(HTTP), 'src/api.ts': CALL_FORMS }),
+    ];
+    let accepted = 0;
+    let rejected = 0;
+    for (const r of results) {
+      for (const binding of r.handlers) {
+        const code = codeOf(binding);
+        for (const n of code.reachableNodes([SyntaxKind.NewExpression, SyntaxKind.CallExpression]).nodes) {
+          const expected = mayScanResolvingAll(code, n);
+          expect(mayScan(code, n), n.getText()).toBe(expected);
+          if (expected) accepted++;
+          else rejected++;
+        }
+      }
+    }
+    expect(accepted).toBeGreaterThan(8);
+    expect(rejected).toBeGreaterThan(50);
   });
 
   fixtureTests(fileURLToPath(new URL('.', import.meta.url)), ID);

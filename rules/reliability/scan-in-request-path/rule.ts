@@ -1,5 +1,5 @@
 import { defineRule } from '@lambda-lint/core';
-import { codeOf, locOfNode, sdkFactsOf, type HandlerCode } from '@lambda-lint/handler';
+import { codeOf, locOfNode, sdkFactsOf, skipOuterExpressions, type HandlerCode } from '@lambda-lint/handler';
 import { Node, SyntaxKind, type ts } from '@lambda-lint/handler/ts-morph';
 import { forEachReachableWhere, importedName, methodNameOf, objectLiteralOf, propertyValue, requestTriggers, unwrap, unwrapTs } from '../../support/code-facts.js';
 
@@ -83,13 +83,26 @@ export function dynamoScans(code: HandlerCode): { node: Node; api: string; table
  * A `new ScanCommand()`, a `paginateScan(...)` (by any local name) or an `x.scan(...)`, read on the
  * compiler node (most calls and constructions are none, and need no wrappers).
  */
-function mayScan(code: HandlerCode, n: ts.Node): boolean {
+export function mayScan(code: HandlerCode, n: ts.Node): boolean {
   const callee = (n as ts.CallExpression | ts.NewExpression).expression;
+  // A member's import path ends with its name: `x.get(...)`, `new x.Other()` need no resolving.
+  const access = skipOuterExpressions(callee);
+  if (access.kind === SyntaxKind.PropertyAccessExpression) {
+    const member = (access as ts.PropertyAccessExpression).name.text;
+    if (n.kind === SyntaxKind.NewExpression ? member !== 'ScanCommand' : member !== 'paginateScan' && member !== 'scan') return false;
+  }
   const name = importedName(code, callee, DYNAMO_V3);
   if (n.kind === SyntaxKind.NewExpression) return name === 'ScanCommand';
   if (name === 'paginateScan') return true;
   const c = unwrapTs(callee);
   return c.kind === SyntaxKind.PropertyAccessExpression && (c as ts.PropertyAccessExpression).name.text === 'scan';
+}
+
+/** Whether `new <callee>()` constructs `name` imported from the API Gateway management client; a member of another name is told without resolving. */
+function mayConstruct(code: HandlerCode, callee: ts.Node, name: string): boolean {
+  const access = skipOuterExpressions(callee);
+  if (access.kind === SyntaxKind.PropertyAccessExpression && (access as ts.PropertyAccessExpression).name.text !== name) return false;
+  return importedName(code, callee, APIGW_V3) === name;
 }
 
 /** Whether reachable code posts to WebSocket connections (a broadcast). */
@@ -100,7 +113,7 @@ function broadcasts(code: HandlerCode): boolean {
     code,
     (n) =>
       !found &&
-      (n.kind === SyntaxKind.NewExpression ? importedName(code, (n as ts.NewExpression).expression, APIGW_V3) === 'PostToConnectionCommand' : methodNameOf(n as ts.CallExpression) === 'postToConnection'),
+      (n.kind === SyntaxKind.NewExpression ? mayConstruct(code, (n as ts.NewExpression).expression, 'PostToConnectionCommand') : methodNameOf(n as ts.CallExpression) === 'postToConnection'),
     (n) => {
       if (found) return;
       if (Node.isNewExpression(n) && importedName(code, n.getExpression(), APIGW_V3) === 'PostToConnectionCommand') found = true;

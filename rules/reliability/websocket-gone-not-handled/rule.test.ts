@@ -1,6 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { at, fixtureTests, lintFiles, positions } from '../../test-support/harness.js';
+import { codeOf, type HandlerCode } from '@lambda-lint/handler';
+import { Node, SyntaxKind, type CallExpression, type ts } from '@lambda-lint/handler/ts-morph';
+import { importedName, methodNameOf, newExpressionOf, unwrap } from '../../support/code-facts.js';
+import { at, fixtureTests, lintDirectory, lintFiles, positions } from '../../test-support/harness.js';
+import { mayPostToConnection } from './rule.js';
 
 const ID = 'websocket-gone-not-handled';
 
@@ -23,6 +27,42 @@ const HEAD = [
   'const ws = new ApiGatewayManagementApiClient({ endpoint: process.env.WS_ENDPOINT });', // 4
   'const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}));', // 5
 ];
+
+/** Sends in the forms the pre-check on compiler nodes tells apart. */
+const SEND_FORMS = lines(
+  "import * as apigw from '@aws-sdk/client-apigatewaymanagementapi';",
+  "import { ApiGatewayManagementApiClient, PostToConnectionCommand as PTC } from '@aws-sdk/client-apigatewaymanagementapi';",
+  "import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';",
+  "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';",
+  "const api = new ApiGatewayManagementApiClient({ endpoint: 'https://x' });",
+  'const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}));',
+  "const shared = new PTC({ ConnectionId: 'c', Data: 'x' });",
+  'export const handler = async () => {',
+  "  const cmd = new PTC({ ConnectionId: 'c', Data: 'x' });",
+  '  await api.send(cmd);',
+  '  await api.send(shared);',
+  "  await api.send(new apigw.PostToConnectionCommand({ ConnectionId: 'c' }));",
+  "  await (api).send((new (PTC)({ ConnectionId: 'c' })) as never);",
+  "  await api.send(new apigw.DeleteConnectionCommand({ ConnectionId: 'c' }));",
+  "  await doc.send(new GetCommand({ TableName: 't', Key: {} }));",
+  '  await api.send(await Promise.resolve(cmd));',
+  '  await api.send();',
+  "  await api.postToConnection({ ConnectionId: 'c' });",
+  "  return { statusCode: 200, body: '' };",
+  '};',
+);
+
+/** What the check keeps of a call, as it read every `send()`: the pre-check must let each of these through. */
+function keptByCheck(code: HandlerCode, n: CallExpression): boolean {
+  const method = methodNameOf(n.compilerNode);
+  if (method !== 'postToConnection' && method !== 'send') return false;
+  const callee = unwrap(n.getExpression());
+  if (!Node.isPropertyAccessExpression(callee)) return false;
+  if (callee.getName() === 'postToConnection') return true;
+  const arg = n.getArguments()[0];
+  const ne = arg ? newExpressionOf(code, arg) : undefined;
+  return !!ne && importedName(code, ne.getExpression(), ['@aws-sdk/client-apigatewaymanagementapi']) === 'PostToConnectionCommand';
+}
 
 describe(ID, () => {
   it('reports a send without try/catch at the send call', async () => {
@@ -124,6 +164,33 @@ describe(ID, () => {
         expect(await found(lines(...code))).toEqual([]);
       });
     }
+  });
+
+  it('lets through on the compiler node every call the check keeps, and not the sends of other commands, on the fixtures, the demo and every form', async () => {
+    const dirs = ['valid', 'invalid'].flatMap((v) => ['cloudformation', 'sam', 'serverless-ts'].map((c) => fileURLToPath(new URL(`fixtures/${v}/${c}/`, import.meta.url))));
+    const results = [
+      ...(await Promise.all(dirs.map((d) => lintDirectory(d)))),
+      await lintDirectory(fileURLToPath(new URL('../../../examples/brand-platform-demo/', import.meta.url))),
+      await lintFiles({ 'serverless.yml': SERVERLESS, 'src/broadcast.ts': SEND_FORMS }),
+    ];
+    let kept = 0;
+    let sendsSkipped = 0;
+    for (const r of results) {
+      for (const binding of r.handlers) {
+        const code = codeOf(binding);
+        const calls = code.reachableNodes([SyntaxKind.CallExpression]);
+        for (let i = 0; i < calls.nodes.length; i++) {
+          const call = calls.nodes[i] as ts.CallExpression;
+          const pre = mayPostToConnection(code, call);
+          if (keptByCheck(code, calls.node<CallExpression>(i))) {
+            expect(pre, call.getText()).toBe(true);
+            kept++;
+          } else if (methodNameOf(call) === 'send' && !pre) sendsSkipped++;
+        }
+      }
+    }
+    expect(kept).toBeGreaterThan(8);
+    expect(sendsSkipped).toBeGreaterThan(5);
   });
 
   fixtureTests(fileURLToPath(new URL('.', import.meta.url)), ID);

@@ -12,6 +12,7 @@ import {
   methodNameOf,
   newExpressionOf,
   unwrap,
+  unwrapTs,
 } from '../../support/code-facts.js';
 
 const APIGW_V3 = ['@aws-sdk/client-apigatewaymanagementapi'];
@@ -26,7 +27,7 @@ function postToConnectionCalls(code: HandlerCode): CallExpression[] {
     if (op.scope === 'invocation' && op.service === 'apigatewaymanagementapi' && op.operation === 'PostToConnection') out.add(op.node);
   }
   // Fallback by import / method name, for what the SDK facts do not see.
-  forEachReachableWhere(code, mayPostToConnection, (n) => {
+  forEachReachableWhere(code, (n) => mayPostToConnection(code, n as ts.CallExpression), (n) => {
     if (!Node.isCallExpression(n)) return;
     const callee = unwrap(n.getExpression());
     if (!Node.isPropertyAccessExpression(callee)) return;
@@ -43,9 +44,19 @@ function postToConnectionCalls(code: HandlerCode): CallExpression[] {
   return [...out].sort((a, b) => a.getStart() - b.getStart());
 }
 
-function mayPostToConnection(call: ts.Node): boolean {
-  const method = methodNameOf(call as ts.CallExpression);
-  return method === 'postToConnection' || method === 'send';
+/**
+ * Whether a call can be one {@link postToConnectionCalls} keeps, read on the compiler node: a
+ * `postToConnection()`, or a `send()` of a `new PostToConnectionCommand()` written inline or of a name
+ * (followed there). Most calls are sends of other commands, and need no wrappers.
+ */
+export function mayPostToConnection(code: HandlerCode, call: ts.CallExpression): boolean {
+  const method = methodNameOf(call);
+  if (method === 'postToConnection') return true;
+  const arg = method === 'send' ? call.arguments[0] : undefined;
+  if (!arg) return false;
+  const sent = unwrapTs(arg);
+  if (sent.kind === SyntaxKind.NewExpression) return importedName(code, (sent as ts.NewExpression).expression, APIGW_V3) === 'PostToConnectionCommand';
+  return sent.kind === SyntaxKind.Identifier;
 }
 
 type GoneCheck = 'gone' | 'statusCodeOnV3' | undefined;
