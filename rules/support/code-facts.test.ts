@@ -1,9 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { codeOf, skipOuterExpressions } from '@lambda-lint/handler';
+import { codeOf, skipOuterExpressions, unwrapAwaited as unwrap } from '@lambda-lint/handler';
 import { lintDirectory } from '../test-support/harness.js';
 import { Node, Project, SyntaxKind, type ts } from '@lambda-lint/handler/ts-morph';
-import { calleeMemberTs, calleeName, calleeNameTs, hasSpread, moduleMember, propertyValue, propertyValueTs, wrapperText } from './code-facts.js';
+import { callSitesOf, calleeMemberTs, calleeName, calleeNameTs, hasSpread, moduleMember, propertyValue, propertyValueTs, wrapperText } from './code-facts.js';
 
 /** The property look-up as it was written on the wrappers (getProperties, getName), to hold the compiler-node one to. */
 function propertyValueByWrappers(obj: Node | undefined, name: string): Node | undefined {
@@ -111,5 +111,31 @@ describe('code facts on compiler nodes', () => {
       }
     }
     expect(resolved).toBeGreaterThan(10);
+  });
+
+  it('callSitesOf finds, testing compiler nodes, the calls a walk over the wrapped calls finds, for every reachable function of the demo and the base64 fixtures', async () => {
+    const dirs = ['valid', 'invalid'].flatMap((v) => ['cloudformation', 'sam', 'serverless-ts'].map((c) => fileURLToPath(new URL(`../files/base64-upload-size/fixtures/${v}/${c}/`, import.meta.url))));
+    const results = [await lintDirectory(fileURLToPath(new URL('../../examples/brand-platform-demo/', import.meta.url))), ...(await Promise.all(dirs.map((d) => lintDirectory(d))))];
+    let sites = 0;
+    for (const r of results) {
+      for (const binding of r.handlers) {
+        const code = codeOf(binding);
+        for (const fn of code.reachableFunctions) {
+          // As callSitesOf was written: every reachable call wrapped, its callee's functions wrapped and compared.
+          const expected: Node[] = [];
+          code.forEachReachableNode((n) => {
+            if (!Node.isCallExpression(n)) return;
+            const callee = unwrap(n.getExpression());
+            if (!Node.isIdentifier(callee) && !Node.isPropertyAccessExpression(callee)) return;
+            if (code.functionsOf(callee).some((f) => f === fn)) expected.push(n);
+          }, [SyntaxKind.CallExpression]);
+          const actual = callSitesOf(code, fn);
+          expect(actual.length).toBe(expected.length);
+          actual.forEach((site, i) => expect(site).toBe(expected[i]));
+          sites += expected.length;
+        }
+      }
+    }
+    expect(sites).toBeGreaterThan(20);
   });
 });

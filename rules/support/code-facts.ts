@@ -267,15 +267,19 @@ export function chainedCatchHandlers(call: Node): Node[] {
   return out;
 }
 
-/** The calls in reachable code whose callee may run `fn` (one level of callers). */
+/**
+ * The calls in reachable code whose callee may run `fn` (one level of callers). Tested on the
+ * compiler nodes: only the calls kept are wrapped, not every call of reachable code.
+ */
 export function callSitesOf(code: HandlerCode, fn: Node): CallExpression[] {
   const out: CallExpression[] = [];
-  forEachReachable(code, (n) => {
-    if (!Node.isCallExpression(n)) return;
-    const callee = unwrap(n.getExpression());
-    if (!Node.isIdentifier(callee) && !Node.isPropertyAccessExpression(callee)) return;
-    if (code.functionsOf(callee).some((f) => f === fn)) out.push(n);
-  }, [SyntaxKind.CallExpression]);
+  const target = fn.compilerNode;
+  const calls = code.reachableNodes([SyntaxKind.CallExpression]);
+  for (let i = 0; i < calls.nodes.length; i++) {
+    const callee = unwrapTs((calls.nodes[i] as ts.CallExpression).expression);
+    if (callee.kind !== SyntaxKind.Identifier && callee.kind !== SyntaxKind.PropertyAccessExpression) continue;
+    if (code.functionNodesOf(callee).includes(target)) out.push(calls.node<CallExpression>(i));
+  }
   return out;
 }
 
