@@ -1,9 +1,22 @@
-import { createHash } from 'node:crypto';
 import { statSync, type BigIntStats } from 'node:fs';
 import type { Host } from '@lambda-lint/linter';
 
-/** What a lint run read: for every question asked of the file system, a fingerprint of the answer. */
-export type ReadSet = Map<string, string>;
+/**
+ * A recorded answer: a file's content (the bytes read, kept by reference: an unchanged file kept by
+ * the disk cache is the same buffer, so comparing costs nothing, and a changed one is compared byte
+ * by byte, which is cheaper than hashing it), a signature, a folder listing, a kind, or `-` for none.
+ */
+export type Answer = string | Uint8Array;
+
+/** What a lint run read: for every question asked of the file system, the answer. */
+export type ReadSet = Map<string, Answer>;
+
+/** Whether two recorded answers are the same (contents by their bytes). */
+export function sameAnswer(a: Answer | undefined, b: Answer | undefined): boolean {
+  if (a === b) return true;
+  if (!(a instanceof Uint8Array) || !(b instanceof Uint8Array) || a.length !== b.length) return false;
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b);
+}
 
 /**
  * A host that can also tell, cheaply, whether a file on disk is unchanged (modification time, size
@@ -100,14 +113,8 @@ export function withDiskSignatures(host: Host, cache: DiskCache = new DiskCache(
   };
 }
 
-/** Content fingerprints by buffer: a file kept by the disk cache is hashed once, not on every check. */
-const fingerprints = new WeakMap<Uint8Array, string>();
-
-function fingerprint(bytes: Uint8Array | undefined): string {
-  if (!bytes) return '-';
-  let print = fingerprints.get(bytes);
-  if (print === undefined) fingerprints.set(bytes, (print = createHash('sha1').update(bytes).digest('base64')));
-  return print;
+function contentAnswer(bytes: Uint8Array | undefined): Answer {
+  return bytes ?? '-';
 }
 
 /**
@@ -135,7 +142,7 @@ export function overlayHost(base: FingerprintHost, overlay: { path: string; byte
   };
 }
 
-/** Wraps a host and records a fingerprint of every answer, so that a result can be reused while the answers stay the same. */
+/** Wraps a host and records every answer (contents by reference), so that a result can be reused while the answers stay the same. */
 export function recordingHost(host: FingerprintHost): { host: Host; reads: ReadSet } {
   const reads: ReadSet = new Map();
   const readSigned = (p: string) => (host.readSigned ? host.readSigned(p) : { signature: host.signatureOf?.(p), bytes: host.readFile(p) });
@@ -145,7 +152,7 @@ export function recordingHost(host: FingerprintHost): { host: Host; reads: ReadS
       env: host.env,
       readFile(p) {
         const { bytes, signature } = readSigned(p);
-        reads.set(`f:${p}`, fingerprint(bytes));
+        reads.set(`f:${p}`, contentAnswer(bytes));
         if (signature) reads.set(`s:${p}`, signature);
         return bytes;
       },
@@ -185,7 +192,7 @@ function listing(entries: ReturnType<Host['readDir']>): string {
  */
 export function stillValid(reads: ReadSet, host: FingerprintHost, first?: string): boolean {
   const firstRead = first === undefined ? undefined : reads.get(`f:${first}`);
-  if (firstRead !== undefined && fingerprint(host.readFile(first!)) !== firstRead) return false;
+  if (firstRead !== undefined && !sameAnswer(contentAnswer(host.readFile(first!)), firstRead)) return false;
   for (const [key, answer] of reads) if (answerNow(reads, key, answer, host) !== undefined) return false;
   return true;
 }
@@ -194,7 +201,7 @@ export function stillValid(reads: ReadSet, host: FingerprintHost, first?: string
  * The recorded questions (`f:`, `d:`, `k:` keys) whose answer from `host` differs now, or undefined
  * as soon as one differs that `accept` refuses (it gets the recorded and the present answer; `-`: none).
  */
-export function changedReads(reads: ReadSet, host: FingerprintHost, accept: (key: string, before: string, now: string) => boolean): string[] | undefined {
+export function changedReads(reads: ReadSet, host: FingerprintHost, accept: (key: string, before: Answer, now: Answer) => boolean): string[] | undefined {
   const changed: string[] = [];
   for (const [key, answer] of reads) {
     const now = answerNow(reads, key, answer, host);
@@ -206,13 +213,13 @@ export function changedReads(reads: ReadSet, host: FingerprintHost, accept: (key
 }
 
 /** The present answer to a recorded question when it differs from the recorded one, else undefined. */
-function answerNow(reads: ReadSet, key: string, answer: string, host: FingerprintHost): string | undefined {
+function answerNow(reads: ReadSet, key: string, answer: Answer, host: FingerprintHost): Answer | undefined {
   if (key.startsWith('s:')) return undefined;
   const path = key.slice(2);
   if (key.startsWith('f:')) {
     const signature = reads.get(`s:${path}`);
     if (signature && host.signatureOf?.(path) === signature) return undefined;
   }
-  const now = key.startsWith('f:') ? fingerprint(host.readFile(path)) : key.startsWith('d:') ? listing(host.readDir(path)) : (host.kindOf(path) ?? '-');
-  return now === answer ? undefined : now;
+  const now = key.startsWith('f:') ? contentAnswer(host.readFile(path)) : key.startsWith('d:') ? listing(host.readDir(path)) : (host.kindOf(path) ?? '-');
+  return sameAnswer(now, answer) ? undefined : now;
 }

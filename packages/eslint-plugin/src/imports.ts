@@ -16,6 +16,8 @@ export interface ImportClosure {
    * files `files` does not list.
    */
   open: boolean;
+  /** The specifiers of each file read for it: a file saved or edited with the same ones leaves the closure as it is. */
+  specifiers: Map<string, Specifiers>;
 }
 
 /**
@@ -28,6 +30,7 @@ export interface ImportClosure {
 export function importClosure(entry: string, host: Host, root: string): ImportClosure {
   const seen = new Set<string>([entry]);
   const queue = [entry];
+  const specifiers = new Map<string, Specifiers>();
   let open = false;
   const aliasesByDir = new Map<string, boolean>();
   // One listing per folder instead of a stat per candidate: the cache fingerprints every question asked.
@@ -45,7 +48,9 @@ export function importClosure(entry: string, host: Host, root: string): ImportCl
     const file = queue.pop()!;
     const bytes = host.readFile(file);
     if (!bytes) continue;
-    const { local, bare } = specifiersOf(bytes);
+    const specs = specifiersOf(bytes);
+    specifiers.set(file, specs);
+    const { local, bare } = specs;
     if (!open && bare && mayMapBareSpecifiers(dirOf(file), host, root, aliasesByDir)) open = true;
     for (const spec of local) {
       for (const candidate of candidates(file, spec)) {
@@ -55,7 +60,21 @@ export function importClosure(entry: string, host: Host, root: string): ImportCl
       }
     }
   }
-  return { files: seen, open };
+  return { files: seen, open, specifiers };
+}
+
+/**
+ * Whether `closure` is still the closure of its module after `file` changed to `bytes` (every file
+ * and folder listing it read otherwise unchanged): the file's new text has the same specifiers as
+ * the text it was computed with (an edit that does not touch the imports, the usual one), or it
+ * was not read for it.
+ */
+export function importsUnchanged(closure: ImportClosure, file: string, bytes: Uint8Array | undefined): boolean {
+  if (!closure.files.has(file)) return true;
+  const before = closure.specifiers.get(file);
+  if (!before || !bytes) return false;
+  const now = specifiersOf(bytes);
+  return now === before || (now.bare === before.bare && now.local.length === before.local.length && now.local.every((spec, i) => spec === before.local[i]));
 }
 
 /** Whether a path is a JavaScript/TypeScript module by its extension (a `.d.ts` included). */

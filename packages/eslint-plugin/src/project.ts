@@ -1,7 +1,7 @@
 import type { AnyRule, Finding, LintConfig } from '@lambda-lint/core';
 import { isInside, kindOfPath, lint, nodeHost, SourceCache, type Host } from '@lambda-lint/linter';
 import { changedReads, DiskCache, overlayHost, recordingHost, stillValid, withDiskSignatures, type FingerprintHost, type ReadSet } from './host.js';
-import { importClosure, isCodeFile, type ImportClosure } from './imports.js';
+import { importClosure, importsUnchanged, isCodeFile, type ImportClosure } from './imports.js';
 import { KeptConfiguration } from './kept-configuration.js';
 
 /** One question the plugin asks: the findings of these rules for this file, as the editor holds it. */
@@ -210,8 +210,8 @@ function lintWith(host: Host, configs: string[], request: Question, extra: Pick<
  * the closures analysed (whose code is read anyway).
  *
  * A saved code file changes which functions reach the file only through what it imports, and only
- * for the handler modules whose closure holds it: those closures are computed again (the others read
- * nothing that changed). Anything else changed (a configuration file, a file read while reading the
+ * for the handler modules whose closure holds it: those closures are computed again when its import
+ * specifiers changed (the others read nothing that changed; the edited file is such a file too). Anything else changed (a configuration file, a file read while reading the
  * configuration, a tsconfig.json or package.json, a file or folder added or removed) may change the
  * functions, their settings or module resolution: then, or when the file is new, this is undefined and
  * the whole project runs. A file no function reached, and none reaches after the saves, gets a run that
@@ -231,11 +231,13 @@ function functionsRun(base: ProjectRun, configs: string[], host: FingerprintHost
   others.delete(`s:${file}`);
   const recorder = recordingHost(host);
   const closures = new Map<string, ImportClosure>();
+  const changedBytes = changed.map((f) => [f, host.readFile(f)] as const);
   for (const { file: handlerFile } of base.handlers) {
     if (closures.has(handlerFile)) continue;
     const before = base.closures?.get(handlerFile);
-    // A closure without a changed file is what it was: every file and folder it read is unchanged (checked above).
-    const same = before !== undefined && !changed.some((f) => before.files.has(f));
+    // Every other file and folder the closure read is unchanged (checked above): it is what it was
+    // unless a changed file it holds imports something else now.
+    const same = before !== undefined && changedBytes.every(([f, bytes]) => importsUnchanged(before, f, bytes));
     closures.set(handlerFile, same ? before : importClosure(handlerFile, recorder.host, request.root));
   }
   const needed = new Set<string>();
