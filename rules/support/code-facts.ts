@@ -54,6 +54,21 @@ export function calleeMemberTs(code: HandlerCode, call: ts.Node, lastNames?: Rea
   return moduleMember(code, expression);
 }
 
+/**
+ * The statements, declarations and expressions floating-promise and global-mutable-state look at, as
+ * one list: reachable code is listed once per handler for both rules ({@link HandlerCode.reachableNodes}
+ * keeps a list per set of kinds). Each rule tests the kinds it wants first.
+ */
+export const STATEMENT_AND_WRITE_KINDS: readonly SyntaxKind[] = [
+  SyntaxKind.ExpressionStatement,
+  SyntaxKind.VariableDeclaration,
+  SyntaxKind.CallExpression,
+  SyntaxKind.BinaryExpression,
+  SyntaxKind.PrefixUnaryExpression,
+  SyntaxKind.PostfixUnaryExpression,
+  SyntaxKind.DeleteExpression,
+];
+
 const moduleMembers = new WeakMap<object, Map<ts.Node, ModuleMember | null>>();
 
 /**

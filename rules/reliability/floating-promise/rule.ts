@@ -1,9 +1,8 @@
 import { defineRule } from '@lambda-lint/core';
 import { codeOf, forEachDescendantNode, locOfNode, sdkFactsOf, skipOuterExpressions, unwrapExpression as unwrap, walkDescendants, type FunctionLikeNode, type HandlerCode, type SdkFacts } from '@lambda-lint/handler';
 import { Node, SyntaxKind, type ts } from '@lambda-lint/handler/ts-morph';
-import { forEachReachableWhere, moduleMember } from '../../support/code-facts.js';
+import { forEachReachableWhere, moduleMember, STATEMENT_AND_WRITE_KINDS } from '../../support/code-facts.js';
 
-const KINDS = [SyntaxKind.ExpressionStatement, SyntaxKind.VariableDeclaration, SyntaxKind.CallExpression, SyntaxKind.BinaryExpression];
 
 const PROMISE_COMBINATORS = new Set(['all', 'allSettled', 'race', 'any']);
 const CHAIN_METHODS = new Set(['then', 'catch', 'finally']);
@@ -360,7 +359,7 @@ export default defineRule({
             noWait.push({ node, fn });
           }
         }
-      }, KINDS);
+      }, STATEMENT_AND_WRITE_KINDS);
 
       // A callback-style handler (not async, `(event, context, callback)`) ends when the event loop is
       // empty: work it leaves running still completes, unless callbackWaitsForEmptyEventLoop is false.

@@ -16,20 +16,20 @@ import {
 } from '@lambda-lint/handler';
 import { Node, SyntaxKind, type BinaryExpression, type CallExpression, type ts } from '@lambda-lint/handler/ts-morph';
 import { posix } from 'node:path';
-import { forEachReachableWhere } from '../../support/code-facts.js';
+import { forEachReachableWhere, STATEMENT_AND_WRITE_KINDS } from '../../support/code-facts.js';
 
 const ARRAY_MUTATORS = new Set(['push', 'pop', 'shift', 'unshift', 'splice', 'sort', 'reverse', 'fill', 'copyWithin']);
 const MAP_MUTATORS = new Set(['set', 'delete', 'clear']);
 const SET_MUTATORS = new Set(['add', 'delete', 'clear']);
 
-/** The nodes that can write: assignments, `++`/`--`, `delete`, mutating calls. */
-const WRITE_KINDS = [
+/** The nodes that can write: assignments, `++`/`--`, `delete`, mutating calls (visited in the list of {@link STATEMENT_AND_WRITE_KINDS}). */
+const WRITE_KINDS: ReadonlySet<SyntaxKind> = new Set([
   SyntaxKind.BinaryExpression,
   SyntaxKind.PrefixUnaryExpression,
   SyntaxKind.PostfixUnaryExpression,
   SyntaxKind.DeleteExpression,
   SyntaxKind.CallExpression,
-];
+]);
 
 /** Binding kinds whose value is module state that a write changes. */
 const STATE_KINDS = new Set(['var', 'let', 'const', 'class', 'function']);
@@ -486,7 +486,7 @@ export default defineRule({
         }
       };
 
-      forEachReachableWhere(code, (n) => mayWrite(n) && mayWriteState(code, n), (node, fn) => {
+      forEachReachableWhere(code, (n) => WRITE_KINDS.has(n.kind) && mayWrite(n) && mayWriteState(code, n), (node, fn) => {
         if (Node.isBinaryExpression(node)) {
           const op = node.getOperatorToken().getKind();
           if (isAssignmentOperator(op)) write(node.getLeft(), fn, op, node);
@@ -524,7 +524,7 @@ export default defineRule({
         const container = containerKind(state.initial(path));
         if (!container || !containerMutates(container, method)) return;
         mutated(state, node, fn, container, path, `${compact(receiver)}.${method}()`);
-      }, WRITE_KINDS);
+      }, STATEMENT_AND_WRITE_KINDS);
 
       // An initialisation function whose every call is guarded (`if (!db) await connect();` with `db = ...` in connect).
       // Every call must be guarded by a value the function sets up (`db`, and `openedAt` set along with it).
