@@ -37,6 +37,16 @@ export function normalizeSpecifier(spec: string): string {
  * const), `const x = mod.member` aliases and destructuring of a required module.
  */
 export function moduleMemberOf(program: Program, node: ts.Node, depth = 0): ModuleMember | undefined {
+  if (depth > 0) return findModuleMember(program, node, depth);
+  // The SDK facts, the code permissions and several rules ask it of the same callees, each for every
+  // handler reaching them: answered once per node for the run (callers share the result, read-only).
+  const cache = runCache<ModuleMember | null>(program, 'moduleMember');
+  let member = cache.get(node);
+  if (member === undefined) cache.set(node, (member = findModuleMember(program, node, 0) ?? null));
+  return member ?? undefined;
+}
+
+function findModuleMember(program: Program, node: ts.Node, depth: number): ModuleMember | undefined {
   if (depth > MAX_DEPTH) return undefined;
   const e = skipOuterExpressions(node);
   if (e.kind === SK.Identifier) {

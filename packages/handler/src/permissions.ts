@@ -13,7 +13,7 @@
  */
 import { Node, SyntaxKind, type CallExpression, type NewExpression, type SourceFile, type ts } from '@lambda-lint/handler/ts-morph';
 import type { HandlerCode } from './code.js';
-import { runCache } from './facts.js';
+import { moduleMemberOf, runCache } from './facts.js';
 import { unwrapAwaited as unwrap } from './lazy.js';
 import { descendantsByKind, methodNameOf, skipOuterExpressions, type TsFunctionLike } from './syntax.js';
 import type { Program } from './program.js';
@@ -28,7 +28,7 @@ import {
   S3_BUCKET_ACTIONS,
   TRANSACT_WRITE_ACTIONS,
 } from './data/iam-actions.js';
-import { calleeMemberOfCall, ownCallsOf, sdkFactsOf, type OperationFact, type SdkFact, type SdkFacts } from './sdk.js';
+import { ownCallsOf, sdkFactsOf, type OperationFact, type SdkFact, type SdkFacts } from './sdk.js';
 
 /** A piece of a string the code builds: literal text, an environment variable, or something unknown. */
 export type ValuePart =
@@ -603,7 +603,7 @@ function clientHandedToPackageIn(code: HandlerCode, file: SourceFile): string | 
   const calls = [...descendantsByKind(file.compilerNode, SyntaxKind.CallExpression), ...descendantsByKind(file.compilerNode, SyntaxKind.NewExpression)] as (ts.CallExpression | ts.NewExpression)[];
   for (const callTs of calls) {
     if (!callTs.arguments?.length) continue;
-    const member = calleeMemberOfCall(code, callTs);
+    const member = moduleMemberOf(program, callTs.expression);
     // A function of a project module is read like the handler's own code: handing it a client hides nothing.
     if (!member || TRANSPARENT_MODULE.test(member.module) || program.resolveModule(file.getFilePath(), member.module)) continue;
     const call = program.wrap<CallExpression | NewExpression>(callTs);

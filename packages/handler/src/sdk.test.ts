@@ -267,6 +267,28 @@ describe('sdkFactsOf', () => {
     });
     expect(sdkFactsOf(code).all).toEqual([]);
   });
+
+  it('reads each use of a name by its own declaration: a shadowing local is not the module\'s client', () => {
+    const code = resolve({
+      'src/ingest.ts': lines(
+        "import { DynamoDB } from '@aws-sdk/client-dynamodb';",
+        'const db = new DynamoDB({});',
+        'const read = () => {',
+        '  const db = { getItem: (_: unknown) => 1 };',
+        "  return db.getItem({ TableName: 'local' });",
+        '};',
+        'export const handler = async () => {',
+        "  await db.getItem({ TableName: 'items', Key: {} });",
+        '  read();',
+        "  return (await db).putItem({ TableName: 'items', Item: {} });",
+        '};',
+      ),
+    });
+    expect(sdkFactsOf(code).operations.map((o) => [o.operation, at(o.node), o.client ? at(o.client.node) : undefined])).toEqual([
+      ['GetItem', '8:9-8:52', '2:12-2:28'],
+      ['PutItem', '10:10-10:62', '2:12-2:28'],
+    ]);
+  });
 });
 
 describe('isOneTimeInit', () => {

@@ -14,6 +14,7 @@ import { enclosingBoundary, ownNodesOf, skipOuterExpressions, walkDescendants, t
 import { unwrap } from './lazy.js';
 import { moduleMemberOf, type ModuleMember } from './facts.js';
 import type { Program } from './program.js';
+import type { TsBinding } from './scope.js';
 
 /** Where a fact's code runs. */
 export type FactScope =
@@ -360,12 +361,12 @@ function constructionOf(member: ModuleMember, isNew: boolean): Construction | un
  * hundreds); only the scope of a fact (module, invocation, unreached) is the handler's.
  */
 interface RunFacts {
-  /** A `new`/call expression: the module member its callee names. */
-  members: Map<ts.Node, ModuleMember | null>;
   /** A `new`/call expression: the client it constructs. */
   constructions: Map<ts.Node, Construction | null>;
   /** An expression: the construction it stands for (a `new`/call expression of `constructions`). */
   clientNodes: Map<ts.Node, ts.Node | null>;
+  /** A name's binding: the construction any use of the name stands for. */
+  bindingClients: Map<TsBinding, ts.Node | null>;
   commands: Map<ts.Node, Command | null>;
   /** A `let`/`var` declaration: the values assigned to it. */
   assigned: Map<ts.Node, Node[]>;
@@ -380,7 +381,7 @@ const runFacts = new WeakMap<object, RunFacts>();
 function runFactsOf(code: HandlerCode): RunFacts {
   let out = runFacts.get(code.run);
   if (!out) {
-    out = { members: new Map(), constructions: new Map(), clientNodes: new Map(), commands: new Map(), assigned: new Map(), recognised: new Map(), sites: new Map() };
+    out = { constructions: new Map(), clientNodes: new Map(), bindingClients: new Map(), commands: new Map(), assigned: new Map(), recognised: new Map(), sites: new Map() };
     runFacts.set(code.run, out);
   }
   return out;
@@ -419,18 +420,14 @@ function hasDecoratorAncestor(node: ts.Node): boolean {
 }
 
 /** The module member a `new`/call expression's callee names: asked by the construction, command and call recognisers alike. */
-function calleeMemberOf(run: RunFacts, code: HandlerCode, node: CallExpression | NewExpression): ModuleMember | undefined {
-  return calleeMemberOfTs(run, code, node.compilerNode);
+function calleeMemberOf(code: HandlerCode, node: CallExpression | NewExpression): ModuleMember | undefined {
+  return calleeMemberOfTs(code, node.compilerNode);
 }
 
 /** {@link calleeMemberOf} on the compiler node: resolving a callee needs no ts-morph wrapper. */
-function calleeMemberOfTs(run: RunFacts, code: HandlerCode, node: ts.CallExpression | ts.NewExpression): ModuleMember | undefined {
-  let member = run.members.get(node);
-  if (member === undefined) {
-    member = moduleMemberOf(code.run as Program, node.expression) ?? null;
-    run.members.set(node, member);
-  }
-  return member ?? undefined;
+function calleeMemberOfTs(code: HandlerCode, node: ts.CallExpression | ts.NewExpression): ModuleMember | undefined {
+  // Kept for the run by moduleMemberOf itself, shared with the rules that ask it of the same callee.
+  return moduleMemberOf(code.run as Program, node.expression);
 }
 
 /**
@@ -445,7 +442,7 @@ function cannotBeFact(run: RunFacts, code: HandlerCode, node: ts.Node): boolean 
   if (constructionAtTs(run, code, node)) return false;
   if (node.kind === SyntaxKind.NewExpression) return true;
   // Paginators, presigners and Powertools functions are known by their module.
-  const member = calleeMemberOfTs(run, code, node as ts.CallExpression);
+  const member = calleeMemberOfTs(code, node as ts.CallExpression);
   if (member && (awsV3Service(member.module) || member.module === '@aws-sdk/s3-request-presigner' || member.module === '@aws-sdk/s3-presigned-post' || member.module.startsWith('@aws-lambda-powertools/'))) return false;
   // As calleeName() reads the callee (unwrap: parentheses and type assertions, not await).
   const callee = skipOuterExpressions((node as ts.CallExpression).expression);
@@ -474,7 +471,7 @@ function constructionAtTs(run: RunFacts, code: HandlerCode, node: ts.Node): Cons
   if (cached !== undefined) return cached ?? undefined;
   let k: Construction | undefined;
   if (node.kind === SyntaxKind.NewExpression || node.kind === SyntaxKind.CallExpression) {
-    const member = calleeMemberOfTs(run, code, node as ts.CallExpression | ts.NewExpression);
+    const member = calleeMemberOfTs(code, node as ts.CallExpression | ts.NewExpression);
     k = member ? constructionOf(member, node.kind === SyntaxKind.NewExpression) : undefined;
   }
   run.constructions.set(node, k ?? null);
@@ -542,7 +539,17 @@ function clientNodeOf(run: RunFacts, code: HandlerCode, expr: Node): Node | unde
 function clientNodeTs(run: RunFacts, code: HandlerCode, expr: ts.Node): ts.Node | undefined {
   const cached = run.clientNodes.get(expr);
   if (cached !== undefined) return cached ?? undefined;
-  const node = findClientNode(run, code, expr, 0);
+  let e = skipOuterExpressions(expr);
+  if (e.kind === SyntaxKind.AwaitExpression) e = skipOuterExpressions((e as ts.AwaitExpression).expression);
+  // A name stands for what its declaration says wherever it is used (`logger.info`, `db.send` all
+  // over a module): resolved once per binding, not once per use.
+  const binding = e.kind === SyntaxKind.Identifier ? (code.run as Program).resolveIdentifier(e as ts.Identifier) : undefined;
+  let node: ts.Node | undefined;
+  if (binding) {
+    let byBinding = run.bindingClients.get(binding);
+    if (byBinding === undefined) run.bindingClients.set(binding, (byBinding = findClientNode(run, code, e, 0) ?? null));
+    node = byBinding ?? undefined;
+  } else node = findClientNode(run, code, e, 0);
   run.clientNodes.set(expr, node ?? null);
   return node;
 }
@@ -602,7 +609,7 @@ function commandAt(code: HandlerCode, expr: Node, depth = 0): Command | undefine
     return commandAt(code, b.initializer, depth + 1);
   }
   if (!Node.isNewExpression(e)) return undefined;
-  const member = calleeMemberOf(runFactsOf(code), code, e);
+  const member = calleeMemberOf(code, e);
   if (!member) return undefined;
   const service = awsV3Service(member.module);
   const path = stripDefault(member.path);
@@ -679,7 +686,7 @@ function recogniseCall(run: RunFacts, code: HandlerCode, call: CallExpression): 
 }
 
 function recogniseUnscoped(run: RunFacts, code: HandlerCode, call: CallExpression): { fact: Unscoped<Exclude<SdkFact, ClientFact>>; clientNode: Node | undefined } | undefined {
-  const member = calleeMemberOf(run, code, call);
+  const member = calleeMemberOf(code, call);
   if (member) {
     const path = stripDefault(member.path);
     const name = path.length === 1 ? path[0]! : undefined;
@@ -876,11 +883,6 @@ function moduleScopeCallsOf(file: ts.SourceFile): readonly ts.Node[] {
   out = calls;
   moduleScopeCallsCache.set(file, out);
   return out;
-}
-
-/** The module member a call's or construction's callee names, from the run's cache the SDK facts fill (they ask it of every call they meet). */
-export function calleeMemberOfCall(code: HandlerCode, node: ts.CallExpression | ts.NewExpression): ModuleMember | undefined {
-  return calleeMemberOfTs(runFactsOf(code), code, node);
 }
 
 const ownCallsCache = new WeakMap<ts.Node, readonly ts.Node[]>();
