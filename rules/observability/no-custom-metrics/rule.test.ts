@@ -1,6 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { at, fixtureTests, lintFiles, positions } from '../../test-support/harness.js';
+import { codeOf } from '@lambda-lint/handler';
+import { at, fixtureTests, lintDirectory, lintFiles, positions } from '../../test-support/harness.js';
+import { fileEmitsMetrics, fileEmitsMetricsByWalk, mayEmitMetrics, METRIC_MODULES } from './rule.js';
 
 const ID = 'no-custom-metrics';
 
@@ -67,6 +69,40 @@ describe(ID, () => {
     it('no handler code at all', async () => {
       expect(await found({ 'serverless.yml': SERVERLESS })).toEqual([]);
     });
+  });
+
+  it('tells from the text of a file whether it can emit metrics: every package, an EMF key, escapes', () => {
+    expect([...METRIC_MODULES].filter((m) => !mayEmitMetrics(`import x from '${m}';`))).toEqual([]);
+    expect(["const doc = { _aws: { CloudWatchMetrics: [] } };", "const doc = { '\\x5faws': {} };", "require('hot-shots')"].map(mayEmitMetrics)).toEqual([true, true, true]);
+    expect(["import { S3Client } from '@aws-sdk/client-s3';", 'export const handler = async () => ({ statusCode: 200 });'].map(mayEmitMetrics)).toEqual([false, false]);
+  });
+
+  it('finds, with the test of the text, the files the walk finds, in the fixtures, the demo and files of every form', async () => {
+    const forms = {
+      'src/get.ts': lines("import { Metrics } from '@aws-lambda-powertools/metrics';", 'const m = new Metrics();', 'export const handler = async () => m.addMetric("x", "Count", 1);'),
+      'src/cancel.ts': lines("const StatsD = require('hot-shots');", 'const s = new StatsD();', 'export const handler = async () => s.increment("x");'),
+      'src/emf.ts': lines("export const emit = () => console.log(JSON.stringify({ _aws: { CloudWatchMetrics: [] } }));"),
+    };
+    const dirs = ['valid', 'invalid'].flatMap((v) => ['cloudformation', 'sam', 'serverless-cjs', 'serverless-ts'].map((c) => fileURLToPath(new URL(`fixtures/${v}/${c}/`, import.meta.url))));
+    const results = [
+      ...(await Promise.all(dirs.map((d) => lintDirectory(d)))),
+      await lintDirectory(fileURLToPath(new URL('../../../examples/brand-platform-demo/', import.meta.url))),
+      await lintFiles(app(lines("import { emit } from './emf.js';", 'export const handler = async () => emit();'), forms)),
+    ];
+    let files = 0;
+    let emitting = 0;
+    for (const r of results) {
+      for (const binding of r.handlers) {
+        for (const file of codeOf(binding).files) {
+          const expected = fileEmitsMetricsByWalk(file);
+          expect(fileEmitsMetrics(file), file.getFilePath()).toBe(expected);
+          files++;
+          if (expected) emitting++;
+        }
+      }
+    }
+    expect(files).toBeGreaterThan(20);
+    expect(emitting).toBeGreaterThan(3);
   });
 
   fixtureTests(fileURLToPath(new URL('.', import.meta.url)), ID);

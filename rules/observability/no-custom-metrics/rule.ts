@@ -3,7 +3,7 @@ import { codeOf, descendantsOfKind, sdkFactsOf, type HandlerCode } from '@lambda
 import { Node, SyntaxKind, ts, type SourceFile } from '@lambda-lint/handler/ts-morph';
 
 /** Packages whose use emits custom metrics: Powertools Metrics, EMF, StatsD and Datadog clients. */
-const METRIC_MODULES = new Set([
+export const METRIC_MODULES: ReadonlySet<string> = new Set([
   '@aws-lambda-powertools/metrics',
   'aws-embedded-metrics',
   'hot-shots',
@@ -51,12 +51,34 @@ function writesEmf(file: SourceFile): boolean {
   return false;
 }
 
+/**
+ * A part of every metrics package's name (not `metrics` alone: a project's own metrics module is no
+ * package), and the `_aws` key of an EMF document: a file whose text has
+ * none of them (and no backslash, which an escaped specifier or key would need) cannot import a metrics
+ * package or write EMF. A test holds each package of {@link METRIC_MODULES} to match.
+ */
+const METRIC_WORD = /powertools\/metrics|embedded-metrics|api-metrics|statsd|hot-shots|lynx|datadog|_aws/;
+
+export function mayEmitMetrics(text: string): boolean {
+  return text.includes('\\') || METRIC_WORD.test(text);
+}
+
+/** Whether a file imports or requires a metrics package or writes EMF: most files' text tells they do not, without walking their calls and properties. */
+export function fileEmitsMetrics(file: SourceFile): boolean {
+  return mayEmitMetrics(file.getFullText()) && (importsMetrics(file) || writesEmf(file));
+}
+
+/** {@link fileEmitsMetrics} without the test of the text. */
+export function fileEmitsMetricsByWalk(file: SourceFile): boolean {
+  return importsMetrics(file) || writesEmf(file);
+}
+
 function emitsMetrics(code: HandlerCode, checked: Map<SourceFile, boolean>): boolean {
   if (sdkFactsOf(code).operations.some((op) => op.operation === 'PutMetricData')) return true;
   for (const file of code.files) {
     let found = checked.get(file);
     if (found === undefined) {
-      found = importsMetrics(file) || writesEmf(file);
+      found = fileEmitsMetrics(file);
       checked.set(file, found);
     }
     if (found) return true;
