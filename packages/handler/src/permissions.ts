@@ -467,6 +467,9 @@ const OPAQUE_MODULES: readonly string[] = [
   '@aws-sdk/dsql-signer',
 ];
 
+/** `<module>/`: the start of a subpath import of each of {@link OPAQUE_MODULES} (built once, not for every import of every file). */
+const OPAQUE_SUBPATHS: readonly string[] = OPAQUE_MODULES.map((m) => `${m}/`);
+
 /**
  * Why the code may call AWS actions that {@link codePermissionsOf} does not list, or undefined: a
  * library that calls AWS itself, a Powertools parameter provider, a command the code builds out of
@@ -522,7 +525,7 @@ function findOpaqueImport(program: Program, file: SourceFile): string | undefine
   const requires = [...file.getFullText().matchAll(/\brequire\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => ({ spec: m[1]!, typeOnly: false }));
   const specifiers = [...imports, ...requires];
   for (const { spec } of specifiers) {
-    const hit = OPAQUE_MODULES.find((m) => spec === m || spec.startsWith(`${m}/`));
+    const hit = OPAQUE_MODULES.find((m, i) => spec === m || spec.startsWith(OPAQUE_SUBPATHS[i]!));
     if (hit) return `it imports ${hit}`;
   }
   // Code the analyzer cannot follow may call AWS (an alias to the project's own data-access module).

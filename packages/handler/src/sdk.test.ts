@@ -1,7 +1,10 @@
 import type { HandlerRef } from '@lambda-lint/core';
 import { Node } from 'ts-morph';
 import { describe, expect, it } from 'vitest';
+import { ts } from '@lambda-lint/handler/ts-morph';
 import { HandlerAnalyzer, isOneTimeInit, locOfNode, sdkFactsOf, type HandlerCode, type SdkFact } from './index.js';
+import { moduleScopeCallsOf } from './sdk.js';
+import { enclosingBoundary, walkDescendants } from './syntax.js';
 
 const ROOT = '/project';
 
@@ -288,6 +291,79 @@ describe('sdkFactsOf', () => {
       ['GetItem', '8:9-8:52', '2:12-2:28'],
       ['PutItem', '10:10-10:62', '2:12-2:28'],
     ]);
+  });
+});
+
+describe('moduleScopeCallsOf', () => {
+  /** The module-load calls as a walk of the module-level code finds them (how they were listed before): the reference. */
+  function walked(file: ts.SourceFile): ts.Node[] {
+    const SK = ts.SyntaxKind;
+    const calls: ts.Node[] = [];
+    const isCall = (n: ts.Node): boolean => n.kind === SK.NewExpression || n.kind === SK.CallExpression;
+    const callsIn = (root: ts.Node): void => {
+      walkDescendants(root, (d) => {
+        if (isCall(d)) calls.push(d);
+        return !(d.kind === SK.ArrowFunction || d.kind === SK.FunctionExpression);
+      });
+    };
+    const stops = [SK.FunctionDeclaration, SK.FunctionExpression, SK.ArrowFunction, SK.Constructor, SK.GetAccessor, SK.SetAccessor];
+    walkDescendants(file, (n) => {
+      if (n.kind === SK.Decorator) {
+        callsIn(n);
+        return false;
+      }
+      if (stops.includes(n.kind)) return false;
+      if (n.kind === SK.MethodDeclaration) {
+        for (const d of ts.getDecorators(n as ts.MethodDeclaration) ?? []) callsIn(d);
+        return false;
+      }
+      if (isCall(n) && enclosingBoundary(n) === undefined) calls.push(n);
+      return true;
+    });
+    return calls;
+  }
+
+  const texts = (nodes: readonly ts.Node[], file: ts.SourceFile): string[] => nodes.map((n) => n.getText(file));
+
+  it('lists the calls a walk of the module-level code finds, decorators and class bodies included, in source order', () => {
+    const source = lines(
+      "import { Logger } from '@aws-lambda-powertools/logger';",
+      'const logger = new Logger(make({ level: level() }));',
+      'const lazy = () => new Logger();',
+      'function f(a = def()) { return g(); }',
+      '(function () { iife(); })();',
+      '(() => arrowIife())();',
+      'await top(nested(1), new Inner());',
+      '@sealed(options(), () => inArrow(), function () { inFn(); })',
+      'class A extends base() {',
+      '  static s = staticInit();',
+      '  i = instanceInit();',
+      '  [computed()] = 1;',
+      '  static { inStaticBlock(); }',
+      '  @logged(config()) method(@param(p()) x: number) { inMethod(); }',
+      '  @field(f1()) prop = propInit();',
+      '  @acc(a1()) get g() { return inGetter(); }',
+      '  constructor(@inject(token()) y: number) { inCtor(); }',
+      '  m2 = () => inArrowField();',
+      '}',
+      '@outer(class { @inner(i2()) x() { deep(); } static t = st(); })',
+      'class B {}',
+      'const o = { m() { inObjMethod(); }, k: key(), [ck()]: 1, get x() { return og(); } };',
+      'interface I { [typeCall()]: string }',
+      'export default build(() => later());',
+      'if (cond()) { blockCall(); } else { for (const x of list()) loopCall(x); }',
+      'const C = class { static z = classExprStatic(); w = classExprInstance(); };',
+      'label: { labelled(); }',
+      'export const h = async () => { handlerCall(); };',
+    );
+    const file = ts.createSourceFile('/project/src/m.ts', source, ts.ScriptTarget.Latest, true);
+    const reference = walked(file);
+    expect(texts(moduleScopeCallsOf(file), file)).toEqual(texts(reference, file));
+    // The reference itself sees what runs at load and nothing else (a check on the check).
+    expect(texts(reference, file)).toContain('staticInit()');
+    expect(texts(reference, file)).not.toContain('instanceInit()');
+    expect(texts(reference, file)).toContain('i2()');
+    expect(texts(reference, file)).not.toContain('inArrow()');
   });
 });
 

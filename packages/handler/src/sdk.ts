@@ -10,7 +10,7 @@
  */
 import { Node, SyntaxKind, ts, type CallExpression, type NewExpression } from '@lambda-lint/handler/ts-morph';
 import { forEachDescendantNode, type FunctionLikeNode, type HandlerCode, type ScopeBinding } from './code.js';
-import { enclosingBoundary, ownNodesOf, skipOuterExpressions, walkDescendants, type TsFunctionLike } from './syntax.js';
+import { descendantsByKind, enclosingBoundary, ownNodesOf, skipOuterExpressions, type TsFunctionLike } from './syntax.js';
 import { unwrap } from './lazy.js';
 import { moduleMemberOf, type ModuleMember } from './facts.js';
 import type { Program } from './program.js';
@@ -849,40 +849,44 @@ const MODULE_SCOPE_STOPS = new Set<SyntaxKind>([
 /**
  * The calls and constructions of a file that run at module load (those of decorators included),
  * in source order. Syntax only, the same for every handler that loads the file: listed once per
- * file, not walked again for each of the hundreds of handlers that reach a shared module.
+ * file, not walked again for each of the hundreds of handlers that reach a shared module. Read off
+ * the file's lists of calls and constructions (kept for the run, other checks read them too) rather
+ * than by a walk of its module-level code.
  */
 const moduleScopeCallsCache = new WeakMap<ts.SourceFile, readonly ts.Node[]>();
 
-function moduleScopeCallsOf(file: ts.SourceFile): readonly ts.Node[] {
+export function moduleScopeCallsOf(file: ts.SourceFile): readonly ts.Node[] {
   let out = moduleScopeCallsCache.get(file);
   if (out) return out;
-  const calls: ts.Node[] = [];
-  const isCall = (n: ts.Node): boolean => n.kind === SyntaxKind.NewExpression || n.kind === SyntaxKind.CallExpression;
-  const callsIn = (root: ts.Node): void => {
-    if (isCall(root)) calls.push(root);
-    if (root.kind === SyntaxKind.ArrowFunction || root.kind === SyntaxKind.FunctionExpression) return;
-    walkDescendants(root, (d) => {
-      if (isCall(d)) calls.push(d);
-      return !(d.kind === SyntaxKind.ArrowFunction || d.kind === SyntaxKind.FunctionExpression);
-    });
-  };
-  walkDescendants(file, (n) => {
-    if (n.kind === SyntaxKind.Decorator) {
-      callsIn(n);
-      return false;
-    }
-    if (MODULE_SCOPE_STOPS.has(n.kind)) return false;
-    if (n.kind === SyntaxKind.MethodDeclaration) {
-      // Only its decorators run at class definition; its body runs when called.
-      for (const d of ts.canHaveDecorators(n) ? (ts.getDecorators(n) ?? []) : []) callsIn(d);
-      return false;
-    }
-    if (isCall(n) && enclosingBoundary(n) === undefined) calls.push(n);
-    return true;
-  });
-  out = calls;
+  const calls = [...descendantsByKind(file, SyntaxKind.CallExpression), ...descendantsByKind(file, SyntaxKind.NewExpression)].filter(runsAtModuleLoad);
+  out = calls.sort((a, b) => a.pos - b.pos || b.end - a.end);
   moduleScopeCallsCache.set(file, out);
   return out;
+}
+
+/**
+ * Whether a call runs when its module loads: outside any function, method, accessor or constructor,
+ * static block or instance property initialiser; or in a decorator (evaluated at class definition)
+ * of module-level code, a method's included, and not inside a function expression of the decorator.
+ */
+function runsAtModuleLoad(call: ts.Node): boolean {
+  const path: ts.Node[] = [];
+  for (let cur = call.parent; cur && cur.kind !== SyntaxKind.SourceFile; cur = cur.parent) path.push(cur);
+  // From the module down to the call.
+  for (let i = path.length - 1; i >= 0; i--) {
+    const n = path[i]!;
+    if (n.kind === SyntaxKind.Decorator) return !inFunctionExpression(path, i);
+    if (MODULE_SCOPE_STOPS.has(n.kind)) return false;
+    // Of a method, only its decorators run at class definition; its body runs when called.
+    if (n.kind === SyntaxKind.MethodDeclaration) return i > 0 && path[i - 1]!.kind === SyntaxKind.Decorator && !inFunctionExpression(path, i - 1);
+  }
+  return enclosingBoundary(call) === undefined;
+}
+
+/** Whether an arrow function or function expression lies between `path[below]` and the call (`path` goes up from the call's parent). */
+function inFunctionExpression(path: readonly ts.Node[], below: number): boolean {
+  for (let j = 0; j < below; j++) if (path[j]!.kind === SyntaxKind.ArrowFunction || path[j]!.kind === SyntaxKind.FunctionExpression) return true;
+  return false;
 }
 
 const ownCallsCache = new WeakMap<ts.Node, readonly ts.Node[]>();
