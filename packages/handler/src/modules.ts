@@ -47,9 +47,50 @@ export function handlerCandidates(modulePath: string, extension: string | undefi
   return out;
 }
 
-/** Candidate files for a relative module specifier imported from `fromFile`. */
-export function importCandidates(fromFile: string, spec: string): string[] {
-  return moduleCandidates(normalizeAbs(posix.join(posix.dirname(fromFile), spec)));
+/**
+ * The base path a relative specifier names from a directory: `normalizeAbs(posix.join(dir, spec))`.
+ * For an absolute directory in normal form (the directory of a file the analyzer read) it is worked
+ * out segment by segment, without `path`'s generic normalisation of the whole string: every import
+ * of every file reached is resolved.
+ */
+export function importBase(dir: string, spec: string): string {
+  if (!dir.startsWith('/') || dir.includes('\\') || spec.includes('\\') || (dir.length > 1 && !isNormalDir(dir))) return normalizeAbs(posix.join(dir, spec));
+  const parts = dir === '/' ? [] : dir.slice(1).split('/');
+  for (const segment of spec.split('/')) {
+    if (segment === '' || segment === '.') continue;
+    if (segment === '..') parts.pop();
+    else parts.push(segment);
+  }
+  return `/${parts.join('/')}`;
+}
+
+/** An absolute directory path in normal form: no empty, `.` or `..` segment, no trailing `/`. */
+function isNormalDir(dir: string): boolean {
+  return !dir.endsWith('/') && !dir.includes('//') && !dir.includes('/./') && !dir.includes('/../') && !dir.endsWith('/.') && !dir.endsWith('/..');
+}
+
+/**
+ * {@link moduleCandidates} tried in order until `probe` gives an answer: the first candidate is most
+ * often the file, and the others need not be made.
+ */
+export function firstModuleCandidate<T>(base: string, probe: (path: string) => T | undefined): T | undefined {
+  const m = CODE_EXTENSION.exec(base);
+  if (m) {
+    const stem = base.slice(0, -m[0].length);
+    for (const ext of SOURCE_FOR[m[0]] ?? [m[0]]) {
+      const found = probe(stem + ext);
+      if (found !== undefined) return found;
+    }
+  }
+  for (const ext of IMPORT_EXTENSIONS) {
+    const found = probe(base + ext);
+    if (found !== undefined) return found;
+  }
+  for (const ext of IMPORT_EXTENSIONS) {
+    const found = probe(`${base}/index${ext}`);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 /** Candidate files for a module's absolute base path (a relative specifier joined, or a tsconfig `paths` target). */

@@ -4,11 +4,12 @@
  * classes wrap results into ts-morph nodes.
  */
 import type { InputDiagnostic } from '@lambda-lint/core';
+import { posix } from 'node:path';
 import { Project, ts, type Node, type SourceFile } from '@lambda-lint/handler/ts-morph';
-import { locOfRange } from './loc.js';
+import { locOfRange, toSlash } from './loc.js';
 import type { SourceCache } from './source-cache.js';
 import { ModuleAliases } from './aliases.js';
-import { importCandidates, isInside, isRelativeSpecifier, moduleCandidates, normalizeAbs } from './modules.js';
+import { firstModuleCandidate, importBase, isInside, isRelativeSpecifier, normalizeAbs } from './modules.js';
 import { ScopeIndex, type TsBinding } from './scope.js';
 import {
   accessedName,
@@ -169,6 +170,13 @@ const EDGE_KINDS = ((): Uint8Array => {
 
 /** Imports of data and assets, which a bundler loads and which call nothing. */
 const NON_CODE_EXTENSION = /\.(?:json|css|scss|svg|png|jpe?g|gif|txt|html|md|graphql|gql|ya?ml|sql|wasm|node)$/i;
+
+/** The directory of a file (the analyzer's paths are absolute, with `/`; any other is made so first). */
+function directoryOf(path: string): string {
+  const p = path.includes('\\') ? toSlash(path) : path;
+  const slash = p.lastIndexOf('/');
+  return slash > 0 ? p.slice(0, slash) : slash === 0 ? '/' : posix.dirname(p);
+}
 
 function isLocalSpecifier(spec: string): boolean {
   return isRelativeSpecifier(spec) || spec.startsWith('/');
@@ -369,28 +377,30 @@ export class Program {
   /** Resolves a local module specifier (relative, absolute or a tsconfig alias) to a parsed file; undefined for packages and missing files. */
   resolveModule(fromFile: string, spec: string): ParsedFile | undefined {
     // Asked again for every use of an imported name, by every handler that reaches it: each
-    // (file, specifier) is resolved once, its candidate paths built and probed once.
-    let bySpec = this.#resolutions.get(fromFile);
-    if (!bySpec) this.#resolutions.set(fromFile, (bySpec = new Map()));
+    // (directory, specifier) is resolved once, its candidate paths built and probed once. What a
+    // specifier names depends on the importing file's directory only (relative paths, and the
+    // tsconfig that applies there): the files of one folder share their resolutions.
+    const dir = directoryOf(fromFile);
+    let bySpec = this.#resolutions.get(dir);
+    if (!bySpec) this.#resolutions.set(dir, (bySpec = new Map()));
     let resolved = bySpec.get(spec);
     if (resolved === undefined) {
-      resolved = this.#resolveModule(fromFile, spec) ?? null;
+      resolved = this.#resolveModule(dir, spec) ?? null;
       bySpec.set(spec, resolved);
     }
     return resolved ?? undefined;
   }
 
-  #resolveModule(fromFile: string, spec: string): ParsedFile | undefined {
-    const candidates = isLocalSpecifier(spec)
-      ? spec.startsWith('/')
-        ? importCandidates('/', `.${spec}`)
-        : importCandidates(fromFile, spec)
-      : this.#aliases.basesOf(fromFile, spec).flatMap(moduleCandidates);
-    for (const c of candidates) {
-      if (!this.isReadable(c)) continue;
-      const f = this.load(c);
-      if (typeof f !== 'string') return f;
-      if (f === 'unparseable') return undefined;
+  #resolveModule(dir: string, spec: string): ParsedFile | undefined {
+    const bases = isLocalSpecifier(spec) ? [spec.startsWith('/') ? importBase('/', `.${spec}`) : importBase(dir, spec)] : this.#aliases.basesOf(`${dir}/_`, spec);
+    for (const base of bases) {
+      // A candidate that exists ends the search: the module, or undefined when it could not be parsed.
+      const found = firstModuleCandidate<ParsedFile | 'unparseable'>(base, (c) => {
+        if (!this.isReadable(c)) return undefined;
+        const f = this.load(c);
+        return f === 'missing' ? undefined : f;
+      });
+      if (found !== undefined) return found === 'unparseable' ? undefined : found;
     }
     return undefined;
   }
