@@ -355,6 +355,12 @@ describe('moduleScopeCallsOf', () => {
       'const C = class { static z = classExprStatic(); w = classExprInstance(); };',
       'label: { labelled(); }',
       'export const h = async () => { handlerCall(); };',
+      'class D {',
+      '  x = @onExpr(e1()) class { @m3(e2(), () => e3()) y() { e4(); } };',
+      '  static { const K = @inBlock(e5()) class {}; e6(); }',
+      '  @dd(@nested(e7()) class { constructor() { e8(); } get g() { return e9(); } static s = e10(); }) z() {}',
+      '}',
+      'function outer() { @inFn(e11()) class E {} }',
     );
     const file = ts.createSourceFile('/project/src/m.ts', source, ts.ScriptTarget.Latest, true);
     const reference = walked(file);

@@ -10,7 +10,7 @@
  */
 import { Node, SyntaxKind, ts, type CallExpression, type NewExpression } from '@lambda-lint/handler/ts-morph';
 import { forEachDescendantNode, type FunctionLikeNode, type HandlerCode, type ScopeBinding } from './code.js';
-import { descendantsByKind, enclosingBoundary, ownNodesOf, skipOuterExpressions, type TsFunctionLike } from './syntax.js';
+import { descendantsByKind, isInstancePropertyInitializer, ownNodesOf, skipOuterExpressions, type TsFunctionLike } from './syntax.js';
 import { unwrap } from './lazy.js';
 import { moduleMemberOf, type ModuleMember } from './facts.js';
 import type { Program } from './program.js';
@@ -868,25 +868,26 @@ export function moduleScopeCallsOf(file: ts.SourceFile): readonly ts.Node[] {
  * Whether a call runs when its module loads: outside any function, method, accessor or constructor,
  * static block or instance property initialiser; or in a decorator (evaluated at class definition)
  * of module-level code, a method's included, and not inside a function expression of the decorator.
+ * One look up the ancestors, and none past a function expression (most calls are in one).
  */
 function runsAtModuleLoad(call: ts.Node): boolean {
-  const path: ts.Node[] = [];
-  for (let cur = call.parent; cur && cur.kind !== SyntaxKind.SourceFile; cur = cur.parent) path.push(cur);
-  // From the module down to the call.
-  for (let i = path.length - 1; i >= 0; i--) {
-    const n = path[i]!;
-    if (n.kind === SyntaxKind.Decorator) return !inFunctionExpression(path, i);
-    if (MODULE_SCOPE_STOPS.has(n.kind)) return false;
-    // Of a method, only its decorators run at class definition; its body runs when called.
-    if (n.kind === SyntaxKind.MethodDeclaration) return i > 0 && path[i - 1]!.kind === SyntaxKind.Decorator && !inFunctionExpression(path, i - 1);
+  // The highest decorator, function-like or method above the call decides (the first one met coming down from the module).
+  let highest: ts.Node | undefined;
+  let belowHighest: ts.Node = call;
+  let inInitializerOrBlock = false;
+  for (let below: ts.Node = call, cur = call.parent; cur && cur.kind !== SyntaxKind.SourceFile; below = cur, cur = cur.parent) {
+    const kind = cur.kind;
+    // Never run at load: neither from module-level code nor from a decorator (whose function expressions are not entered).
+    if (kind === SyntaxKind.ArrowFunction || kind === SyntaxKind.FunctionExpression) return false;
+    if (kind === SyntaxKind.Decorator || kind === SyntaxKind.MethodDeclaration || MODULE_SCOPE_STOPS.has(kind)) {
+      highest = cur;
+      belowHighest = below;
+    } else if (kind === SyntaxKind.ClassStaticBlockDeclaration || isInstancePropertyInitializer(cur)) inInitializerOrBlock = true;
   }
-  return enclosingBoundary(call) === undefined;
-}
-
-/** Whether an arrow function or function expression lies between `path[below]` and the call (`path` goes up from the call's parent). */
-function inFunctionExpression(path: readonly ts.Node[], below: number): boolean {
-  for (let j = 0; j < below; j++) if (path[j]!.kind === SyntaxKind.ArrowFunction || path[j]!.kind === SyntaxKind.FunctionExpression) return true;
-  return false;
+  if (!highest) return !inInitializerOrBlock;
+  if (highest.kind === SyntaxKind.Decorator) return true;
+  // Of a method, only its decorators run at class definition; its body runs when called.
+  return highest.kind === SyntaxKind.MethodDeclaration && belowHighest.kind === SyntaxKind.Decorator;
 }
 
 const ownCallsCache = new WeakMap<ts.Node, readonly ts.Node[]>();
