@@ -68,11 +68,51 @@ export class DiskCache {
  */
 export function withDiskSignatures(host: Host, cache: DiskCache = new DiskCache()): FingerprintHost {
   const looked = new Map<string, BigIntStats | undefined>();
-  const stat = (path: string) => {
+  /** The path looked at on disk, once per question. */
+  const statNow = (path: string): BigIntStats | undefined => {
     if (looked.has(path)) return looked.get(path);
     const s = statSync(path, { bigint: true, throwIfNoEntry: false });
     looked.set(path, s);
     return s;
+  };
+  const stat = (path: string): BigIntStats | undefined => {
+    if (looked.has(path)) return looked.get(path);
+    // Module resolution probes many paths that do not exist, on every run: a name its folder's kept listing lacks is not looked at.
+    if (notInListing(path)) {
+      looked.set(path, undefined);
+      return undefined;
+    }
+    const s = statNow(path);
+    // A missing path: its folder is listed (once while it is unchanged), for the next probes there.
+    if (!s && path !== '/') listingOf(parentOf(path));
+    return s;
+  };
+  /**
+   * Whether the kept listing of the path's folder, read under the folder's present (trusted)
+   * signature, has no entry of that name: then there is none (a broken symbolic link is an entry,
+   * looked at as usual). The folder is looked at before its listing is consulted, as a stat of the
+   * path would look at the disk now.
+   */
+  const notInListing = (path: string): boolean => {
+    const dir = parentOf(path);
+    const s = dir === path ? undefined : statNow(dir);
+    if (!s?.isDirectory() || !trusted(s)) return false;
+    const kept = cache.dirs.get(dir);
+    if (!kept?.entries || kept.signature !== signature(s)) return false;
+    // A name differing only in case may be the same entry on a case-insensitive file system: looked at.
+    return !namesOf(kept.entries).has(path.slice(path.lastIndexOf('/') + 1).toLowerCase());
+  };
+  /** A folder's entries through the cache: listed again only when its signature changed (or cannot be trusted). */
+  const listingOf = (path: string): ReturnType<Host['readDir']> => {
+    const s = statNow(path);
+    if (!s?.isDirectory()) return undefined;
+    const sig = trusted(s) ? signature(s) : undefined;
+    const kept = cache.dirs.get(path);
+    if (sig && kept?.signature === sig) return kept.entries;
+    const entries = host.readDir(path);
+    if (sig) cache.dirs.set(path, { signature: sig, entries });
+    else cache.dirs.delete(path);
+    return entries;
   };
   const readSigned = (path: string) => {
     const s = stat(path);
@@ -99,18 +139,21 @@ export function withDiskSignatures(host: Host, cache: DiskCache = new DiskCache(
       return s?.isFile() && trusted(s) ? signature(s) : undefined;
     },
     // A folder's modification time changes when an entry is added, removed or renamed.
-    readDir(path) {
-      const s = stat(path);
-      if (!s?.isDirectory()) return undefined;
-      const sig = trusted(s) ? signature(s) : undefined;
-      const kept = cache.dirs.get(path);
-      if (sig && kept?.signature === sig) return kept.entries;
-      const entries = host.readDir(path);
-      if (sig) cache.dirs.set(path, { signature: sig, entries });
-      else cache.dirs.delete(path);
-      return entries;
-    },
+    readDir: listingOf,
   };
+}
+
+function parentOf(path: string): string {
+  return path.slice(0, path.lastIndexOf('/')) || '/';
+}
+
+/** Lower-case entry names by listing: a listing kept by the disk cache is indexed once. */
+const names = new WeakMap<object, Set<string>>();
+
+function namesOf(entries: NonNullable<ReturnType<Host['readDir']>>): Set<string> {
+  let set = names.get(entries);
+  if (!set) names.set(entries, (set = new Set(entries.map((e) => e.name.toLowerCase()))));
+  return set;
 }
 
 function contentAnswer(bytes: Uint8Array | undefined): Answer {

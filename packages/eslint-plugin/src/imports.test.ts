@@ -1,7 +1,8 @@
 // The textual import closures of the partial runs, and the check that lets a run after an edit keep
 // a closure instead of computing it again: it must agree with the closure computed from scratch.
-import { describe, expect, it } from 'vitest';
-import { memoryHost } from '@lambda-lint/linter';
+import { symlinkSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { diskProjects, memoryHost, nodeHost, type Host } from '@lambda-lint/linter';
 import { importClosure, importsUnchanged } from './imports.js';
 
 const root = '/project';
@@ -48,5 +49,25 @@ describe('importsUnchanged', () => {
   it('keeps a closure that does not hold the file, and not one whose file can no longer be read', () => {
     expect(importsUnchanged(before, `${root}/src/lib/log.ts`, utf8.encode('import "./db";\n'))).toBe(true);
     expect(importsUnchanged(before, `${root}/src/lib/db.ts`, undefined)).toBe(false);
+  });
+});
+
+describe('importClosure', () => {
+  const { project: onDisk, removeAll } = diskProjects('lambda-lint-imports-');
+  afterAll(removeAll);
+
+  it('lists only folders that exist: `./x/index.ts` candidates of a folder `x` that is not there are answered by its parent', () => {
+    const listed: string[] = [];
+    const base = memoryHost({ ...project, 'src/util/index.ts': 'export const u = 1;\n', 'src/handler.ts': `import './util';\n${project['src/handler.ts']}` }, root, {});
+    const host: Host = { ...base, readDir: (p) => (listed.push(p), base.readDir(p)) };
+    const closure = importClosure(`${root}/src/handler.ts`, host, root);
+    expect([...closure.files].sort()).toEqual([`${root}/src/handler.ts`, `${root}/src/lib/db.ts`, `${root}/src/util/index.ts`]);
+    expect(listed.filter((dir) => base.readDir(dir) === undefined)).toEqual([]);
+  });
+
+  it('follows a module that is a symbolic link', () => {
+    const dir = onDisk({ 'src/handler.ts': "import { save } from './db';\nexport const handler = save;\n", 'shared/db.ts': 'export const save = 1;\n' });
+    symlinkSync(`${dir}/shared/db.ts`, `${dir}/src/db.ts`);
+    expect([...importClosure(`${dir}/src/handler.ts`, nodeHost(), dir).files].sort()).toEqual([`${dir}/src/db.ts`, `${dir}/src/handler.ts`]);
   });
 });

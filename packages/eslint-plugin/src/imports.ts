@@ -34,15 +34,22 @@ export function importClosure(entry: string, host: Host, root: string): ImportCl
   let open = false;
   const aliasesByDir = new Map<string, boolean>();
   // One listing per folder instead of a stat per candidate: the cache fingerprints every question asked.
-  const listings = new Map<string, Set<string>>();
+  const listings = new Map<string, Map<string, string>>();
+  /** The kind of the entry at `path` in its folder's listing ('other': a symbolic link, which may be a file or a folder). */
+  const entryKind = (path: string): string | undefined => {
+    const dir = dirOf(path);
+    let kinds = listings.get(dir);
+    if (!kinds) listings.set(dir, (kinds = new Map((host.readDir(dir) ?? []).map((e) => [e.name, e.kind]))));
+    return kinds.get(path.slice(path.lastIndexOf('/') + 1));
+  };
   const exists = (path: string): boolean => {
-    const dir = path.slice(0, path.lastIndexOf('/')) || '/';
-    let names = listings.get(dir);
-    if (!names) {
-      names = new Set((host.readDir(dir) ?? []).filter((e) => e.kind === 'file').map((e) => e.name));
-      listings.set(dir, names);
-    }
-    return names.has(path.slice(path.lastIndexOf('/') + 1));
+    const dir = dirOf(path);
+    // `./x/index.ts` when there is no folder `x` (most candidates): only the parent of `x` is listed, not `x`.
+    // The root is a folder, and what holds it is not read.
+    const dirKind = dir === root || !isInside(root, dir) ? 'dir' : entryKind(dir);
+    if (dirKind !== 'dir' && dirKind !== 'other') return false;
+    const kind = entryKind(path);
+    return kind === 'file' || kind === 'other';
   };
   while (queue.length > 0) {
     const file = queue.pop()!;

@@ -1,6 +1,6 @@
 // The state the plugin keeps between runs of one process (an editor's ESLint server): the
 // application model read from unchanged configuration, and files read from disk.
-import { readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { diskProjects, lint, nodeHost } from '@lambda-lint/linter';
 import allRules from '@lambda-lint/rules';
@@ -181,5 +181,37 @@ describe('files kept from disk', () => {
     expect(host.kindOf(`${dir}/sub`)).toBe('dir');
     expect(host.kindOf(`${dir}/sub/a.txt`)).toBe('file');
     expect(host.kindOf(`${dir}/missing.ts`)).toBeUndefined();
+  });
+
+  describe('a missing file, answered by the kept listing of its folder while the folder is unchanged', () => {
+    it('is found once it is made, whether the folder is modified recently or long ago', () => {
+      const dir = project({ 'a.ts': 'export {};' });
+      age(dir);
+      const cache = new DiskCache();
+      const read = () => withDiskSignatures(nodeHost(), cache).readFile(`${dir}/tsconfig.json`);
+      expect(read()).toBeUndefined();
+      // The folder was listed for the next probes there, and answers them while its signature stays.
+      expect(cache.dirs.get(dir)?.entries?.map((e) => e.name)).toEqual(['a.ts']);
+      expect(read()).toBeUndefined();
+      write(dir, { 'tsconfig.json': '{}' });
+      expect(new TextDecoder().decode(read())).toBe('{}');
+      // Old again: its signature is trusted, and not the one the kept listing was read under.
+      age(dir, 1800);
+      expect(new TextDecoder().decode(read())).toBe('{}');
+    });
+
+    it('looks at a broken symbolic link (its target may appear elsewhere) and at a folder modified in the last moments', () => {
+      const dir = project({ 'a.ts': 'export {};', 'target/keep.txt': '' });
+      const cache = new DiskCache();
+      const read = () => withDiskSignatures(nodeHost(), cache).readFile(`${dir}/tsconfig.json`);
+      expect(read()).toBeUndefined();
+      expect(cache.dirs.has(dir)).toBe(false);
+      symlinkSync(`${dir}/target/tsconfig.json`, `${dir}/tsconfig.json`);
+      age(dir);
+      expect(read()).toBeUndefined();
+      expect(cache.dirs.has(dir)).toBe(true);
+      write(dir, { 'target/tsconfig.json': '{}' });
+      expect(new TextDecoder().decode(read())).toBe('{}');
+    });
   });
 });
