@@ -10,7 +10,7 @@
  */
 import { Node, SyntaxKind, ts, type CallExpression, type NewExpression } from '@lambda-lint/handler/ts-morph';
 import { forEachDescendantNode, type FunctionLikeNode, type HandlerCode, type ScopeBinding } from './code.js';
-import { descendantsByKind, isInstancePropertyInitializer, ownNodesOf, skipOuterExpressions, type TsFunctionLike } from './syntax.js';
+import { descendantsByKind, isInstancePropertyInitializer, ownCodeNodesOf, skipOuterExpressions, type TsFunctionLike } from './syntax.js';
 import { unwrap } from './lazy.js';
 import { moduleMemberOf, type ModuleMember } from './facts.js';
 import type { Program } from './program.js';
@@ -858,10 +858,27 @@ const moduleScopeCallsCache = new WeakMap<ts.SourceFile, readonly ts.Node[]>();
 export function moduleScopeCallsOf(file: ts.SourceFile): readonly ts.Node[] {
   let out = moduleScopeCallsCache.get(file);
   if (out) return out;
-  const calls = [...descendantsByKind(file, SyntaxKind.CallExpression), ...descendantsByKind(file, SyntaxKind.NewExpression)].filter(runsAtModuleLoad);
+  const statements = file.statements;
+  const calls = [...descendantsByKind(file, SyntaxKind.CallExpression), ...descendantsByKind(file, SyntaxKind.NewExpression)].filter((call) => {
+    // Nothing in a function declared at the top runs at load (most calls of a module are in one): no need to look up.
+    const top = statements[topLevelIndex(statements, call.pos)];
+    return top?.kind !== SyntaxKind.FunctionDeclaration && runsAtModuleLoad(call);
+  });
   out = calls.sort((a, b) => a.pos - b.pos || b.end - a.end);
   moduleScopeCallsCache.set(file, out);
   return out;
+}
+
+/** The index of the top-level statement that holds position `pos` (statements are in source order, without overlap). */
+function topLevelIndex(statements: readonly ts.Statement[], pos: number): number {
+  let lo = 0;
+  let hi = statements.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (statements[mid]!.pos <= pos) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
 
 /**
@@ -899,7 +916,11 @@ const ownCallsCache = new WeakMap<ts.Node, readonly ts.Node[]>();
 export function ownCallsOf(fn: TsFunctionLike): readonly ts.Node[] {
   let out = ownCallsCache.get(fn);
   if (!out) {
-    out = ownNodesOf(fn).filter((n) => n.kind === SyntaxKind.CallExpression || n.kind === SyntaxKind.NewExpression);
+    // Picked by the kinds listed with the nodes, without reading each node.
+    const { nodes, kinds } = ownCodeNodesOf(fn);
+    const calls: ts.Node[] = [];
+    for (let i = 0; i < kinds.length; i++) if (kinds[i] === SyntaxKind.CallExpression || kinds[i] === SyntaxKind.NewExpression) calls.push(nodes[i]!);
+    out = calls;
     ownCallsCache.set(fn, out);
   }
   return out;
