@@ -195,6 +195,25 @@ describe('sdkFactsOf', () => {
     expect(isOneTimeInit(code, facts.clients.find((c) => c.name === 'SQSClient')!.node)).toBe(true);
   });
 
+  it('finds a let client assigned through parentheses and assertions, and not one assigned to another name', () => {
+    const code = resolve({
+      'src/ingest.ts': lines(
+        "import { SNSClient, PublishCommand } from '@aws-sdk/client-sns';", // 1
+        'let sns: SNSClient | undefined;', // 2
+        'let other: unknown;', // 3
+        'function init() {', // 4
+        '  ((sns as SNSClient | undefined)!) ||= new SNSClient({});', // 5
+        '  other = new SNSClient({});', // 6
+        '}', // 7
+        'export const handler = async () => {', // 8
+        '  init();', // 9
+        "  await sns!.send(new PublishCommand({ TopicArn: 't', Message: 'm' }));", // 10
+        '};',
+      ),
+    });
+    expect(sdkFactsOf(code).operations.map((o) => [o.operation, o.client && at(o.client.node)])).toEqual([['Publish', '5:41-5:58']]);
+  });
+
   it('resolves CommonJS destructuring, inline require, named v2 imports and local modules; tells unreached code apart', () => {
     const code = resolve(
       {

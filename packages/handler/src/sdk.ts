@@ -9,8 +9,8 @@
  * ```
  */
 import { Node, SyntaxKind, ts, type CallExpression, type NewExpression } from '@lambda-lint/handler/ts-morph';
-import { forEachDescendantNode, type FunctionLikeNode, type HandlerCode, type ScopeBinding } from './code.js';
-import { descendantsByKind, isInstancePropertyInitializer, ownCodeNodesOf, skipOuterExpressions, type TsFunctionLike } from './syntax.js';
+import type { FunctionLikeNode, HandlerCode, ScopeBinding } from './code.js';
+import { descendantsByKind, isInstancePropertyInitializer, ownCodeNodesOf, skipOuterExpressions, walkDescendants, type TsFunctionLike } from './syntax.js';
 import { unwrap } from './lazy.js';
 import { moduleMemberOf, type ModuleMember } from './facts.js';
 import type { Program } from './program.js';
@@ -368,8 +368,8 @@ interface RunFacts {
   /** A name's binding: the construction any use of the name stands for. */
   bindingClients: Map<TsBinding, ts.Node | null>;
   commands: Map<ts.Node, Command | null>;
-  /** A `let`/`var` declaration: the values assigned to it. */
-  assigned: Map<ts.Node, Node[]>;
+  /** A `let`/`var` binding: the values assigned to it. */
+  assigned: Map<ScopeBinding, ts.Node[]>;
   /** A `new`/call expression: the fact it is, without its scope. */
   recognised: Map<ts.Node, Recognised | null>;
   /** A fact's node: whether it runs at module load, and the function holding it. */
@@ -503,19 +503,20 @@ function clientAt(c: Collector, node: Node): ClientFact | undefined {
   return out;
 }
 
-/** Values a `let`/`var` binding is assigned (`client = new X()`, `client ??= new X()`) within its scope. */
-function assignedValues(binding: ScopeBinding): Node[] {
-  const out: Node[] = [];
+/**
+ * Values a `let`/`var` binding is assigned (`client = new X()`, `client ??= new X()`) within its
+ * scope, as compiler nodes: the scope is walked on its syntax, not wrapped node by node.
+ */
+function assignedValues(binding: ScopeBinding): ts.Node[] {
+  const out: ts.Node[] = [];
   if (binding.kind !== 'let' && binding.kind !== 'var') return out;
-  forEachDescendantNode(binding.scope, (n) => {
-    if (Node.isBinaryExpression(n)) {
-      const op = n.getOperatorToken().getKind();
-      if (op === SyntaxKind.EqualsToken || op === SyntaxKind.QuestionQuestionEqualsToken || op === SyntaxKind.BarBarEqualsToken) {
-        const left = unwrap(n.getLeft());
-        if (Node.isIdentifier(left) && left.getText() === binding.name) out.push(n.getRight());
-      }
-    }
-    return true;
+  walkDescendants(binding.scope.compilerNode, (n) => {
+    if (n.kind !== SyntaxKind.BinaryExpression) return;
+    const { operatorToken, left, right } = n as ts.BinaryExpression;
+    const op = operatorToken.kind;
+    if (op !== SyntaxKind.EqualsToken && op !== SyntaxKind.QuestionQuestionEqualsToken && op !== SyntaxKind.BarBarEqualsToken) return;
+    const target = skipOuterExpressions(left);
+    if (target.kind === SyntaxKind.Identifier && target.getText() === binding.name) out.push(right);
   });
   return out;
 }
@@ -574,16 +575,15 @@ function findClientNode(run: RunFacts, code: HandlerCode, expr: ts.Node, depth: 
   }
   if (e.kind === SyntaxKind.Identifier) {
     const b = code.resolveReference(e);
-    // Only a `let`/`var` is assigned later (checked first: reading the declaration wraps it).
+    // Only a `let`/`var` is assigned later (checked first: reading its scope wraps it).
     if (b && (b.kind === 'let' || b.kind === 'var')) {
-      const key = b.declaration.compilerNode;
-      let values = run.assigned.get(key);
+      let values = run.assigned.get(b);
       if (!values) {
         values = assignedValues(b);
-        run.assigned.set(key, values);
+        run.assigned.set(b, values);
       }
       for (const v of values) {
-        const f = findClientNode(run, code, v.compilerNode, depth + 1);
+        const f = findClientNode(run, code, v, depth + 1);
         if (f) return f;
       }
     }
