@@ -254,10 +254,44 @@ function functionsRun(base: ProjectRun, configs: string[], host: FingerprintHost
   const kept = base.configuration && !base.configuration.configurationFiles.has(file) ? base.configuration : undefined;
   // Only the file's findings are kept: the rules' reports elsewhere and the other files' suppressions are skipped.
   const result = kept
-    ? lintWith(kept.host, configs, request, { analyseFunction, findingsIn: file, keepProject: kept.reuse(recorder.host) })
+    ? lintWith(kept.host, configs, withoutConfigurationRules(request), { analyseFunction, findingsIn: file, keepProject: kept.reuse(recorder.host) })
     : lintWith(recorder.host, configs, request, { analyseFunction, findingsIn: file });
   const reads = readsAfter(others, recorder, saved);
   return { reads, findings: result.findings.filter((f) => f.loc.file === file), internalErrors: result.internalErrors, onlyFor: file, model: kept ? 'kept' : 'read' };
+}
+
+/**
+ * Rules whose every finding is placed on the configuration (a function's settings, an IAM statement
+ * of its role), never on code: a run for a code file the configuration reading did not read (unlike
+ * a `serverless.ts` or a CDK app's source) cannot get one of their findings in that file, so the runs
+ * after an edit leave them out. Their findings on the examples and their fixtures are checked to lie
+ * in configuration files (configuration-rules.test.ts), and the edit path against the CLI on every
+ * fixture (test/eslint-integration.test.ts).
+ */
+export const CONFIGURATION_FINDINGS_ONLY: ReadonlySet<string> = new Set([
+  'vpc-without-need',
+  'shared-iam-role',
+  'iam-unused-permission',
+  'no-custom-metrics',
+  'reserved-concurrency',
+]);
+
+/** The request without the rules whose findings are all on the configuration (see {@link CONFIGURATION_FINDINGS_ONLY}). */
+function withoutConfigurationRules(request: Question): Question {
+  if (!request.rules.some((r) => CONFIGURATION_FINDINGS_ONLY.has(r.id))) return request;
+  const keep = (id: string) => !CONFIGURATION_FINDINGS_ONLY.has(id);
+  const pick = <T>(rules: Record<string, T>) => Object.fromEntries(Object.entries(rules).filter(([id]) => keep(id)));
+  const { config } = request;
+  return {
+    ...request,
+    rules: request.rules.filter((r) => keep(r.id)),
+    config: {
+      ...config,
+      ...(config.rules ? { rules: pick(config.rules) } : {}),
+      ...(config.overrides ? { overrides: config.overrides.map((o) => ({ ...o, rules: pick(o.rules) })) } : {}),
+      ...(config.mandatory ? { mandatory: config.mandatory.filter(keep) } : {}),
+    },
+  };
 }
 
 /** What a partial run depends on: the whole-project run's reads (the kept configuration and closures), with the files changed since as they read now. */
