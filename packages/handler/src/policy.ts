@@ -279,7 +279,8 @@ function computeStatementGlobs(model: AppModel, file: string, props: IamStatemen
 
 /** Whether some string matches both globs (`*` any run, `?` one character); ARN partition, region and account fields are ignored. */
 export function globsIntersect(a: string, b: string): boolean {
-  const [fa, fb] = [arnFields(a), arnFields(b)];
+  const fa = arnFields(a);
+  const fb = fa && arnFields(b);
   if (fa && fb) return intersect(fa.service, fb.service) && intersect(fa.resource, fb.resource);
   return intersect(a, b);
 }
@@ -294,6 +295,18 @@ function intersect(pa: string, pb: string): boolean {
   // Against a text without wildcards, some string matches both exactly when the glob matches that text.
   if (!hasWildcard(pb, true)) return matcherOf(pa, true)(pb);
   if (!hasWildcard(pa, true)) return matcherOf(pb, true)(pa);
+  // Both sides have wildcards (a grant's `${Table.Arn}/index/*` and the code's `table/${TABLE}`): the
+  // same pairs come back for every function holding the grant, so each is compared once.
+  let byB = intersections.get(pa);
+  if (!byB) remember(intersections, pa, (byB = new Map()));
+  let result = byB.get(pb);
+  if (result === undefined) remember(byB, pb, (result = intersectWildcards(pa, pb)));
+  return result;
+}
+
+const intersections = new Map<string, Map<string, boolean>>();
+
+function intersectWildcards(pa: string, pb: string): boolean {
   const memo = new Map<number, boolean>();
   const go = (i: number, j: number): boolean => {
     const key = i * (MAX_PATTERN + 1) + j;
@@ -326,7 +339,8 @@ const arnFieldsCache = new Map<string, { service: string; resource: string } | n
 
 /** Whether glob `g` matches every string `c` can stand for (`c`'s wildcards only absorbed by `g`'s `*`). */
 export function globCovers(g: string, c: string): boolean {
-  const [fg, fc] = [arnFields(g), arnFields(c)];
+  const fg = arnFields(g);
+  const fc = fg && arnFields(c);
   if (fg && fc) return covers(fg.service, fc.service) && covers(fg.resource, fc.resource);
   return covers(g, c);
 }
