@@ -391,15 +391,19 @@ function idempotencyPermission(code: HandlerCode, node: Node, config: Node | und
 function perReachableFunction<T>(code: HandlerCode, name: string, kind: SyntaxKind.CallExpression | SyntaxKind.NewExpression, test: (node: ts.Node) => boolean, visit: (node: Node, found: T[]) => void): T[] {
   const program = code.run as Program;
   const cache = runCache<T[]>(program, name);
-  const fns = code.reachableFunctionNodes;
-  for (const fn of fns) {
-    if (cache.has(fn)) continue;
-    const found: T[] = [];
-    // The syntax test first: only the nodes it accepts get ts-morph wrappers.
-    for (const n of ownCallsOf(fn as TsFunctionLike)) if (n.kind === kind && test(n)) visit(program.wrap(n), found);
-    cache.set(fn, found);
+  const out: T[] = [];
+  for (const fn of code.reachableFunctionNodes) {
+    let found = cache.get(fn);
+    if (!found) {
+      found = [];
+      // The syntax test first: only the nodes it accepts get ts-morph wrappers.
+      for (const n of ownCallsOf(fn as TsFunctionLike)) if (n.kind === kind && test(n)) visit(program.wrap(n), found);
+      cache.set(fn, found);
+    }
+    // Most functions find nothing: one lookup each, and nothing to copy.
+    if (found.length > 0) out.push(...found);
   }
-  return fns.flatMap((fn) => cache.get(fn)!);
+  return out;
 }
 
 /** SDK v2 `s3.upload(params)` (managed, possibly multipart, upload): a PutObject. */
