@@ -55,4 +55,12 @@ describe('module resolution', () => {
     expect(path('/p/a/two.ts', './missing.js')).toBeUndefined();
     expect(reads.length).toBe(before);
   });
+
+  it('finds the index module of the file system root (a candidate path that is not in normal form)', async () => {
+    const { Program } = await import('./program.js');
+    const files: Record<string, string> = { '/index.ts': 'export const x = 1;', '/a/b.ts': '' };
+    const program = new Program({ readFile: (p) => files[p] }, '/');
+    expect(program.resolveModule('/a/b.ts', '..')?.path).toBe('/index.ts');
+    expect(program.resolveModule('/a/b.ts', '../index.js')?.path).toBe('/index.ts');
+  });
 });

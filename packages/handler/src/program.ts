@@ -207,6 +207,8 @@ export class Program {
   readonly #tableFunctions = new Map<ts.Node, TsFunctionLike[]>();
   /** {@link resolveModule} by importing file, then specifier; null: no local module. */
   readonly #resolutions = new Map<string, Map<string, ParsedFile | null>>();
+  /** The resolutions of each importing file: those of its directory, found once per file path. */
+  readonly #resolutionsOfFile = new Map<string, Map<string, ParsedFile | null>>();
   // Memoised lookups: keep resolution polynomial on adversarial code (cycles, spreads, star re-exports).
   /** {@link valueOf} by expression; null: no value. */
   readonly #valueCache = new Map<ts.Node, ts.Node | null | typeof IN_PROGRESS>();
@@ -265,7 +267,11 @@ export class Program {
 
   /** Loads and parses a file once. */
   load(absPath: string): ParsedFile | 'missing' | 'unparseable' {
-    const path = normalizeAbs(absPath);
+    return this.#load(normalizeAbs(absPath));
+  }
+
+  /** {@link load} of a path in normal form (a module candidate). */
+  #load(path: string): ParsedFile | 'missing' | 'unparseable' {
     const cached = this.#files.get(path);
     if (cached !== undefined) return cached;
     let result: ParsedFile | 'missing' | 'unparseable';
@@ -380,12 +386,16 @@ export class Program {
     // (directory, specifier) is resolved once, its candidate paths built and probed once. What a
     // specifier names depends on the importing file's directory only (relative paths, and the
     // tsconfig that applies there): the files of one folder share their resolutions.
-    const dir = directoryOf(fromFile);
-    let bySpec = this.#resolutions.get(dir);
-    if (!bySpec) this.#resolutions.set(dir, (bySpec = new Map()));
+    let bySpec = this.#resolutionsOfFile.get(fromFile);
+    if (!bySpec) {
+      const dir = directoryOf(fromFile);
+      bySpec = this.#resolutions.get(dir);
+      if (!bySpec) this.#resolutions.set(dir, (bySpec = new Map()));
+      this.#resolutionsOfFile.set(fromFile, bySpec);
+    }
     let resolved = bySpec.get(spec);
     if (resolved === undefined) {
-      resolved = this.#resolveModule(dir, spec) ?? null;
+      resolved = this.#resolveModule(directoryOf(fromFile), spec) ?? null;
       bySpec.set(spec, resolved);
     }
     return resolved ?? undefined;
@@ -395,9 +405,11 @@ export class Program {
     const bases = isLocalSpecifier(spec) ? [spec.startsWith('/') ? importBase('/', `.${spec}`) : importBase(dir, spec)] : this.#aliases.basesOf(`${dir}/_`, spec);
     for (const base of bases) {
       // A candidate that exists ends the search: the module, or undefined when it could not be parsed.
+      // Candidates of a base in normal form are in normal form (but `//index.ts` of the root).
+      const normal = base !== '/';
       const found = firstModuleCandidate<ParsedFile | 'unparseable'>(base, (c) => {
         if (!this.isReadable(c)) return undefined;
-        const f = this.load(c);
+        const f = normal ? this.#load(c) : this.load(c);
         return f === 'missing' ? undefined : f;
       });
       if (found !== undefined) return found === 'unparseable' ? undefined : found;
