@@ -44,7 +44,8 @@ export async function f() {
   const o = { id: uuid(), 'pk': 1, "sk": 2, 3: 'three', [k]: 4, S: 's', N, B() { return 1; }, get G() { return 1; }, ...a, \`tpl\`: 5 };
   const m = { S: { S: 'x' }, N: { N: '1' }, id };
   const e = {};
-  return { o, m, e };
+  const dup = { id: 1, 'id': 2, k, k: 4, [k]: 5, [k]: 6 };
+  return { o, m, e, dup };
 }
 `;
 

@@ -182,17 +182,33 @@ export function propertyValue(obj: Node | undefined, name: string): Node | undef
 /** {@link propertyValue} on compiler nodes. */
 export function propertyValueTs(obj: ts.Node | undefined, name: string): ts.Node | undefined {
   if (!obj || obj.kind !== SyntaxKind.ObjectLiteralExpression) return undefined;
-  for (const p of (obj as ts.ObjectLiteralExpression).properties) {
+  return propertiesByName(obj as ts.ObjectLiteralExpression).get(name);
+}
+
+/** Syntax never changes: each literal's properties are read once, however many names, rules and handlers ask. */
+const propertiesCache = new WeakMap<ts.ObjectLiteralExpression, Map<string, ts.Node>>();
+
+/** An object literal's values by property name, the first property of a name winning (as a look-up in order finds it). */
+function propertiesByName(obj: ts.ObjectLiteralExpression): Map<string, ts.Node> {
+  let byName = propertiesCache.get(obj);
+  if (byName) return byName;
+  byName = new Map();
+  for (const p of obj.properties) {
+    let name: string;
+    let value: ts.Node;
     if (p.kind === SyntaxKind.PropertyAssignment) {
       // As the wrappers' getName() reads it: a string's value, an identifier's name, otherwise the source text (`[k]`, `1`).
-      const n = (p as ts.PropertyAssignment).name;
-      const text = n.kind === SyntaxKind.StringLiteral ? n.text : wrapperText(n);
-      if (text === name) return (p as ts.PropertyAssignment).initializer;
-    } else if (p.kind === SyntaxKind.ShorthandPropertyAssignment && p.name.text === name) {
-      return p.name;
-    }
+      const n = p.name;
+      name = n.kind === SyntaxKind.StringLiteral ? n.text : wrapperText(n);
+      value = p.initializer;
+    } else if (p.kind === SyntaxKind.ShorthandPropertyAssignment) {
+      name = p.name.text;
+      value = p.name;
+    } else continue;
+    if (!byName.has(name)) byName.set(name, value);
   }
-  return undefined;
+  propertiesCache.set(obj, byName);
+  return byName;
 }
 
 /** Whether an object literal has a spread (`{ ...params }`): its properties are not all known. */

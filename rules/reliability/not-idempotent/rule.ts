@@ -69,7 +69,8 @@ function generatorAt(code: HandlerCode, n: ts.Node, depth: number): string | und
   }
   if (n.kind === SyntaxKind.Identifier) {
     const b = code.resolveReference(n);
-    if (b && b.kind === 'const' && b.initializer && !code.isModuleLevelDeclaration(b)) return generatorIn(code, b.initializer.compilerNode, depth + 1);
+    // Module level first: reading the initialiser wraps it, and most names in an item are module constants or parameters.
+    if (b && b.kind === 'const' && !code.isModuleLevelDeclaration(b) && b.initializer) return generatorIn(code, b.initializer.compilerNode, depth + 1);
   }
   return undefined;
 }
