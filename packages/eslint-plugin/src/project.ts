@@ -264,7 +264,8 @@ function functionsRun(base: ProjectRun, configs: string[], host: FingerprintHost
  * Rules whose every finding is placed on the configuration (a function's settings, an IAM statement
  * of its role), never on code: a run for a code file the configuration reading did not read (unlike
  * a `serverless.ts` or a CDK app's source) cannot get one of their findings in that file, so the runs
- * after an edit leave them out. Their findings on the examples and their fixtures are checked to lie
+ * after an edit leave them out. (A whole-project run keeps them: leaving them out there saved
+ * nothing measurable, their lazily computed facts being what the other rules ask for next.) Their findings on the examples and their fixtures are checked to lie
  * in configuration files (configuration-rules.test.ts), and the edit path against the CLI on every
  * fixture (test/eslint-integration.test.ts).
  */
