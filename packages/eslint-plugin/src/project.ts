@@ -211,8 +211,9 @@ function lintWith(host: Host, configs: string[], request: Question, extra: Pick<
  *
  * A saved code file changes which functions reach the file only through what it imports, and only
  * for the handler modules whose closure holds it: those closures are computed again when its import
- * specifiers changed (the others read nothing that changed; the edited file is such a file too). Anything else changed (a configuration file, a file read while reading the
- * configuration, a tsconfig.json or package.json, a file or folder added or removed) may change the
+ * specifiers changed (the others read nothing that changed; the edited file is such a file too).
+ * Anything else changed (a configuration file, a file read while reading the configuration, a
+ * tsconfig.json or package.json, a file or folder added or removed) may change the
  * functions, their settings or module resolution: then, or when the file is new, this is undefined and
  * the whole project runs. A file no function reached, and none reaches after the saves, gets a run that
  * analysed nothing (and did not read it). The application model is the one the whole-project run read,
@@ -265,9 +266,10 @@ function functionsRun(base: ProjectRun, configs: string[], host: FingerprintHost
  * of its role), never on code: a run for a code file the configuration reading did not read (unlike
  * a `serverless.ts` or a CDK app's source) cannot get one of their findings in that file, so the runs
  * after an edit leave them out. (A whole-project run keeps them: leaving them out there saved
- * nothing measurable, their lazily computed facts being what the other rules ask for next.) Their findings on the examples and their fixtures are checked to lie
- * in configuration files (configuration-rules.test.ts), and the edit path against the CLI on every
- * fixture (test/eslint-integration.test.ts).
+ * nothing measurable, their lazily computed facts being what the other rules ask for next.) Their
+ * findings on the examples and their fixtures are checked to lie in configuration files
+ * (configuration-rules.test.ts), and the edit path against the CLI on every fixture
+ * (test/eslint-integration.test.ts).
  */
 export const CONFIGURATION_FINDINGS_ONLY: ReadonlySet<string> = new Set([
   'vpc-without-need',
