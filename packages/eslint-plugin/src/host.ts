@@ -1,5 +1,5 @@
 import { statSync, type BigIntStats } from 'node:fs';
-import type { Host } from '@lambda-lint/linter';
+import { isInside, type Host } from '@lambda-lint/linter';
 
 /**
  * A recorded answer: a file's content (the bytes read, kept by reference: an unchanged file kept by
@@ -65,8 +65,9 @@ export class DiskCache {
 /**
  * The disk through `cache`, for one question of ESLint's (one file): each path is looked at (stat)
  * once, the answer then stands for the rest of the question, as a single read of the project would.
+ * Folders are listed for missing paths only inside `root` (ESLint's cwd) when it is given.
  */
-export function withDiskSignatures(host: Host, cache: DiskCache = new DiskCache()): FingerprintHost {
+export function withDiskSignatures(host: Host, cache: DiskCache = new DiskCache(), root?: string): FingerprintHost {
   const looked = new Map<string, BigIntStats | undefined>();
   /** The path looked at on disk, once per question. */
   const statNow = (path: string): BigIntStats | undefined => {
@@ -83,8 +84,8 @@ export function withDiskSignatures(host: Host, cache: DiskCache = new DiskCache(
       return undefined;
     }
     const s = statNow(path);
-    // A missing path: its folder is listed (once while it is unchanged), for the next probes there.
-    if (!s && path !== '/') listingOf(parentOf(path));
+    // A missing path: its folder is listed (once while it is unchanged), for the next probes there (inside the project root only).
+    if (!s && path !== '/' && (root === undefined || isInside(root, parentOf(path)))) listingOf(parentOf(path));
     return s;
   };
   /**

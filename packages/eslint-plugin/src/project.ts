@@ -88,7 +88,7 @@ export function sourceCacheStats(): { files: number; versions: number; hits: num
 export function analyseFile(request: FileRequest): FileResult {
   const { file, root } = request;
   if (!isInside(root, file) || file === root) return { findings: [], internalErrors: [] };
-  const onDisk = request.host ?? withDiskSignatures(nodeHost(), disk);
+  const onDisk = request.host ?? withDiskSignatures(nodeHost(), disk, root);
   const bytes = utf8.encode(request.text);
   const host = overlayHost(onDisk, { path: file, bytes });
   let same: boolean | undefined;
