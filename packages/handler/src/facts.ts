@@ -20,6 +20,15 @@ export function runCache<V>(program: Program, name: string): Map<ts.Node, V> {
   return cache;
 }
 
+/**
+ * The entry of a lookup table for a key read from the user's code or templates (a module name, a
+ * property name, a resource type): its own entries only, so that `constructor` or `toString` is no
+ * entry rather than an `Object.prototype` function.
+ */
+export function tableEntry<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
+}
+
 /** A member of an imported module: `fs.promises.writeFile` -> `{ module: 'fs', path: ['promises', 'writeFile'] }`. */
 export interface ModuleMember {
   /** The module specifier without the `node:` prefix (`fs`, `fs/promises`, `@aws-sdk/client-s3`, `./lib/db`). */

@@ -1,4 +1,4 @@
-import { emptyModel, type HandlerRef, type LambdaFunction, type Loc, type Value } from '@lambda-lint/core';
+import { emptyModel, type HandlerRef, type LambdaFunction, type Loc, type Role, type Value } from '@lambda-lint/core';
 import { describe, expect, it } from 'vitest';
 import {
   boundPermissionsOf,
@@ -10,6 +10,7 @@ import {
   HandlerAnalyzer,
   IAM_ACTION_EXCEPTIONS,
   iamActionsOf,
+  knownStatements,
   leastPrivilege,
   locOfNode,
   opaqueAwsUseOf,
@@ -223,6 +224,32 @@ describe('codePermissionsOf', () => {
     const perms = codePermissionsOf(resolve(code));
     expect(perms.map((p) => p.actions[0])).toEqual(['dynamodb:GetItem']);
     expect(locOfNode(perms[0]!.node)).toMatchObject({ line: 4, column: 30, endLine: 4, endColumn: 85 });
+  });
+});
+
+describe('names that are Object.prototype members', () => {
+  it('reads a transaction item, a managed policy and modules named constructor or toString as unknown names, not as table entries', () => {
+    const code = lines(
+      "import make from 'constructor';",
+      "import { toString } from 'valueOf';",
+      "import { DynamoDBClient, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';",
+      "import { paginateconstructor } from '@aws-sdk/lib-dynamodb';",
+      'const db = new DynamoDBClient({});',
+      'export const handler = async () => {',
+      '  make();',
+      '  new toString();',
+      "  await db.send(new TransactWriteItemsCommand({ TransactItems: [{ constructor: {} }] }));",
+      '  paginateconstructor({ client: db }, {});',
+      '};',
+    );
+    const perms = codePermissionsOf(resolve(code));
+    expect(perms.map((p) => [p.api, p.actions.join(' '), p.anyOf === true])).toEqual([
+      ['TransactWriteItemsCommand', 'dynamodb:PutItem dynamodb:UpdateItem dynamodb:DeleteItem dynamodb:ConditionCheckItem', true],
+      ['paginateconstructor', 'dynamodb:constructor', false],
+    ]);
+    const managed = (value: string): Role => ({ id: 'r', loc: LOC, statements: [], managedPolicies: [{ value, loc: LOC, node: scalar(value) }] });
+    expect(knownStatements(emptyModel(ROOT), managed('arn:aws:iam::aws:policy/constructor'))).toBeUndefined();
+    expect(knownStatements(emptyModel(ROOT), managed('arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole'))?.managed).toEqual(['AWSLambdaBasicExecutionRole']);
   });
 });
 

@@ -13,7 +13,7 @@
  */
 import { Node, SyntaxKind, type CallExpression, type NewExpression, type SourceFile, type ts } from '@lambda-lint/handler/ts-morph';
 import type { HandlerCode } from './code.js';
-import { moduleMemberOf, runCache } from './facts.js';
+import { moduleMemberOf, runCache, tableEntry } from './facts.js';
 import { unwrapAwaited as unwrap } from './lazy.js';
 import { descendantsByKind, methodNameOf, skipOuterExpressions, type TsFunctionLike } from './syntax.js';
 import type { Program } from './program.js';
@@ -261,7 +261,7 @@ function inputDependentActions(code: HandlerCode, key: string, input: Node | und
     const statement = property(code, input, 'Statement');
     const text = statement && statement !== 'absent' ? valueParts(code, statement)[0] : undefined;
     const verb = text?.kind === 'text' ? /^\s*(\w+)/.exec(text.text)?.[1]?.toUpperCase() : undefined;
-    const action = verb ? PARTIQL_ACTIONS[verb] : undefined;
+    const action = verb ? tableEntry(PARTIQL_ACTIONS, verb) : undefined;
     if (action) return { actions: [action], anyOf: false };
   }
   if (key === 'dynamodb:TransactWriteItems') {
@@ -272,7 +272,7 @@ function inputDependentActions(code: HandlerCode, key: string, input: Node | und
       for (const el of list.getElements()) {
         const obj = objectOf(code, el);
         const props = obj && Node.isObjectLiteralExpression(obj) ? obj.getProperties() : [];
-        const action = props.length === 1 && Node.isPropertyAssignment(props[0]!) ? TRANSACT_WRITE_ACTIONS[props[0].getName()] : undefined;
+        const action = props.length === 1 && Node.isPropertyAssignment(props[0]!) ? tableEntry(TRANSACT_WRITE_ACTIONS, props[0].getName()) : undefined;
         if (!action) return { actions: IAM_INPUT_DEPENDENT[key]!, anyOf: true };
         actions.add(action);
       }

@@ -31,6 +31,7 @@ import {
   PLATFORM_VPC_ACTIONS,
   PLATFORM_XRAY_ACTIONS,
 } from './data/iam-platform.js';
+import { tableEntry } from './facts.js';
 import { codePermissionsOf, type CodeResource, type ValuePart } from './permissions.js';
 import { sdkFactsOf } from './sdk.js';
 
@@ -203,7 +204,7 @@ const SEGMENT = '\u0001';
 
 /** The physical name of a resource as a glob: its name property, or one containing the logical id for a generated one (`stack-Logos-1A2B3C`). */
 function physicalName(model: AppModel, r: Resource, depth: number): string {
-  const info = TYPES[r.type];
+  const info = tableEntry(TYPES, r.type);
   const node = info?.nameProp ? get(r.properties, info.nameProp) : undefined;
   if (!node) return `${SEGMENT}${r.logicalId}${SEGMENT}`;
   const values = model.valuesOf(r.file, node);
@@ -216,7 +217,7 @@ function physicalName(model: AppModel, r: Resource, depth: number): string {
 function attributeGlob(model: AppModel, file: string, id: string, attr: string | undefined, depth: number): string {
   const r = resourceById(model, file, id);
   if (!r || depth > 4) return '*';
-  const info = TYPES[r.type];
+  const info = tableEntry(TYPES, r.type);
   if (!info) return attr === undefined ? `${SEGMENT}${id}${SEGMENT}` : '*';
   const name = physicalName(model, r, depth);
   if (attr === undefined) {
@@ -458,7 +459,7 @@ export function knownStatements(model: AppModel, role: Role): { statements: IamS
     const ref = fn?.fn === 'Ref' ? str(fn.arg) : undefined;
     if (ref && model.resources.some((r) => r.logicalId === ref && r.type === 'AWS::IAM::ManagedPolicy')) continue;
     const name = managedPolicyName(p);
-    const actions = name ? KNOWN_MANAGED_POLICIES[name] : undefined;
+    const actions = name ? tableEntry(KNOWN_MANAGED_POLICIES, name) : undefined;
     if (!actions) return undefined;
     managed.push(name!);
     const star: Value = { kind: 'scalar', value: '*', loc: p.loc };

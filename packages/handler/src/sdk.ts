@@ -12,7 +12,7 @@ import { Node, SyntaxKind, ts, type CallExpression, type NewExpression } from '@
 import type { FunctionLikeNode, HandlerCode, ScopeBinding } from './code.js';
 import { descendantsByKind, isInstancePropertyInitializer, ownCodeNodesOf, skipOuterExpressions, walkDescendants, type TsFunctionLike } from './syntax.js';
 import { unwrap } from './lazy.js';
-import { moduleMemberOf, type ModuleMember } from './facts.js';
+import { moduleMemberOf, tableEntry, type ModuleMember } from './facts.js';
 import type { Program } from './program.js';
 import type { TsBinding } from './scope.js';
 
@@ -255,7 +255,7 @@ function awsV3Service(module: string): string | undefined {
 }
 
 function v2Service(className: string): string {
-  return V2_SERVICES[className] ?? className.toLowerCase();
+  return tableEntry(V2_SERVICES, className) ?? className.toLowerCase();
 }
 
 /** `aws-sdk` member path of a v2 client class: `['DynamoDB']`, `['DynamoDB', 'DocumentClient']`; for `aws-sdk/clients/x` the default export is the class. */
@@ -275,7 +275,7 @@ function v2Client(member: ModuleMember): { service: string; name: string; docume
   }
   if (member.module.startsWith('aws-sdk/clients/')) {
     const file = member.module.slice('aws-sdk/clients/'.length);
-    service = V2_CLIENT_MODULES[file] ?? file;
+    service = tableEntry(V2_CLIENT_MODULES, file) ?? file;
     if (path[0] === 'default') path = path.slice(1);
     if (path.length === 0) return { service, name: file, documentClient: false };
     if (path.length === 1 && path[0] === 'DocumentClient' && service === 'dynamodb') return { service, name: 'DynamoDB.DocumentClient', documentClient: true };
@@ -334,12 +334,12 @@ function constructionOf(member: ModuleMember, isNew: boolean): Construction | un
     }
     const v2 = v2Client(member);
     if (v2) return { category: 'aws-v2', service: v2.service, name: v2.name, module, documentClient: v2.documentClient };
-    if (DB_NEW[module]?.includes(joined)) return { category: 'database', service: module, name: joined || module, module, documentClient: false };
-    if (HTTP_NEW[module]?.includes(joined)) return { category: 'http-agent', service: module, name: joined || module, module, documentClient: false };
+    if (tableEntry(DB_NEW, module)?.includes(joined)) return { category: 'database', service: module, name: joined || module, module, documentClient: false };
+    if (tableEntry(HTTP_NEW, module)?.includes(joined)) return { category: 'http-agent', service: module, name: joined || module, module, documentClient: false };
     if (module.startsWith('@aws-lambda-powertools/') && path.length === 1) {
       const utility = module.slice('@aws-lambda-powertools/'.length).split('/')[0]!;
       const name = path[0]!;
-      if (POWERTOOLS_CLASSES[utility] === name) return { category: 'powertools', service: utility, name, module, documentClient: false };
+      if (tableEntry(POWERTOOLS_CLASSES, utility) === name) return { category: 'powertools', service: utility, name, module, documentClient: false };
       if (utility === 'parameters' && name.endsWith('Provider')) return { category: 'powertools', service: utility, name, module, documentClient: false };
       if (utility === 'batch' && /Processor/.test(name)) return { category: 'powertools', service: utility, name, module, documentClient: false };
       if (utility === 'idempotency' && (name.endsWith('PersistenceLayer') || name === 'IdempotencyConfig')) return { category: 'powertools', service: utility, name, module, documentClient: false };
@@ -350,7 +350,7 @@ function constructionOf(member: ModuleMember, isNew: boolean): Construction | un
     if (path[0] === 'DynamoDBDocumentClient') return { category: 'document-client', service: 'dynamodb', name: 'DynamoDBDocumentClient', module, documentClient: true };
     if (path[0] === 'DynamoDBDocument') return { category: 'document-client-aggregated', service: 'dynamodb', name: 'DynamoDBDocument', module, documentClient: true };
   }
-  if (DB_CALL[module]?.includes(joined)) return { category: 'database', service: module === 'mysql2/promise' ? 'mysql2' : module, name: joined || module, module, documentClient: false };
+  if (tableEntry(DB_CALL, module)?.includes(joined)) return { category: 'database', service: module === 'mysql2/promise' ? 'mysql2' : module, name: joined || module, module, documentClient: false };
   return undefined;
 }
 
@@ -617,7 +617,7 @@ function commandAt(code: HandlerCode, expr: Node, depth = 0): Command | undefine
   const written = path[0]!;
   const base = written.slice(0, -'Command'.length);
   const documentClient = member.module === '@aws-sdk/lib-dynamodb';
-  const operation = documentClient ? DOC_OPERATIONS[base] ?? base : base;
+  const operation = documentClient ? tableEntry(DOC_OPERATIONS, base) ?? base : base;
   return { operation, written, service, module: member.module, documentClient, input: e.getArguments()[0], node: e };
 }
 
@@ -695,7 +695,7 @@ function recogniseUnscoped(run: RunFacts, code: HandlerCode, call: CallExpressio
     if (service && name && name.startsWith('paginate') && name.length > 'paginate'.length) {
       const base = name.slice('paginate'.length);
       const documentClient = member.module === '@aws-sdk/lib-dynamodb';
-      return { clientNode: undefined, fact: { kind: 'paginator', operation: documentClient ? DOC_OPERATIONS[base] ?? base : base, written: name, documentClient, node: call, config: call.getArguments()[0], input: call.getArguments()[1], module: member.module, service } };
+      return { clientNode: undefined, fact: { kind: 'paginator', operation: documentClient ? tableEntry(DOC_OPERATIONS, base) ?? base : base, written: name, documentClient, node: call, config: call.getArguments()[0], input: call.getArguments()[1], module: member.module, service } };
     }
     // Presigners
     if ((member.module === '@aws-sdk/s3-request-presigner' && name === 'getSignedUrl') || (member.module === '@aws-sdk/s3-presigned-post' && name === 'createPresignedPost')) {
@@ -776,7 +776,7 @@ function recogniseUnscoped(run: RunFacts, code: HandlerCode, call: CallExpressio
   if (!/^[a-z]/.test(callee.name)) return undefined;
   const documentClient = target.documentClient;
   const base = upperFirst(callee.name);
-  const operation = documentClient ? DOC_OPERATIONS[base] ?? base : base;
+  const operation = documentClient ? tableEntry(DOC_OPERATIONS, base) ?? base : base;
   let promiseCall: CallExpression | undefined;
   const parent = call.getParent();
   if (parent && Node.isPropertyAccessExpression(parent) && parent.getName() === 'promise') {
