@@ -258,7 +258,8 @@ function chainOnAwaitedVariable(code: HandlerCode, e: Node, fn: FunctionLikeNode
 }
 
 interface Pending {
-  line: number;
+  /** The node reported; its line is asked only for a `noWaitPending` finding (counting lines reads the file's text). */
+  node: Node;
   what: string;
 }
 
@@ -300,7 +301,7 @@ export default defineRule({
 
       const found: { messageId: string; node: Node; data: Record<string, string> }[] = [];
       const report = (messageId: string, node: Node, fn: FunctionLikeNode, data: Record<string, string>): void => {
-        pending.push({ line: node.getStartLineNumber(), what: data.what ?? data.timer ?? data.method ?? '' });
+        pending.push({ node, what: data.what ?? data.timer ?? data.method ?? '' });
         found.push({ messageId, node, data: { function: code.functionName(fn), ...data } });
       };
 
@@ -368,8 +369,8 @@ export default defineRule({
         for (const f of found) ctx.report({ messageId: f.messageId, data: f.data, loc: locOfNode(f.node), fn: binding.fn });
       }
       if (noWait.length === 0 || pending.length === 0) continue;
-      pending.sort((a, b) => a.line - b.line);
-      const first = pending[0]!;
+      const lines = pending.map((p) => ({ line: p.node.getStartLineNumber(), what: p.what })).sort((a, b) => a.line - b.line);
+      const first = lines[0]!;
       for (const { node, fn } of noWait) {
         const more = pending.length > 1 ? ` and ${pending.length - 1} more` : '';
         ctx.report({
