@@ -322,6 +322,9 @@ function stripDefault(path: readonly string[]): string[] {
 
 function constructionOf(member: ModuleMember, isNew: boolean): Construction | undefined {
   const { module } = member;
+  // A call constructs only with lib-dynamodb's `X.from` or a database package's factory: most calls
+  // (of any other module) are told apart by their module alone.
+  if (!isNew && module !== '@aws-sdk/lib-dynamodb' && !tableEntry(DB_CALL, module)) return undefined;
   const path = stripDefault(member.path);
   const joined = path.join('.');
   if (isNew) {
