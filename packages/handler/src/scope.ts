@@ -51,12 +51,12 @@ export interface TsBinding {
    */
   declaration: ts.Node;
   /** Set when the name is declared inside a destructuring pattern. */
-  bindingElement?: ts.BindingElement;
+  bindingElement: ts.BindingElement | undefined;
   /** The node that owns the scope the name is declared in. */
   scope: ts.Node;
   /** Declared at module scope: not inside any function, method, or class static block. */
   moduleLevel: boolean;
-  importFrom?: ImportOrigin;
+  importFrom: ImportOrigin | undefined;
 }
 
 type Table = Map<string, TsBinding>;
@@ -234,33 +234,28 @@ function isModuleLevelScope(scope: ts.Node): boolean {
   return enclosingBoundary(scope) === undefined;
 }
 
+/** Declares a name in the table being built (see buildTable). */
+type AddBinding = (name: string, kind: BindingKind, nameNode: ts.Identifier, declaration: ts.Node, bindingElement?: ts.BindingElement, importFrom?: ImportOrigin) => void;
+
 function buildTable(scope: ts.Node): Table {
   const table: Table = new Map();
   const moduleLevel = isModuleLevelScope(scope);
-  const add = (b: Omit<TsBinding, 'scope' | 'moduleLevel'>): void => {
-    const existing = table.get(b.name);
+  const add: AddBinding = (name, kind, nameNode, declaration, bindingElement, importFrom) => {
+    const existing = table.get(name);
     if (existing) {
       // Keep the first declaration, except that a function implementation wins over its overload signatures.
-      const overload = existing.kind === 'function' && !(existing.declaration as ts.FunctionDeclaration).body && b.kind === 'function';
+      const overload = existing.kind === 'function' && !(existing.declaration as ts.FunctionDeclaration).body && kind === 'function';
       if (!overload) return;
     }
-    // Built key by key, not spread: every declaration of every scope the run resolves passes here.
-    const binding: TsBinding = { name: b.name, kind: b.kind, nameNode: b.nameNode, declaration: b.declaration, scope, moduleLevel };
-    if (b.bindingElement) binding.bindingElement = b.bindingElement;
-    if (b.importFrom) binding.importFrom = b.importFrom;
-    table.set(b.name, binding);
+    // Made once, with every key (the optional ones undefined): every binding has one shape, which the
+    // lookups of the call graph and the rules read in every handler.
+    table.set(name, { name, kind, nameNode, declaration, bindingElement, importFrom, scope, moduleLevel });
   };
 
   const addVariableList = (list: ts.VariableDeclarationList): void => {
     const kind = varKindOf(list);
     for (const decl of list.declarations) {
-      forEachBindingIdentifier(decl.name, (id, element) => {
-        const b: Omit<TsBinding, 'scope' | 'moduleLevel'> = { name: id.text, kind, nameNode: id, declaration: decl };
-        if (element) b.bindingElement = element;
-        const origin = importOriginOfVariable(decl, element);
-        if (origin) b.importFrom = origin;
-        add(b);
-      });
+      forEachBindingIdentifier(decl.name, (id, element) => add(id.text, kind, id, decl, element, importOriginOfVariable(decl, element)));
     }
   };
 
@@ -274,22 +269,22 @@ function buildTable(scope: ts.Node): Table {
         }
         case SK.FunctionDeclaration: {
           const fn = st as ts.FunctionDeclaration;
-          if (fn.name) add({ name: fn.name.text, kind: 'function', nameNode: fn.name, declaration: fn });
+          if (fn.name) add(fn.name.text, 'function', fn.name, fn);
           break;
         }
         case SK.ClassDeclaration: {
           const c = st as ts.ClassDeclaration;
-          if (c.name) add({ name: c.name.text, kind: 'class', nameNode: c.name, declaration: c });
+          if (c.name) add(c.name.text, 'class', c.name, c);
           break;
         }
         case SK.EnumDeclaration: {
           const e = st as ts.EnumDeclaration;
-          add({ name: e.name.text, kind: 'enum', nameNode: e.name, declaration: e });
+          add(e.name.text, 'enum', e.name, e);
           break;
         }
         case SK.ModuleDeclaration: {
           const m = st as ts.ModuleDeclaration;
-          if (m.name.kind === SK.Identifier) add({ name: m.name.text, kind: 'namespace', nameNode: m.name, declaration: m });
+          if (m.name.kind === SK.Identifier) add(m.name.text, 'namespace', m.name, m);
           break;
         }
         case SK.ImportDeclaration:
@@ -297,12 +292,8 @@ function buildTable(scope: ts.Node): Table {
           break;
         case SK.ImportEqualsDeclaration: {
           const ie = st as ts.ImportEqualsDeclaration;
-          const b: Omit<TsBinding, 'scope' | 'moduleLevel'> = { name: ie.name.text, kind: 'import', nameNode: ie.name, declaration: ie };
-          if (ie.moduleReference.kind === SK.ExternalModuleReference) {
-            const spec = stringLiteralValue(ie.moduleReference.expression);
-            if (spec !== undefined) b.importFrom = { specifier: spec, importedName: '*' };
-          }
-          add(b);
+          const spec = ie.moduleReference.kind === SK.ExternalModuleReference ? stringLiteralValue(ie.moduleReference.expression) : undefined;
+          add(ie.name.text, 'import', ie.name, ie, undefined, spec === undefined ? undefined : { specifier: spec, importedName: '*' });
           break;
         }
         default:
@@ -335,17 +326,13 @@ function buildTable(scope: ts.Node): Table {
     case SK.CatchClause: {
       const v = (scope as ts.CatchClause).variableDeclaration;
       if (v) {
-        forEachBindingIdentifier(v.name, (id, element) => {
-          const b: Omit<TsBinding, 'scope' | 'moduleLevel'> = { name: id.text, kind: 'catch', nameNode: id, declaration: v };
-          if (element) b.bindingElement = element;
-          add(b);
-        });
+        forEachBindingIdentifier(v.name, (id, element) => add(id.text, 'catch', id, v, element));
       }
       break;
     }
     case SK.ClassExpression: {
       const c = scope as ts.ClassExpression;
-      if (c.name) add({ name: c.name.text, kind: 'class-name', nameNode: c.name, declaration: c });
+      if (c.name) add(c.name.text, 'class-name', c.name, c);
       break;
     }
     case SK.ClassStaticBlockDeclaration: {
@@ -358,11 +345,7 @@ function buildTable(scope: ts.Node): Table {
       if (!isTsFunctionLike(scope)) break;
       const fn = scope as ts.FunctionLikeDeclaration;
       for (const param of fn.parameters) {
-        forEachBindingIdentifier(param.name, (id, element) => {
-          const b: Omit<TsBinding, 'scope' | 'moduleLevel'> = { name: id.text, kind: 'parameter', nameNode: id, declaration: param };
-          if (element) b.bindingElement = element;
-          add(b);
-        });
+        forEachBindingIdentifier(param.name, (id, element) => add(id.text, 'parameter', id, param, element));
       }
       const body = fn.body;
       if (body && body.kind === SK.Block) {
@@ -371,7 +354,7 @@ function buildTable(scope: ts.Node): Table {
       }
       // The own name of a function expression is shadowed by parameters and locals.
       if (fn.kind === SK.FunctionExpression && fn.name) {
-        add({ name: fn.name.text, kind: 'function-name', nameNode: fn.name, declaration: fn });
+        add(fn.name.text, 'function-name', fn.name, fn);
       }
       break;
     }
@@ -379,21 +362,21 @@ function buildTable(scope: ts.Node): Table {
   return table;
 }
 
-function addImport(decl: ts.ImportDeclaration, add: (b: Omit<TsBinding, 'scope' | 'moduleLevel'>) => void): void {
+function addImport(decl: ts.ImportDeclaration, add: AddBinding): void {
   const spec = stringLiteralValue(decl.moduleSpecifier);
   const clause = decl.importClause;
   if (!clause || spec === undefined) return;
   if (clause.name) {
-    add({ name: clause.name.text, kind: 'import', nameNode: clause.name, declaration: clause, importFrom: { specifier: spec, importedName: 'default' } });
+    add(clause.name.text, 'import', clause.name, clause, undefined, { specifier: spec, importedName: 'default' });
   }
   const nb = clause.namedBindings;
   if (!nb) return;
   if (nb.kind === SK.NamespaceImport) {
-    add({ name: nb.name.text, kind: 'import', nameNode: nb.name, declaration: nb, importFrom: { specifier: spec, importedName: '*' } });
+    add(nb.name.text, 'import', nb.name, nb, undefined, { specifier: spec, importedName: '*' });
   } else {
     for (const el of nb.elements) {
       const imported = el.propertyName ? propertyNameText(el.propertyName) ?? el.name.text : el.name.text;
-      add({ name: el.name.text, kind: 'import', nameNode: el.name, declaration: el, importFrom: { specifier: spec, importedName: imported } });
+      add(el.name.text, 'import', el.name, el, undefined, { specifier: spec, importedName: imported });
     }
   }
 }
