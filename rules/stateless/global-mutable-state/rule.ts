@@ -405,8 +405,11 @@ export default defineRule({
         callersOf = new Map();
         const calls = code.reachableNodes([SyntaxKind.CallExpression]);
         for (let i = 0; i < calls.nodes.length; i++) {
+          // Read on the compiler node: only the calls of local functions are wrapped.
+          const callee = (calls.nodes[i] as ts.CallExpression).expression;
+          if (code.functionNodesOf(callee).length === 0) continue;
           const call = calls.node<CallExpression>(i);
-          for (const target of code.functionsOf(call.getExpression())) {
+          for (const target of code.functionsOf(callee)) {
             const sites = callersOf.get(target);
             if (sites) sites.push(call);
             else callersOf.set(target, [call]);
