@@ -390,6 +390,22 @@ describe('moduleScopeCallsOf', () => {
     expect(texts(reference, file)).toContain('i2()');
     expect(texts(reference, file)).not.toContain('inArrow()');
   });
+
+  it('lists them the same in a file without decorators', () => {
+    const source = lines(
+      "import { S3Client } from '@aws-sdk/client-s3';",
+      'const s3 = new S3Client(config(region()));',
+      'export async function get(k: string) { return s3.send(cmd(k)); }',
+      'export const put = async () => { inArrow(); };',
+      'class Store { static shared = create(); client = perInstance(); static { inBlock(); } m() { inMethod(); } }',
+      'const obj = { k: key(), m() { inObjMethod(); } };',
+      'if (flag()) { blockCall(); }',
+      'export default (() => iife())();',
+    );
+    const file = ts.createSourceFile('/project/src/plain.ts', source, ts.ScriptTarget.Latest, true);
+    expect(texts(moduleScopeCallsOf(file), file)).toEqual(texts(walked(file), file));
+    expect(texts(walked(file), file)).toEqual(['new S3Client(config(region()))', 'config(region())', 'region()', 'create()', 'key()', 'flag()', 'blockCall()', '(() => iife())()']);
+  });
 });
 
 describe('isOneTimeInit', () => {

@@ -10,7 +10,7 @@
  */
 import { Node, SyntaxKind, ts, type CallExpression, type NewExpression } from '@lambda-lint/handler/ts-morph';
 import type { FunctionLikeNode, HandlerCode, ScopeBinding } from './code.js';
-import { descendantsByKind, isInstancePropertyInitializer, ownCodeNodesOf, skipOuterExpressions, walkDescendants, type TsFunctionLike } from './syntax.js';
+import { descendantsByKind, enclosingBoundary, isInstancePropertyInitializer, ownCodeNodesOf, skipOuterExpressions, walkDescendants, type TsFunctionLike } from './syntax.js';
 import { unwrap } from './lazy.js';
 import { moduleMemberOf, tableEntry, type ModuleMember } from './facts.js';
 import type { Program } from './program.js';
@@ -861,27 +861,15 @@ const moduleScopeCallsCache = new WeakMap<ts.SourceFile, readonly ts.Node[]>();
 export function moduleScopeCallsOf(file: ts.SourceFile): readonly ts.Node[] {
   let out = moduleScopeCallsCache.get(file);
   if (out) return out;
-  const statements = file.statements;
-  const calls = [...descendantsByKind(file, SyntaxKind.CallExpression), ...descendantsByKind(file, SyntaxKind.NewExpression)].filter((call) => {
-    // Nothing in a function declared at the top runs at load (most calls of a module are in one): no need to look up.
-    const top = statements[topLevelIndex(statements, call.pos)];
-    return top?.kind !== SyntaxKind.FunctionDeclaration && runsAtModuleLoad(call);
-  });
+  // Without decorators (most files), a call runs at load exactly when no function, static block or
+  // instance initialiser encloses it: the nearest one ends the look up.
+  const decorated = descendantsByKind(file, SyntaxKind.Decorator).length > 0;
+  const calls = [...descendantsByKind(file, SyntaxKind.CallExpression), ...descendantsByKind(file, SyntaxKind.NewExpression)].filter((call) =>
+    decorated ? runsAtModuleLoad(call) : enclosingBoundary(call) === undefined,
+  );
   out = calls.sort((a, b) => a.pos - b.pos || b.end - a.end);
   moduleScopeCallsCache.set(file, out);
   return out;
-}
-
-/** The index of the top-level statement that holds position `pos` (statements are in source order, without overlap). */
-function topLevelIndex(statements: readonly ts.Statement[], pos: number): number {
-  let lo = 0;
-  let hi = statements.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (statements[mid]!.pos <= pos) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
 }
 
 /**
