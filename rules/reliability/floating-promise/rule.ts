@@ -1,7 +1,7 @@
 import { defineRule } from '@lambda-lint/core';
 import { codeOf, forEachDescendantNode, locOfNode, sdkFactsOf, skipOuterExpressions, unwrapExpression as unwrap, walkDescendants, type FunctionLikeNode, type HandlerCode, type SdkFacts } from '@lambda-lint/handler';
 import { Node, SyntaxKind, type ts } from '@lambda-lint/handler/ts-morph';
-import { forEachReachableWhere, moduleMember, STATEMENT_AND_WRITE_KINDS } from '../../support/code-facts.js';
+import { moduleMember, STATEMENT_AND_WRITE_KINDS } from '../../support/code-facts.js';
 
 
 const PROMISE_COMBINATORS = new Set(['all', 'allSettled', 'race', 'any']);
@@ -294,10 +294,18 @@ export default defineRule({
       const noWait: { node: Node; fn: FunctionLikeNode }[] = [];
       /** Functions whose own floating work is reported once, at the timer. */
       const timerCallbacks = new Set<Node>();
-      forEachReachableWhere(code, (n) => mayBeTimer(n as ts.CallExpression), (node) => {
-        const t = timerCall(code, node);
-        if (t) timerCallbacks.add(t.callback);
-      }, [SyntaxKind.CallExpression]);
+      // One pass over reachable code finds the timers' callbacks and the nodes that can give a finding;
+      // the nodes are judged once every timer callback is known.
+      const reachable = code.reachableNodes(STATEMENT_AND_WRITE_KINDS);
+      const candidates: number[] = [];
+      for (let i = 0; i < reachable.nodes.length; i++) {
+        const n = reachable.nodes[i]!;
+        if (n.kind === SyntaxKind.CallExpression && mayBeTimer(n as ts.CallExpression)) {
+          const t = timerCall(code, reachable.node(i));
+          if (t) timerCallbacks.add(t.callback);
+        }
+        if (mayMatter(n) && mayReport(code, sdk, n)) candidates.push(i);
+      }
 
       const found: { messageId: string; node: Node; data: Record<string, string> }[] = [];
       const report = (messageId: string, node: Node, fn: FunctionLikeNode, data: Record<string, string>): void => {
@@ -306,7 +314,7 @@ export default defineRule({
       };
 
       const executors = new Map<Node, boolean>();
-      forEachReachableWhere(code, (n) => mayMatter(n) && mayReport(code, sdk, n), (node, fn) => {
+      const judge = (node: Node, fn: FunctionLikeNode): void => {
         let executor = executors.get(fn);
         if (executor === undefined) executors.set(fn, (executor = isPromiseExecutor(code, fn)));
         if (executor || timerCallbacks.has(fn)) return;
@@ -360,7 +368,8 @@ export default defineRule({
             noWait.push({ node, fn });
           }
         }
-      }, STATEMENT_AND_WRITE_KINDS);
+      };
+      for (const i of candidates) judge(reachable.node(i), reachable.fn(i));
 
       // A callback-style handler (not async, `(event, context, callback)`) ends when the event loop is
       // empty: work it leaves running still completes, unless callbackWaitsForEmptyEventLoop is false.
