@@ -37,8 +37,8 @@ export function forEachReachableWhere<T extends Node = Node>(code: HandlerCode, 
 }
 
 /**
- * `code.moduleMemberOf(call.getExpression())`, kept per call for the lint run: several rules ask it
- * of every call of reachable code (is it an fs write, a file read, an HTTP client?), for every
+ * `code.moduleMemberOf(call.getExpression())` (kept per node for the run by the handler): several rules
+ * ask it of every call of reachable code (is it an fs write, a file read, an HTTP client?), for every
  * handler reaching the call. With `lastNames`, undefined for a method call of any other name.
  */
 export function calleeMember(code: HandlerCode, call: CallExpression | NewExpression, lastNames?: ReadonlySet<string>): ModuleMember | undefined {
@@ -69,23 +69,13 @@ export const STATEMENT_AND_WRITE_KINDS: readonly SyntaxKind[] = [
   SyntaxKind.DeleteExpression,
 ];
 
-const moduleMembers = new WeakMap<object, Map<ts.Node, ModuleMember | null>>();
-
 /**
- * `code.moduleMemberOf(expr)`, kept per node for the lint run: the rules ask it of the same callees
- * (is it an fs function, a file read, an HTTP client, a promise API?), each for every handler
- * reaching the call. Keyed by the node asked about: a rule that unwraps first asks of another node.
+ * `code.moduleMemberOf(expr)` for a wrapper or a compiler node. The handler keeps the answer per node
+ * for the run: the rules ask it of the same callees (an fs function, a file read, an HTTP client, a
+ * promise API?), each for every handler reaching the call.
  */
 export function moduleMember(code: HandlerCode, expr: Node | ts.Node): ModuleMember | undefined {
-  const node = expr instanceof Node ? expr.compilerNode : expr;
-  let ofRun = moduleMembers.get(code.run);
-  if (!ofRun) moduleMembers.set(code.run, (ofRun = new Map()));
-  let member = ofRun.get(node);
-  if (member === undefined) {
-    member = code.moduleMemberOf(node) ?? null;
-    ofRun.set(node, member);
-  }
-  return member ?? undefined;
+  return code.moduleMemberOf(expr);
 }
 
 /** Source text without whitespace, for comparing expressions written the same way. */
