@@ -96,10 +96,11 @@ export function withDiskSignatures(host: Host, cache: DiskCache = new DiskCache(
    */
   const notInListing = (path: string): boolean => {
     const dir = parentOf(path);
-    const s = dir === path ? undefined : statNow(dir);
-    if (!s?.isDirectory() || !trusted(s)) return false;
+    // Only a folder with a kept listing is looked at (one where probes found nothing before).
     const kept = cache.dirs.get(dir);
-    if (!kept?.entries || kept.signature !== signature(s)) return false;
+    if (!kept?.entries || dir === path) return false;
+    const s = statNow(dir);
+    if (!s?.isDirectory() || !trusted(s) || kept.signature !== signature(s)) return false;
     // A name differing only in case may be the same entry on a case-insensitive file system: looked at.
     return !namesOf(kept.entries).has(path.slice(path.lastIndexOf('/') + 1).toLowerCase());
   };
@@ -135,8 +136,9 @@ export function withDiskSignatures(host: Host, cache: DiskCache = new DiskCache(
     },
     readFile: (path) => readSigned(path).bytes,
     readSigned,
+    // Asked of files read before: looked at directly, not through their folder's listing.
     signatureOf(path) {
-      const s = stat(path);
+      const s = statNow(path);
       return s?.isFile() && trusted(s) ? signature(s) : undefined;
     },
     // A folder's modification time changes when an entry is added, removed or renamed.
