@@ -377,6 +377,8 @@ interface RunFacts {
   recognised: Map<ts.Node, Recognised | null>;
   /** A fact's node: whether it runs at module load, and the function holding it. */
   sites: Map<ts.Node, { module: boolean; fn: FunctionLikeNode | undefined }>;
+  /** A file (its module-load calls) or a function (its own calls): the calls among them that are facts. */
+  factCalls: Map<ts.Node, readonly ts.Node[]>;
 }
 
 const runFacts = new WeakMap<object, RunFacts>();
@@ -384,7 +386,7 @@ const runFacts = new WeakMap<object, RunFacts>();
 function runFactsOf(code: HandlerCode): RunFacts {
   let out = runFacts.get(code.run);
   if (!out) {
-    out = { constructions: new Map(), clientNodes: new Map(), bindingClients: new Map(), commands: new Map(), assigned: new Map(), recognised: new Map(), sites: new Map() };
+    out = { constructions: new Map(), clientNodes: new Map(), bindingClients: new Map(), commands: new Map(), assigned: new Map(), recognised: new Map(), sites: new Map(), factCalls: new Map() };
     runFacts.set(code.run, out);
   }
   return out;
@@ -810,14 +812,35 @@ function recogniseUnscoped(run: RunFacts, code: HandlerCode, call: CallExpressio
   };
 }
 
-/** The fact a `new`/call expression is for the handler, scoped: recognised once per run. */
-function factAt(c: Collector, node: Node): SdkFact | undefined {
-  const key = node.compilerNode;
-  let r = c.run.recognised.get(key);
-  if (r === undefined) {
-    r = (Node.isNewExpression(node) ? (constructionAt(c.run, c.code, node) ? 'client' : undefined) : Node.isCallExpression(node) ? recogniseCall(c.run, c.code, node) : undefined) ?? null;
-    c.run.recognised.set(key, r);
+/**
+ * What a `new`/call expression is for any handler, recognised once per run; a call that can be no
+ * fact is told without a ts-morph wrapper.
+ */
+function recognisedAt(run: RunFacts, code: HandlerCode, n: ts.Node): Recognised | null {
+  let r = run.recognised.get(n);
+  if (r !== undefined) return r;
+  if (cannotBeFact(run, code, n)) r = null;
+  else {
+    const node = (code.run as Program).wrap(n);
+    r = (Node.isNewExpression(node) ? (constructionAt(run, code, node) ? 'client' : undefined) : Node.isCallExpression(node) ? recogniseCall(run, code, node) : undefined) ?? null;
   }
+  run.recognised.set(n, r);
+  return r;
+}
+
+/** The calls of a list (a file's module-load calls, a function's own calls) that are facts, kept per file or function for the run: a handler visits only those. */
+function factCallsOf(run: RunFacts, code: HandlerCode, owner: ts.Node, calls: readonly ts.Node[]): readonly ts.Node[] {
+  let out = run.factCalls.get(owner);
+  if (!out) {
+    out = calls.filter((n) => recognisedAt(run, code, n) !== null);
+    run.factCalls.set(owner, out);
+  }
+  return out;
+}
+
+/** The fact a `new`/call expression is for the handler, scoped. */
+function factAt(c: Collector, node: Node): SdkFact | undefined {
+  const r = recognisedAt(c.run, c.code, node.compilerNode);
   if (r === null) return undefined;
   if (r === 'client') return clientAt(c, node);
   const { scope, fn } = scopeOf(c, node);
@@ -922,29 +945,19 @@ export function sdkFactsOf(code: HandlerCode): SdkFacts {
   let out = cache.get(code);
   if (out) return out;
   const c: Collector = { code, run: runFactsOf(code), facts: [], byNode: new Map(), clientCache: new Map() };
-  // A call the run knows is no fact is skipped before it gets a ts-morph wrapper.
-  const visit = (n: ts.Node, wrapped: () => Node): void => {
+  const program = code.run as Program;
+  const visit = (n: ts.Node, node: Node): void => {
     if (c.byNode.has(n)) return;
-    const known = c.run.recognised.get(n);
-    if (known === null) return;
-    if (known === undefined && cannotBeFact(c.run, code, n)) {
-      c.run.recognised.set(n, null);
-      return;
-    }
-    const fact = factAt(c, wrapped());
+    const fact = factAt(c, node);
     if (fact) {
       c.facts.push(fact);
       c.byNode.set(n, fact);
     }
   };
-  // Module scope of every file holding reachable code (cold start).
-  for (const file of code.files) {
-    const owner = file as unknown as { _getNodeFromCompilerNode(n: ts.Node): Node };
-    for (const n of moduleScopeCallsOf(file.compilerNode)) visit(n, () => owner._getNodeFromCompilerNode(n));
-  }
-  // Reachable code, function by function: each function's calls are listed once for the run, not once per handler reaching it.
-  const program = code.run as Program;
-  for (const fn of code.reachableFunctionNodes) for (const n of ownCallsOf(fn as TsFunctionLike)) visit(n, () => program.wrap(n));
+  // Module scope of every file holding reachable code (cold start), then reachable code function by
+  // function: only the calls that are facts for any handler, listed once per file and function for the run.
+  for (const file of code.files) for (const n of factCallsOf(c.run, code, file.compilerNode, moduleScopeCallsOf(file.compilerNode))) visit(n, program.wrap(n));
+  for (const fn of code.reachableFunctionNodes) for (const n of factCallsOf(c.run, code, fn, ownCallsOf(fn as TsFunctionLike))) visit(n, program.wrap(n));
   const keyed = c.facts.map((fact) => ({ fact, ...sortKeyOf(fact.node) }));
   keyed.sort((a, b) => (a.file === b.file ? a.start - b.start || a.end - b.end : a.file < b.file ? -1 : 1));
   const facts = keyed.map((k) => k.fact);
