@@ -78,13 +78,15 @@ export function withDiskSignatures(host: Host, cache: DiskCache = new DiskCache(
   };
   const stat = (path: string): BigIntStats | undefined => {
     if (looked.has(path)) return looked.get(path);
-    // Module resolution probes many paths that do not exist, on every run: a name its folder's kept listing lacks is not looked at.
+    // Module resolution probes many paths that do not exist, on every run: a name its folder's kept
+    // listing lacks is not looked at.
     if (notInListing(path)) {
       looked.set(path, undefined);
       return undefined;
     }
     const s = statNow(path);
-    // A missing path: its folder is listed (once while it is unchanged), for the next probes there (inside the project root only).
+    // A missing path: its folder is listed (once while it is unchanged), for the next probes there
+    // (inside the project root only).
     if (!s && path !== '/' && (root === undefined || isInside(root, parentOf(path)))) listingOf(parentOf(path));
     return s;
   };
