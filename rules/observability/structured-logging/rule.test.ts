@@ -1,6 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { at, fixtureTests, lintFiles, positions } from '../../test-support/harness.js';
+import { codeOf } from '@lambda-lint/handler';
+import { SyntaxKind, type ts } from '@lambda-lint/handler/ts-morph';
+import { at, fixtureTests, lintDirectory, lintFiles, positions } from '../../test-support/harness.js';
+import { mayCallConsole, onConsole } from './rule.js';
 
 const ID = 'structured-logging';
 
@@ -116,6 +119,42 @@ describe(ID, () => {
     expect(positions(await sam('', ''), ID)).toEqual([pos(2, 3, 2, 31)]);
     expect(positions(await sam('Globals:\n  Function:\n    LoggingConfig:\n      LogFormat: JSON', ''), ID)).toEqual([]);
     expect(positions(await sam('', '      LoggingConfig:\n        LogFormat: JSON'), ID)).toEqual([]);
+  });
+
+  it('reports a console written with escapes (the test of the text lets a Unicode escape through)', async () => {
+    const escaped = LOGGING.replace('  console.log(', '  \\u0063onsole.log(');
+    expect(escaped).toContain('\\u0063onsole.log(`order');
+    expect(await found(app(escaped))).toEqual([pos(2, 3, 2, 49)]);
+  });
+
+  it('skips, from the text of its files, only handlers whose reachable code has no call on console', async () => {
+    const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+    const dirs = ['valid', 'invalid'].flatMap((v) => ['cloudformation', 'sam', 'serverless-cjs', 'serverless-ts'].map((c) => here(`fixtures/${v}/${c}/`)));
+    const results = [
+      ...(await Promise.all(dirs.map((d) => lintDirectory(d)))),
+      await lintDirectory(here('../../../examples/brand-platform-demo/')),
+      await lintFiles(app(LOGGING)),
+      await lintFiles(app(LOGGING.replace('  console.log(', '  \\u0063onsole.log('))),
+      await lintFiles(app(lines('import { log } from "./log.js";', 'export const handler = async (e: { id: string }) => log(`order ${e.id}`);'), SERVERLESS, 'src/orders.ts')),
+      await lintFiles({ ...app(lines("import { log } from './log.js';", 'export const handler = async (e: { id: string }) => log(`order ${e.id}`);')), 'src/log.ts': 'export const log = (m: string) => console.info(m);\n' }),
+      await lintFiles(app(lines('export const handler = async (e: { id: string }) => ({ statusCode: 200, body: e.id });'))),
+    ];
+    let skipped = 0;
+    let kept = 0;
+    for (const r of results) {
+      for (const binding of r.handlers) {
+        const code = codeOf(binding);
+        const consoleCalls = code.reachableNodes([SyntaxKind.CallExpression]).nodes.filter((n) => onConsole(n as ts.CallExpression));
+        if (mayCallConsole(code)) kept++;
+        else {
+          expect(consoleCalls).toEqual([]);
+          skipped++;
+        }
+        if (consoleCalls.length > 0) expect(mayCallConsole(code)).toBe(true);
+      }
+    }
+    expect(skipped).toBeGreaterThan(2);
+    expect(kept).toBeGreaterThan(5);
   });
 
   fixtureTests(fileURLToPath(new URL('.', import.meta.url)), ID);

@@ -1,6 +1,6 @@
 import { defineRule, type LambdaFunction } from '@lambda-lint/core';
 import { codeOf, locOfNode, skipOuterExpressions, unwrapExpression as unwrap, type HandlerCode } from '@lambda-lint/handler';
-import { Node, SyntaxKind, type CallExpression, type ts } from '@lambda-lint/handler/ts-morph';
+import { Node, SyntaxKind, type CallExpression, type SourceFile, type ts } from '@lambda-lint/handler/ts-morph';
 import { forEachReachableWhere } from '../../support/code-facts.js';
 
 /** The `console` methods that write a log line. */
@@ -10,11 +10,30 @@ const CONSOLE_METHODS = new Set(['log', 'info', 'warn', 'error', 'debug', 'trace
 const FORMAT_PLACEHOLDER = /%[sdifjoOc]/;
 
 /** Whether a call's callee is a member of something named `console`, read on the compiler node (most calls are not). */
-function onConsole(call: ts.CallExpression): boolean {
+export function onConsole(call: ts.CallExpression): boolean {
   const callee = skipOuterExpressions(call.expression);
   if (callee.kind !== SyntaxKind.PropertyAccessExpression && callee.kind !== SyntaxKind.ElementAccessExpression) return false;
   const receiver = skipOuterExpressions((callee as ts.PropertyAccessExpression | ts.ElementAccessExpression).expression);
   return receiver.kind === SyntaxKind.Identifier && (receiver as ts.Identifier).text === 'console';
+}
+
+/** Per file, syntax only: whether its text can hold a call on `console`. */
+const mayCallConsoleCache = new WeakMap<SourceFile, boolean>();
+
+/**
+ * Whether the handler's code can call a method of `console`: a file of reachable code names it, or
+ * holds a Unicode escape (the only escape an identifier may be written with, `\u0063onsole`). Most
+ * files log through a logger or not at all, and their calls need no test.
+ */
+export function mayCallConsole(code: HandlerCode): boolean {
+  return code.files.some((file) => {
+    let may = mayCallConsoleCache.get(file);
+    if (may === undefined) {
+      const text = file.getFullText();
+      mayCallConsoleCache.set(file, (may = text.includes('console') || text.includes('\\u')));
+    }
+    return may;
+  });
 }
 
 /** `console.log(...)` (also `console['log']`) on the global console, not a local variable named `console`. */
@@ -93,6 +112,7 @@ export default defineRule({
       // JSON log format (or a format that cannot be known offline): not reported.
       if (json !== false) continue;
       const code = codeOf(binding);
+      if (!mayCallConsole(code)) continue;
       forEachReachableWhere(code, (n) => onConsole(n as ts.CallExpression), (node) => {
         if (!Node.isCallExpression(node)) return;
         const method = consoleMethod(code, node);
