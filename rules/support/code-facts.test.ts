@@ -1,9 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { codeOf, skipOuterExpressions, unwrapAwaited as unwrap } from '@lambda-lint/handler';
-import { lintDirectory } from '../test-support/harness.js';
+import { lintDirectory, lintFiles } from '../test-support/harness.js';
 import { Node, Project, SyntaxKind, type ts } from '@lambda-lint/handler/ts-morph';
-import { callSitesOf, calleeMemberTs, calleeName, calleeNameTs, hasSpread, moduleMember, propertyValue, propertyValueTs, wrapperText } from './code-facts.js';
+import { callSitesOf, calleeMemberTs, mayNameInReachableFiles, calleeName, calleeNameTs, hasSpread, moduleMember, propertyValue, propertyValueTs, wrapperText } from './code-facts.js';
 
 /** The property look-up as it was written on the wrappers (getProperties, getName), to hold the compiler-node one to. */
 function propertyValueByWrappers(obj: Node | undefined, name: string): Node | undefined {
@@ -138,5 +138,32 @@ describe('code facts on compiler nodes', () => {
       }
     }
     expect(sites).toBeGreaterThan(20);
+  });
+
+  it('mayNameInReachableFiles says no only for handlers with no identifier of that name in reachable code, escaped or not', async () => {
+    const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+    const dirs = ['files/base64-upload-size', 'observability/structured-logging'].flatMap((r) => ['valid', 'invalid'].flatMap((v) => ['sam', 'serverless-ts'].map((c) => here(`../${r}/fixtures/${v}/${c}/`))));
+    const serverless = 'service: s\nprovider:\n  name: aws\n  runtime: nodejs22.x\nfunctions:\n  f:\n    handler: src/f.handler\n';
+    const results = [
+      await lintDirectory(here('../../examples/brand-platform-demo/')),
+      ...(await Promise.all(dirs.map((d) => lintDirectory(d)))),
+      await lintFiles({ 'serverless.yml': serverless, 'src/f.ts': "export const handler = async (e: { b: string }) => B\\u0075ffer.from(e.b, 'base64').length + (\\u0063onsole.log(e.b), 1);\n" }),
+      await lintFiles({ 'serverless.yml': serverless, 'src/f.ts': 'export const handler = async (e: { b: string }) => e.b.length;\n' }),
+    ];
+    let no = 0;
+    let yes = 0;
+    for (const r of results) {
+      for (const binding of r.handlers) {
+        const code = codeOf(binding);
+        for (const name of ['console', 'Buffer']) {
+          const named = code.reachableNodes([SyntaxKind.Identifier]).nodes.some((n) => (n as ts.Identifier).text === name);
+          if (named) expect(mayNameInReachableFiles(code, name)).toBe(true);
+          if (mayNameInReachableFiles(code, name)) yes++;
+          else no++;
+        }
+      }
+    }
+    expect(no).toBeGreaterThan(3);
+    expect(yes).toBeGreaterThan(3);
   });
 });

@@ -14,7 +14,7 @@ import { skipOuterExpressions, type FunctionLikeNode, type HandlerCode, type Mod
 export { methodNameOf, skipOuterAndAwait as unwrapTs, unwrapAwaited as unwrap } from '@lambda-lint/handler';
 import { skipOuterAndAwait as unwrapTs, unwrapAwaited as unwrap } from '@lambda-lint/handler';
 export { evaluateNumber } from '@lambda-lint/handler';
-import { Node, SyntaxKind, type CallExpression, type NewExpression, type TryStatement, type ts } from '@lambda-lint/handler/ts-morph';
+import { Node, SyntaxKind, type CallExpression, type NewExpression, type SourceFile, type TryStatement, type ts } from '@lambda-lint/handler/ts-morph';
 
 /**
  * `code.forEachReachableNode(cb, kinds)`: the list is made once per handler and set of kinds
@@ -76,6 +76,28 @@ export const STATEMENT_AND_WRITE_KINDS: readonly SyntaxKind[] = [
  */
 export function moduleMember(code: HandlerCode, expr: Node | ts.Node): ModuleMember | undefined {
   return code.moduleMemberOf(expr);
+}
+
+/** Per file and name: whether the file's text can hold an identifier of that name. */
+const namesInFiles = new WeakMap<SourceFile, Map<string, boolean>>();
+
+/**
+ * Whether some file of the handler's reachable code can hold an identifier `name` (`console`,
+ * `Buffer`): its text has the name written out, or a Unicode escape (the only escape an identifier
+ * may be written with, `\u0063onsole`). A check that needs such an identifier at the call it looks
+ * for skips a handler whose files have none, without testing its calls. Kept per file and name.
+ */
+export function mayNameInReachableFiles(code: HandlerCode, name: string): boolean {
+  return code.files.some((file) => {
+    let byName = namesInFiles.get(file);
+    if (!byName) namesInFiles.set(file, (byName = new Map()));
+    let may = byName.get(name);
+    if (may === undefined) {
+      const text = file.getFullText();
+      byName.set(name, (may = text.includes(name) || text.includes('\\u')));
+    }
+    return may;
+  });
 }
 
 /** Source text without whitespace, for comparing expressions written the same way. */

@@ -1,7 +1,7 @@
 import { defineRule } from '@lambda-lint/core';
 import { codeOf, forEachDescendantNode, locOfNode, type HandlerCode } from '@lambda-lint/handler';
 import { Node, SyntaxKind, type CallExpression, type ts } from '@lambda-lint/handler/ts-morph';
-import { callSitesOf, enclosingFunctionOf, forEachReachableWhere, methodNameOf, onlyNonRequestTriggers, textKey, unwrap } from '../../support/code-facts.js';
+import { callSitesOf, enclosingFunctionOf, forEachReachableWhere, mayNameInReachableFiles, methodNameOf, onlyNonRequestTriggers, textKey, unwrap } from '../../support/code-facts.js';
 
 function rootIdentifier(node: Node): Node | undefined {
   let cur = unwrap(node);
@@ -104,6 +104,8 @@ export default defineRule({
       // Queue, stream and schedule payloads are capped far below the request limits.
       if (onlyNonRequestTriggers(binding.fn)) continue;
       const code = codeOf(binding);
+      // `Buffer.from` names Buffer where it is called: a handler whose files never name it decodes nothing.
+      if (!mayNameInReachableFiles(code, 'Buffer')) continue;
       forEachReachableWhere(code, (n) => methodNameOf(n as ts.CallExpression) === 'from', (node, fn) => {
         if (!Node.isCallExpression(node) || !isBufferFrom(code, node)) return;
         const [input, enc] = node.getArguments();

@@ -1,7 +1,7 @@
 import { defineRule, type LambdaFunction } from '@lambda-lint/core';
 import { codeOf, locOfNode, skipOuterExpressions, unwrapExpression as unwrap, type HandlerCode } from '@lambda-lint/handler';
-import { Node, SyntaxKind, type CallExpression, type SourceFile, type ts } from '@lambda-lint/handler/ts-morph';
-import { forEachReachableWhere } from '../../support/code-facts.js';
+import { Node, SyntaxKind, type CallExpression, type ts } from '@lambda-lint/handler/ts-morph';
+import { forEachReachableWhere, mayNameInReachableFiles } from '../../support/code-facts.js';
 
 /** The `console` methods that write a log line. */
 const CONSOLE_METHODS = new Set(['log', 'info', 'warn', 'error', 'debug', 'trace']);
@@ -17,23 +17,12 @@ export function onConsole(call: ts.CallExpression): boolean {
   return receiver.kind === SyntaxKind.Identifier && (receiver as ts.Identifier).text === 'console';
 }
 
-/** Per file, syntax only: whether its text can hold a call on `console`. */
-const mayCallConsoleCache = new WeakMap<SourceFile, boolean>();
-
 /**
- * Whether the handler's code can call a method of `console`: a file of reachable code names it, or
- * holds a Unicode escape (the only escape an identifier may be written with, `\u0063onsole`). Most
- * files log through a logger or not at all, and their calls need no test.
+ * Whether the handler's code can call a method of `console`: a file of reachable code names it (see
+ * {@link mayNameInReachableFiles}). Most files log through a logger or not at all, and their calls need no test.
  */
 export function mayCallConsole(code: HandlerCode): boolean {
-  return code.files.some((file) => {
-    let may = mayCallConsoleCache.get(file);
-    if (may === undefined) {
-      const text = file.getFullText();
-      mayCallConsoleCache.set(file, (may = text.includes('console') || text.includes('\\u')));
-    }
-    return may;
-  });
+  return mayNameInReachableFiles(code, 'console');
 }
 
 /** `console.log(...)` (also `console['log']`) on the global console, not a local variable named `console`. */
