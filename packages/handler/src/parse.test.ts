@@ -4,7 +4,7 @@ import { Program } from './program.js';
 
 const ROOT = '/project';
 
-/** Every node of a tree with its JSDoc comments and their insides, in a fixed order, each with its parent. */
+/** Every node of a tree with its JSDoc comments (if parsed) and their insides, in a fixed order, each with its parent. */
 function nodesWithParents(root: ts.Node): { node: ts.Node; parent: ts.Node | undefined }[] {
   const out: { node: ts.Node; parent: ts.Node | undefined }[] = [];
   const stack: ts.Node[] = [root];
@@ -26,7 +26,8 @@ function expectSameParents(path: string, text: string): number {
   const program = new Program({ readFile: (p) => (p === path ? text : undefined) }, ROOT);
   const file = program.load(path);
   if (typeof file === 'string') throw new Error(`${path} was not parsed: ${file}`);
-  const reference = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true);
+  // The analyzer parses without JSDoc (nothing reads it); the reference the same way.
+  const reference = ts.createSourceFile(path, text, { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone }, true);
   const mine = nodesWithParents(file.ts);
   const theirs = nodesWithParents(reference);
   expect(mine.map((n) => n.node.kind)).toEqual(theirs.map((n) => n.node.kind));
@@ -40,7 +41,7 @@ function expectSameParents(path: string, text: string): number {
 }
 
 describe('parsing', () => {
-  it('sets every parent pointer as TypeScript does, JSDoc comments and their tags included', () => {
+  it('sets every parent pointer as TypeScript does, in a file documented with JSDoc', () => {
     const text = `/** The module. */
 import { a } from './a.js';
 
@@ -63,6 +64,29 @@ export class C {
 /** trailing */
 `;
     expect(expectSameParents(`${ROOT}/src/add.ts`, text)).toBeGreaterThan(60);
+  });
+
+  it('does not parse JSDoc: a documented file has the nodes of its code only, positions unchanged', () => {
+    const text = `/**\n * Reads.\n * @param {string} id the key\n */\nexport function read(id: string) {\n  /** @type {number} */\n  const n = 1;\n  return id + n;\n}\n`;
+    const path = `${ROOT}/src/read.ts`;
+    const file = new Program({ readFile: (p) => (p === path ? text : undefined) }, ROOT).load(path);
+    if (typeof file === 'string') throw new Error(file);
+    const full = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true);
+    const docs = (nodes: { node: ts.Node }[]) => nodes.filter((n) => n.node.kind === ts.SyntaxKind.JSDoc).length;
+    expect(docs(nodesWithParents(full))).toBe(2);
+    expect(docs(nodesWithParents(file.ts))).toBe(0);
+    // The code's nodes: forEachChild never enters JSDoc.
+    const code = (root: ts.Node): number[][] => {
+      const out: number[][] = [];
+      const visit = (n: ts.Node): void => {
+        out.push([n.kind, n.pos, n.end]);
+        ts.forEachChild(n, visit);
+      };
+      visit(root);
+      return out;
+    };
+    expect(code(file.ts)).toEqual(code(full));
+    expect(code(file.ts).length).toBeGreaterThan(15);
   });
 
   it('sets the parents of JavaScript with JSDoc types and of deeply nested code', () => {
