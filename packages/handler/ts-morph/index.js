@@ -7,6 +7,21 @@
 // missing one fails at start-up ("does not provide an export named").
 import { createRequire } from 'node:module';
 
-const tsMorph = createRequire(import.meta.url)('ts-morph');
+const require = createRequire(import.meta.url);
+const tsMorph = require('ts-morph');
+
+// ts-morph keeps each folder's files and subfolders sorted with `a.localeCompare(b, 'en-us-u-kf-upper')`,
+// which resolves the locale again on every comparison: a sixth of the time of filing a parsed file
+// (about 10 ms on 1000 files). ECMA-402 defines localeCompare with a locale as the compare of an
+// Intl.Collator for it: one collator made once sorts the same, five times faster.
+try {
+  const comparer = createRequire(require.resolve('ts-morph'))('@ts-morph/common').LocaleStringComparer?.instance;
+  if (comparer && typeof comparer.compareTo === 'function') {
+    const collator = new Intl.Collator('en-us-u-kf-upper');
+    comparer.compareTo = (a, b) => Math.sign(collator.compare(a, b));
+  }
+} catch {
+  // Another layout of ts-morph's files: its own comparison stays.
+}
 
 export const { Node, Project, SyntaxKind, ts } = tsMorph;
