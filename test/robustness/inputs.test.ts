@@ -375,4 +375,20 @@ describe('input diagnostics: exact positions, the rest of the run goes on', () =
     expect(inputFindings(r)).toEqual([]);
     expect(r.functionCount).toBe(5201);
   }, 120_000);
+  it('reads SDK services and operations named after Object.prototype members as plain names in every rule', async () => {
+    const code = [
+      "import { ConstructorClient, GetThingCommand } from '@aws-sdk/client-constructor';",
+      "import { ToStringClient, ListThingsCommand } from '@aws-sdk/client-tostring';",
+      'export const handler = async () => {',
+      '  await new ConstructorClient({}).send(new GetThingCommand({}));',
+      '  await new ToStringClient({}).send(new ListThingsCommand({}));',
+      '};',
+      '',
+    ].join('\n');
+    // run() fails on any internal error: client-in-handler and iam-missing-permission stopped on these names.
+    const r = await run({ 'svc/serverless.yml': serverless(), 'svc/src/api.ts': code });
+    const missing = r.findings.filter((f) => f.ruleId === 'iam-missing-permission').map((f) => f.message);
+    expect(missing.some((m) => m.includes('needs constructor:GetThing'))).toBe(true);
+    expect(missing.some((m) => m.includes('needs tostring:ListThings'))).toBe(true);
+  });
 });

@@ -23,7 +23,8 @@ function written(fact: ClientFact): string {
 }
 
 function isConfigFetch(op: OperationFact): boolean {
-  return CONFIG_OPERATIONS[op.service]?.has(op.operation) === true;
+  // Own entries only: the service comes from the user's import (`@aws-sdk/client-constructor`).
+  return Object.hasOwn(CONFIG_OPERATIONS, op.service) && CONFIG_OPERATIONS[op.service]!.has(op.operation);
 }
 
 interface PendingReport {

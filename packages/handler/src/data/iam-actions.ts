@@ -143,7 +143,8 @@ export const S3_BUCKET_ACTIONS: ReadonlySet<string> = new Set(['s3:ListBucket', 
 
 /** The IAM prefix of an SDK service (`secrets-manager` -> `secretsmanager`). */
 export function iamPrefixOf(service: string): string {
-  return IAM_SERVICE_PREFIXES[service] ?? service.replace(/-/g, '');
+  // Own entries only: a service named from the user's imports may be `constructor`.
+  return (Object.hasOwn(IAM_SERVICE_PREFIXES, service) ? IAM_SERVICE_PREFIXES[service] : undefined) ?? service.replace(/-/g, '');
 }
 
 /**
