@@ -386,7 +386,8 @@ describe('input diagnostics: exact positions, the rest of the run goes on', () =
       '',
     ].join('\n');
     // run() fails on any internal error: client-in-handler and iam-missing-permission stopped on these names.
-    const r = await run({ 'svc/serverless.yml': serverless(), 'svc/src/api.ts': code });
+    // An SQS trigger: not-idempotent looks the service up in its table of publishing operations.
+    const r = await run({ 'svc/serverless.yml': serverless('    events:\n      - sqs: arn:aws:sqs:us-east-1:123456789012:jobs\n'), 'svc/src/api.ts': code });
     const missing = r.findings.filter((f) => f.ruleId === 'iam-missing-permission').map((f) => f.message);
     expect(missing.some((m) => m.includes('needs constructor:GetThing'))).toBe(true);
     expect(missing.some((m) => m.includes('needs tostring:ListThings'))).toBe(true);

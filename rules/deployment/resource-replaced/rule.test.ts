@@ -139,6 +139,9 @@ ${resources}  Fn:
     expect(positions(reviewChange(template(alarm), template('')).findings)).toEqual([]);
     const retained = '  Logs:\n    Type: AWS::Logs::LogGroup\n    DeletionPolicy: Retain\n';
     expect(positions(reviewChange(template(retained), template('')).findings)).toEqual([]);
+    // A type named after an Object.prototype member is not in the table of data stores.
+    const odd = '  Odd:\n    Type: constructor\n';
+    expect(positions(reviewChange(template(odd), template('')).findings)).toEqual([]);
   });
 
   it('reports the stores of a deleted template at their place in the base revision', () => {

@@ -43,7 +43,8 @@ export default defineRule({
       const resource = change.constructPath ?? change.logicalId;
       // A generated resource is named by what it is for: `GetDashbrandLogGroup (AWS::Logs::LogGroup, the log group of function get-brand)`.
       const type = change.generatedFor ? `${change.type}, ${change.generatedFor}` : change.type;
-      const stateful = STATEFUL_RESOURCES[change.type];
+      // Own entries only: a template's `Type: constructor` is no data store.
+      const stateful = Object.hasOwn(STATEFUL_RESOURCES, change.type) ? STATEFUL_RESOURCES[change.type] : undefined;
       // The resource's base position goes into the message: as a related location it would name the head file.
       if (change.kind === 'removed') {
         // Removing a stateless resource is visible in the diff and loses nothing; only data stores are findings.

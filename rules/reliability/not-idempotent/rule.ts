@@ -192,7 +192,8 @@ function dynamoWrites(ctx: { model: AppModel }, fn: LambdaFunction, code: Handle
       }
       continue;
     }
-    const publishes = PUBLISH[op.service];
+    // Own entries only: the service comes from the user's import (`@aws-sdk/client-constructor`).
+    const publishes = Object.hasOwn(PUBLISH, op.service) ? PUBLISH[op.service] : undefined;
     if (publishes?.includes(op.operation)) {
       const input = literal(code, op.input);
       if (input && (propertyValue(input, 'MessageDeduplicationId') || input.getText().includes('MessageDeduplicationId'))) continue;
