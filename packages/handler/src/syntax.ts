@@ -13,7 +13,11 @@ export type TsFunctionLike =
 const SK = ts.SyntaxKind;
 
 export function isTsFunctionLike(node: ts.Node): node is TsFunctionLike {
-  switch (node.kind) {
+  return isFunctionLikeKind(node.kind);
+}
+
+function isFunctionLikeKind(kind: number): boolean {
+  switch (kind) {
     case SK.FunctionDeclaration:
     case SK.FunctionExpression:
     case SK.ArrowFunction:
@@ -32,9 +36,7 @@ export function isTsFunctionLike(node: ts.Node): node is TsFunctionLike {
  * class static blocks and instance property initialisers (they run per construction).
  */
 export function isCodeBoundary(node: ts.Node): boolean {
-  if (isTsFunctionLike(node)) return true;
-  if (node.kind === SK.ClassStaticBlockDeclaration) return true;
-  return false;
+  return isCodeBoundaryKind(node.kind);
 }
 
 /** Strips parentheses, type assertions, `satisfies` and non-null assertions. */
@@ -389,17 +391,5 @@ export function ownCodeNodesOf(fn: TsFunctionLike): OwnNodes {
 
 /** {@link isCodeBoundary} by kind (it depends on nothing else). */
 export function isCodeBoundaryKind(kind: number): boolean {
-  switch (kind) {
-    case SK.FunctionDeclaration:
-    case SK.FunctionExpression:
-    case SK.ArrowFunction:
-    case SK.MethodDeclaration:
-    case SK.Constructor:
-    case SK.GetAccessor:
-    case SK.SetAccessor:
-    case SK.ClassStaticBlockDeclaration:
-      return true;
-    default:
-      return false;
-  }
+  return isFunctionLikeKind(kind) || kind === SK.ClassStaticBlockDeclaration;
 }
