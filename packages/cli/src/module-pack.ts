@@ -18,18 +18,23 @@
  * declarations. That is an ES module's behaviour except for live bindings, which only a cycle or
  * an exported `let` can observe: the pack is not written when an import inside a cycle names
  * anything but a function declaration, or a module exports a `let`/`var`. Dependencies from
- * node_modules and Node.js built-ins stay outside, loaded with `require` and seen as an ES module
- * sees them (`default` is `module.exports`). Anything else the pack cannot express (top-level
- * await, a computed import specifier, a package export it cannot resolve) means no pack.
- * `LAMBDA_LINT_NO_COMPILE_CACHE=1` turns it off with the compiled-code cache.
+ * node_modules are seen as an ES module sees a required module (`default` is `module.exports`).
+ * The small CommonJS files of the dependencies that every run loads (yaml, commander, picocolors:
+ * 80 files, 20 ms of resolving, reading and compiling them one by one) are packed too, with
+ * Node.js's module wrapper, when every require in their package is a string literal resolved here
+ * (collectCommonJs); they run as the CommonJS loader runs them, registered in its cache. Node.js
+ * built-ins, JSON, large files and packages that cannot be packed stay outside, loaded with
+ * `require`. Anything else the pack cannot express (top-level await, a computed import specifier,
+ * a package export it cannot resolve) means no pack. `LAMBDA_LINT_NO_COMPILE_CACHE=1` turns it
+ * off with the compiled-code cache.
  */
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, openSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { createRequire, isBuiltin } from 'node:module';
-import { dirname, join, resolve, sep } from 'node:path';
+import Module, { createRequire, isBuiltin } from 'node:module';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { types } from 'node:util';
-import { Script } from 'node:vm';
+import { compileFunction, Script } from 'node:vm';
 import { isMainThread } from 'node:worker_threads';
 import type * as TS from 'typescript';
 import { compiledCodeEntry, privateCacheDir } from './cache-compile.js';
@@ -43,20 +48,47 @@ type ModuleBody = (
   exportStar: (into: object, from: object) => void,
 ) => void;
 
-/** What the pack's script exports: each module's body and where its import specifiers lead (null: outside the pack). */
-type PackedModules = Record<string, [body: ModuleBody, links: Record<string, string | null>]>;
+/** How a packed CommonJS dependency is run: Node.js's own module wrapper, with a `require` that knows the pack. */
+type CommonJsBody = (exports: unknown, require: (specifier: string) => unknown, module: CjsModule, __filename: string, __dirname: string) => void;
+
+/**
+ * What the pack's script exports: each module's body and where its import (or require) specifiers
+ * lead (null: outside the pack); `commonjs` marks a dependency from node_modules.
+ */
+type PackedModules = Record<string, [body: ModuleBody, links: Record<string, string | null>] | [body: CommonJsBody, links: Record<string, string | null>, format: 'commonjs']>;
+
+/** Node.js's CommonJS module, as far as the pack uses it. */
+interface CjsModule {
+  exports: unknown;
+  filename: string | null;
+  paths: string[];
+  loaded: boolean;
+  require(specifier: string): unknown;
+}
+
+/** The CommonJS loader's class and tables (node:module's default export). */
+const CjsLoader = Module as unknown as {
+  new (id: string, parent?: CjsModule): CjsModule;
+  _cache: Record<string, CjsModule | undefined>;
+  _nodeModulePaths(dir: string): string[];
+};
 
 /**
  * The manifest beside a pack: the files it was made from, as they were. `pack` null: those files
  * cannot be packed, and no run tries again until one of them changes.
  */
 interface Manifest {
-  version: 3;
+  version: 4;
   pack: string | null;
   files: [path: string, size: number, mtimeMs: number][];
+  /**
+   * The node_modules entries that packed dependencies were found through, and the folders they led
+   * to: a package manager upgrades a dependency by pointing its link elsewhere, leaving the old files.
+   */
+  links: [path: string, real: string][];
 }
 
-const MANIFEST_VERSION = 3;
+const MANIFEST_VERSION = 4;
 
 /** A build that holds the lock longer than this has died: another run may build. */
 const STALE_LOCK_MS = 2 * 60 * 1000;
@@ -112,20 +144,22 @@ export function openPack(entryPath: string, env: Record<string, string | undefin
  */
 function profiled(env: Record<string, string | undefined>): boolean {
   const flags = [...process.execArgv, ...(env.NODE_OPTIONS ?? '').split(/\s+/)];
-  return flags.some((f) => /^--(cpu-prof|heap-prof|prof|inspect)/.test(f));
+  // --preserve-symlinks: the loader would know dependencies by other paths than the pack's, and load them twice.
+  return flags.some((f) => /^--(cpu-prof|heap-prof|prof|inspect|preserve-symlinks)/.test(f));
 }
 
 /** The pack file whose manifest matches the files on disk (null: they cannot be packed). */
 function currentPack(base: string): string | null | undefined {
   const manifest = readManifest(base);
   if (!manifest) return undefined;
-  for (const [path, size, mtimeMs] of manifest.files) {
-    try {
+  try {
+    for (const [path, size, mtimeMs] of manifest.files) {
       const s = statSync(path);
       if (s.size !== size || s.mtimeMs !== mtimeMs) return undefined;
-    } catch {
-      return undefined;
     }
+    for (const [path, real] of manifest.links) if (realpathSync.native(path) !== real) return undefined;
+  } catch {
+    return undefined;
   }
   return manifest.pack === null ? null : join(dirname(base), manifest.pack);
 }
@@ -133,7 +167,7 @@ function currentPack(base: string): string | null | undefined {
 function readManifest(base: string): Manifest | undefined {
   try {
     const manifest = JSON.parse(readFileSync(`${base}.json`, 'utf8')) as Manifest;
-    return manifest.version === MANIFEST_VERSION && Array.isArray(manifest.files) ? manifest : undefined;
+    return manifest.version === MANIFEST_VERSION && Array.isArray(manifest.files) && Array.isArray(manifest.links) ? manifest : undefined;
   } catch {
     return undefined;
   }
@@ -149,17 +183,46 @@ class PackLoader {
   load(file: string): object {
     const done = this.loaded.get(file);
     if (done) return done;
-    const [body, links] = this.modules[file]!;
+    const [body, links] = this.modules[file] as [ModuleBody, Record<string, string | null>];
     const exports = {};
     this.loaded.set(file, exports);
     const outside = createRequire(file);
     const load = (specifier: string): object => {
       const target = links[specifier];
-      return target ? this.load(target) : this.namespaceOf(outside(specifier));
+      if (!target) return this.namespaceOf(outside(specifier));
+      return this.modules[target]![2] === 'commonjs' ? this.namespaceOf(this.require(target)) : this.load(target);
     };
     const dynamicImport = (specifier: string): Promise<object> => Promise.resolve().then(() => load(specifier));
     body(exports, load, dynamicImport, { url: pathToFileURL(file).href, filename: file, dirname: dirname(file) }, exportStar);
     return exports;
+  }
+
+  /**
+   * A packed CommonJS dependency's `module.exports`, as Node.js's loader gives it: one module object
+   * per file in the loader's own cache (whoever requires the file later, in or outside the pack, gets
+   * the same exports), registered before its body runs (a cycle sees the exports so far), removed
+   * again if the body throws. Its requires of files outside the pack go to the real `require`.
+   */
+  require(file: string, parent?: CjsModule): unknown {
+    const known = CjsLoader._cache[file];
+    if (known) return known.exports;
+    const [body, links] = this.modules[file] as [CommonJsBody, Record<string, string | null>, 'commonjs'];
+    const module = new CjsLoader(file, parent);
+    module.filename = file;
+    module.paths = CjsLoader._nodeModulePaths(dirname(file));
+    CjsLoader._cache[file] = module;
+    const require = (specifier: string): unknown => {
+      const target = links[specifier];
+      return target ? this.require(target, module) : module.require(specifier);
+    };
+    try {
+      body.call(module.exports, module.exports, require, module, file, dirname(file));
+    } catch (e) {
+      delete CjsLoader._cache[file];
+      throw e;
+    }
+    module.loaded = true;
+    return module.exports;
   }
 
   /**
@@ -216,7 +279,8 @@ function writePack(entry: string, base: string): void {
     const packName = source === undefined ? null : `${base.slice(dirname(base).length + 1)}-${createHash('sha256').update(source).digest('hex').slice(0, 16)}.cjs`;
     const previous = readManifest(base)?.pack;
     if (source !== undefined && packName) writeAtomically(join(dirname(base), packName), source);
-    writeAtomically(`${base}.json`, JSON.stringify({ version: MANIFEST_VERSION, pack: packName, files: packed.files } satisfies Manifest));
+    const manifest: Manifest = { version: MANIFEST_VERSION, pack: packName, files: packed.files, links: packed.links };
+    writeAtomically(`${base}.json`, JSON.stringify(manifest));
     if (previous && previous !== packName) {
       // The previous pack and its compiled code, which no run uses any more.
       const entry = compiledCodeEntry(join(dirname(base), previous));
@@ -284,7 +348,7 @@ interface GraphModule {
 }
 
 /** The pack's script and the files it holds, or undefined when the graph cannot be packed faithfully. */
-export function packSource(ts: Ts, entry: string): { source?: string; files: Manifest['files'] } {
+export function packSource(ts: Ts, entry: string): { source?: string; files: Manifest['files']; links: Manifest['links'] } {
   // The modules read, and the package.json files that decided a resolution or a module format: a
   // change to one is a new pack (or a new attempt, after files that could not be packed).
   const files: Manifest['files'] = [];
@@ -297,16 +361,235 @@ export function packSource(ts: Ts, entry: string): { source?: string; files: Man
     return files;
   };
   const graph = collectGraph(ts, entry, packageFiles, files);
-  if (!graph || !cyclesAreSafe(ts, graph)) return { files: withPackageFiles() };
-  const parts: string[] = ["'use strict';\nmodule.exports = {\n"];
+  if (!graph || !cyclesAreSafe(ts, graph)) return { files: withPackageFiles(), links: [] };
+  const dependencies = collectCommonJs(ts, graph, staticallyImported(ts, graph, entry));
+  // Not strict as a whole: a CommonJS dependency runs in the mode it chose; each ES module is strict.
+  const parts: string[] = ['module.exports = {\n'];
   for (const [file, module] of graph) {
     const body = packedBody(ts, module);
-    if (body === undefined) return { files: withPackageFiles() };
+    if (body === undefined) return { files: withPackageFiles(), links: [] };
     const params = ['exports', 'load', 'dynamicImport', 'importMeta', 'exportStar'].map((p) => PREFIX + p).join(', ');
-    parts.push(`${JSON.stringify(file)}: [function (${params}) {\n${body}\n}, ${JSON.stringify(module.links)}],\n`);
+    const links = { ...module.links, ...dependencies.entries.get(file) };
+    parts.push(`${JSON.stringify(file)}: [function (${params}) {'use strict';\n${body}\n}, ${JSON.stringify(links)}],\n`);
+  }
+  for (const [file, module] of dependencies.modules) {
+    parts.push(`${JSON.stringify(file)}: [function (${COMMONJS_PARAMS.join(', ')}) {${module.text}\n}, ${JSON.stringify(module.links)}, "commonjs"],\n`);
+    files.push([file, module.size, module.mtimeMs]);
   }
   parts.push('};\n');
-  return { source: parts.join(''), files: withPackageFiles() };
+  return { source: parts.join(''), files: [...withPackageFiles(), ...dependencies.packageFiles], links: dependencies.links };
+}
+
+// ---------------------------------------------------------------------------------------------
+// CommonJS dependencies: the small files of node_modules that the packed ES modules require
+
+/** Node.js's CommonJS module wrapper's parameters. */
+const COMMONJS_PARAMS = ['exports', 'require', 'module', '__filename', '__dirname'];
+
+/** Files this large are compiled from their own code cache entry (cache-compile.ts), not packed. */
+const MAX_PACKED_DEPENDENCY_BYTES = 256 * 1024;
+
+/** A CommonJS file of a dependency, read and analysed. */
+interface CommonJsFile {
+  text: string;
+  size: number;
+  mtimeMs: number;
+  /** Require specifier -> packed file, or null: the real `require`. */
+  links: Record<string, string | null>;
+}
+
+interface CommonJsDependencies {
+  modules: Map<string, CommonJsFile>;
+  /** For each packed ES module, its specifiers that lead to a packed CommonJS file. */
+  entries: Map<string, Record<string, string>>;
+  /** The package.json files that decided a packed file's package root or format. */
+  packageFiles: Manifest['files'];
+  links: Manifest['links'];
+}
+
+/**
+ * The modules of `graph` that `entry` imports with import declarations, directly or not: those
+ * every run loads. What is only reached through `import()` (`lambda-lint diff`'s review package)
+ * keeps its dependencies outside the pack, which every run reads.
+ */
+function staticallyImported(ts: Ts, graph: Map<string, GraphModule>, entry: string): Set<string> {
+  const reached = new Set<string>();
+  const queue = [entry];
+  while (queue.length > 0) {
+    const file = queue.pop()!;
+    if (reached.has(file)) continue;
+    reached.add(file);
+    const { sf, links } = graph.get(file)!;
+    for (const st of sf.statements) {
+      if (!(ts.isImportDeclaration(st) || ts.isExportDeclaration(st)) || !st.moduleSpecifier || !ts.isStringLiteral(st.moduleSpecifier)) continue;
+      const target = links[st.moduleSpecifier.text];
+      if (target) queue.push(target);
+    }
+  }
+  return reached;
+}
+
+/**
+ * The CommonJS files of node_modules that the ES modules `roots` of `graph` require, and theirs, that can
+ * be packed: a package is packed only when every file of it that is reached is CommonJS, smaller
+ * than MAX_PACKED_DEPENDENCY_BYTES, compiles as a function body, and requires nothing but string
+ * literals (no `require` used as a value, no `module.require`, no `import()`), resolved here as
+ * Node.js resolves them (the real resolver, from the requiring file). Anything else (a built-in,
+ * JSON, an addon, an ES module, a package that cannot be packed) is required at run time, as today.
+ */
+function collectCommonJs(ts: Ts, graph: Map<string, GraphModule>, roots: Set<string>): CommonJsDependencies {
+  const read = new Map<string, CommonJsFile>();
+  const declined = new Set<string>();
+  const unpackable = new Set<string>();
+  const packageFiles = new Map<string, Manifest['files'][number]>();
+  const linkOf = new Map<string, [string, string] | null>();
+  const queue: string[] = [];
+  /** Where `specifier` leads from `parent` when that is a candidate for the pack. */
+  const candidate = (specifier: string, parent: string): string | undefined => {
+    if (isBuiltin(specifier)) return undefined;
+    let target: string;
+    try {
+      target = createRequire(parent).resolve(specifier);
+    } catch {
+      return undefined;
+    }
+    if (unpackable.has(target)) return undefined;
+    if (!read.has(target) && !commonJsCandidate(target, packageFiles)) {
+      unpackable.add(target);
+      return undefined;
+    }
+    const bare = !specifier.startsWith('./') && !specifier.startsWith('../') && !specifier.startsWith('/');
+    if (bare && !nodeModulesLink(specifier, parent, target, linkOf)) return undefined;
+    queue.push(target);
+    return target;
+  };
+  const entries = new Map<string, Record<string, string>>();
+  for (const [file, module] of graph) {
+    if (!roots.has(file)) continue;
+    for (const [specifier, target] of Object.entries(module.links)) {
+      if (target !== null) continue;
+      const found = candidate(specifier, file);
+      if (found) entries.set(file, { ...entries.get(file), [specifier]: found });
+    }
+  }
+  while (queue.length > 0) {
+    const file = queue.pop()!;
+    if (read.has(file) || declined.has(packageRoot(file))) continue;
+    const analysed = analyseCommonJs(ts, file);
+    if (!analysed) {
+      declined.add(packageRoot(file));
+      continue;
+    }
+    const links: Record<string, string | null> = {};
+    for (const specifier of analysed.requires) links[specifier] = candidate(specifier, file) ?? null;
+    read.set(file, { ...analysed, links });
+  }
+  // A declined package's files leave the pack, and links to them go to the real require.
+  const modules = new Map([...read].filter(([file]) => !declined.has(packageRoot(file))));
+  const packed = (target: string | null) => (target !== null && modules.has(target) ? target : null);
+  for (const module of modules.values()) for (const specifier of Object.keys(module.links)) module.links[specifier] = packed(module.links[specifier]!);
+  for (const [file, links] of entries) {
+    const kept = Object.entries(links).filter(([, target]) => packed(target));
+    if (kept.length > 0) entries.set(file, Object.fromEntries(kept));
+    else entries.delete(file);
+  }
+  const packages = new Set([...modules.keys()].map(packageRoot));
+  const links = [...new Set([...linkOf.values()].filter((l): l is [string, string] => l !== null && packages.has(l[1])).map((l) => JSON.stringify(l)))].map((l) => JSON.parse(l) as [string, string]);
+  return { modules, entries, packageFiles: [...packageFiles.values()].filter(([f]) => [...packages].some((r) => f.startsWith(r + sep))), links };
+}
+
+/** The folder of the package (node_modules/name or node_modules/@scope/name) a file of node_modules belongs to. */
+function packageRoot(file: string): string {
+  const marker = `${sep}node_modules${sep}`;
+  const at = file.lastIndexOf(marker) + marker.length;
+  const parts = file.slice(at).split(sep);
+  return file.slice(0, at) + parts.slice(0, parts[0]!.startsWith('@') ? 2 : 1).join(sep);
+}
+
+/**
+ * Whether a resolved file may be a packed CommonJS dependency: a small `.js`/`.cjs` file of
+ * node_modules that Node.js loads as CommonJS (the nearest package.json says so).
+ */
+function commonJsCandidate(file: string, packageFiles: Map<string, Manifest['files'][number]>): boolean {
+  if (!file.includes(`${sep}node_modules${sep}`) || !(file.endsWith('.js') || file.endsWith('.cjs'))) return false;
+  if (statSync(file).size >= MAX_PACKED_DEPENDENCY_BYTES) return false;
+  if (file.endsWith('.cjs')) return true;
+  for (let dir = dirname(file); ; dir = dirname(dir)) {
+    const pkgFile = join(dir, 'package.json');
+    if (existsSync(pkgFile)) {
+      const s = statSync(pkgFile);
+      packageFiles.set(pkgFile, [pkgFile, s.size, s.mtimeMs]);
+      return (JSON.parse(readFileSync(pkgFile, 'utf8')) as PackageJson).type !== 'module';
+    }
+    if (dirname(dir) === dir) return false;
+  }
+}
+
+/**
+ * Records the node_modules entry through which Node.js finds the package of a bare `specifier`
+ * from `parent` (the nearest folder holding it), and the real folder it leads to; false when that
+ * is not where `target` is (a self-reference, an unusual layout): the pack leaves it to `require`.
+ */
+function nodeModulesLink(specifier: string, parent: string, target: string, linkOf: Map<string, [string, string] | null>): boolean {
+  const parts = specifier.split('/');
+  const name = parts.slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
+  const key = `${dirname(parent)}\0${name}`;
+  if (!linkOf.has(key)) {
+    let found: [string, string] | null = null;
+    for (let dir = dirname(parent); ; dir = dirname(dir)) {
+      const path = join(dir, 'node_modules', name);
+      if (basename(dir) !== 'node_modules' && existsSync(path)) {
+        found = [path, realpathSync(path)];
+        break;
+      }
+      if (dirname(dir) === dir) break;
+    }
+    linkOf.set(key, found);
+  }
+  const link = linkOf.get(key);
+  return !!link && target.startsWith(link[1] + sep);
+}
+
+/**
+ * A CommonJS file's text and the specifiers it requires, or undefined when it cannot be packed
+ * faithfully: a `require` that is not a call with one string literal, `module.require`,
+ * `import()`, `import.meta`, or text that is not a function body (Node.js compiles it as one).
+ */
+function analyseCommonJs(ts: Ts, file: string): { text: string; size: number; mtimeMs: number; requires: string[] } | undefined {
+  const s = statSync(file);
+  let text = readFileSync(file, 'utf8');
+  // Node.js accepts a first line `#!...` in a module; a function body does not.
+  if (text.startsWith('#!')) text = `//${text.slice(2)}`;
+  if (text.includes(PREFIX)) return undefined;
+  try {
+    compileFunction(text, COMMONJS_PARAMS, { filename: file });
+  } catch {
+    return undefined;
+  }
+  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.JS);
+  const requires = new Set<string>();
+  let opaque = false;
+  const visit = (node: TS.Node): void => {
+    if (opaque) return;
+    if (ts.isIdentifier(node) && node.text === 'require') {
+      const parent = node.parent;
+      if (ts.isCallExpression(parent) && parent.expression === node) {
+        const arg = parent.arguments[0];
+        if (parent.arguments.length === 1 && arg && (ts.isStringLiteral(arg) || ts.isNoSubstitutionTemplateLiteral(arg))) requires.add(arg.text);
+        else opaque = true;
+      } else if (!isMemberName(ts, node)) opaque = true;
+    } else if ((ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) || ts.isMetaProperty(node)) opaque = true;
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  return opaque ? undefined : { text, size: s.size, mtimeMs: s.mtimeMs, requires: [...requires] };
+}
+
+/** `x.require` (but not `module.require`), `{ require: ... }`, `require() {}`: a name, not the module's require. */
+function isMemberName(ts: Ts, node: TS.Identifier): boolean {
+  const parent = node.parent;
+  if (ts.isPropertyAccessExpression(parent)) return parent.name === node && !(ts.isIdentifier(parent.expression) && parent.expression.text === 'module');
+  return (ts.isPropertyAssignment(parent) || ts.isMethodDeclaration(parent) || ts.isPropertyDeclaration(parent)) && parent.name === node;
 }
 
 /** Every workspace ES module `entry` imports, statically or with `import('literal')`. */
