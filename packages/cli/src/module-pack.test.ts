@@ -46,11 +46,17 @@ const WORKSPACE: Record<string, string> = {
     `module.exports.data = require('./data.json');`,
     `module.exports.paths = [__filename, __dirname, path.basename(__filename), module.id === __filename, module.loaded];`,
     `module.exports.dyn = require('dep-dyn');`,
+    `module.exports.resolved = [require.resolve('./other.js'), require.resolve('node:fs')];`,
     '',
   ].join('\n'),
   'node_modules/dep-cjs/other.js': `const main = require('./main.js');\nexports.sawOfMain = Object.keys(main).join(',');\n`,
   'node_modules/dep-cjs/aliases.cjs': `'use strict';\nexports.a = 1;\nthis.b = 2;\nmodule.exports.c = 3;\nexports.strict = (function () { return this === undefined; })();\n`,
   'node_modules/dep-cjs/data.json': '{ "json": true }',
+  // A large bundle left outside the pack (as ts-morph's), loaded with require: its small dependency is served from the pack.
+  'node_modules/big-bundle/package.json': '{ "name": "big-bundle" }',
+  'node_modules/big-bundle/index.js': `exports.small = require("dep-small");\n/*${'x'.repeat(300 * 1024)}*/\n`,
+  'node_modules/dep-small/package.json': '{ "name": "dep-small" }',
+  'node_modules/dep-small/index.js': `exports.name = 'small';\n`,
   // A require the packer cannot resolve: the package stays outside, required at run time.
   'node_modules/dep-dyn/package.json': '{ "name": "dep-dyn" }',
   'node_modules/dep-dyn/index.js': `const name = './impl.js';\nmodule.exports = require(name);\n`,
@@ -60,7 +66,7 @@ const WORKSPACE: Record<string, string> = {
   'packages/util/sub.js': `${ran('sub')}export function twice(n) { return n * 2; }\nexport const LABEL = 'sub';\n`,
   'app/main.js': [
     ran('main'),
-    `import greet, { extra, cycle, aliases, data, paths, dyn } from 'dep-cjs';`,
+    `import greet, { extra, cycle, aliases, data, paths, dyn, resolved } from 'dep-cjs';`,
     `import * as path from 'node:path';`,
     `import { double, first, LABEL, twice } from '@fx/util';`,
     `import { helper } from './cycle.js';`,
@@ -71,7 +77,7 @@ const WORKSPACE: Record<string, string> = {
     `export function dependency() { return greet; }`,
     `export async function run() {`,
     `  const lazy = await import('./lazy.js');`,
-    `  return { greet: greet('x'), extra, cycle, aliases, data, paths, dyn, sep: path.sep, double: double(3), first, LABEL, twice: twice(5), helper: helper(), label, thing: new Thing().kind,`,
+    `  return { greet: greet('x'), extra, cycle, aliases, data, paths, dyn, resolved, sep: path.sep, double: double(3), first, LABEL, twice: twice(5), helper: helper(), label, thing: new Thing().kind,`,
     `    lazy: lazy.default.name, lazyNamed: lazy.named, meta: import.meta.url.endsWith('/app/main.js'), padding, ran: globalThis.ran };`,
     `}`,
     '',
@@ -114,7 +120,8 @@ function loadScript(root: string): string {
     `const packed = openPack(entry)?.load(entry);`,
     `const mod = packed ?? (await import(entry));`,
     `const result = await mod.run();`,
-    `const sameExports = createRequire(entry)('dep-cjs') === mod.dependency() && createRequire(entry)('dep-cjs/other.js').sawOfMain === result.cycle;`,
+    `const bundle = createRequire(entry)('big-bundle');`,
+    `const sameExports = createRequire(entry)('dep-cjs') === mod.dependency() && createRequire(entry)('dep-cjs/other.js').sawOfMain === result.cycle && bundle.small.name === 'small' && bundle.small === createRequire(entry)('dep-small');`,
     `console.log(JSON.stringify({ packed: !!packed, result, sameExports, compiled: compiled.sort() }));`,
   ].join('\n');
 }
@@ -162,12 +169,14 @@ describe('module pack (module-pack.ts)', () => {
       data: { json: true },
       paths: [join(root, 'node_modules/dep-cjs/main.js'), join(root, 'node_modules/dep-cjs'), 'main.js', true, false],
       dyn: { impl: 'dynamic' },
+      resolved: [join(root, 'node_modules/dep-cjs/other.js'), 'node:fs'],
     });
     // The pack's module is the one Node.js's loader gives anyone who requires the file later.
     expect(plain.sameExports).toBe(true);
     expect(packed.sameExports).toBe(true);
     // dep-cjs came from the pack; dep-dyn (a computed require) from node_modules, as without a pack.
-    expect(plain.compiled).toEqual(['dep-cjs/aliases.cjs', 'dep-cjs/main.js', 'dep-cjs/other.js', 'dep-dyn/impl.js', 'dep-dyn/index.js']);
+    // dep-small, required by a large bundle outside the pack, came from the pack too.
+    expect(plain.compiled).toEqual(['dep-cjs/aliases.cjs', 'dep-cjs/main.js', 'dep-cjs/other.js', 'dep-dyn/impl.js', 'dep-dyn/index.js', 'dep-small/index.js']);
     expect(packed.compiled).toEqual(['dep-dyn/impl.js', 'dep-dyn/index.js']);
   });
 
@@ -175,7 +184,7 @@ describe('module pack (module-pack.ts)', () => {
     const cases: Record<string, string> = {
       computed: `module.exports = require('./x' + '.js');\n`,
       requireAsValue: `const r = require;\nmodule.exports = r('./x.js');\n`,
-      requireResolve: `module.exports = require.resolve('./x.js');\n`,
+      requireResolvePaths: `module.exports = require.resolve.paths('./x.js');\n`,
       moduleRequire: `module.exports = module.require('./x.js');\n`,
       dynamicImport: `module.exports = () => import('./x.js');\n`,
       esmSyntax: `export const x = 1;\n`,
@@ -208,7 +217,7 @@ describe('module pack (module-pack.ts)', () => {
     });
     mkdirSync(join(root, 'tmp'));
     symlinkSync(join(root, store(1)), join(root, 'node_modules/dep-cjs'));
-    write(root, { 'load.mjs': loadScript(root).replace(/const sameExports = .*;/, 'const sameExports = true;') });
+    write(root, { 'load.mjs': loadScript(root).replace(/const bundle = .*\nconst sameExports = .*;/, 'const sameExports = true;') });
     run(root);
     expect(run(root)).toMatchObject({ packed: true, result: 1, compiled: [] });
     rmSync(join(root, 'node_modules/dep-cjs'));
@@ -271,15 +280,16 @@ describe('module pack (module-pack.ts)', () => {
   });
 
   it('changes nothing in the CLI: its output with the pack (its CommonJS dependencies too) is the output without it', () => {
+    const DEPENDENCIES = ['balanced-match', 'brace-expansion', 'code-block-writer', 'commander', 'fdir', 'minimatch', 'path-browserify', 'picocolors', 'picomatch', 'tinyglobby', 'yaml'];
     const root = realpathSync(mkdtempSync(join(tmpdir(), 'll-module-pack-cli-')));
     dirs.push(root);
-    // Prints, at exit, the files of yaml, commander and picocolors that Node.js's loader compiled.
+    // Prints, at exit, the small CommonJS dependencies (ours, and those of ts-morph's bundles) whose files Node.js's loader compiled.
     write(root, {
       'record.cjs': [
         `const Module = require('node:module');`,
         `const compile = Module.prototype._compile;`,
         `const seen = new Set();`,
-        `Module.prototype._compile = function (content, filename, ...rest) { const m = /node_modules\\/(yaml|commander|picocolors)\\//.exec(filename); if (m) seen.add(m[1]); return compile.call(this, content, filename, ...rest); };`,
+        `Module.prototype._compile = function (content, filename, ...rest) { const m = /node_modules\\/(${DEPENDENCIES.join('|')})\\//.exec(filename); if (m) seen.add(m[1]); return compile.call(this, content, filename, ...rest); };`,
         `process.on('exit', () => process.stderr.write('compiled: ' + [...seen].sort().join(',') + '\\n'));`,
       ].join('\n'),
     });
@@ -297,7 +307,7 @@ describe('module pack (module-pack.ts)', () => {
       expect(plain.status, format).toBe(1);
       expect(packed.status, format).toBe(plain.status);
       expect(packed.stdout, format).toBe(plain.stdout);
-      expect(plain.stderr).toContain('compiled: commander,picocolors,yaml\n');
+      expect(plain.stderr).toContain(`compiled: ${DEPENDENCIES.join(',')}\n`);
       expect(packed.stderr).toContain('compiled: \n');
     }
   });

@@ -22,9 +22,10 @@
  * The small CommonJS files of the dependencies that every run loads (yaml, commander, picocolors:
  * 80 files, 20 ms of resolving, reading and compiling them one by one) are packed too, with
  * Node.js's module wrapper, when every require in their package is a string literal resolved here
- * (collectCommonJs); they run as the CommonJS loader runs them, registered in its cache. Node.js
- * built-ins, JSON, large files and packages that cannot be packed stay outside, loaded with
- * `require`. Anything else the pack cannot express (top-level await, a computed import specifier,
+ * (collectCommonJs); they run as the CommonJS loader runs them, registered in its cache. The small
+ * dependencies of ts-morph's bundles (tinyglobby, minimatch...: 20 files) are served from the pack
+ * when those bundles require them (serveOutsideRequires). Node.js built-ins, JSON, large files and
+ * packages that cannot be packed stay outside, loaded with `require`. Anything else the pack cannot express (top-level await, a computed import specifier,
  * a package export it cannot resolve) means no pack. `LAMBDA_LINT_NO_COMPILE_CACHE=1` turns it
  * off with the compiled-code cache.
  */
@@ -32,7 +33,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, existsSync, openSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import Module, { createRequire, isBuiltin } from 'node:module';
 import { basename, dirname, join, resolve, sep } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { types } from 'node:util';
 import { compileFunction, Script } from 'node:vm';
 import { isMainThread } from 'node:worker_threads';
@@ -57,6 +58,15 @@ type CommonJsBody = (exports: unknown, require: (specifier: string) => unknown, 
  */
 type PackedModules = Record<string, [body: ModuleBody, links: Record<string, string | null>] | [body: CommonJsBody, links: Record<string, string | null>, format: 'commonjs']>;
 
+/**
+ * The pack's script's exports: the modules, and for the large CommonJS files left outside (ts-morph,
+ * @ts-morph/common) the packed files their requires lead to, served from the pack when they require.
+ */
+interface PackScript {
+  modules: PackedModules;
+  outside: Record<string, Record<string, string>>;
+}
+
 /** Node.js's CommonJS module, as far as the pack uses it. */
 interface CjsModule {
   exports: unknown;
@@ -71,6 +81,8 @@ const CjsLoader = Module as unknown as {
   new (id: string, parent?: CjsModule): CjsModule;
   _cache: Record<string, CjsModule | undefined>;
   _nodeModulePaths(dir: string): string[];
+  _load(request: string, parent: CjsModule | undefined, isMain: boolean): unknown;
+  _resolveFilename(request: string, parent: CjsModule, isMain: boolean, options?: unknown): string;
 };
 
 /**
@@ -78,7 +90,7 @@ const CjsLoader = Module as unknown as {
  * cannot be packed, and no run tries again until one of them changes.
  */
 interface Manifest {
-  version: 4;
+  version: 5;
   pack: string | null;
   files: [path: string, size: number, mtimeMs: number][];
   /**
@@ -88,7 +100,7 @@ interface Manifest {
   links: [path: string, real: string][];
 }
 
-const MANIFEST_VERSION = 4;
+const MANIFEST_VERSION = 5;
 
 /** A build that holds the lock longer than this has died: another run may build. */
 const STALE_LOCK_MS = 2 * 60 * 1000;
@@ -126,16 +138,35 @@ export function openPack(entryPath: string, env: Record<string, string | undefin
   // A CI job starts on a fresh machine: the pack it would write is never read, so it is not written.
   if (packFile === undefined && isMainThread && !env.CI) process.once('exit', () => writePack(entry, base));
   if (!packFile) return undefined;
-  let modules: PackedModules;
+  let script: PackScript;
   try {
-    modules = createRequire(packFile)(packFile) as PackedModules;
+    script = createRequire(packFile)(packFile) as PackScript;
   } catch {
     // removed by a newer build, or unreadable (nothing of it has run): the modules are imported normally
     return undefined;
   }
-  if (!modules[entry]) return undefined;
+  // A pack of another layout (written by another build of this file) is not used.
+  const { modules, outside } = script ?? {};
+  if (!modules || !outside || !Object.hasOwn(modules, entry)) return undefined;
   const loader = new PackLoader(modules);
+  serveOutsideRequires(loader, outside);
   return { load: (file) => (modules[file] ? (loader.load(file) as Record<string, unknown>) : undefined) };
+}
+
+/**
+ * Requires made by the large files left outside the pack (ts-morph's bundles) that lead to packed
+ * dependencies are answered from the pack: the loader is asked first only for those parents and
+ * specifiers, resolved when the pack was written, as Node.js resolves them (the manifest holds both
+ * files and the links they went through). Anything else goes to Node.js's loader unchanged.
+ */
+function serveOutsideRequires(loader: PackLoader, outside: Record<string, Record<string, string>>): void {
+  if (Object.keys(outside).length === 0) return;
+  const load = CjsLoader._load;
+  CjsLoader._load = function (request: string, parent: CjsModule | undefined, isMain: boolean): unknown {
+    const links = parent?.filename && Object.hasOwn(outside, parent.filename) ? outside[parent.filename]! : undefined;
+    const target = links && Object.hasOwn(links, request) ? links[request] : undefined;
+    return target === undefined ? load.call(this, request, parent, isMain) : loader.require(target, parent);
+  };
 }
 
 /**
@@ -212,9 +243,11 @@ class PackLoader {
     module.paths = CjsLoader._nodeModulePaths(dirname(file));
     CjsLoader._cache[file] = module;
     const require = (specifier: string): unknown => {
-      const target = links[specifier];
+      const target = Object.hasOwn(links, specifier) ? links[specifier] : null;
       return target ? this.require(target, module) : module.require(specifier);
     };
+    // Answered by Node.js's resolver, as the module's own `require.resolve` would be.
+    require.resolve = (request: string, options?: unknown): string => CjsLoader._resolveFilename(request, module, false, options);
     try {
       body.call(module.exports, module.exports, require, module, file, dirname(file));
     } catch (e) {
@@ -263,7 +296,11 @@ function writePack(entry: string, base: string): void {
   try {
     const ts = loadedTypescript();
     if (!ts) return;
-    const packed = packSource(ts, entry);
+    const packed = packSource(ts, entry, loadedBundles());
+    // This file decides what a pack holds and how it is laid out: a new build of it packs again.
+    const packer = fileURLToPath(import.meta.url);
+    const packerStat = statSync(packer);
+    packed.files.push([packer, packerStat.size, packerStat.mtimeMs]);
     let source = packed.source;
     try {
       // A syntax the packed form cannot have (top-level await) fails here, not in a later run.
@@ -337,6 +374,15 @@ function loadedTypescript(): Ts | undefined {
   return undefined;
 }
 
+/**
+ * The large CommonJS files of node_modules this process has loaded (TypeScript's and ts-morph's
+ * bundles): left outside the pack, their requires of small dependencies are served from it.
+ */
+function loadedBundles(): string[] {
+  const cache = createRequire(import.meta.url).cache;
+  return Object.keys(cache).filter((file) => file.includes(`${sep}node_modules${sep}`) && /\.c?js$/.test(file) && statSync(file).size >= MAX_PACKED_DEPENDENCY_BYTES);
+}
+
 /** One module of the graph, parsed. */
 interface GraphModule {
   text: string;
@@ -348,7 +394,7 @@ interface GraphModule {
 }
 
 /** The pack's script and the files it holds, or undefined when the graph cannot be packed faithfully. */
-export function packSource(ts: Ts, entry: string): { source?: string; files: Manifest['files']; links: Manifest['links'] } {
+export function packSource(ts: Ts, entry: string, bundles: string[] = []): { source?: string; files: Manifest['files']; links: Manifest['links'] } {
   // The modules read, and the package.json files that decided a resolution or a module format: a
   // change to one is a new pack (or a new attempt, after files that could not be packed).
   const files: Manifest['files'] = [];
@@ -362,9 +408,9 @@ export function packSource(ts: Ts, entry: string): { source?: string; files: Man
   };
   const graph = collectGraph(ts, entry, packageFiles, files);
   if (!graph || !cyclesAreSafe(ts, graph)) return { files: withPackageFiles(), links: [] };
-  const dependencies = collectCommonJs(ts, graph, staticallyImported(ts, graph, entry));
+  const dependencies = collectCommonJs(ts, graph, staticallyImported(ts, graph, entry), bundles);
   // Not strict as a whole: a CommonJS dependency runs in the mode it chose; each ES module is strict.
-  const parts: string[] = ['module.exports = {\n'];
+  const parts: string[] = ['module.exports = { modules: {\n'];
   for (const [file, module] of graph) {
     const body = packedBody(ts, module);
     if (body === undefined) return { files: withPackageFiles(), links: [] };
@@ -376,7 +422,11 @@ export function packSource(ts: Ts, entry: string): { source?: string; files: Man
     parts.push(`${JSON.stringify(file)}: [function (${COMMONJS_PARAMS.join(', ')}) {${module.text}\n}, ${JSON.stringify(module.links)}, "commonjs"],\n`);
     files.push([file, module.size, module.mtimeMs]);
   }
-  parts.push('};\n');
+  parts.push(`}, outside: ${JSON.stringify(Object.fromEntries(dependencies.outside))} };\n`);
+  for (const file of dependencies.outside.keys()) {
+    const s = statSync(file);
+    files.push([file, s.size, s.mtimeMs]);
+  }
   return { source: parts.join(''), files: [...withPackageFiles(), ...dependencies.packageFiles], links: dependencies.links };
 }
 
@@ -402,6 +452,8 @@ interface CommonJsDependencies {
   modules: Map<string, CommonJsFile>;
   /** For each packed ES module, its specifiers that lead to a packed CommonJS file. */
   entries: Map<string, Record<string, string>>;
+  /** The same for the bundles left outside. */
+  outside: Map<string, Record<string, string>>;
   /** The package.json files that decided a packed file's package root or format. */
   packageFiles: Manifest['files'];
   links: Manifest['links'];
@@ -437,7 +489,7 @@ function staticallyImported(ts: Ts, graph: Map<string, GraphModule>, entry: stri
  * Node.js resolves them (the real resolver, from the requiring file). Anything else (a built-in,
  * JSON, an addon, an ES module, a package that cannot be packed) is required at run time, as today.
  */
-function collectCommonJs(ts: Ts, graph: Map<string, GraphModule>, roots: Set<string>): CommonJsDependencies {
+function collectCommonJs(ts: Ts, graph: Map<string, GraphModule>, roots: Set<string>, bundles: string[]): CommonJsDependencies {
   const read = new Map<string, CommonJsFile>();
   const declined = new Set<string>();
   const unpackable = new Set<string>();
@@ -472,6 +524,15 @@ function collectCommonJs(ts: Ts, graph: Map<string, GraphModule>, roots: Set<str
       if (found) entries.set(file, { ...entries.get(file), [specifier]: found });
     }
   }
+  const outside = new Map<string, Record<string, string>>();
+  for (const bundle of bundles) {
+    // Text that looks like a require is enough: the pair (bundle, specifier) is resolved as Node.js
+    // would, and one that the bundle never requires is never asked for.
+    for (const [, , specifier] of readFileSync(bundle, 'utf8').matchAll(/\brequire\(\s*(["'])([^"'\\]+)\1\s*\)/g)) {
+      const found = candidate(specifier!, bundle);
+      if (found) outside.set(bundle, { ...outside.get(bundle), [specifier!]: found });
+    }
+  }
   while (queue.length > 0) {
     const file = queue.pop()!;
     if (read.has(file) || declined.has(packageRoot(file))) continue;
@@ -488,14 +549,16 @@ function collectCommonJs(ts: Ts, graph: Map<string, GraphModule>, roots: Set<str
   const modules = new Map([...read].filter(([file]) => !declined.has(packageRoot(file))));
   const packed = (target: string | null) => (target !== null && modules.has(target) ? target : null);
   for (const module of modules.values()) for (const specifier of Object.keys(module.links)) module.links[specifier] = packed(module.links[specifier]!);
-  for (const [file, links] of entries) {
-    const kept = Object.entries(links).filter(([, target]) => packed(target));
-    if (kept.length > 0) entries.set(file, Object.fromEntries(kept));
-    else entries.delete(file);
+  for (const map of [entries, outside]) {
+    for (const [file, links] of map) {
+      const kept = Object.entries(links).filter(([, target]) => packed(target));
+      if (kept.length > 0) map.set(file, Object.fromEntries(kept));
+      else map.delete(file);
+    }
   }
   const packages = new Set([...modules.keys()].map(packageRoot));
   const links = [...new Set([...linkOf.values()].filter((l): l is [string, string] => l !== null && packages.has(l[1])).map((l) => JSON.stringify(l)))].map((l) => JSON.parse(l) as [string, string]);
-  return { modules, entries, packageFiles: [...packageFiles.values()].filter(([f]) => [...packages].some((r) => f.startsWith(r + sep))), links };
+  return { modules, entries, outside, packageFiles: [...packageFiles.values()].filter(([f]) => [...packages].some((r) => f.startsWith(r + sep))), links };
 }
 
 /** The folder of the package (node_modules/name or node_modules/@scope/name) a file of node_modules belongs to. */
@@ -552,8 +615,8 @@ function nodeModulesLink(specifier: string, parent: string, target: string, link
 
 /**
  * A CommonJS file's text and the specifiers it requires, or undefined when it cannot be packed
- * faithfully: a `require` that is not a call with one string literal, `module.require`,
- * `import()`, `import.meta`, or text that is not a function body (Node.js compiles it as one).
+ * faithfully: a `require` that is not a call with one string literal (or `require.resolve(...)`),
+ * `module.require`, `import()`, `import.meta`, or text that is not a function body (Node.js compiles it as one).
  */
 function analyseCommonJs(ts: Ts, file: string): { text: string; size: number; mtimeMs: number; requires: string[] } | undefined {
   const s = statSync(file);
@@ -577,12 +640,18 @@ function analyseCommonJs(ts: Ts, file: string): { text: string; size: number; mt
         const arg = parent.arguments[0];
         if (parent.arguments.length === 1 && arg && (ts.isStringLiteral(arg) || ts.isNoSubstitutionTemplateLiteral(arg))) requires.add(arg.text);
         else opaque = true;
-      } else if (!isMemberName(ts, node)) opaque = true;
+      } else if (!isMemberName(ts, node) && !isResolveCall(ts, node)) opaque = true;
     } else if ((ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) || ts.isMetaProperty(node)) opaque = true;
     ts.forEachChild(node, visit);
   };
   visit(sf);
   return opaque ? undefined : { text, size: s.size, mtimeMs: s.mtimeMs, requires: [...requires] };
+}
+
+/** `require.resolve(...)`: answered at run time by Node.js's resolver (fdir tests for an optional dependency so). */
+function isResolveCall(ts: Ts, node: TS.Identifier): boolean {
+  const access = node.parent;
+  return ts.isPropertyAccessExpression(access) && access.expression === node && access.name.text === 'resolve' && ts.isCallExpression(access.parent) && access.parent.expression === access;
 }
 
 /** `x.require` (but not `module.require`), `{ require: ... }`, `require() {}`: a name, not the module's require. */
