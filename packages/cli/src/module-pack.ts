@@ -25,9 +25,9 @@
  * (collectCommonJs); they run as the CommonJS loader runs them, registered in its cache. The small
  * dependencies of ts-morph's bundles (tinyglobby, minimatch...: 20 files) are served from the pack
  * when those bundles require them (serveOutsideRequires). Node.js built-ins, JSON, large files and
- * packages that cannot be packed stay outside, loaded with `require`. Anything else the pack cannot express (top-level await, a computed import specifier,
- * a package export it cannot resolve) means no pack. `LAMBDA_LINT_NO_COMPILE_CACHE=1` turns it
- * off with the compiled-code cache.
+ * packages that cannot be packed stay outside, loaded with `require`. Anything else the pack cannot
+ * express (top-level await, a computed import specifier, a package export it cannot resolve) means
+ * no pack. `LAMBDA_LINT_NO_COMPILE_CACHE=1` turns it off with the compiled-code cache.
  */
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, openSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
@@ -380,7 +380,8 @@ function loadedTypescript(): Ts | undefined {
  */
 function loadedBundles(): string[] {
   const cache = createRequire(import.meta.url).cache;
-  return Object.keys(cache).filter((file) => file.includes(`${sep}node_modules${sep}`) && /\.c?js$/.test(file) && statSync(file).size >= MAX_PACKED_DEPENDENCY_BYTES);
+  const large = (file: string) => (statSync(file, { throwIfNoEntry: false })?.size ?? 0) >= MAX_PACKED_DEPENDENCY_BYTES;
+  return Object.keys(cache).filter((file) => file.includes(`${sep}node_modules${sep}`) && /\.c?js$/.test(file) && large(file));
 }
 
 /** One module of the graph, parsed. */
@@ -482,12 +483,13 @@ function staticallyImported(ts: Ts, graph: Map<string, GraphModule>, entry: stri
 }
 
 /**
- * The CommonJS files of node_modules that the ES modules `roots` of `graph` require, and theirs, that can
- * be packed: a package is packed only when every file of it that is reached is CommonJS, smaller
- * than MAX_PACKED_DEPENDENCY_BYTES, compiles as a function body, and requires nothing but string
- * literals (no `require` used as a value, no `module.require`, no `import()`), resolved here as
- * Node.js resolves them (the real resolver, from the requiring file). Anything else (a built-in,
- * JSON, an addon, an ES module, a package that cannot be packed) is required at run time, as today.
+ * The CommonJS files of node_modules that the ES modules `roots` of `graph` and the `bundles`
+ * require, and theirs, that can be packed: a package is packed only when every file of it that is
+ * reached is CommonJS, smaller than MAX_PACKED_DEPENDENCY_BYTES, compiles as a function body, and
+ * requires nothing but string literals (no `require` used as a value, no `module.require`, no
+ * `import()`), resolved here as Node.js resolves them (its resolver, from the requiring file).
+ * Anything else (a built-in, JSON, an addon, an ES module, a package that cannot be packed) is
+ * required at run time, as before.
  */
 function collectCommonJs(ts: Ts, graph: Map<string, GraphModule>, roots: Set<string>, bundles: string[]): CommonJsDependencies {
   const read = new Map<string, CommonJsFile>();
