@@ -141,7 +141,8 @@ export function checkRules(input: RunInput, include: (rule: AnyRule) => boolean)
 export function finishRun(input: RunInput, checked: CheckedFinding[]): Finding[] {
   const run = ruleRunner(input);
   const sorted = sortAndDedupe(mergeConcerns(checked, input));
-  if (!input.suppressions?.length) return sorted;
+  // The merge bookkeeping (`concerns`) is the engine's own: never on a finding it returns.
+  if (!input.suppressions?.length) return sorted.map(withoutConcerns);
   const { config, enabled, settingsOf } = run;
   const { kept, statuses } = applySuppressions(sorted, input.suppressions, {
     knownRuleIds: new Set(input.rules.map((r) => r.id)),
