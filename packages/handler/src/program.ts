@@ -90,40 +90,69 @@ type Linked = { parent: ts.Node };
 function linkTree(file: ts.SourceFile): ts.Node[] {
   // Two parallel stacks rather than a [node, depth] pair per node: this walk visits every node of every file.
   const nodes: ts.Node[] = [file];
-  const depths: number[] = [0];
+  let stackDepths = linkScratch.stackDepths;
+  stackDepths[0] = 0;
+  let top = 1;
   const all: ts.Node[] = [];
-  const kinds: number[] = [];
-  const starts: number[] = [];
-  const allDepths: number[] = [];
+  // The numbers per node go to reused typed arrays (no garbage, nothing for the collector to scan)
+  // and are copied out once the file's count is known.
+  let { kinds, starts, depths } = linkScratch;
+  let count = 0;
   const checkpoints: ts.Node[] = [];
   // The children of one node; reused and counted, never truncated (`length = 0` frees its store).
   const children: ts.Node[] = [];
-  let count = 0;
+  let childCount = 0;
   const collect = (c: ts.Node): undefined => {
-    children[count++] = c;
+    children[childCount++] = c;
     return undefined;
   };
-  while (nodes.length > 0) {
-    const node = nodes.pop()!;
-    const depth = depths.pop()!;
+  while (top > 0) {
+    const node = nodes[--top]!;
+    const depth = stackDepths[top]!;
     if (depth > 0) {
+      if (count === kinds.length) ({ kinds, starts, depths } = growLinkScratch(count));
       all.push(node);
-      kinds.push(node.kind);
-      starts.push(node.pos);
-      allDepths.push(depth);
+      kinds[count] = node.kind;
+      starts[count] = node.pos;
+      depths[count++] = depth;
       if (depth % WRAP_INTERVAL === 0) checkpoints.push(node);
     }
-    count = 0;
+    childCount = 0;
     ts.forEachChild(node, collect);
-    for (let i = count - 1; i >= 0; i--) {
+    if (top + childCount > stackDepths.length) stackDepths = growStack(top + childCount);
+    for (let i = childCount - 1; i >= 0; i--) {
       const child = children[i]!;
       (child as unknown as Linked).parent = node;
-      nodes.push(child);
-      depths.push(depth + 1);
+      nodes[top] = child;
+      stackDepths[top++] = depth + 1;
     }
   }
-  rememberDescendants(file, all, kinds, starts, allDepths);
+  rememberDescendants(file, all, kinds.slice(0, count), starts.slice(0, count), depths.subarray(0, count));
   return checkpoints;
+}
+
+/** {@link linkTree}'s reused lists: node kinds, positions and depths in walk order, and the depths on its stack. */
+const linkScratch = { kinds: new Uint16Array(1024), starts: new Int32Array(1024), depths: new Int32Array(1024), stackDepths: new Int32Array(256) };
+
+/** The per-node lists, twice as long, the first `count` entries kept. */
+function growLinkScratch(count: number): typeof linkScratch {
+  const length = linkScratch.kinds.length * 2;
+  const kinds = new Uint16Array(length);
+  const starts = new Int32Array(length);
+  const depths = new Int32Array(length);
+  kinds.set(linkScratch.kinds.subarray(0, count));
+  starts.set(linkScratch.starts.subarray(0, count));
+  depths.set(linkScratch.depths.subarray(0, count));
+  Object.assign(linkScratch, { kinds, starts, depths });
+  return linkScratch;
+}
+
+/** The stack's depths, long enough for `needed` entries. */
+function growStack(needed: number): Int32Array<ArrayBuffer> {
+  const grown = new Int32Array(Math.max(needed, linkScratch.stackDepths.length * 2));
+  grown.set(linkScratch.stackDepths);
+  linkScratch.stackDepths = grown;
+  return grown;
 }
 
 const MIDDLEWARE_METHODS = new Set(['use', 'before', 'after', 'onError', 'middleware']);

@@ -125,8 +125,11 @@ describe('walk index', () => {
   it('finds the end of every subtree from the depths of a depth-first list', () => {
     //           a  b  c  d  e  f  g
     const depths = [1, 2, 3, 3, 2, 1, 2];
-    expect(subtreeEnds(depths)).toEqual([5, 4, 3, 4, 5, 7, 7]);
-    expect(subtreeEnds([])).toEqual([]);
-    expect(subtreeEnds([1, 1, 1])).toEqual([1, 2, 3]);
+    expect([...subtreeEnds(depths)]).toEqual([5, 4, 3, 4, 5, 7, 7]);
+    expect([...subtreeEnds([])]).toEqual([]);
+    expect([...subtreeEnds([1, 1, 1])]).toEqual([1, 2, 3]);
+    // Nested deeper than its reused stack of open subtrees starts out (256): the stack grows.
+    const deep = [...Array.from({ length: 600 }, (_, i) => i + 1), 1];
+    expect([...subtreeEnds(deep)]).toEqual([...Array.from({ length: 600 }, () => 600), 601]);
   });
 });

@@ -240,9 +240,10 @@ function walkChildren(root: ts.Node, enter: (node: ts.Node) => boolean | void): 
  */
 export interface FlatTree {
   readonly nodes: readonly ts.Node[];
-  readonly kinds: readonly number[];
-  readonly starts: readonly number[];
-  readonly ends: readonly number[];
+  // Typed arrays: the garbage collector neither scans nor moves their contents (a list per file, kept for the run).
+  readonly kinds: Uint16Array;
+  readonly starts: Int32Array;
+  readonly ends: Int32Array;
 }
 
 const flatTrees = new WeakMap<ts.SourceFile, FlatTree>();
@@ -256,20 +257,30 @@ const NOT_FOUND = -2;
  * Records a file's index, listed by the walk that follows its parsing: its descendants in walk order
  * with their kinds, `pos` and depth below the file (1 for a statement).
  */
-export function rememberDescendants(file: ts.SourceFile, nodes: readonly ts.Node[], kinds: readonly number[], starts: readonly number[], depths: readonly number[]): void {
+export function rememberDescendants(file: ts.SourceFile, nodes: readonly ts.Node[], kinds: Uint16Array, starts: Int32Array, depths: ArrayLike<number>): void {
   flatTrees.set(file, { nodes, kinds, starts, ends: subtreeEnds(depths) });
 }
 
+/** {@link subtreeEnds}' stack of open subtrees, reused (grown when a file nests deeper than any before). */
+let openScratch = new Int32Array(256);
+
 /** For each node of a depth-first list, the index past its subtree: the next node no deeper than it. */
-export function subtreeEnds(depths: readonly number[]): number[] {
-  const ends = new Array<number>(depths.length);
-  const open: number[] = [];
-  for (let i = 0; i < depths.length; i++) {
+export function subtreeEnds(depths: ArrayLike<number>): Int32Array {
+  const n = depths.length;
+  const ends = new Int32Array(n);
+  let open = openScratch;
+  let top = 0;
+  for (let i = 0; i < n; i++) {
     const d = depths[i]!;
-    while (open.length > 0 && depths[open[open.length - 1]!]! >= d) ends[open.pop()!] = i;
-    open.push(i);
+    while (top > 0 && depths[open[top - 1]!]! >= d) ends[open[--top]!] = i;
+    if (top === open.length) {
+      const grown = new Int32Array(open.length * 2);
+      grown.set(open);
+      open = openScratch = grown;
+    }
+    open[top++] = i;
   }
-  for (const i of open) ends[i] = depths.length;
+  while (top > 0) ends[open[--top]!] = n;
   return ends;
 }
 
