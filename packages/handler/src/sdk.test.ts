@@ -406,6 +406,40 @@ describe('moduleScopeCallsOf', () => {
     expect(texts(moduleScopeCallsOf(file), file)).toEqual(texts(walked(file), file));
     expect(texts(walked(file), file)).toEqual(['new S3Client(config(region()))', 'config(region())', 'region()', 'create()', 'key()', 'flag()', 'blockCall()', '(() => iife())()']);
   });
+
+  it('lists, in files the analyzer parsed (walked along their index), the calls no function, static block or instance initialiser encloses', () => {
+    // The former listing: every call and construction of the file, each with a look up its ancestors.
+    const enclosedByNothing = (file: ts.SourceFile): ts.Node[] => {
+      const all: ts.Node[] = [];
+      walkDescendants(file, (n) => {
+        if (n.kind === ts.SyntaxKind.CallExpression || n.kind === ts.SyntaxKind.NewExpression) all.push(n);
+      });
+      return all.filter((n) => enclosingBoundary(n) === undefined).sort((a, b) => a.pos - b.pos || b.end - a.end);
+    };
+    const code = resolve({
+      'src/ingest.ts': lines(
+        "import { S3Client } from '@aws-sdk/client-s3';",
+        "import { table } from './lib';",
+        'const s3 = new S3Client(config(region()));',
+        'export const handler = async () => { await s3.send(cmd(table(), inner())); };',
+        'class Store { static shared = create(new Pool()); client = perInstance(); [computedName()] = 1; static [staticName()] = make(); static { inBlock(); } m() { inMethod(); } get g() { return inGetter(); } }',
+        'const C = class { static z = classExprStatic(); w = classExprInstance(); };',
+        'const obj = { k: key(), m() { inObjMethod(); }, [ck()]: 1 };',
+        'if (flag()) { blockCall(); } else { for (const x of list()) loopCall(x); }',
+        'export default (() => iife())();',
+        'new (factory())().start();',
+      ),
+      'src/lib.ts': lines('export const table = () => name();', "export const client = build(() => later(), opts({ a: [fetchIt()] }));", 'function f(a = def()) { return g(); }'),
+    });
+    const files = code.files.map((f) => f.compilerNode);
+    expect(files).toHaveLength(2);
+    for (const file of files) {
+      expect(enclosedByNothing(file).length).toBeGreaterThan(0);
+      expect(texts(moduleScopeCallsOf(file), file)).toEqual(texts(enclosedByNothing(file), file));
+    }
+    const lib = files.find((f) => f.fileName.endsWith('/lib.ts'))!;
+    expect(texts(moduleScopeCallsOf(lib), lib)).toEqual(['build(() => later(), opts({ a: [fetchIt()] }))', 'opts({ a: [fetchIt()] })', 'fetchIt()']);
+  });
 });
 
 describe('isOneTimeInit', () => {

@@ -10,7 +10,7 @@
  */
 import { Node, SyntaxKind, ts, type CallExpression, type NewExpression } from '@lambda-lint/handler/ts-morph';
 import type { FunctionLikeNode, HandlerCode, ScopeBinding } from './code.js';
-import { descendantsByKind, enclosingBoundary, isInstancePropertyInitializer, ownCodeNodesOf, skipOuterExpressions, walkDescendants, type TsFunctionLike } from './syntax.js';
+import { descendantsByKind, isCodeBoundaryKind, isInstancePropertyInitializer, ownCodeNodesOf, skipOuterExpressions, walkDescendants, type TsFunctionLike } from './syntax.js';
 import { unwrap } from './lazy.js';
 import { moduleMemberOf, tableEntry, type ModuleMember } from './facts.js';
 import type { Program } from './program.js';
@@ -884,15 +884,30 @@ const moduleScopeCallsCache = new WeakMap<ts.SourceFile, readonly ts.Node[]>();
 export function moduleScopeCallsOf(file: ts.SourceFile): readonly ts.Node[] {
   let out = moduleScopeCallsCache.get(file);
   if (out) return out;
-  // Without decorators (most files), a call runs at load exactly when no function, static block or
-  // instance initialiser encloses it: the nearest one ends the look up.
-  const decorated = descendantsByKind(file, SyntaxKind.Decorator).length > 0;
-  const calls = [...descendantsByKind(file, SyntaxKind.CallExpression), ...descendantsByKind(file, SyntaxKind.NewExpression)].filter((call) =>
-    decorated ? runsAtModuleLoad(call) : enclosingBoundary(call) === undefined,
-  );
+  const calls =
+    descendantsByKind(file, SyntaxKind.Decorator).length > 0
+      ? [...descendantsByKind(file, SyntaxKind.CallExpression), ...descendantsByKind(file, SyntaxKind.NewExpression)].filter(runsAtModuleLoad)
+      : undecoratedModuleLoadCalls(file);
   out = calls.sort((a, b) => a.pos - b.pos || b.end - a.end);
   moduleScopeCallsCache.set(file, out);
   return out;
+}
+
+/**
+ * The module-load calls of a file without decorators: exactly those that no function, static block
+ * or instance initialiser encloses. Found by a walk of the module-level code that skips those
+ * (most of a file is in functions), not by a scan of all the file's calls with a look up the
+ * ancestors of each.
+ */
+function undecoratedModuleLoadCalls(file: ts.SourceFile): ts.Node[] {
+  const calls: ts.Node[] = [];
+  walkDescendants(file, (n) => {
+    const kind = n.kind;
+    if (kind === SyntaxKind.CallExpression || kind === SyntaxKind.NewExpression) calls.push(n);
+    else if (isCodeBoundaryKind(kind) || isInstancePropertyInitializer(n)) return false;
+    return true;
+  });
+  return calls;
 }
 
 /**
