@@ -5,7 +5,7 @@ import { firstModuleCandidate, importBase, moduleCandidates, normalizeAbs } from
 describe('module paths', () => {
   it('joins a directory and a relative specifier as path.join and normalisation do', () => {
     const dirs = ['/project/src/functions/a', '/project', '/', '/a/b/../c', '/a//b', '/a/b/', '/a/./b', '/a/b/..', 'src/lib', '.', 'C:\\project\\src'];
-    const specs = ['./x.js', '../x', '../../../../../packages/shared/src/logger.js', './a/./b/../c.js', '.', '..', './', './/x', '../'.repeat(9) + 'x', './x\\y', '..\\..\\z'];
+    const specs = ['./x.js', '../x', '../../../../../packages/shared/src/logger.js', './a/./b/../c.js', '.', '..', './', './/x', '../'.repeat(9) + 'x', './x\\y', '..\\..\\z', './a/', './a/.', './a/..', '././x', '.././x', './...', '../..', '../../', './a//b', 'x', 'a/b/', '..x', '.x/y'];
     for (const dir of dirs) for (const spec of specs) expect([dir, spec, importBase(dir, spec)]).toEqual([dir, spec, normalizeAbs(posix.join(dir, spec))]);
   });
 

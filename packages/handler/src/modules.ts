@@ -55,6 +55,8 @@ export function handlerCandidates(modulePath: string, extension: string | undefi
  */
 export function importBase(dir: string, spec: string): string {
   if (!dir.startsWith('/') || dir.includes('\\') || spec.includes('\\') || (dir.length > 1 && !isNormalDir(dir))) return normalizeAbs(posix.join(dir, spec));
+  const joined = joinPlain(dir, spec);
+  if (joined !== undefined) return joined;
   const parts = dir === '/' ? [] : dir.slice(1).split('/');
   for (const segment of spec.split('/')) {
     if (segment === '' || segment === '.') continue;
@@ -62,6 +64,27 @@ export function importBase(dir: string, spec: string): string {
     else parts.push(segment);
   }
   return `/${parts.join('/')}`;
+}
+
+/**
+ * {@link importBase} of the usual specifier, leading `./` and `../` steps then a path in normal form
+ * (`./x.js`, `../../lib/db`): the directory cut at its last slashes and the rest appended, without
+ * splitting both into segments. Undefined for any other specifier (`.`, `a//b`, `a/./b`, `a/..`).
+ */
+function joinPlain(dir: string, spec: string): string | undefined {
+  let base = dir === '/' ? '' : dir;
+  let i = 0;
+  for (;;) {
+    if (spec.startsWith('./', i)) i += 2;
+    else if (spec.startsWith('../', i)) {
+      base = base.slice(0, Math.max(0, base.lastIndexOf('/')));
+      i += 3;
+    } else break;
+  }
+  const rest = i === 0 ? spec : spec.slice(i);
+  if (rest === '') return base === '' ? '/' : base;
+  if (rest.startsWith('/') || rest.startsWith('./') || rest.startsWith('../') || rest === '.' || rest === '..' || !isNormalDir(`/${rest}`)) return undefined;
+  return `${base}/${rest}`;
 }
 
 /** An absolute directory path in normal form: no empty, `.` or `..` segment, no trailing `/`. */
