@@ -79,7 +79,7 @@ export function moduleMember(code: HandlerCode, expr: Node | ts.Node): ModuleMem
 }
 
 /** Per file and name: whether the file's text can hold an identifier of that name. */
-const namesInFiles = new WeakMap<SourceFile, Map<string, boolean>>();
+const namesInFiles = new WeakMap<ts.SourceFile, Map<string, boolean>>();
 
 /**
  * Whether some file of the handler's reachable code can hold an identifier `name` (`console`,
@@ -88,12 +88,13 @@ const namesInFiles = new WeakMap<SourceFile, Map<string, boolean>>();
  * for skips a handler whose files have none, without testing its calls. Kept per file and name.
  */
 export function mayNameInReachableFiles(code: HandlerCode, name: string): boolean {
-  return code.files.some((file) => {
+  // The compiler's files: reading their text needs no ts-morph wrapper.
+  return code.fileNodes.some((file) => {
     let byName = namesInFiles.get(file);
     if (!byName) namesInFiles.set(file, (byName = new Map()));
     let may = byName.get(name);
     if (may === undefined) {
-      const text = file.getFullText();
+      const text = file.text;
       byName.set(name, (may = text.includes(name) || text.includes('\\u')));
     }
     return may;

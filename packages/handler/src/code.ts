@@ -60,6 +60,8 @@ export interface ScopeBinding {
   readonly file: string;
   /** The declaring file (without wrapping the declaration: ts-morph wraps all ancestors of a node it wraps). */
   readonly sourceFile: SourceFile;
+  /** {@link sourceFile} as the compiler's file, which needs no ts-morph wrapper. */
+  readonly compilerFile: ts.SourceFile;
 }
 
 const publicBindings = new WeakMap<TsBinding, ScopeBinding>();
@@ -121,6 +123,10 @@ class LazyScopeBinding implements ScopeBinding {
   get sourceFile(): SourceFile {
     return this.#program.fileOf(this.#binding.declaration).sourceFile;
   }
+
+  get compilerFile(): ts.SourceFile {
+    return this.#binding.declaration.getSourceFile();
+  }
 }
 
 export function toScopeBinding(program: Program, b: TsBinding): ScopeBinding {
@@ -153,8 +159,6 @@ export class HandlerCode {
   /** Absolute path of the handler module (the file the configuration names). */
   readonly file: string;
   readonly exportName: string;
-  /** The handler module. */
-  readonly sourceFile: SourceFile;
   /**
    * The node that defines the export: a VariableDeclaration, FunctionDeclaration,
    * ClassDeclaration, or an expression (`export default <expr>`, `module.exports.handler = <expr>`).
@@ -170,7 +174,9 @@ export class HandlerCode {
   #reachable: TsFunctionLike[] | undefined;
   #reachableSet: Set<ts.Node> | undefined;
   #reachableWrapped: FunctionLikeNode[] | undefined;
+  readonly #module: ParsedFile;
   #files: SourceFile[] | undefined;
+  #fileNodes: ts.SourceFile[] | undefined;
   #ownCode: OwnCode[] | undefined;
   #reachableByKinds: Map<string, ReachableNodes> | undefined;
 
@@ -179,7 +185,7 @@ export class HandlerCode {
     this.#program = program;
     this.file = file.path;
     this.exportName = exportName;
-    this.sourceFile = file.sourceFile;
+    this.#module = file;
     let exportTs: ts.Node | undefined;
     let valueTs: ts.Node | undefined;
     if (def.kind === 'binding') {
@@ -241,15 +247,30 @@ export class HandlerCode {
     return this.#reachableTs();
   }
 
-  /** The source files that hold reachable code, the handler module first. */
+  /** The handler module. */
+  get sourceFile(): SourceFile {
+    return this.#module.sourceFile;
+  }
+
+  /** The source files that hold reachable code, the handler module first. Each is wrapped: prefer {@link fileNodes} when the compiler's file will do. */
   get files(): readonly SourceFile[] {
+    return (this.#files ??= this.fileNodes.map((f) => this.#program.fileOf(f).sourceFile));
+  }
+
+  /** {@link files} as the compiler's files, which need no ts-morph wrappers (most files are never wrapped). */
+  get fileNodes(): readonly ts.SourceFile[] {
     // Asked by several rules per handler; finding a function's file walks up to its root.
-    if (!this.#files) {
-      const out = new Set<SourceFile>([this.sourceFile]);
-      for (const f of this.#reachableTs()) out.add(this.#program.fileOf(f).sourceFile);
-      this.#files = [...out];
+    if (!this.#fileNodes) {
+      const out = new Set<ts.SourceFile>([this.#module.ts]);
+      for (const f of this.#reachableTs()) out.add(f.getSourceFile());
+      this.#fileNodes = [...out];
     }
-    return this.#files;
+    return this.#fileNodes;
+  }
+
+  /** The ts-morph wrapper of a compiler node of this handler's analysis (its file wrapped too, if it was not). */
+  wrap<T extends Node = Node>(node: ts.Node): T {
+    return this.#program.wrap<T>(node);
   }
 
   #reachableTs(): TsFunctionLike[] {
@@ -425,7 +446,7 @@ export class HandlerCode {
     const program = this.#program;
     const clsTs = cls.compilerNode;
     if (!ts.isClassLike(clsTs)) return [];
-    const files = new Set([program.fileOf(clsTs), ...this.#reachableTs().map((f) => program.fileOf(f)), program.fileOf(this.sourceFile.compilerNode)]);
+    const files = new Set([program.fileOf(clsTs), ...this.#reachableTs().map((f) => program.fileOf(f)), this.#module]);
     const out: Node[] = [];
     for (const file of files) {
       for (const ne of program.newExpressionsOf(file)) {

@@ -313,10 +313,7 @@ function callersOf(code: HandlerCode): Map<Node, Node[]> {
   code.forEachReachableNode((n) => {
     if (Node.isCallExpression(n)) note(n);
   }, [SyntaxKind.CallExpression]);
-  for (const file of code.files) {
-    const owner = file as unknown as { _getNodeFromCompilerNode(n: ts.Node): CallExpression };
-    for (const call of moduleLevelCallsOf(file.compilerNode)) note(owner._getNodeFromCompilerNode(call));
-  }
+  for (const file of code.fileNodes) for (const call of moduleLevelCallsOf(file)) note(code.wrap<CallExpression>(call));
   callerCache.set(code, map);
   return map;
 }

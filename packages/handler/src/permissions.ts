@@ -11,7 +11,7 @@
  * for (const p of codePermissionsOf(code)) console.log(p.actions, p.resource?.kind, p.api);
  * ```
  */
-import { Node, SyntaxKind, type CallExpression, type NewExpression, type SourceFile, type ts } from '@lambda-lint/handler/ts-morph';
+import { Node, SyntaxKind, type CallExpression, type NewExpression, type ts } from '@lambda-lint/handler/ts-morph';
 import type { HandlerCode } from './code.js';
 import { moduleMemberOf, runCache, tableEntry } from './facts.js';
 import { unwrapAwaited as unwrap } from './lazy.js';
@@ -436,7 +436,7 @@ function mentionsLibStorage(file: ts.SourceFile): boolean {
 /** `new Upload({ client, params: { Bucket, Key } })` from `@aws-sdk/lib-storage`: a (multipart) PutObject. */
 function uploads(code: HandlerCode): CodePermission[] {
   // Reachable code is in the handler's files: without one naming the package, there is nothing to look for.
-  if (!code.files.some((f) => mentionsLibStorage(f.compilerNode))) return [];
+  if (!code.fileNodes.some(mentionsLibStorage)) return [];
   return perReachableFunction<CodePermission>(code, 'uploads', SyntaxKind.NewExpression, (n) => mentionsLibStorage(n.getSourceFile()), (n, out) => {
     if (!Node.isNewExpression(n)) return;
     const member = code.moduleMemberOf(n.getExpression());
@@ -491,7 +491,7 @@ const opaqueCache = new WeakMap<HandlerCode, string | undefined>();
 function opaqueReason(code: HandlerCode): string | undefined {
   // `code.run` is the Program the code was read with.
   const program = code.run as Program;
-  for (const file of code.files) {
+  for (const file of code.fileNodes) {
     const reason = opaqueImportOf(program, file);
     if (reason) return reason;
   }
@@ -508,25 +508,25 @@ function opaqueReason(code: HandlerCode): string | undefined {
  * syntax and the run's module resolution only: kept per file for the run, not read again for each
  * handler that loads the file.
  */
-function opaqueImportOf(program: Program, file: SourceFile): string | undefined {
+function opaqueImportOf(program: Program, file: ts.SourceFile): string | undefined {
   const cache = runCache<string | null>(program, 'opaqueImport');
-  const cached = cache.get(file.compilerNode);
+  const cached = cache.get(file);
   if (cached !== undefined) return cached ?? undefined;
   const reason = findOpaqueImport(program, file);
-  cache.set(file.compilerNode, reason ?? null);
+  cache.set(file, reason ?? null);
   return reason;
 }
 
-function findOpaqueImport(program: Program, file: SourceFile): string | undefined {
+function findOpaqueImport(program: Program, file: ts.SourceFile): string | undefined {
   const imports: { spec: string; typeOnly: boolean }[] = [];
-  for (const statement of file.compilerNode.statements) {
+  for (const statement of file.statements) {
     // A broken import (a syntax error) has no string specifier: skip it.
     if (statement.kind !== SyntaxKind.ImportDeclaration) continue;
     const spec = (statement as ts.ImportDeclaration).moduleSpecifier;
     const clause = (statement as ts.ImportDeclaration).importClause;
     if (spec.kind === SyntaxKind.StringLiteral) imports.push({ spec: (spec as ts.StringLiteral).text, typeOnly: clause?.phaseModifier === SyntaxKind.TypeKeyword });
   }
-  const requires = [...file.getFullText().matchAll(/\brequire\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => ({ spec: m[1]!, typeOnly: false }));
+  const requires = [...file.text.matchAll(/\brequire\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => ({ spec: m[1]!, typeOnly: false }));
   const specifiers = [...imports, ...requires];
   for (const { spec } of specifiers) {
     const hit = OPAQUE_MODULES.find((m, i) => spec === m || spec.startsWith(OPAQUE_SUBPATHS[i]!));
@@ -535,7 +535,7 @@ function findOpaqueImport(program: Program, file: SourceFile): string | undefine
   // Code the analyzer cannot follow may call AWS (an alias to the project's own data-access module).
   // The SDK and the Lambda types are what the analysis reads, declared or not (a package.json may sit outside the linted directory).
   const unresolved = specifiers.find(
-    ({ spec, typeOnly }) => !typeOnly && !TRANSPARENT_MODULE.test(spec) && spec !== 'aws-lambda' && program.isUnresolvedImport(file.getFilePath(), spec),
+    ({ spec, typeOnly }) => !typeOnly && !TRANSPARENT_MODULE.test(spec) && spec !== 'aws-lambda' && program.isUnresolvedImport(file.fileName, spec),
   );
   if (unresolved) return `it imports ${unresolved.spec}, which the linter cannot resolve (a path alias without tsconfig.json paths, an undeclared package or a missing local file)`;
   return undefined;
@@ -582,7 +582,7 @@ const TRANSPARENT_MODULE = /^(@aws-sdk\/|aws-sdk(\/|$)|@aws-lambda-powertools\/|
  * package calls AWS with it, out of sight (packages in node_modules are not read).
  */
 function clientHandedToPackage(code: HandlerCode): string | undefined {
-  for (const file of code.files) {
+  for (const file of code.fileNodes) {
     const reason = clientHandedToPackageIn(code, file);
     if (reason) return reason;
   }
@@ -596,10 +596,10 @@ function clientHandedToPackage(code: HandlerCode): string | undefined {
  * facts does): kept per file for the run. Calls are sorted out on the compiler nodes; only those
  * into a package are wrapped.
  */
-function clientHandedToPackageIn(code: HandlerCode, file: SourceFile): string | undefined {
+function clientHandedToPackageIn(code: HandlerCode, file: ts.SourceFile): string | undefined {
   const program = code.run as Program;
   const cache = runCache<string | null>(program, 'clientHandedToPackage');
-  const cached = cache.get(file.compilerNode);
+  const cached = cache.get(file);
   if (cached !== undefined) return cached ?? undefined;
   const sdk = sdkFactsOf(code);
   const isAwsClient = (n: Node): boolean => {
@@ -607,12 +607,12 @@ function clientHandedToPackageIn(code: HandlerCode, file: SourceFile): string | 
     return !!c && c.category !== 'database' && c.category !== 'http-agent' && c.category !== 'powertools';
   };
   let reason: string | undefined;
-  const calls = [...descendantsByKind(file.compilerNode, SyntaxKind.CallExpression), ...descendantsByKind(file.compilerNode, SyntaxKind.NewExpression)] as (ts.CallExpression | ts.NewExpression)[];
+  const calls = [...descendantsByKind(file, SyntaxKind.CallExpression), ...descendantsByKind(file, SyntaxKind.NewExpression)] as (ts.CallExpression | ts.NewExpression)[];
   for (const callTs of calls) {
     if (!callTs.arguments?.length) continue;
     const member = moduleMemberOf(program, callTs.expression);
     // A function of a project module is read like the handler's own code: handing it a client hides nothing.
-    if (!member || TRANSPARENT_MODULE.test(member.module) || program.resolveModule(file.getFilePath(), member.module)) continue;
+    if (!member || TRANSPARENT_MODULE.test(member.module) || program.resolveModule(file.fileName, member.module)) continue;
     const call = program.wrap<CallExpression | NewExpression>(callTs);
     // Per argument: the argument, or the values of its properties when it is an object literal.
     const handsClient = call.getArguments().some((arg) => {
@@ -627,6 +627,6 @@ function clientHandedToPackageIn(code: HandlerCode, file: SourceFile): string | 
       break;
     }
   }
-  cache.set(file.compilerNode, reason ?? null);
+  cache.set(file, reason ?? null);
   return reason;
 }

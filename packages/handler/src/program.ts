@@ -7,7 +7,7 @@ import type { InputDiagnostic } from '@lambda-lint/core';
 import { posix } from 'node:path';
 import { Project, ts, type Node, type SourceFile } from '@lambda-lint/handler/ts-morph';
 import { locOfRange, toSlash } from './loc.js';
-import type { SourceCache } from './source-cache.js';
+import { WrappableFile, type SourceCache } from './source-cache.js';
 import { ModuleAliases } from './aliases.js';
 import { firstModuleCandidate, importBase, isInside, isRelativeSpecifier, normalizeAbs } from './modules.js';
 import { ScopeIndex, type TsBinding } from './scope.js';
@@ -38,11 +38,31 @@ export interface CodeHost {
 }
 
 export interface ParsedFile {
-  path: string;
-  sourceFile: SourceFile;
-  ts: ts.SourceFile;
-  scopes: ScopeIndex;
+  readonly path: string;
+  /** The ts-morph wrapper, made on first access (most files of a run never need one). */
+  readonly sourceFile: SourceFile;
+  readonly ts: ts.SourceFile;
+  readonly scopes: ScopeIndex;
   exports?: ExportIndex;
+}
+
+class LazilyWrappedFile implements ParsedFile {
+  readonly path: string;
+  readonly ts: ts.SourceFile;
+  readonly scopes: ScopeIndex;
+  exports?: ExportIndex;
+  readonly #file: WrappableFile;
+
+  constructor(path: string, file: WrappableFile, scopes: ScopeIndex) {
+    this.path = path;
+    this.ts = file.compilerFile;
+    this.scopes = scopes;
+    this.#file = file;
+  }
+
+  get sourceFile(): SourceFile {
+    return this.#file.sourceFile;
+  }
 }
 
 /** What an export (or an import followed to its module) stands for. */
@@ -305,17 +325,6 @@ export class Program {
     return result;
   }
 
-  /**
-   * The ts-morph wrapper of a file parsed by TypeScript directly, as ts-morph's own
-   * `createSourceFile` would parse it (latest target, parent pointers, kind from the extension),
-   * without its detour through the in-memory file system and the language service's document
-   * registry: that detour cost a quarter of the parse time. Each path is parsed once per Program.
-   */
-  #wrapSourceFile(compilerFile: ts.SourceFile): SourceFile {
-    const factory = (this.#project as unknown as { _context: { compilerFactory: { getSourceFile(f: ts.SourceFile, o: { markInProject: boolean }): SourceFile } } })._context.compilerFactory;
-    return factory.getSourceFile(compilerFile, { markInProject: false });
-  }
-
   /** Why a file could not be analysed, if it could not. */
   unparseableReason(absPath: string): string | undefined {
     return this.#unparseable.get(normalizeAbs(absPath));
@@ -343,10 +352,10 @@ export class Program {
     }
     // A byte order mark is not a column.
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    // A file kept from an earlier run with the same text is already parsed, wrapped and checkpointed.
+    // A file kept from an earlier run with the same text is already parsed (and checkpointed, if deep).
     const kept = this.#sources?.get(path, text);
-    let sourceFile: SourceFile;
-    if (kept) sourceFile = kept;
+    let parsed: WrappableFile;
+    if (kept) parsed = kept;
     else {
       this.#sources?.forget(path);
       try {
@@ -354,17 +363,23 @@ export class Program {
         // (twice as fast without it on the AWS SDK's own declarations); comments stay in the text.
         const compilerFile = ts.createSourceFile(path, text, { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone }, false);
         const checkpoints = linkTree(compilerFile);
-        sourceFile = this.#wrapSourceFile(compilerFile);
-        const owner = sourceFile as unknown as { _getNodeFromCompilerNode(n: ts.Node): Node };
-        for (const node of checkpoints) owner._getNodeFromCompilerNode(node);
+        // Parsed with the latest target, parent pointers and the kind from the extension, as
+        // ts-morph's own createSourceFile would; each path is parsed once per Program. The wrapper
+        // waits for its first use, but in a file deeper than one interval, where the checkpoints
+        // must be wrapped now (see linkTree).
+        parsed = new WrappableFile(compilerFile, this.#project);
+        if (checkpoints.length > 0) {
+          const owner = parsed.sourceFile as unknown as { _getNodeFromCompilerNode(n: ts.Node): Node };
+          for (const node of checkpoints) owner._getNodeFromCompilerNode(node);
+        }
       } catch (e) {
         const why = e instanceof RangeError ? 'its code is nested too deeply' : `the parser failed (${e instanceof Error ? e.message : String(e)})`;
         return this.#reject(path, 'nested too deeply to parse', `${lang} file could not be parsed: ${why}; it was not analysed.`);
       }
-      this.#sources?.set(path, text, sourceFile);
+      this.#sources?.set(path, text, parsed);
     }
-    const tsFile = sourceFile.compilerNode;
-    const file: ParsedFile = { path, sourceFile, ts: tsFile, scopes: this.#scopes };
+    const tsFile = parsed.compilerFile;
+    const file: ParsedFile = new LazilyWrappedFile(path, parsed, this.#scopes);
     this.#byTs.set(tsFile, file);
     const parseDiagnostics = (tsFile as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
     // Only the first syntax error of a file: the later ones are mostly the parser's recovery, as in ESLint.

@@ -971,7 +971,7 @@ export function sdkFactsOf(code: HandlerCode): SdkFacts {
   };
   // Module scope of every file holding reachable code (cold start), then reachable code function by
   // function: only the calls that are facts for any handler, listed once per file and function for the run.
-  for (const file of code.files) for (const n of factCallsOf(c.run, code, file.compilerNode, moduleScopeCallsOf(file.compilerNode))) visit(n, program.wrap(n));
+  for (const file of code.fileNodes) for (const n of factCallsOf(c.run, code, file, moduleScopeCallsOf(file))) visit(n, program.wrap(n));
   for (const fn of code.reachableFunctionNodes) for (const n of factCallsOf(c.run, code, fn, ownCallsOf(fn as TsFunctionLike))) visit(n, program.wrap(n));
   const keyed = c.facts.map((fact) => ({ fact, ...sortKeyOf(fact.node) }));
   keyed.sort((a, b) => (a.file === b.file ? a.start - b.start || a.end - b.end : a.file < b.file ? -1 : 1));

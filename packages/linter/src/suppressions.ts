@@ -111,15 +111,17 @@ function insideSpan(spans: readonly [number, number][], at: number): boolean {
  * trivia holds nothing but comments and whitespace, so its comments are easy to delimit.
  */
 export function codeSuppressions(handlers: readonly HandlerBinding[]): Suppression[] {
-  const files = new Map<string, HandlerCode['sourceFile']>();
+  // The compiler's files: only those with a directive are wrapped (commentAround asks ts-morph).
+  const files = new Map<string, { code: HandlerCode; file: HandlerCode['fileNodes'][number] }>();
   for (const h of handlers) {
     if (!(h.code instanceof HandlerCode)) continue;
-    for (const sf of h.code.files) files.set(sf.getFilePath(), sf);
+    for (const file of h.code.fileNodes) files.set(file.fileName, { code: h.code, file });
   }
   const out: Suppression[] = [];
-  for (const [path, sf] of files) {
-    const text = sf.getFullText();
+  for (const [path, { code, file: compilerFile }] of files) {
+    const text = compilerFile.text;
     if (!text.includes(MARKER)) continue;
+    const sf = code.wrap<HandlerCode['sourceFile']>(compilerFile);
     const lineStarts = lineStartsOf(text);
     const file = path.replace(/\\/g, '/');
     let lastCommentEnd = -1;

@@ -27,14 +27,15 @@ export function isErased(n: ts.Node): boolean {
 }
 
 /** A file's heavy imports depend on its syntax only: computed once per file, not once per handler that loads it. */
-const heavyImportsCache = new WeakMap<SourceFile, HeavyImport[]>();
+const heavyImportsCache = new WeakMap<ts.SourceFile, HeavyImport[]>();
 
 /** What a file loads from the heavy-package table: static imports, re-exports, `require`, `import()`. */
-export function heavyImportsOf(file: SourceFile): HeavyImport[] {
+export function heavyImportsOf(file: ts.SourceFile, wrap: (file: ts.SourceFile) => SourceFile): HeavyImport[] {
   let cached = heavyImportsCache.get(file);
   if (!cached) {
-    // Every file the handlers load is asked, and nearly none names a heavy package: its text tells, without a walk.
-    cached = mayNameHeavyPackage(file.getFullText()) ? walkHeavyImports(file) : [];
+    // Every file the handlers load is asked, and nearly none names a heavy package: its text tells,
+    // without a walk, and without a ts-morph wrapper of the file (made only for a walk).
+    cached = mayNameHeavyPackage(file.text) ? walkHeavyImports(wrap(file)) : [];
     heavyImportsCache.set(file, cached);
   }
   return cached;

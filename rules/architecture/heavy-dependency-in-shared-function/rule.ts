@@ -20,8 +20,9 @@ function literal(node: Node | undefined): string | undefined {
  * statically (transitively), which are evaluated at cold start whether or not the call graph reaches
  * their functions (a route table dispatched through `Map.get` is one such case).
  */
-function loadedFiles(code: HandlerCode): SourceFile[] {
-  const out = new Set<SourceFile>(code.files);
+function loadedFiles(code: HandlerCode): ts.SourceFile[] {
+  // The compiler's files: most are only tested by their text, without a ts-morph wrapper.
+  const out = new Set<ts.SourceFile>(code.fileNodes);
   const queue = [...out];
   while (queue.length > 0) {
     const file = queue.pop()!;
@@ -41,14 +42,14 @@ function loadedFiles(code: HandlerCode): SourceFile[] {
 }
 
 /** Per file, syntax only: the names of each value import of a relative module, in order. */
-const importedNamesCache = new WeakMap<SourceFile, ts.Identifier[][]>();
+const importedNamesCache = new WeakMap<ts.SourceFile, ts.Identifier[][]>();
 
-function importedNamesOf(file: SourceFile): ts.Identifier[][] {
+function importedNamesOf(file: ts.SourceFile): ts.Identifier[][] {
   let cached = importedNamesCache.get(file);
   if (cached) return cached;
   cached = [];
   // The file's own statements, read on the compiler nodes: no wrappers (ts-morph wraps every ancestor of a node it wraps).
-  for (const statement of file.compilerNode.statements) {
+  for (const statement of file.statements) {
     if (statement.kind !== ts.SyntaxKind.ImportDeclaration || isErased(statement)) continue;
     const { moduleSpecifier: spec, importClause: clause } = statement as ts.ImportDeclaration;
     if (!ts.isStringLiteral(spec) || !spec.text.startsWith('.')) continue;
@@ -63,20 +64,20 @@ function importedNamesOf(file: SourceFile): ts.Identifier[][] {
 }
 
 /** Per run (a kept file's imports may point to a file edited since, in the ESLint plugin): the file an imported name's declaration is in. */
-const importTargetCache = new WeakMap<object, Map<ts.Identifier, SourceFile | null>>();
+const importTargetCache = new WeakMap<object, Map<ts.Identifier, ts.SourceFile | null>>();
 
-function importTargetOf(code: HandlerCode, name: ts.Identifier): SourceFile | undefined {
+function importTargetOf(code: HandlerCode, name: ts.Identifier): ts.SourceFile | undefined {
   let ofRun = importTargetCache.get(code.run);
   if (!ofRun) importTargetCache.set(code.run, (ofRun = new Map()));
   let target = ofRun.get(name);
-  if (target === undefined) ofRun.set(name, (target = code.resolveReference(name)?.sourceFile ?? null));
+  if (target === undefined) ofRun.set(name, (target = code.resolveReference(name)?.compilerFile ?? null));
   return target ?? undefined;
 }
 
 /** The route keys of a module-level route table: `{ 'GET /a': f }`, `new Map([['GET /a', f]])`. */
-function routeTables(code: HandlerCode, files: readonly SourceFile[]): { keys: string[]; node: Node }[] {
+function routeTables(code: HandlerCode, files: readonly ts.SourceFile[]): { keys: string[]; node: Node }[] {
   const out: { keys: string[]; node: Node }[] = [];
-  for (const file of files) {
+  for (const file of files.map((f) => code.wrap<SourceFile>(f))) {
     for (const obj of descendantsOfKind(file, SyntaxKind.ObjectLiteralExpression)) {
       if (!code.isAtModuleScope(obj)) continue;
       const keys = obj.getProperties().flatMap((p) => {
@@ -136,7 +137,7 @@ function list(items: string[], max = 3): string {
 }
 
 /** Lightweight routes the function also serves, or undefined: several HTTP events, a route table, a route switch. */
-function sharedRoutes(fn: LambdaFunction, code: HandlerCode, files: readonly SourceFile[]): { what: string; related: RelatedLocation } | undefined {
+function sharedRoutes(fn: LambdaFunction, code: HandlerCode, files: readonly ts.SourceFile[]): { what: string; related: RelatedLocation } | undefined {
   const routes = httpRoutes(fn);
   if (routes.length >= 2) return { what: `${routes.length} HTTP routes (${list(routes.map((r) => r.text))})`, related: { loc: routes[0]!.loc, message: 'one of its HTTP routes' } };
   const table = routeTables(code, files)[0];
@@ -180,7 +181,7 @@ export default defineRule({
       const fn = binding.fn;
       const seen = new Set<string>();
       const files = loadedFiles(code);
-      const heavy = files.flatMap(heavyImportsOf).filter((h) => !seen.has(h.pkg) && seen.add(h.pkg));
+      const heavy = files.flatMap((f) => heavyImportsOf(f, (g) => code.wrap<SourceFile>(g))).filter((h) => !seen.has(h.pkg) && seen.add(h.pkg));
       const first = heavy[0];
       if (!first) continue;
       const routes = sharedRoutes(fn, code, files);

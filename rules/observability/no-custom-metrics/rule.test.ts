@@ -95,7 +95,11 @@ describe(ID, () => {
       for (const binding of r.handlers) {
         for (const file of codeOf(binding).files) {
           const expected = fileEmitsMetricsByWalk(file);
-          expect(fileEmitsMetrics(file), file.getFilePath()).toBe(expected);
+          let wrapped = false;
+          const answer = fileEmitsMetrics(file.compilerNode, () => ((wrapped = true), file));
+          expect(answer, file.getFilePath()).toBe(expected);
+          // The wrapper is asked for only when the text may emit metrics.
+          expect(wrapped, file.getFilePath()).toBe(mayEmitMetrics(file.getFullText()));
           files++;
           if (expected) emitting++;
         }

@@ -63,9 +63,13 @@ export function mayEmitMetrics(text: string): boolean {
   return text.includes('\\') || METRIC_WORD.test(text);
 }
 
-/** Whether a file imports or requires a metrics package or writes EMF: most files' text tells they do not, without walking their calls and properties. */
-export function fileEmitsMetrics(file: SourceFile): boolean {
-  return mayEmitMetrics(file.getFullText()) && (importsMetrics(file) || writesEmf(file));
+/**
+ * Whether a file imports or requires a metrics package or writes EMF: most files' text tells they
+ * do not, without walking their calls and properties (nor wrapping the file: `wrap` is asked only
+ * for a file that may).
+ */
+export function fileEmitsMetrics(file: ts.SourceFile, wrap: (file: ts.SourceFile) => SourceFile): boolean {
+  return mayEmitMetrics(file.text) && fileEmitsMetricsByWalk(wrap(file));
 }
 
 /** {@link fileEmitsMetrics} without the test of the text. */
@@ -73,12 +77,12 @@ export function fileEmitsMetricsByWalk(file: SourceFile): boolean {
   return importsMetrics(file) || writesEmf(file);
 }
 
-function emitsMetrics(code: HandlerCode, checked: Map<SourceFile, boolean>): boolean {
+function emitsMetrics(code: HandlerCode, checked: Map<ts.SourceFile, boolean>): boolean {
   if (sdkFactsOf(code).operations.some((op) => op.operation === 'PutMetricData')) return true;
-  for (const file of code.files) {
+  for (const file of code.fileNodes) {
     let found = checked.get(file);
     if (found === undefined) {
-      found = fileEmitsMetrics(file);
+      found = fileEmitsMetrics(file, (f) => code.wrap<SourceFile>(f));
       checked.set(file, found);
     }
     if (found) return true;
@@ -106,7 +110,7 @@ export default defineRule({
       if (!list.some((x) => x.fn === b.fn)) list.push(b);
       byFile.set(b.fn.file, list);
     }
-    const checked = new Map<SourceFile, boolean>();
+    const checked = new Map<ts.SourceFile, boolean>();
     for (const [file, bindings] of byFile) {
       if (bindings.length < ctx.options.minFunctions) continue;
       if (bindings.some((b) => emitsMetrics(codeOf(b), checked))) continue;
