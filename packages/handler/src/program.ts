@@ -610,6 +610,8 @@ export class Program {
   valueOf(node: ts.Node, depth = 0): ts.Node | undefined {
     if (depth > MAX_DEPTH) return undefined;
     const e = skipOuterExpressions(node);
+    // A literal, a function, a `new` (most initialisers) is its own value: nothing to look up or keep.
+    if (VALUE_IS_ITSELF[e.kind] === 1) return e;
     // One entry per expression (not memo()'s table of keys: a Map per expression for a single key).
     const cache = this.#valueCache;
     const known = cache.get(e);
@@ -1056,8 +1058,20 @@ export class Program {
   }
 }
 
-type MemoTable<T> = Map<ts.Node, Map<string, T | typeof IN_PROGRESS>>;
+type MemoTable<T> = Map<ts.Node, Map<string, T | typeof IN_PROGRESS | typeof NO_RESULT>>;
 const IN_PROGRESS: unique symbol = Symbol('in progress');
+/** A {@link memo} entry computed as undefined (kept as a value, so that one lookup tells it from an absent key). */
+const NO_RESULT: unique symbol = Symbol('no result');
+
+/**
+ * The kinds {@link Program.valueOf} gives back unchanged (its switch's default): every kind but the
+ * identifiers, member accesses, `this`, calls and `await`s it follows.
+ */
+const VALUE_IS_ITSELF = ((): Uint8Array => {
+  const table = new Uint8Array(SK.Count).fill(1);
+  for (const k of [SK.Identifier, SK.PropertyAccessExpression, SK.ElementAccessExpression, SK.ThisKeyword, SK.CallExpression, SK.AwaitExpression]) table[k] = 0;
+  return table;
+})();
 
 /** Cached `compute()` per (node, key); a lookup that comes back to itself while computing gets undefined. */
 function memo<T>(table: MemoTable<T | undefined>, node: ts.Node, key: string, compute: () => T | undefined): T | undefined {
@@ -1066,13 +1080,11 @@ function memo<T>(table: MemoTable<T | undefined>, node: ts.Node, key: string, co
     byKey = new Map();
     table.set(node, byKey);
   }
-  if (byKey.has(key)) {
-    const v = byKey.get(key);
-    return v === IN_PROGRESS ? undefined : (v as T | undefined);
-  }
+  const known = byKey.get(key);
+  if (known !== undefined) return known === IN_PROGRESS || known === NO_RESULT ? undefined : (known as T);
   byKey.set(key, IN_PROGRESS);
   const result = compute();
-  byKey.set(key, result);
+  byKey.set(key, result === undefined ? NO_RESULT : result);
   return result;
 }
 

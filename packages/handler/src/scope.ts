@@ -375,8 +375,10 @@ function addImport(decl: ts.ImportDeclaration, add: AddBinding): void {
     add(nb.name.text, 'import', nb.name, nb, undefined, { specifier: spec, importedName: '*' });
   } else {
     for (const el of nb.elements) {
-      const imported = el.propertyName ? propertyNameText(el.propertyName) ?? el.name.text : el.name.text;
-      add(el.name.text, 'import', el.name, el, undefined, { specifier: spec, importedName: imported });
+      // Read once: an identifier's text is a getter that unescapes its name.
+      const local = el.name.text;
+      const imported = el.propertyName ? propertyNameText(el.propertyName) ?? local : local;
+      add(local, 'import', el.name, el, undefined, { specifier: spec, importedName: imported });
     }
   }
 }
