@@ -297,6 +297,33 @@ describe('opaqueAwsUseOf', () => {
     expect(opaqueAwsUseOf(resolve(v2))).toBe('makeRequest at line 3 names its operation at run time');
   });
 
+  it('finds a client handed to a package however the package is imported, not only by import declarations of packages', () => {
+    const handing = (importLine: string): string =>
+      lines(
+        "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';",
+        "import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';",
+        importLine,
+        'const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({}));',
+        'const brands = new BrandRepository({ documentClient });',
+        'export const handler = async (id: string) => brands.get(id);',
+      );
+    // Each is a file whose import declarations are all of the SDK: its calls must still be looked at.
+    for (const importLine of [
+      "const { BrandRepository } = require('@acme/brand-data');",
+      "const { BrandRepository } = requ\\u0069re('@acme/brand-data');",
+      "const { BrandRepository } = await import('@acme/brand-data');",
+      "const { BrandRepository } = await import /* lazily */ ('@acme/brand-data');",
+    ]) {
+      expect(opaqueAwsUseOf(resolve(handing(importLine))), importLine).toBe('an AWS client is handed to @acme/brand-data at line 5');
+    }
+    // Import declarations the opaque-import check leaves unresolved: a type-only one, node: modules.
+    expect(opaqueAwsUseOf(resolve(handing("import type { BrandRepository } from '@acme/brand-data';")))).toBe('an AWS client is handed to @acme/brand-data at line 5');
+    expect(opaqueAwsUseOf(resolve(handing("import { BrandRepository } from 'node:repository';")))).toBe('an AWS client is handed to repository at line 5');
+    // Only SDK and project modules imported: nothing handed to a package, as a look at every call finds.
+    const project = handing("import { BrandRepository } from './brands';");
+    expect(opaqueAwsUseOf(resolve(project, { 'src/brands.ts': 'export class BrandRepository { constructor(readonly options: object) {} get(id: string) { return id; } }' }))).toBeUndefined();
+  });
+
   it('does not call a client handed to a function of a project module opaque: that module is read too', () => {
     const files: Record<string, string> = {
       'src/app.ts': lines(

@@ -13,7 +13,7 @@
  */
 import { Node, SyntaxKind, type CallExpression, type NewExpression, type ts } from '@lambda-lint/handler/ts-morph';
 import type { HandlerCode } from './code.js';
-import { moduleMemberOf, runCache, tableEntry } from './facts.js';
+import { moduleMemberOf, normalizeSpecifier, runCache, tableEntry } from './facts.js';
 import { unwrapAwaited as unwrap } from './lazy.js';
 import { descendantsByKind, methodNameOf, skipOuterExpressions, type TsFunctionLike } from './syntax.js';
 import type { Program } from './program.js';
@@ -578,6 +578,34 @@ function unseenCommand(code: HandlerCode): string | undefined {
 const TRANSPARENT_MODULE = /^(@aws-sdk\/|aws-sdk(\/|$)|@aws-lambda-powertools\/|aws-xray-sdk)/;
 
 /**
+ * Whether a file can hand nothing to a package function, told from its imports without looking at
+ * its calls: a callee's module member always comes from an import, `require()` or `import()` of the
+ * file itself, so a file whose only ones are import declarations of transparent or project modules
+ * has none from a package. Text that may hold another (`require`, `import(`, an `import` word that is
+ * not one of the top-level declarations, an escape, a namespace or module block) is not told.
+ */
+function importsNoPackage(program: Program, file: ts.SourceFile): boolean {
+  const text = file.text;
+  if (text.includes('\\') || text.includes('require')) return false;
+  let declarations = 0;
+  for (const statement of file.statements) {
+    if (statement.kind === SyntaxKind.ModuleDeclaration) return false;
+    if (statement.kind !== SyntaxKind.ImportDeclaration) continue;
+    declarations++;
+    const { moduleSpecifier, importClause } = statement as ts.ImportDeclaration;
+    if (moduleSpecifier.kind !== SyntaxKind.StringLiteral) return false;
+    const spec = (moduleSpecifier as ts.StringLiteral).text;
+    if (TRANSPARENT_MODULE.test(spec)) continue;
+    // Only a module the opaque-import check has resolved for this file (asked again, a lookup): resolving
+    // any other could load a file no analysis asked for. A type-only import, aws-lambda and node: are not.
+    if (importClause?.phaseModifier === SyntaxKind.TypeKeyword || spec === 'aws-lambda' || normalizeSpecifier(spec) !== spec) return false;
+    if (!program.resolveModule(file.fileName, spec)) return false;
+  }
+  // Every `import` of the text is one of those declarations: no import() call, no import in a block.
+  return (text.match(/\bimport\b/g)?.length ?? 0) === declarations;
+}
+
+/**
  * An AWS client handed to a package (`new Table({ documentClient })`, `createRepo(client)`): the
  * package calls AWS with it, out of sight (packages in node_modules are not read).
  */
@@ -601,6 +629,10 @@ function clientHandedToPackageIn(code: HandlerCode, file: ts.SourceFile): string
   const cache = runCache<string | null>(program, 'clientHandedToPackage');
   const cached = cache.get(file);
   if (cached !== undefined) return cached ?? undefined;
+  if (importsNoPackage(program, file)) {
+    cache.set(file, null);
+    return undefined;
+  }
   const sdk = sdkFactsOf(code);
   const isAwsClient = (n: Node): boolean => {
     const c = sdk.clientOf(n);
