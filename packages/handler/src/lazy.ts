@@ -2,7 +2,7 @@
  * One-time lazy initialisation told apart from per-request work: whether a node inside a
  * reachable function only runs while a module-level (or singleton `this.x`) value is not set yet.
  */
-import { Node, SyntaxKind, ts, type CallExpression, type ParenthesizedExpression } from '@lambda-lint/handler/ts-morph';
+import { Node, SyntaxKind, ts, type AwaitExpression, type CallExpression, type ParenthesizedExpression } from '@lambda-lint/handler/ts-morph';
 import { forEachDescendantNode, type HandlerCode } from './code.js';
 import { enclosingBoundary, isTsFunctionLike, walkDescendants } from './syntax.js';
 
@@ -29,21 +29,9 @@ export function unwrap(node: Node): Node {
 
 /** {@link unwrap}, and `await` too: the expression a value or a call comes from. */
 export function unwrapAwaited(node: Node): Node {
-  let cur = node;
-  for (;;) {
-    switch (cur.getKind()) {
-      case SyntaxKind.ParenthesizedExpression:
-      case SyntaxKind.NonNullExpression:
-      case SyntaxKind.AsExpression:
-      case SyntaxKind.SatisfiesExpression:
-      case SyntaxKind.TypeAssertionExpression:
-      case SyntaxKind.AwaitExpression:
-        cur = (cur as ParenthesizedExpression).getExpression();
-        continue;
-      default:
-        return cur;
-    }
-  }
+  let cur = unwrap(node);
+  while (cur.getKind() === SyntaxKind.AwaitExpression) cur = unwrap((cur as AwaitExpression).getExpression());
+  return cur;
 }
 
 function isFunctionLike(n: Node): boolean {
