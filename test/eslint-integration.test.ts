@@ -108,13 +108,20 @@ async function compareEdits(dir: string): Promise<number> {
   clearCache();
   await eslint.lintFiles(files);
   for (const file of files) {
-    const edited = `${readFileSync(file, 'utf8')}\n// edited in the editor\n`;
-    const rows = toRows(dir, await eslint.lintText(edited, { filePath: file }));
-    expect(rows, file).toEqual(cli.rows.filter((r) => `${dir}/${r.file}` === file));
-    const direct = analyseFile({ file, text: edited, root: dir, rules: codeRules, config: { rules: Object.fromEntries(codeRules.map((r) => [r.id, r.severity])) } });
-    expect(direct.run, file).toBe('functions-reaching-file');
+    await expectEditLikeCli(eslint, dir, cli.rows, file);
   }
   return files.length;
+}
+
+/**
+ * A file edited in the editor (its buffer differs from the disk): ESLint reports what the CLI reports
+ * in it, and the plugin re-analysed only the functions that reach it.
+ */
+async function expectEditLikeCli(eslint: ReturnType<typeof eslintFor>, dir: string, rows: ReturnType<typeof cliRows>['rows'], file: string): Promise<void> {
+  const edited = `${readFileSync(file, 'utf8')}\n// edited in the editor\n`;
+  expect(toRows(dir, await eslint.lintText(edited, { filePath: file })), file).toEqual(rows.filter((r) => `${dir}/${r.file}` === file));
+  const direct = analyseFile({ file, text: edited, root: dir, rules: codeRules, config: { rules: Object.fromEntries(codeRules.map((r) => [r.id, r.severity])) } });
+  expect(direct.run, file).toBe('functions-reaching-file');
 }
 
 /**
@@ -134,11 +141,7 @@ async function compareEditsAfterSaves(source: string): Promise<number> {
     for (const [i, file] of files.entries()) {
       const saved = files.find((f) => f !== file && dirname(f) === dirname(file)) ?? files[(i + 1) % files.length]!;
       writeFileSync(saved, `${readFileSync(saved, 'utf8')}\n// saved ${i}\n`);
-      const edited = `${readFileSync(file, 'utf8')}\n// edited in the editor\n`;
-      const rows = toRows(dir, await eslint.lintText(edited, { filePath: file }));
-      expect(rows, file).toEqual(cli.rows.filter((r) => `${dir}/${r.file}` === file));
-      const direct = analyseFile({ file, text: edited, root: dir, rules: codeRules, config: { rules: Object.fromEntries(codeRules.map((r) => [r.id, r.severity])) } });
-      expect(direct.run, file).toBe('functions-reaching-file');
+      await expectEditLikeCli(eslint, dir, cli.rows, file);
     }
     return files.length;
   } finally {
