@@ -45,7 +45,8 @@ export function functionsUsing(
 
 function seedFiles(h: HandlerBinding): string[] {
   const code = h.code as Partial<HandlerCode> | undefined;
-  const reached = code?.files?.map((sf) => sf.getFilePath().replace(/\\/g, '/')) ?? [];
+  // The compiler files: their ts-morph wrappers would be made only for their paths.
+  const reached = code?.fileNodes?.map((sf) => sf.fileName.replace(/\\/g, '/')) ?? [];
   return [h.file, ...reached];
 }
 
