@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { diskProjects } from '@lambda-lint/linter';
 
 // The compiled module, as the bin loads it: the cache patches Node.js's CommonJS loader, so it is
 // tried in a child process, never in the test runner.
@@ -12,24 +12,14 @@ const compiled = pathToFileURL(join(dirname(fileURLToPath(import.meta.url)), '..
 /** More than the size below which files are left to the normal loader (MIN_BYTES). */
 const PADDING = `/*${'x'.repeat(300 * 1024)}*/\n`;
 
-let dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-  dirs = [];
-});
-
-function write(root: string, files: Record<string, string>): void {
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), text);
-  }
-}
+const disk = diskProjects('ll-compile-cache-');
+afterEach(() => disk.removeAll());
+const write = disk.write;
 
 /** A project with large dependencies of each kind the loader meets, and a script that loads them with the cache on. */
 function project(): { root: string; cacheHome: string } {
-  const root = mkdtempSync(join(tmpdir(), 'll-compile-cache-'));
+  const root = disk.project({});
   const cacheHome = join(root, 'tmp');
-  dirs.push(root);
   mkdirSync(cacheHome);
   write(root, {
     'node_modules/ascii-cjs/package.json': '{ "name": "ascii-cjs" }',

@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ts as tsMorphTs } from '@lambda-lint/handler/ts-morph';
+import { diskProjects } from '@lambda-lint/linter';
 import { packSource } from './module-pack.js';
 
 // ts-morph's copy of the compiler, typed by ts-morph's declarations: the same API as the typescript package's.
@@ -14,18 +14,9 @@ const here = dirname(fileURLToPath(import.meta.url));
 const dist = (file: string) => pathToFileURL(join(here, '../dist', file)).href;
 const tsMorphShim = join(here, '../../handler/ts-morph/index.js');
 
-let dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-  dirs = [];
-});
-
-function write(root: string, files: Record<string, string>): void {
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), text);
-  }
-}
+const disk = diskProjects('ll-module-pack-');
+afterEach(() => disk.removeAll());
+const write = disk.write;
 
 /** Each module records when its body runs, so that the order can be compared with Node.js's. */
 const ran = (name: string) => `(globalThis.ran ??= []).push(${JSON.stringify(name)});\n`;
@@ -92,9 +83,7 @@ const WORKSPACE: Record<string, string> = {
 };
 
 function workspace(files: Record<string, string> = WORKSPACE): string {
-  const root = realpathSync(mkdtempSync(join(tmpdir(), 'll-module-pack-')));
-  dirs.push(root);
-  write(root, files);
+  const root = realpathSync(disk.project(files));
   mkdirSync(join(root, 'app/node_modules/@fx'), { recursive: true });
   symlinkSync(join(root, 'packages/util'), join(root, 'app/node_modules/@fx/util'));
   return root;
@@ -281,8 +270,7 @@ describe('module pack (module-pack.ts)', () => {
 
   it('changes nothing in the CLI: its output with the pack (its CommonJS dependencies too) is the output without it', () => {
     const DEPENDENCIES = ['balanced-match', 'brace-expansion', 'code-block-writer', 'commander', 'fdir', 'minimatch', 'path-browserify', 'picocolors', 'picomatch', 'tinyglobby', 'yaml'];
-    const root = realpathSync(mkdtempSync(join(tmpdir(), 'll-module-pack-cli-')));
-    dirs.push(root);
+    const root = realpathSync(disk.project({}));
     // Prints, at exit, the small CommonJS dependencies (ours, and those of ts-morph's bundles) whose files Node.js's loader compiled.
     write(root, {
       'record.cjs': [
