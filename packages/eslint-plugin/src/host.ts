@@ -1,5 +1,5 @@
 import { statSync, type BigIntStats } from 'node:fs';
-import { isInside, type Host } from '@lambda-lint/linter';
+import { isInside, listingLacks, type Host } from '@lambda-lint/linter';
 
 /**
  * A recorded answer: a file's content (the bytes read, kept by reference: an unchanged file kept by
@@ -103,8 +103,7 @@ export function withDiskSignatures(host: Host, cache: DiskCache = new DiskCache(
     if (!kept?.entries || dir === path) return false;
     const s = statNow(dir);
     if (!s?.isDirectory() || !trusted(s) || kept.signature !== signature(s)) return false;
-    // A name differing only in case may be the same entry on a case-insensitive file system: looked at.
-    return !namesOf(kept.entries).has(path.slice(path.lastIndexOf('/') + 1).toLowerCase());
+    return listingLacks(kept.entries, path.slice(path.lastIndexOf('/') + 1));
   };
   /** A folder's entries through the cache: listed again only when its signature changed (or cannot be trusted). */
   const listingOf = (path: string): ReturnType<Host['readDir']> => {
@@ -150,15 +149,6 @@ export function withDiskSignatures(host: Host, cache: DiskCache = new DiskCache(
 
 function parentOf(path: string): string {
   return path.slice(0, path.lastIndexOf('/')) || '/';
-}
-
-/** Lower-case entry names by listing: a listing kept by the disk cache is indexed once. */
-const names = new WeakMap<object, Set<string>>();
-
-function namesOf(entries: NonNullable<ReturnType<Host['readDir']>>): Set<string> {
-  let set = names.get(entries);
-  if (!set) names.set(entries, (set = new Set(entries.map((e) => e.name.toLowerCase()))));
-  return set;
 }
 
 function contentAnswer(bytes: Uint8Array | undefined): Answer {

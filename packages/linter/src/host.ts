@@ -27,11 +27,25 @@ export interface NodeHostOptions {
 }
 
 type EntryKind = 'file' | 'dir' | 'other';
+type Entries = NonNullable<ReturnType<Host['readDir']>>;
 
-/** A directory's entries by name, and their lower-case names (a case-insensitive file system finds those too). */
+/** Lower-case entry names by listing, made once per listing. */
+const lowerCaseNames = new WeakMap<Entries, Set<string>>();
+
+/**
+ * Whether a directory listing shows that `name` is not there. A name that differs from an entry only
+ * in case is not known to be absent: a case-insensitive file system (macOS, Windows) finds it.
+ */
+export function listingLacks(entries: Entries, name: string): boolean {
+  let names = lowerCaseNames.get(entries);
+  if (!names) lowerCaseNames.set(entries, (names = new Set(entries.map((e) => e.name.toLowerCase()))));
+  return !names.has(name.toLowerCase());
+}
+
+/** A directory's entries, and their kinds by name. */
 interface Listing {
+  entries: Entries;
   kinds: Map<string, EntryKind>;
-  lowerNames: Set<string>;
 }
 
 export function nodeHost(env: Record<string, string | undefined> = process.env, options: NodeHostOptions = {}): Host {
@@ -44,7 +58,7 @@ export function nodeHost(env: Record<string, string | undefined> = process.env, 
     const name = p.slice(slash + 1);
     const kind = listing.kinds.get(name);
     if (kind !== undefined) return kind;
-    return listing.lowerNames.has(name.toLowerCase()) ? undefined : 'none';
+    return listingLacks(listing.entries, name) ? 'none' : undefined;
   };
   return {
     env,
@@ -67,7 +81,7 @@ export function nodeHost(env: Record<string, string | undefined> = process.env, 
           name: d.name,
           kind: (d.isDirectory() ? 'dir' : d.isFile() ? 'file' : 'other') as EntryKind,
         }));
-        listings?.set(p, { kinds: new Map(entries.map((e) => [e.name, e.kind])), lowerNames: new Set(entries.map((e) => e.name.toLowerCase())) });
+        listings?.set(p, { entries, kinds: new Map(entries.map((e) => [e.name, e.kind])) });
         return entries;
       } catch {
         return undefined;
