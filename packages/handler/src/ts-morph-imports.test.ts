@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,5 +45,35 @@ describe('ts-morph is loaded with require', () => {
       .filter((file) => valueImportsOfTsMorph(readFileSync(file, 'utf8')).length > 0)
       .map((file) => relative(REPO, file));
     expect(offenders).toEqual([]);
+  });
+});
+
+describe('ts-morph values loaded on first use', () => {
+  it('the generated SyntaxKind table is that of the installed TypeScript (node scripts/generate-syntax-kind.mjs)', async () => {
+    const generator = (await import(join(REPO, 'scripts/generate-syntax-kind.mjs'))) as {
+      syntaxKindFile: string;
+      installedSyntaxKind(): { version: string; kinds: Record<string, unknown> };
+      renderSyntaxKind(installed: { version: string; kinds: Record<string, unknown> }): string;
+    };
+    expect(readFileSync(generator.syntaxKindFile, 'utf8')).toBe(generator.renderSyntaxKind(generator.installedSyntaxKind()));
+  });
+
+  it('ts, Node, SyntaxKind and Project behave as ts-morph\'s own once loaded', async () => {
+    const shim = await import('@lambda-lint/handler/ts-morph');
+    const real = createRequire(join(REPO, 'packages/handler/package.json'))('ts-morph') as typeof import('ts-morph');
+    expect({ ...shim.SyntaxKind }).toEqual({ ...real.ts.SyntaxKind });
+    expect(shim.ts.SyntaxKind).toBe(shim.SyntaxKind);
+    expect(shim.ts.forEachChild).toBe(real.ts.forEachChild);
+    expect('createSourceFile' in shim.ts).toBe(true);
+    const project = new shim.Project({ useInMemoryFileSystem: true });
+    expect(project).toBeInstanceOf(real.Project);
+    const file = project.createSourceFile('/a.ts', 'f(1);');
+    const call = file.getFirstDescendantByKindOrThrow(shim.SyntaxKind.CallExpression);
+    expect(shim.Node.isNode(call)).toBe(true);
+    expect(shim.Node.isCallExpression(call)).toBe(true);
+    expect(shim.Node.isNode(call.compilerNode)).toBe(false);
+    // After loading, look-ups go straight to ts-morph's objects (the facade's prototype), not through the stand-in.
+    expect(Object.getPrototypeOf(shim.ts)).toBe(real.ts);
+    expect(Object.getPrototypeOf(shim.Node)).toBe(real.Node);
   });
 });

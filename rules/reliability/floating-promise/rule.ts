@@ -27,12 +27,12 @@ function shown(node: Node): string {
 
 /** An identifier that names a global (nothing in scope declares it). */
 function isGlobal(code: HandlerCode, node: Node | ts.Node, name: string): boolean {
-  const n = skipOuterExpressions(node instanceof Node ? node.compilerNode : node);
+  const n = skipOuterExpressions(Node.isNode(node) ? node.compilerNode : node);
   return n.kind === SyntaxKind.Identifier && (n as ts.Identifier).text === name && !code.resolveReference(n);
 }
 
 function isAsyncFunction(fn: Node | ts.Node): boolean {
-  const f = (fn instanceof Node ? fn.compilerNode : fn) as ts.FunctionLikeDeclaration;
+  const f = (Node.isNode(fn) ? fn.compilerNode : fn) as ts.FunctionLikeDeclaration;
   if (f.kind !== SyntaxKind.ArrowFunction && f.kind !== SyntaxKind.FunctionExpression && f.kind !== SyntaxKind.FunctionDeclaration && f.kind !== SyntaxKind.MethodDeclaration) return false;
   if (!f.modifiers?.some((m) => m.kind === SyntaxKind.AsyncKeyword)) return false;
   return !f.asteriskToken;
@@ -50,7 +50,7 @@ function isFunctionNode(n: Node): boolean {
  */
 function isPromise(code: HandlerCode, sdk: SdkFacts, expr: Node | ts.Node, depth = 0): boolean {
   if (depth > 4) return false;
-  const e = skipOuterExpressions(expr instanceof Node ? expr.compilerNode : expr);
+  const e = skipOuterExpressions(Node.isNode(expr) ? expr.compilerNode : expr);
   if (e.kind === SyntaxKind.NewExpression) return isGlobal(code, (e as ts.NewExpression).expression, 'Promise');
   if (e.kind !== SyntaxKind.CallExpression) return false;
   const call = e as ts.CallExpression;
