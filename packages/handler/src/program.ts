@@ -227,7 +227,9 @@ function safeRead(host: CodeHost, path: string): string | undefined {
 export class Program {
   readonly root: string;
   readonly #host: CodeHost;
-  readonly #project: Project;
+  /** ts-morph's project, made when a file is first parsed: a run without handler code loads no ts-morph. */
+  #project: Project | undefined;
+  readonly #newProject: () => Project;
   /** Parsed files kept from earlier runs (the ESLint plugin), when given. */
   readonly #sources: SourceCache | undefined;
   readonly #files = new Map<string, ParsedFile | 'missing' | 'unparseable'>();
@@ -273,7 +275,13 @@ export class Program {
       project.createDirectory(this.root);
       return project;
     };
-    this.#project = options.sources ? options.sources.projectForRun(newProject) : newProject();
+    this.#newProject = newProject;
+    // The kept files' project is chosen when the run starts (SourceCache's bookkeeping of the run's versions).
+    if (options.sources) this.#project = options.sources.projectForRun(newProject);
+  }
+
+  get #projectNow(): Project {
+    return (this.#project ??= this.#newProject());
   }
 
   /** Number of files read (parsed or reported as unparseable). */
@@ -367,7 +375,7 @@ export class Program {
         // ts-morph's own createSourceFile would; each path is parsed once per Program. The wrapper
         // waits for its first use, but in a file deeper than one interval, where the checkpoints
         // must be wrapped now (see linkTree).
-        parsed = new WrappableFile(compilerFile, this.#project);
+        parsed = new WrappableFile(compilerFile, this.#projectNow);
         if (checkpoints.length > 0) {
           const owner = parsed.sourceFile as unknown as { _getNodeFromCompilerNode(n: ts.Node): Node };
           for (const node of checkpoints) owner._getNodeFromCompilerNode(node);
