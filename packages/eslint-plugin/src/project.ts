@@ -3,6 +3,7 @@ import { isInside, kindOfPath, lint, nodeHost, SourceCache, type Host } from '@l
 import { changedReads, DiskCache, overlayHost, recordingHost, stillValid, withDiskSignatures, type FingerprintHost, type ReadSet } from './host.js';
 import { importClosure, importsUnchanged, isCodeFile, type ImportClosure } from './imports.js';
 import { KeptConfiguration } from './kept-configuration.js';
+import type { ParsedTree } from './parsed-tree.js';
 
 /** One question the plugin asks: the findings of these rules for this file, as the editor holds it. */
 export interface FileRequest {
@@ -17,6 +18,8 @@ export interface FileRequest {
   /** Serverless `${opt:...}` values (`stage`). */
   options?: Record<string, string>;
   host?: Host;
+  /** The tree ESLint's parser (typescript-eslint) made of `text`: taken instead of a parse of the buffer when it is the one lambda-lint's parse would make. */
+  parsed?: ParsedTree;
 }
 
 export interface FileResult {
@@ -75,9 +78,12 @@ export function clearCache(): void {
   disk.clear();
 }
 
-/** How many code files are kept parsed (paths, and versions: disk and editor buffer), and how many parses they saved (tests). */
-export function sourceCacheStats(): { files: number; versions: number; hits: number } {
-  return { files: sources.size, versions: sources.versionCount, hits: sources.hits };
+/**
+ * How many code files are kept parsed (paths, and versions: disk and editor buffer), how many parses
+ * they saved, and how many parses ESLint's parser's tree saved (tests).
+ */
+export function sourceCacheStats(): { files: number; versions: number; hits: number; adopted: number } {
+  return { files: sources.size, versions: sources.versionCount, hits: sources.hits, adopted: sources.adopted };
 }
 
 /**
@@ -189,17 +195,23 @@ function projectRun(dir: string, configs: string[], host: FingerprintHost, reque
 function lintWith(host: Host, configs: string[], request: Question, extra: Pick<Parameters<typeof lint>[0], 'analyseFunction' | 'keepProject' | 'findingsIn'> = {}) {
   // The linted file is read from the editor buffer, every other file from disk: the cache keeps a version of each (one when they are the same).
   sources.bufferPath = request.bufferIsDisk() ? undefined : request.file;
-  return lint({
-    ...extra,
-    host,
-    paths: configs,
-    root: request.root,
-    rules: request.rules,
-    config: request.config,
-    sources,
-    parsedConfigs,
-    ...(request.options ? { options: request.options } : {}),
-  });
+  // The tree ESLint's parser made of the buffer, for its parse (which skips a byte order mark, as ESLint does).
+  if (request.parsed) sources.offerParsed(request.file, request.text.replace(/^\uFEFF/, ''), request.parsed.tree, request.parsed.typescript);
+  try {
+    return lint({
+      ...extra,
+      host,
+      paths: configs,
+      root: request.root,
+      rules: request.rules,
+      config: request.config,
+      sources,
+      parsedConfigs,
+      ...(request.options ? { options: request.options } : {}),
+    });
+  } finally {
+    sources.withdrawParsed();
+  }
 }
 
 /**

@@ -2,6 +2,7 @@ import type { Rule, SourceCode } from 'eslint';
 import { docsUrl, optionsSchemaOf, type AnyRule, type Finding, type LintConfig } from '@lambda-lint/core';
 import { toPosix } from '@lambda-lint/linter';
 import allRules from '@lambda-lint/rules';
+import { typescriptTreeOf } from './parsed-tree.js';
 import { analyseFile } from './project.js';
 
 /** The rules that read handler code: the ones an editor can show on the file being typed. */
@@ -50,6 +51,7 @@ function findingsFor(context: Rule.RuleContext, rule: AnyRule): Finding[] {
     // A rule with its own options gets its own run of that rule alone; the others share one run.
     const rules = custom ? [rule] : codeRules.filter((r) => enabledPerPass.get(sourceCode)?.has(r));
     const config: LintConfig = custom ? { rules: { [rule.id]: [rule.severity, options] } } : defaultConfig(rules);
+    const parsed = typescriptTreeOf(sourceCode);
     result = analyseFile({
       file: toPosix(context.physicalFilename),
       // ESLint removes the byte order mark; the CLI's positions count the file as it is on disk.
@@ -58,6 +60,7 @@ function findingsFor(context: Rule.RuleContext, rule: AnyRule): Finding[] {
       rules,
       config,
       ...(stage ? { options: { stage } } : {}),
+      ...(parsed ? { parsed } : {}),
     });
     results.set(key, result);
   }

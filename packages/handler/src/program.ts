@@ -369,7 +369,10 @@ export class Program {
       try {
         // No rule reads JSDoc, and parsing it is most of the parse time of a well-documented file
         // (twice as fast without it on the AWS SDK's own declarations); comments stay in the text.
-        const compilerFile = ts.createSourceFile(path, text, { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone }, false);
+        // The ESLint plugin may hand in the tree typescript-eslint made of this text (SourceCache.offerParsed).
+        const compilerFile =
+          this.#sources?.takeParsed(path, text) ??
+          ts.createSourceFile(path, text, { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone }, false);
         const checkpoints = linkTree(compilerFile);
         // Parsed with the latest target, parent pointers and the kind from the extension, as
         // ts-morph's own createSourceFile would; each path is parsed once per Program. The wrapper

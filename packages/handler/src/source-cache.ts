@@ -1,4 +1,5 @@
-import type { Project, SourceFile, ts } from 'ts-morph';
+import type { Project, SourceFile } from 'ts-morph';
+import { ts } from '@lambda-lint/handler/ts-morph';
 
 /**
  * A parsed file and its ts-morph wrapper, made on first need in the project the file was parsed
@@ -63,6 +64,54 @@ interface Version {
   buffer: boolean;
 }
 
+/** What the analysis must know of the TypeScript that made a tree: its version and the numbers its trees hold. */
+export interface TypeScriptFacts {
+  readonly version: string;
+  readonly versionMajorMinor: string;
+  readonly SyntaxKind: object;
+  readonly NodeFlags: object;
+}
+
+/** Whether a TypeScript's syntax kinds and node flags are ts-morph's, by TypeScript module. */
+const sameNumbering = new WeakMap<TypeScriptFacts, boolean>();
+
+function sameEnum(a: object, b: object): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => (a as Record<string, unknown>)[k] === (b as Record<string, unknown>)[k]);
+}
+
+/** Why `file` is not the tree lambda-lint's parse would make of `text` for `path` (see {@link SourceCache.offerParsed}), or undefined. */
+function refusalOf(path: string, text: string, file: object, maker: TypeScriptFacts): string | undefined {
+  if (maker.versionMajorMinor !== ts.versionMajorMinor) return `made by TypeScript ${maker.version}, not ${ts.versionMajorMinor}`;
+  let same = sameNumbering.get(maker);
+  if (same === undefined) sameNumbering.set(maker, (same = sameEnum(maker.SyntaxKind, ts.SyntaxKind) && sameEnum(maker.NodeFlags, ts.NodeFlags)));
+  if (!same) return `made by TypeScript ${maker.version}, whose syntax kinds or node flags differ from ${ts.version}'s`;
+  const tree = file as Partial<ts.SourceFile> & { scriptKind?: ts.ScriptKind; jsDocParsingMode?: ts.JSDocParsingMode };
+  if (tree.kind !== ts.SyntaxKind.SourceFile) return 'not a source file';
+  if (tree.fileName !== path) return `the tree of another file (${String(tree.fileName)})`;
+  if (tree.text !== text) return 'the tree of another text';
+  if (tree.jsDocParsingMode !== ts.JSDocParsingMode.ParseNone) return 'parsed with JSDoc';
+  if (tree.languageVersion !== ts.ScriptTarget.Latest) return `parsed for language version ${String(tree.languageVersion)}`;
+  const ours = scriptKindOf(path);
+  if (tree.scriptKind !== ours) return `parsed as script kind ${String(tree.scriptKind)}, not ${ours}`;
+  return undefined;
+}
+
+/** The script kind our parse gives a path, by what TypeScript takes it from: the text from the path's last dot, in lower case. */
+const scriptKinds = new Map<string, ts.ScriptKind>();
+
+function scriptKindOf(path: string): ts.ScriptKind {
+  const extension = path.slice(path.lastIndexOf('.')).toLowerCase();
+  let kind = scriptKinds.get(extension);
+  if (kind === undefined) {
+    // TypeScript's own answer (its function for it is internal): the kind of an empty file parsed as ours are.
+    const empty = ts.createSourceFile(path, '', { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone });
+    kind = (empty as unknown as { scriptKind: ts.ScriptKind }).scriptKind;
+    scriptKinds.set(extension, kind);
+  }
+  return kind;
+}
+
 /**
  * Parsed code files kept between lint runs in one process (the ESLint plugin in an editor server):
  * a file whose text is unchanged is not parsed and wrapped again.
@@ -92,6 +141,43 @@ export class SourceCache {
    * each run); every other path is read from disk. Unset: every text is the disk's (the CLI).
    */
   bufferPath: string | undefined;
+  /** A tree another parser made of a path's text, for the next parse of that text (see {@link offerParsed}). */
+  #offered: { path: string; text: string; file: ts.SourceFile } | undefined;
+  /** Trees of another parser taken instead of a parse (tests and benchmarks). */
+  adopted = 0;
+
+  /**
+   * Hands in the tree another parser made of `path` with exactly `text` (the ESLint plugin: the tree
+   * typescript-eslint made of the file being linted): the next parse of that text for that path
+   * takes it instead of parsing the text a second time. Refused, with the reason, unless it is the
+   * tree lambda-lint's own parse would make: a TypeScript of the same minor version as ts-morph's,
+   * with the same syntax kinds and node flags (patch releases keep the parser's output), the same
+   * file name and text, parsed without JSDoc, for the latest language version, with the script kind
+   * of the path's extension. What the other parse sets differently is not read: parent pointers
+   * (linkTree sets them again, to the same nodes) and the external-module indicator
+   * (typescript-eslint sets it for `sourceType: module`; no analysis reads it).
+   */
+  offerParsed(path: string, text: string, file: object, maker: TypeScriptFacts): string | undefined {
+    this.#offered = undefined;
+    const refusal = refusalOf(path, text, file, maker);
+    if (refusal === undefined) this.#offered = { path, text, file: file as ts.SourceFile };
+    return refusal;
+  }
+
+  /** The offered tree when it is of `path` and `text` (then taken: a tree is used by one parse), else undefined. */
+  takeParsed(path: string, text: string): ts.SourceFile | undefined {
+    const offered = this.#offered;
+    if (!offered || offered.path !== path || offered.text !== text) return undefined;
+    this.#offered = undefined;
+    this.adopted++;
+    return offered.file;
+  }
+
+
+  /** Drops a tree no parse took (the run reused a kept version of the text, or did not read the path). */
+  withdrawParsed(): void {
+    this.#offered = undefined;
+  }
 
   /**
    * The project for a new run (see the class comment). A project that holds more dropped versions
