@@ -316,12 +316,71 @@ describe('opaqueAwsUseOf', () => {
     ]) {
       expect(opaqueAwsUseOf(resolve(handing(importLine))), importLine).toBe('an AWS client is handed to @acme/brand-data at line 5');
     }
-    // Import declarations the opaque-import check leaves unresolved: a type-only one, node: modules.
-    expect(opaqueAwsUseOf(resolve(handing("import type { BrandRepository } from '@acme/brand-data';")))).toBe('an AWS client is handed to @acme/brand-data at line 5');
+    // An import declaration the opaque-import check leaves unresolved: node: modules.
     expect(opaqueAwsUseOf(resolve(handing("import { BrandRepository } from 'node:repository';")))).toBe('an AWS client is handed to repository at line 5');
     // Only SDK and project modules imported: nothing handed to a package, as a look at every call finds.
     const project = handing("import { BrandRepository } from './brands';");
     expect(opaqueAwsUseOf(resolve(project, { 'src/brands.ts': 'export class BrandRepository { constructor(readonly options: object) {} get(id: string) { return id; } }' }))).toBeUndefined();
+  });
+
+  it('hands nothing through a type-only import or the Lambda types, with or without a look at every call; a value import of the package still hands', () => {
+    const handing = (importLine: string, other = ''): string =>
+      lines(
+        "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';",
+        "import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';",
+        importLine,
+        'const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({}));',
+        'const brands = new BrandRepository({ documentClient });',
+        `export const handler = async (id: string) => brands.get(id);${other}`,
+      );
+    // A name imported for types only is no value: `new BrandRepository(...)` does not compile (TS1361),
+    // and once the types are erased there is no BrandRepository to hand the client to. The same answer
+    // whether the file's imports tell it (no other import) or every call of the file is looked at (a
+    // require elsewhere in the file makes the imports tell nothing).
+    const slowPath = "\nexport const load = () => require('./brands');";
+    const brands = { 'src/brands.ts': 'export const brands = 1;' };
+    for (const importLine of [
+      "import type { BrandRepository } from '@acme/brand-data';",
+      "import { type BrandRepository } from '@acme/brand-data';",
+      "import { type BrandRepository, type BrandRecord } from '@acme/brand-data';",
+      "import type * as brandData from '@acme/brand-data';\nconst { BrandRepository } = brandData;",
+      "import type * as brandData from '@acme/brand-data';\nconst BrandRepository = brandData.BrandRepository;",
+      // @types/aws-lambda declares no value (no `main`): a name imported from it is a type, however written.
+      "import { Handler as BrandRepository } from 'aws-lambda';",
+      "import type BrandRepository from '@acme/brand-data';",
+    ]) {
+      expect(opaqueAwsUseOf(resolve(handing(importLine))), importLine).toBeUndefined();
+      expect(opaqueAwsUseOf(resolve(handing(importLine, slowPath), brands)), `${importLine} (every call looked at)`).toBeUndefined();
+    }
+    // A value import of the same package hands the client, the same through either path, also next to type-only names.
+    for (const importLine of [
+      "import { BrandRepository } from '@acme/brand-data';",
+      "import { type BrandRecord, BrandRepository } from '@acme/brand-data';",
+      "import type { BrandRecord } from '@acme/brand-data';\nimport { BrandRepository } from '@acme/brand-data';",
+      "import BrandRepository, { type BrandRecord } from '@acme/brand-data';",
+    ]) {
+      const line = importLine.split('\n').length + 4;
+      expect(opaqueAwsUseOf(resolve(handing(importLine))), importLine).toBe(`an AWS client is handed to @acme/brand-data at line ${line}`);
+      expect(opaqueAwsUseOf(resolve(handing(importLine, slowPath), brands)), `${importLine} (every call looked at)`).toBe(`an AWS client is handed to @acme/brand-data at line ${line}`);
+    }
+  });
+
+  it('reads a file with backslashes that are no identifier escape (strings, regular expressions) as one without', () => {
+    const escaped = (importLine: string, other = ''): string =>
+      lines(
+        "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';",
+        importLine,
+        'const client = new DynamoDBClient({});',
+        "const banner = 'brands\\n' + `tab\\t${String.raw`\\d`}`;",
+        'const brands = new BrandRepository({ client, banner, pattern: /\\d+\\/\\w/ });',
+        `export const handler = async (id: string) => brands.get(id);${other}`,
+      );
+    const project = { 'src/brands.ts': 'export class BrandRepository { constructor(readonly options: object) {} get(id: string) { return id; } }' };
+    const slowPath = "\nexport const load = () => require('./brands');";
+    // Project modules only: nothing handed to a package, told from the imports or from every call.
+    for (const other of ['', slowPath]) expect(opaqueAwsUseOf(resolve(escaped("import { BrandRepository } from './brands';", other), project)), other).toBeUndefined();
+    // The backslashes hide no package: one imported is still found.
+    expect(opaqueAwsUseOf(resolve(escaped("import { BrandRepository } from '@acme/brand-data';")))).toBe('an AWS client is handed to @acme/brand-data at line 5');
   });
 
   it('does not call a client handed to a function of a project module opaque: that module is read too', () => {

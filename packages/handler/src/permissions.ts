@@ -578,15 +578,69 @@ function unseenCommand(code: HandlerCode): string | undefined {
 const TRANSPARENT_MODULE = /^(@aws-sdk\/|aws-sdk(\/|$)|@aws-lambda-powertools\/|aws-xray-sdk)/;
 
 /**
+ * The Lambda types (`@types/aws-lambda`: no `main`, no value declared): whatever a file imports from
+ * `aws-lambda` is a type, so nothing can be called through it (a value use does not compile, TS2693),
+ * and it hands nothing to a package.
+ */
+const TYPES_ONLY_MODULE = 'aws-lambda';
+
+/**
+ * An import declaration that brings no value into the file: `import type { A } from 'm'`, or one whose
+ * every name is `type` (`import { type A, type B } from 'm'`). Nothing can be called through its names
+ * (a value use of one does not compile, TS1361), so it hands nothing to a package.
+ */
+function importsTypesOnly(clause: ts.ImportClause | undefined): boolean {
+  if (!clause) return false;
+  if (clause.phaseModifier === SyntaxKind.TypeKeyword) return true;
+  const named = clause.namedBindings;
+  return !clause.name && named?.kind === SyntaxKind.NamedImports && named.elements.length > 0 && named.elements.every((e) => e.isTypeOnly);
+}
+
+/**
+ * Whether a callee is named through a type-only import (`import type { Repo } from 'm'; new Repo(...)`),
+ * directly or through the `const` aliases and destructuring {@link moduleMemberOf} follows: the import
+ * brings no value ({@link importsTypesOnly}), the same answer as the pre-check on the file's imports.
+ */
+function namedThroughTypeOnlyImport(program: Program, expression: ts.Node, depth = 0): boolean {
+  let root: ts.Node = skipOuterExpressions(expression);
+  while (root.kind === SyntaxKind.PropertyAccessExpression || root.kind === SyntaxKind.ElementAccessExpression) {
+    root = skipOuterExpressions((root as ts.PropertyAccessExpression | ts.ElementAccessExpression).expression);
+  }
+  if (root.kind !== SyntaxKind.Identifier || depth > 16) return false;
+  const binding = program.resolveIdentifier(root as ts.Identifier);
+  if (!binding) return false;
+  const declaration = binding.declaration;
+  if (!binding.importFrom) {
+    // `const Repo = types.Repo`, `const { Repo } = types`: the value is the initialiser's.
+    const initializer = binding.kind === 'const' && declaration.kind === SyntaxKind.VariableDeclaration ? (declaration as ts.VariableDeclaration).initializer : undefined;
+    return !!initializer && namedThroughTypeOnlyImport(program, initializer, depth + 1);
+  }
+  switch (declaration.kind) {
+    case SyntaxKind.ImportSpecifier:
+      return (declaration as ts.ImportSpecifier).isTypeOnly || importsTypesOnly((declaration.parent as ts.NamedImports).parent);
+    case SyntaxKind.NamespaceImport:
+      return importsTypesOnly((declaration as ts.NamespaceImport).parent);
+    case SyntaxKind.ImportClause:
+      return importsTypesOnly(declaration as ts.ImportClause);
+    case SyntaxKind.ImportEqualsDeclaration:
+      return (declaration as ts.ImportEqualsDeclaration).isTypeOnly;
+    default:
+      return false;
+  }
+}
+
+/**
  * Whether a file can hand nothing to a package function, told from its imports without looking at
  * its calls: a callee's module member always comes from an import, `require()` or `import()` of the
  * file itself, so a file whose only ones are import declarations of transparent or project modules
  * has none from a package. Text that may hold another (`require`, `import(`, an `import` word that is
- * not one of the top-level declarations, an escape, a namespace or module block) is not told.
+ * not one of the top-level declarations, a Unicode escape, a namespace or module block) is not told.
+ * A `\u` is the only escape an identifier can be written with (`requ\u0069re`); other backslashes
+ * (`'\n'` in a string, a regular expression) hide no name the calls could be read with.
  */
 function importsNoPackage(program: Program, file: ts.SourceFile): boolean {
   const text = file.text;
-  if (text.includes('\\') || text.includes('require')) return false;
+  if (text.includes('\\u') || text.includes('require')) return false;
   let declarations = 0;
   for (const statement of file.statements) {
     if (statement.kind === SyntaxKind.ModuleDeclaration) return false;
@@ -596,9 +650,11 @@ function importsNoPackage(program: Program, file: ts.SourceFile): boolean {
     if (moduleSpecifier.kind !== SyntaxKind.StringLiteral) return false;
     const spec = (moduleSpecifier as ts.StringLiteral).text;
     if (TRANSPARENT_MODULE.test(spec)) continue;
+    // Types bring no value: nothing of theirs can be called, or handed a client.
+    if (spec === TYPES_ONLY_MODULE || importsTypesOnly(importClause)) continue;
     // Only a module the opaque-import check has resolved for this file (asked again, a lookup): resolving
-    // any other could load a file no analysis asked for. A type-only import, aws-lambda and node: are not.
-    if (importClause?.phaseModifier === SyntaxKind.TypeKeyword || spec === 'aws-lambda' || normalizeSpecifier(spec) !== spec) return false;
+    // any other could load a file no analysis asked for. A node: import is not.
+    if (normalizeSpecifier(spec) !== spec) return false;
     if (!program.resolveModule(file.fileName, spec)) return false;
   }
   // Every `import` of the text is one of those declarations: no import() call, no import in a block.
@@ -645,6 +701,8 @@ function clientHandedToPackageIn(code: HandlerCode, file: ts.SourceFile): string
     const member = moduleMemberOf(program, callTs.expression);
     // A function of a project module is read like the handler's own code: handing it a client hides nothing.
     if (!member || TRANSPARENT_MODULE.test(member.module) || program.resolveModule(file.fileName, member.module)) continue;
+    // A name of the Lambda types or of a type-only import is no value: nothing is called (as importsNoPackage tells).
+    if (member.module === TYPES_ONLY_MODULE || namedThroughTypeOnlyImport(program, callTs.expression)) continue;
     const call = program.wrap<CallExpression | NewExpression>(callTs);
     // Per argument: the argument, or the values of its properties when it is an object literal.
     const handsClient = call.getArguments().some((arg) => {
