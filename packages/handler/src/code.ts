@@ -273,6 +273,24 @@ export class HandlerCode {
     return this.#program.wrap<T>(node);
   }
 
+  /**
+   * The file a module specifier of a file loads, as the run resolves it (a relative or absolute path,
+   * a tsconfig alias), parsed on first need; undefined for a package, a missing or unparseable file.
+   */
+  moduleFileOf(fromFile: ts.SourceFile, specifier: string): ts.SourceFile | undefined {
+    return this.#program.resolveModule(fromFile.fileName, specifier)?.ts;
+  }
+
+  /**
+   * Whether a name an import declaration brings in is a value of its module (a declaration, an
+   * expression, the module itself), not a type (an interface, a type alias) nor a name the module
+   * does not have: TypeScript erases an import none of whose names is used as a value.
+   */
+  importsValue(name: ts.Identifier): boolean {
+    const binding = this.#program.resolveIdentifier(name);
+    return !!binding?.importFrom && this.#program.definitionOfBinding(binding) !== undefined;
+  }
+
   #reachableTs(): TsFunctionLike[] {
     if (!this.#reachable) {
       this.#reachable = this.#program.reachableFrom(this.#roots);

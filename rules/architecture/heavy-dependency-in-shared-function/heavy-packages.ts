@@ -53,9 +53,9 @@ export function heavyPackageOf(specifier: string): string | undefined {
 const HEAVY_PACKAGE_WORD = /onnxruntime|tfjs|transformers|sharp|canvas|puppeteer|chrom|playwright|ffmpeg|pdfkit/;
 
 /**
- * Whether a file's text can load a heavy package at all: a specifier that names one is written with
- * the package's name in it, or with escapes (`'sh\x61rp'`: any backslash). Most files name none and
- * skip the walk over their imports.
+ * Whether a file's text can hold a string naming a heavy package: written with the package's name in
+ * it, or with escapes (`'sh\x61rp'`: any backslash). Most files name none and skip the walk over
+ * their calls for a `require()` or `import()` of one (their declarations' specifiers are read parsed).
  */
 export function mayNameHeavyPackage(text: string): boolean {
   return text.includes('\\') || HEAVY_PACKAGE_WORD.test(text);

@@ -141,6 +141,70 @@ describe(ID, () => {
     expect(own(r)[0]!.loc.file.endsWith('src/lib/render.ts')).toBe(true);
   });
 
+  describe('loads every local module a loaded file imports, as Node.js does at cold start', () => {
+    const routed = (importLine: string, use: string) =>
+      lines(
+        importLine, // 1
+        'export const handler = async (event: { routeKey: string; body: string }) => {', // 2
+        '  switch (event.routeKey) {', // 3
+        `    case 'GET /brands': return { statusCode: 200, body: String(${use}) };`, // 4
+        "    case 'GET /health': return { statusCode: 200, body: 'ok' };", // 5
+        "    default: return { statusCode: 404, body: '' };", // 6
+        '  }',
+        '};',
+      );
+    const images = lines("import sharp from 'sharp';", 'export const thumbnail = (png: Buffer) => sharp(png).resize(64).toBuffer();');
+    const pdf = lines("import PDFDocument from 'pdfkit';", 'export const report = () => new PDFDocument();');
+    const dates = lines('export const formatDate = (d: Date) => d.toISOString();');
+    const lint = (code: string, extra: Record<string, string>) => lintFiles(app('    memorySize: 2048\n    events:\n      - httpApi: ANY /{proxy+}\n', code, extra));
+    const reported = (r: Awaited<ReturnType<typeof lintFiles>>) => own(r).map((f) => `${f.loc.file.slice(f.loc.file.indexOf('/src/') + 1)}:${f.loc.line} ${/: (\S+) \(/.exec(f.message)?.[1]}`);
+
+    it('every module a barrel file re-exports, not only the one the imported names are declared in', async () => {
+      const handler = routed("import { formatDate } from './lib';", 'formatDate(new Date())');
+      for (const barrel of [
+        lines("export * from './dates';", "export * from './images';", "export * from './pdf';"),
+        lines("export { formatDate } from './dates';", "export { thumbnail } from './images';", "export * as pdf from './pdf';"),
+      ]) {
+        const r = await lint(handler, { 'src/lib/index.ts': barrel, 'src/lib/dates.ts': dates, 'src/lib/images.ts': images, 'src/lib/pdf.ts': pdf });
+        expect(reported(r), barrel).toEqual(['src/lib/images.ts:1 sharp', 'src/lib/pdf.ts:1 pdfkit']);
+      }
+    });
+
+    it('every module of an import declaration whose names resolve to different files', async () => {
+      // `epoch` is declared in dates.ts, `thumbnailSize` in images.ts: both files are loaded (neither holds code the handler runs).
+      const handler = routed("import { epoch, thumbnailSize } from './lib';", 'epoch + thumbnailSize');
+      const barrel = lines("export { epoch } from './dates';", "export { thumbnailSize } from './images';");
+      const sized = lines("import sharp from 'sharp';", 'export const thumbnailSize = 64;', 'export const thumbnail = (png: Buffer) => sharp(png).resize(thumbnailSize).toBuffer();');
+      const r = await lint(handler, { 'src/lib/index.ts': barrel, 'src/lib/dates.ts': 'export const epoch = 0;\n', 'src/lib/images.ts': sized });
+      expect(reported(r)).toEqual(['src/lib/images.ts:1 sharp']);
+    });
+
+    it('the module of a default import whose default export is an expression', async () => {
+      const handler = routed("import renderers from './renderers';", 'Object.keys(renderers)');
+      const renderers = lines("import sharp from 'sharp';", 'export default { thumbnail: (png: Buffer) => sharp(png) };');
+      expect(reported(await lint(handler, { 'src/renderers.ts': renderers }))).toEqual(['src/renderers.ts:1 sharp']);
+      const created = lines("import sharp from 'sharp';", 'const create = () => ({ thumbnail: (png: Buffer) => sharp(png) });', 'export default create();');
+      expect(reported(await lint(handler, { 'src/renderers.ts': created }))).toEqual(['src/renderers.ts:1 sharp']);
+    });
+
+    it('a module imported for its side effects, and not one imported for types only', async () => {
+      expect(reported(await lint(routed("import './lib/images';", "'ok'"), { 'src/lib/images.ts': images }))).toEqual(['src/lib/images.ts:1 sharp']);
+      expect(reported(await lint(routed("import * as imaging from './lib/images';", 'Object.keys(imaging)'), { 'src/lib/images.ts': images }))).toEqual(['src/lib/images.ts:1 sharp']);
+      const typed = lines(images, 'export interface Thumbnail { png: Buffer }', 'export type Size = 64 | 128;');
+      for (const importLine of [
+        "import type { thumbnail } from './lib/images';",
+        "import { type thumbnail } from './lib/images';",
+        "export type { thumbnail } from './lib/images';",
+        // Types only, without the keyword: TypeScript erases the import, and the module is not loaded.
+        "import { Thumbnail, Size } from './lib/images';",
+      ]) {
+        expect(reported(await lint(routed(importLine, "'ok'"), { 'src/lib/images.ts': typed })), importLine).toEqual([]);
+      }
+      // One value among the types keeps the import.
+      expect(reported(await lint(routed("import { Thumbnail, thumbnail } from './lib/images';", 'thumbnail.length'), { 'src/lib/images.ts': typed }))).toEqual(['src/lib/images.ts:1 sharp']);
+    });
+  });
+
   it('reads CommonJS handlers and SAM templates (default 128 MB)', async () => {
     const cjs = lines("'use strict';", "const puppeteer = require('puppeteer');", 'exports.handler = async () => ({ ok: Boolean(puppeteer) });');
     const r = await lintFiles({
@@ -166,7 +230,7 @@ describe(ID, () => {
     expect(positions(r, ID)).toEqual([pos('smallMemory', 10, 17, 10, 21)]);
   });
 
-  it('finds a specifier written with escapes (the test of the text lets it through to the walk)', async () => {
+  it('finds a specifier written with escapes (as the parser reads it)', async () => {
     const escaped = sharpHandler.replace("'sharp'", "'sh\\x61rp'");
     expect(escaped.startsWith("import sharp from 'sh\\x61rp';")).toBe(true);
     const r = await lintFiles(app(`    memorySize: 2048\n${twoRoutes}`, escaped));
@@ -183,21 +247,30 @@ describe(ID, () => {
   it('finds, with the test of the text, the heavy imports the walk finds, in every file of the fixtures, the tests above and the demo', async () => {
     const heavyFixtures = fileURLToPath(new URL('fixtures/', import.meta.url));
     const demo = fileURLToPath(new URL('../../../examples/brand-platform-demo/', import.meta.url));
-    const requireFile = lines("const sharp = require('sharp');", "const pdf = await import('pdfkit');", "export * from 'puppeteer';", 'export const handler = async () => ({ sharp, pdf });');
+    const requireFile = lines("const sharp = require('sharp');", "const pdf = await import('pdfkit');", "export * from 'puppeteer';", "import ffmpeg = require('fluent-ffmpeg');", 'export const handler = async () => ({ sharp, pdf, ffmpeg });');
+    // Calls the text tells only by an escape: in the name (`\\u`) or in the specifier (any backslash).
+    const escapedName = lines("const sharp = requ\\u0069re('sharp');", 'export const handler = async () => ({ sharp });');
+    const escapedSpecifier = lines("const pdf = await import('pdfki\\x74');", 'export const handler = async () => ({ pdf });');
+    // Backslashes that name nothing heavy, and a `require` of nothing heavy.
+    const plain = lines("const os = require('os');", "export const handler = async () => ({ eol: '\\n', tab: /\\t/, os });");
     const results = [
       ...(await Promise.all(['valid/sam', 'valid/serverless-ts', 'invalid/sam', 'invalid/serverless-ts'].map((c) => lintDirectory(heavyFixtures + c)))),
       await lintDirectory(demo),
       await lintFiles(app(`    memorySize: 512\n${twoRoutes}`, requireFile)),
       await lintFiles(app(`    memorySize: 512\n${twoRoutes}`, sharpHandler.replace("'sharp'", "'sh\\x61rp'"))),
+      await lintFiles(app(`    memorySize: 512\n${twoRoutes}`, escapedName)),
+      await lintFiles(app(`    memorySize: 512\n${twoRoutes}`, escapedSpecifier)),
+      await lintFiles(app(`    memorySize: 512\n${twoRoutes}`, plain)),
     ];
     const shown = (file: Parameters<typeof walkHeavyImports>[0]) => (f: ReturnType<typeof heavyImportsOf>) => f.map((h) => `${file.getFilePath()}:${h.node.getStart()} ${h.pkg} (${h.kind})`);
     let files = 0;
     const found: string[] = [];
     for (const r of results) {
       for (const binding of r.handlers) {
-        for (const file of codeOf(binding).files) {
+        const code = codeOf(binding);
+        for (const file of code.files) {
           files++;
-          const fast = shown(file)(heavyImportsOf(file.compilerNode, () => file));
+          const fast = shown(file)(heavyImportsOf(file.compilerNode, (n) => code.wrap(n)));
           expect(fast).toEqual(shown(file)(walkHeavyImports(file)));
           found.push(...fast);
         }
@@ -208,6 +281,7 @@ describe(ID, () => {
     expect(found.some((f) => f.endsWith(' sharp (image processing)'))).toBe(true);
     expect(found.some((f) => f.endsWith(' pdfkit (PDF rendering)'))).toBe(true);
     expect(found.some((f) => f.endsWith(' puppeteer (headless browser)'))).toBe(true);
+    expect(found.filter((f) => f.includes('/src/media.ts:') && / (sharp|pdfkit|fluent-ffmpeg) /.test(f)).length).toBeGreaterThanOrEqual(6);
   });
 
   fixtureTests(fileURLToPath(new URL('.', import.meta.url)), ID);

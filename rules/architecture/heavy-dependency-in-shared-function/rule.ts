@@ -16,62 +16,86 @@ function literal(node: Node | undefined): string | undefined {
 }
 
 /**
- * The files loaded with the handler: those holding reachable code, and the local modules they import
+ * The files loaded with the handler: those holding reachable code, and the local modules they load
  * statically (transitively), which are evaluated at cold start whether or not the call graph reaches
- * their functions (a route table dispatched through `Map.get` is one such case).
+ * their functions: a route table dispatched through `Map.get`, every module a barrel file re-exports,
+ * a module imported for its side effects.
  */
 function loadedFiles(code: HandlerCode): ts.SourceFile[] {
   // The compiler's files: most are only tested by their text, without a ts-morph wrapper.
   const out = new Set<ts.SourceFile>(code.fileNodes);
   const queue = [...out];
   while (queue.length > 0) {
-    const file = queue.pop()!;
-    for (const names of importedNamesOf(file)) {
-      // A declaration brings in the first new file its names resolve to; the names after it need no resolving.
-      for (const name of names) {
-        const target = importTargetOf(code, name);
-        if (target && target !== file && !out.has(target)) {
-          out.add(target);
-          queue.push(target);
-          break;
-        }
-      }
+    for (const target of modulesLoadedBy(code, queue.pop()!)) {
+      if (out.has(target)) continue;
+      out.add(target);
+      queue.push(target);
     }
   }
   return [...out];
 }
 
-/** Per file, syntax only: the names of each value import of a relative module, in order. */
-const importedNamesCache = new WeakMap<ts.SourceFile, ts.Identifier[][]>();
+/**
+ * What a module declaration makes Node.js load: its specifier, and the names that must be values for
+ * it to stay after compilation (an import none of whose names is a value is erased). Empty `names`:
+ * the module is loaded whatever it exports (a side-effect import, a re-export, a namespace import).
+ */
+interface ModuleLoad {
+  specifier: string;
+  names: readonly ts.Identifier[];
+}
 
-function importedNamesOf(file: ts.SourceFile): ts.Identifier[][] {
-  let cached = importedNamesCache.get(file);
+/** Per file, syntax only: the module loads of its top-level declarations that TypeScript does not erase, in order. */
+const moduleLoadsCache = new WeakMap<ts.SourceFile, ModuleLoad[]>();
+
+function moduleLoadsOf(file: ts.SourceFile): ModuleLoad[] {
+  let cached = moduleLoadsCache.get(file);
   if (cached) return cached;
   cached = [];
   // The file's own statements, read on the compiler nodes: no wrappers (ts-morph wraps every ancestor of a node it wraps).
   for (const statement of file.statements) {
-    if (statement.kind !== ts.SyntaxKind.ImportDeclaration || isErased(statement)) continue;
-    const { moduleSpecifier: spec, importClause: clause } = statement as ts.ImportDeclaration;
-    if (!ts.isStringLiteral(spec) || !spec.text.startsWith('.')) continue;
-    const names: ts.Identifier[] = [];
-    if (clause?.name) names.push(clause.name);
-    const bindings = clause?.namedBindings;
-    if (bindings && ts.isNamedImports(bindings)) for (const e of bindings.elements) if (!e.isTypeOnly && ts.isIdentifier(e.name)) names.push(e.name);
-    cached.push(names);
+    if (statement.kind === ts.SyntaxKind.ImportDeclaration) {
+      if (isErased(statement)) continue;
+      const { moduleSpecifier: spec, importClause: clause } = statement as ts.ImportDeclaration;
+      if (!ts.isStringLiteral(spec)) continue;
+      const names: ts.Identifier[] = [];
+      const bindings = clause?.namedBindings;
+      // `import './setup'` and `import * as lib from './lib'` load the module as it is.
+      if (clause && !(bindings && ts.isNamespaceImport(bindings))) {
+        if (clause.name) names.push(clause.name);
+        if (bindings) for (const e of bindings.elements) if (!e.isTypeOnly) names.push(e.name);
+      }
+      cached.push({ specifier: spec.text, names });
+    } else if (statement.kind === ts.SyntaxKind.ExportDeclaration) {
+      // `export * from './x'`, `export { a } from './x'`: the other module is loaded with this one.
+      const { moduleSpecifier: spec, exportClause } = statement as ts.ExportDeclaration;
+      if (!spec || !ts.isStringLiteral(spec) || isErased(statement)) continue;
+      if (exportClause && ts.isNamedExports(exportClause) && exportClause.elements.length > 0 && exportClause.elements.every((e) => e.isTypeOnly)) continue;
+      cached.push({ specifier: spec.text, names: [] });
+    }
   }
-  importedNamesCache.set(file, cached);
+  moduleLoadsCache.set(file, cached);
   return cached;
 }
 
-/** Per run (a kept file's imports may point to a file edited since, in the ESLint plugin): the file an imported name's declaration is in. */
-const importTargetCache = new WeakMap<object, Map<ts.Identifier, ts.SourceFile | null>>();
+/** Per run (a kept file's imports may point to a file edited since, in the ESLint plugin): the local files a file loads. */
+const loadedByCache = new WeakMap<object, Map<ts.SourceFile, ts.SourceFile[]>>();
 
-function importTargetOf(code: HandlerCode, name: ts.Identifier): ts.SourceFile | undefined {
-  let ofRun = importTargetCache.get(code.run);
-  if (!ofRun) importTargetCache.set(code.run, (ofRun = new Map()));
-  let target = ofRun.get(name);
-  if (target === undefined) ofRun.set(name, (target = code.resolveReference(name)?.compilerFile ?? null));
-  return target ?? undefined;
+function modulesLoadedBy(code: HandlerCode, file: ts.SourceFile): ts.SourceFile[] {
+  let ofRun = loadedByCache.get(code.run);
+  if (!ofRun) loadedByCache.set(code.run, (ofRun = new Map()));
+  let loaded = ofRun.get(file);
+  if (!loaded) {
+    loaded = [];
+    for (const { specifier, names } of moduleLoadsOf(file)) {
+      // A package is no file of the project (resolved once per folder for the run: the other code facts ask too).
+      const target = code.moduleFileOf(file, specifier);
+      if (!target || target === file) continue;
+      if (names.length === 0 || names.some((name) => code.importsValue(name))) loaded.push(target);
+    }
+    ofRun.set(file, loaded);
+  }
+  return loaded;
 }
 
 /** The route keys of a module-level route table: `{ 'GET /a': f }`, `new Map([['GET /a', f]])`. */
@@ -181,7 +205,7 @@ export default defineRule({
       const fn = binding.fn;
       const seen = new Set<string>();
       const files = loadedFiles(code);
-      const heavy = files.flatMap((f) => heavyImportsOf(f, (g) => code.wrap<SourceFile>(g))).filter((h) => !seen.has(h.pkg) && seen.add(h.pkg));
+      const heavy = files.flatMap((f) => heavyImportsOf(f, (n) => code.wrap(n))).filter((h) => !seen.has(h.pkg) && seen.add(h.pkg));
       const first = heavy[0];
       if (!first) continue;
       const routes = sharedRoutes(fn, code, files);
