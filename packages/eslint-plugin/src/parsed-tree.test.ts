@@ -169,18 +169,24 @@ describe('typescriptTreeOf', () => {
   });
 });
 
-describe('SourceCache.offerParsed', () => {
+describe('SourceCache.offerParsed, takeParsed, refusalOf', () => {
   const path = '/project/src/publish.ts';
-  const refusal = (tree: object, text = FLOATING, at = path, maker: TypeScriptModule = typescript) => new SourceCache().offerParsed(at, text, tree, maker);
+  const refusal = (tree: object, text = FLOATING, at = path, maker: TypeScriptModule = typescript) => SourceCache.refusalOf(at, text, tree, maker);
 
   it("takes the tree lambda-lint's parse would make, for that path and text only, once", () => {
     const tree = typescriptEslintTree(path, FLOATING);
     const cache = new SourceCache();
-    expect(cache.offerParsed(path, FLOATING, tree, typescript)).toBeUndefined();
+    cache.offerParsed(path, FLOATING, tree, typescript);
     expect(cache.takeParsed('/project/src/other.ts', FLOATING)).toBeUndefined();
     expect(cache.takeParsed(path, `${FLOATING}\n`)).toBeUndefined();
     expect(cache.takeParsed(path, FLOATING)).toBe(tree);
+    expect(cache.refusal).toBeUndefined();
     expect(cache.takeParsed(path, FLOATING)).toBeUndefined();
+    expect(cache.adopted).toBe(1);
+    // An unusable tree is checked when the parse asks for it, and not taken.
+    cache.offerParsed(path, FLOATING, typescriptEslintTree(path, FLOATING, { jsDocParsingMode: typescript.JSDocParsingMode.ParseAll }), typescript);
+    expect(cache.takeParsed(path, FLOATING)).toBeUndefined();
+    expect(cache.refusal).toBe('parsed with JSDoc');
     expect(cache.adopted).toBe(1);
     cache.offerParsed(path, FLOATING, tree, typescript);
     cache.withdrawParsed();

@@ -80,7 +80,7 @@ function sameEnum(a: object, b: object): boolean {
   return keys.length === Object.keys(b).length && keys.every((k) => (a as Record<string, unknown>)[k] === (b as Record<string, unknown>)[k]);
 }
 
-/** Why `file` is not the tree lambda-lint's parse would make of `text` for `path` (see {@link SourceCache.offerParsed}), or undefined. */
+/** See {@link SourceCache.refusalOf}. */
 function refusalOf(path: string, text: string, file: object, maker: TypeScriptFacts): string | undefined {
   if (maker.versionMajorMinor !== ts.versionMajorMinor) return `made by TypeScript ${maker.version}, not ${ts.versionMajorMinor}`;
   let same = sameNumbering.get(maker);
@@ -142,35 +142,45 @@ export class SourceCache {
    */
   bufferPath: string | undefined;
   /** A tree another parser made of a path's text, for the next parse of that text (see {@link offerParsed}). */
-  #offered: { path: string; text: string; file: ts.SourceFile } | undefined;
+  #offered: { path: string; text: string; file: object; maker: TypeScriptFacts } | undefined;
   /** Trees of another parser taken instead of a parse (tests and benchmarks). */
   adopted = 0;
+  /** Why the last offered tree a parse could have taken was not (tests); undefined when it was taken. */
+  refusal: string | undefined;
 
   /**
    * Hands in the tree another parser made of `path` with exactly `text` (the ESLint plugin: the tree
    * typescript-eslint made of the file being linted): the next parse of that text for that path
-   * takes it instead of parsing the text a second time. Refused, with the reason, unless it is the
-   * tree lambda-lint's own parse would make: a TypeScript of the same minor version as ts-morph's,
-   * with the same syntax kinds and node flags (patch releases keep the parser's output), the same
-   * file name and text, parsed without JSDoc, for the latest language version, with the script kind
-   * of the path's extension. What the other parse sets differently is not read: parent pointers
-   * (linkTree sets them again, to the same nodes) and the external-module indicator
-   * (typescript-eslint sets it for `sourceType: module`; no analysis reads it).
+   * takes it instead of parsing the text a second time, if it is the tree lambda-lint's own parse
+   * would make ({@link SourceCache.refusalOf}; checked when the parse is due, so that an offer to a
+   * run that parses nothing loads no TypeScript).
    */
-  offerParsed(path: string, text: string, file: object, maker: TypeScriptFacts): string | undefined {
-    this.#offered = undefined;
-    const refusal = refusalOf(path, text, file, maker);
-    if (refusal === undefined) this.#offered = { path, text, file: file as ts.SourceFile };
-    return refusal;
+  offerParsed(path: string, text: string, file: object, maker: TypeScriptFacts): void {
+    this.#offered = { path, text, file, maker };
   }
 
-  /** The offered tree when it is of `path` and `text` (then taken: a tree is used by one parse), else undefined. */
+  /** The offered tree when it is of `path` and `text` and usable (then taken: a tree is used by one parse), else undefined. */
   takeParsed(path: string, text: string): ts.SourceFile | undefined {
     const offered = this.#offered;
     if (!offered || offered.path !== path || offered.text !== text) return undefined;
     this.#offered = undefined;
+    this.refusal = refusalOf(path, text, offered.file, offered.maker);
+    if (this.refusal !== undefined) return undefined;
     this.adopted++;
-    return offered.file;
+    return offered.file as ts.SourceFile;
+  }
+
+  /**
+   * Why `file` is not the tree lambda-lint's parse makes of `text` for `path`, or undefined when it
+   * is: it must come from a TypeScript of the same minor version as ts-morph's, with the same syntax
+   * kinds and node flags (patch releases keep the parser's output), have the same file name and
+   * text, and be parsed without JSDoc, for the latest language version, with the script kind of the
+   * path's extension. What the other parse sets differently is not read: parent pointers (linkTree
+   * sets them again, to the same nodes) and the external-module indicator (typescript-eslint sets it
+   * for `sourceType: module`; no analysis reads it).
+   */
+  static refusalOf(path: string, text: string, file: object, maker: TypeScriptFacts): string | undefined {
+    return refusalOf(path, text, file, maker);
   }
 
 
