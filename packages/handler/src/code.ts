@@ -50,6 +50,8 @@ export interface ScopeBinding {
   readonly bindingElement: BindingElement | undefined;
   /** The initialiser of a variable declared with a plain name (`const x = <init>`), not destructured. */
   readonly initializer: Expression | undefined;
+  /** {@link initializer} as the compiler's node, which needs no ts-morph wrapper. */
+  readonly initializerNode: ts.Expression | undefined;
   /** The node owning the scope: SourceFile, a function-like node, Block, CatchClause, a for statement, ... */
   readonly scope: Node;
   /** Declared at module scope: not inside any function, method, or class static block. */
@@ -107,9 +109,13 @@ class LazyScopeBinding implements ScopeBinding {
   }
 
   get initializer(): Expression | undefined {
-    const b = this.#binding;
-    const init = b.declaration.kind === SK.VariableDeclaration && !b.bindingElement ? (b.declaration as ts.VariableDeclaration).initializer : undefined;
+    const init = this.initializerNode;
     return init ? (this.#initializer ??= this.#program.wrap<Expression>(init)) : undefined;
+  }
+
+  get initializerNode(): ts.Expression | undefined {
+    const b = this.#binding;
+    return b.declaration.kind === SK.VariableDeclaration && !b.bindingElement ? (b.declaration as ts.VariableDeclaration).initializer : undefined;
   }
 
   get scope(): Node {
@@ -306,9 +312,9 @@ export class HandlerCode {
   }
 
   /** Whether a node runs as part of a reachable function (its innermost enclosing function is reachable). */
-  isInReachableCode(node: Node): boolean {
+  isInReachableCode(node: Node | ts.Node): boolean {
     this.#reachableTs();
-    let cur: ts.Node | undefined = node.compilerNode.parent;
+    let cur: ts.Node | undefined = (isWrapper(node) ? node.compilerNode : node).parent;
     while (cur) {
       if (isTsFunctionLike(cur)) return this.#reachableSet!.has(cur);
       if (isCodeBoundary(cur)) return false;
@@ -381,8 +387,8 @@ export class HandlerCode {
   }
 
   /** The declaration an identifier refers to, by lexical scope (imports are not followed). */
-  resolveIdentifier(id: Identifier): ScopeBinding | undefined {
-    const b = this.#program.resolveIdentifier(id.compilerNode);
+  resolveIdentifier(id: Identifier | ts.Identifier): ScopeBinding | undefined {
+    const b = this.#program.resolveIdentifier(isWrapper(id) ? id.compilerNode : id);
     return b ? toScopeBinding(this.#program, b) : undefined;
   }
 
@@ -393,15 +399,21 @@ export class HandlerCode {
    * the local import binding.
    */
   resolveReference(expr: Node | ts.Node): ScopeBinding | undefined {
+    const b = this.referencedBinding(expr);
+    return b ? toScopeBinding(this.#program, b) : undefined;
+  }
+
+  /** {@link resolveReference} with the binding's nodes as compiler nodes: for a check that reads only their syntax. */
+  referencedBinding(expr: Node | ts.Node): TsBinding | undefined {
     const program = this.#program;
     // A compiler node is taken as it is: a rule reading raw syntax need not wrap what it asks about.
     const e = skipOuterExpressions(isWrapper(expr) ? expr.compilerNode : expr);
     if (e.kind === SK.Identifier) {
       const local = program.resolveIdentifier(e as ts.Identifier);
       if (!local) return undefined;
-      if (!local.importFrom) return toScopeBinding(program, local);
+      if (!local.importFrom) return local;
       const def = program.definitionOfBinding(local);
-      return toScopeBinding(program, def?.kind === 'binding' ? def.binding : local);
+      return def?.kind === 'binding' ? def.binding : local;
     }
     if (e.kind === SK.PropertyAccessExpression || e.kind === SK.ElementAccessExpression) {
       const name = e.kind === SK.PropertyAccessExpression ? (e as ts.PropertyAccessExpression).name.text : propertyNameText((e as ts.ElementAccessExpression).argumentExpression);
@@ -409,7 +421,7 @@ export class HandlerCode {
       const obj = program.valueOf((e as ts.PropertyAccessExpression).expression);
       if (!obj || obj.kind !== SK.SourceFile) return undefined;
       const def = program.memberOf(obj, name);
-      return def?.kind === 'binding' ? toScopeBinding(program, def.binding) : undefined;
+      return def?.kind === 'binding' ? def.binding : undefined;
     }
     return undefined;
   }
@@ -426,6 +438,11 @@ export class HandlerCode {
   resolveValue(expr: Node): Node | undefined {
     const v = this.#program.valueOf(expr.compilerNode);
     return v ? this.#program.wrap(v) : undefined;
+  }
+
+  /** {@link resolveValue} as a compiler node: for a check that reads the value's syntax only. */
+  resolveValueNode(expr: Node | ts.Node): ts.Node | undefined {
+    return this.#program.valueOf(isWrapper(expr) ? expr.compilerNode : expr);
   }
 
   /** {@link functionsOf} as compiler nodes: for a check that reads the functions' syntax only. */
@@ -452,8 +469,8 @@ export class HandlerCode {
    * dynamic: literals, templates, `+`, `const` bindings (also imported from local modules),
    * members of `const` object literals, `path.join`/`path.resolve`, `os.tmpdir()` (`/tmp`).
    */
-  evaluateString(expr: Node): string | undefined {
-    return evaluateString(this.#program, expr.compilerNode);
+  evaluateString(expr: Node | ts.Node): string | undefined {
+    return evaluateString(this.#program, isWrapper(expr) ? expr.compilerNode : expr);
   }
 
   /**

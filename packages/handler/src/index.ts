@@ -22,6 +22,8 @@ export { evaluateConfigModule, type EvaluatedConfig } from './config.js';
 export {
   sdkFactsOf,
   evaluateNumber,
+  factNodeOf,
+  type FactNodeKey,
   type SdkFacts,
   type SdkFact,
   type FactScope,

@@ -13,9 +13,9 @@
  */
 import { Node, SyntaxKind, type CallExpression, type NewExpression, type ts } from '@lambda-lint/handler/ts-morph';
 import type { HandlerCode } from './code.js';
-import { moduleMemberOf, normalizeSpecifier, runCache, tableEntry } from './facts.js';
+import { evaluateString, moduleMemberOf, normalizeSpecifier, runCache, tableEntry } from './facts.js';
 import { unwrapAwaited as unwrap } from './lazy.js';
-import { descendantsByKind, methodNameOf, skipOuterExpressions, type TsFunctionLike } from './syntax.js';
+import { descendantsByKind, methodNameOf, skipOuterAndAwait, skipOuterExpressions, type TsFunctionLike } from './syntax.js';
 import type { Program } from './program.js';
 import {
   iamActionsOf,
@@ -28,7 +28,7 @@ import {
   S3_BUCKET_ACTIONS,
   TRANSACT_WRITE_ACTIONS,
 } from './data/iam-actions.js';
-import { ownCallsOf, sdkFactsOf, type OperationFact, type SdkFact, type SdkFacts } from './sdk.js';
+import { factNodeOf, ownCallsOf, sdkFactsOf, type OperationFact, type SdkFact, type SdkFacts } from './sdk.js';
 
 /** A piece of a string the code builds: literal text, an environment variable, or something unknown. */
 export type ValuePart =
@@ -54,62 +54,87 @@ export interface CodePermission {
   readonly resource: CodeResource | undefined;
   /** The call to report: `client.send(...)`, `getSignedUrl(...)`, `getParameter(...)`, `new DynamoDBPersistenceLayer(...)`. */
   readonly node: Node;
+  /** {@link node} as the compiler's node, which needs no ts-morph wrapper (reading `node` wraps it). */
+  readonly compilerNode: ts.Node;
   /** What the code calls, for messages: `PutCommand`, `putItem()`, `paginateQuery`, `getSignedUrl(PutObjectCommand)`, `getParameter()`. */
   readonly api: string;
 }
 
 const UNKNOWN: readonly ValuePart[] = [{ kind: 'unknown' }];
 
-function isProcessEnv(node: Node): boolean {
-  return unwrap(node).getText().replace(/\s+/g, '') === 'process.env';
+/** A node of a consumer: wrapped or the compiler's. */
+function compilerNodeOf(node: Node | ts.Node): ts.Node {
+  return 'compilerNode' in node ? node.compilerNode : node;
+}
+
+/**
+ * A permission whose node is wrapped (ts-morph) when first read: the permissions are derived from the
+ * compiler nodes, and most are never reported (reading the node would wrap its file).
+ */
+function permission(program: Program, fields: Omit<CodePermission, 'node' | 'compilerNode'>, node: ts.Node): CodePermission {
+  let wrapped: Node | undefined;
+  return {
+    ...fields,
+    compilerNode: node,
+    get node(): Node {
+      return (wrapped ??= program.wrap(node));
+    },
+  };
+}
+
+function isProcessEnv(node: ts.Node): boolean {
+  return skipOuterAndAwait(node).getText().replace(/\s+/g, '') === 'process.env';
 }
 
 /** The string parts an expression builds: literals, template literals, `+`, `process.env.X`, constants, `env('X')` helpers. */
-export function valueParts(code: HandlerCode, expr: Node | undefined, depth = 0): ValuePart[] {
+export function valueParts(code: HandlerCode, expr: Node | ts.Node | undefined, depth = 0): ValuePart[] {
   if (!expr || depth > 8) return [...UNKNOWN];
-  const e = unwrap(expr);
-  if (Node.isStringLiteral(e) || Node.isNoSubstitutionTemplateLiteral(e)) return [{ kind: 'text', text: e.getLiteralText() }];
-  if (Node.isTemplateExpression(e)) {
-    const out: ValuePart[] = [{ kind: 'text', text: e.getHead().getLiteralText() }];
-    for (const span of e.getTemplateSpans()) {
-      out.push(...valueParts(code, span.getExpression(), depth + 1), { kind: 'text', text: span.getLiteral().getLiteralText() });
+  const program = code.run as Program;
+  const e = skipOuterAndAwait(compilerNodeOf(expr));
+  switch (e.kind) {
+    case SyntaxKind.StringLiteral:
+    case SyntaxKind.NoSubstitutionTemplateLiteral:
+      return [{ kind: 'text', text: (e as ts.StringLiteral).text }];
+    case SyntaxKind.TemplateExpression: {
+      const { head, templateSpans } = e as ts.TemplateExpression;
+      const out: ValuePart[] = [{ kind: 'text', text: head.text }];
+      for (const span of templateSpans) out.push(...valueParts(code, span.expression, depth + 1), { kind: 'text', text: span.literal.text });
+      return merge(out);
     }
-    return merge(out);
+    case SyntaxKind.BinaryExpression: {
+      const { left, right, operatorToken } = e as ts.BinaryExpression;
+      const op = operatorToken.kind;
+      if (op === SyntaxKind.PlusToken) return merge([...valueParts(code, left, depth + 1), ...valueParts(code, right, depth + 1)]);
+      // `process.env.X ?? 'default'`: the deployed value is the variable's.
+      if (op === SyntaxKind.QuestionQuestionToken || op === SyntaxKind.BarBarToken) return valueParts(code, left, depth + 1);
+      return [...UNKNOWN];
+    }
+    case SyntaxKind.ElementAccessExpression: {
+      const { expression, argumentExpression } = e as ts.ElementAccessExpression;
+      if (!isProcessEnv(expression)) break;
+      const name = argumentExpression ? evaluateString(program, argumentExpression) : undefined;
+      return name ? [{ kind: 'env', name }] : [...UNKNOWN];
+    }
+    case SyntaxKind.CallExpression: {
+      // `requireEnv('TABLE_NAME')`, `env('BUCKET')`: a helper reading the variable its argument names.
+      const args = (e as ts.CallExpression).arguments;
+      const name = args.length === 1 && args[0] ? evaluateString(program, args[0]) : undefined;
+      if (name && /^[A-Z][A-Z0-9_]*$/.test(name)) return [{ kind: 'env', name, guessed: true }];
+      return [...UNKNOWN];
+    }
   }
-  if (Node.isBinaryExpression(e)) {
-    const op = e.getOperatorToken().getKind();
-    if (op === SyntaxKind.PlusToken) return merge([...valueParts(code, e.getLeft(), depth + 1), ...valueParts(code, e.getRight(), depth + 1)]);
-    // `process.env.X ?? 'default'`: the deployed value is the variable's.
-    if (op === SyntaxKind.QuestionQuestionToken || op === SyntaxKind.BarBarToken) return valueParts(code, e.getLeft(), depth + 1);
-    return [...UNKNOWN];
-  }
-  if (Node.isPropertyAccessExpression(e) && isProcessEnv(e.getExpression())) return [{ kind: 'env', name: e.getName() }];
-  if (Node.isElementAccessExpression(e) && isProcessEnv(e.getExpression())) {
-    const arg = e.getArgumentExpression();
-    const name = arg ? code.evaluateString(arg) : undefined;
-    return name ? [{ kind: 'env', name }] : [...UNKNOWN];
-  }
-  if (Node.isCallExpression(e)) {
-    // `requireEnv('TABLE_NAME')`, `env('BUCKET')`: a helper reading the variable its argument names.
-    const args = e.getArguments();
-    const name = args.length === 1 && args[0] ? code.evaluateString(args[0]) : undefined;
-    if (name && /^[A-Z][A-Z0-9_]*$/.test(name)) return [{ kind: 'env', name, guessed: true }];
-    return [...UNKNOWN];
-  }
-  if (Node.isIdentifier(e) || Node.isPropertyAccessExpression(e)) {
-    const b = code.resolveReference(e);
-    if (b?.initializer && b.kind === 'const') return valueParts(code, b.initializer, depth + 1);
+  if (e.kind === SyntaxKind.PropertyAccessExpression && isProcessEnv((e as ts.PropertyAccessExpression).expression)) return [{ kind: 'env', name: (e as ts.PropertyAccessExpression).name.getText() }];
+  if (e.kind === SyntaxKind.Identifier || e.kind === SyntaxKind.PropertyAccessExpression) {
+    const b = code.referencedBinding(e);
+    const init = b?.declaration.kind === SyntaxKind.VariableDeclaration ? (b.declaration as ts.VariableDeclaration).initializer : undefined;
+    if (b && init && !b.bindingElement && b.kind === 'const') return valueParts(code, init, depth + 1);
     // `const { TABLE_NAME } = process.env`
-    if (b?.bindingElement) {
-      const decl = b.declaration;
-      const init = Node.isVariableDeclaration(decl) ? decl.getInitializer() : undefined;
-      if (init && isProcessEnv(init)) {
-        const prop = b.bindingElement.getPropertyNameNode()?.getText() ?? b.bindingElement.getName();
-        return [{ kind: 'env', name: prop }];
-      }
+    if (b?.bindingElement && init && isProcessEnv(init)) {
+      const element = b.bindingElement;
+      return [{ kind: 'env', name: (element.propertyName ?? element.name).getText() }];
     }
   }
-  const literal = code.evaluateString(e);
+  const literal = evaluateString(program, e);
   return literal !== undefined ? [{ kind: 'text', text: literal }] : [...UNKNOWN];
 }
 
@@ -126,43 +151,45 @@ function merge(parts: ValuePart[]): ValuePart[] {
 }
 
 /** The object literal an expression stands for, directly or through a `const`; undefined when not visible. */
-function objectOf(code: HandlerCode, expr: Node | undefined, depth = 0): Node | undefined {
+function objectOf(code: HandlerCode, expr: ts.Node | undefined, depth = 0): ts.ObjectLiteralExpression | undefined {
   if (!expr || depth > 4) return undefined;
-  const e = unwrap(expr);
-  if (Node.isObjectLiteralExpression(e)) return e;
-  if (Node.isIdentifier(e)) {
-    const b = code.resolveReference(e);
-    if (b?.initializer && b.kind === 'const') return objectOf(code, b.initializer, depth + 1);
+  const e = skipOuterAndAwait(expr);
+  if (e.kind === SyntaxKind.ObjectLiteralExpression) return e as ts.ObjectLiteralExpression;
+  if (e.kind === SyntaxKind.Identifier) {
+    const b = code.referencedBinding(e);
+    const init = b && b.kind === 'const' && !b.bindingElement && b.declaration.kind === SyntaxKind.VariableDeclaration ? (b.declaration as ts.VariableDeclaration).initializer : undefined;
+    if (init) return objectOf(code, init, depth + 1);
   }
   return undefined;
 }
 
 /** A property of an input object: its value node, `absent` when the literal has no such key, undefined when not visible. */
-function property(code: HandlerCode, input: Node | undefined, name: string): Node | 'absent' | undefined {
+function property(code: HandlerCode, input: ts.Node | undefined, name: string): ts.Node | 'absent' | undefined {
   const obj = objectOf(code, input);
-  if (!obj || !Node.isObjectLiteralExpression(obj)) return undefined;
-  for (const p of obj.getProperties()) {
-    if (Node.isPropertyAssignment(p)) {
-      const n = p.getNameNode();
-      const key = Node.isStringLiteral(n) ? n.getLiteralValue() : n.getText();
-      if (key === name) return p.getInitializer();
-    } else if (Node.isShorthandPropertyAssignment(p) && p.getName() === name) {
-      return p.getNameNode();
-    } else if (Node.isSpreadAssignment(p)) {
+  if (!obj) return undefined;
+  for (const p of obj.properties) {
+    if (p.kind === SyntaxKind.PropertyAssignment) {
+      const n = p.name;
+      const key = n.kind === SyntaxKind.StringLiteral ? n.text : n.getText();
+      if (key === name) return p.initializer;
+    } else if (p.kind === SyntaxKind.ShorthandPropertyAssignment && p.name.getText() === name) {
+      return p.name;
+    } else if (p.kind === SyntaxKind.SpreadAssignment) {
       return undefined;
     }
   }
   return 'absent';
 }
 
-function partsOf(code: HandlerCode, input: Node | undefined, name: string): ValuePart[] | undefined {
+function partsOf(code: HandlerCode, input: ts.Node | undefined, name: string): ValuePart[] | undefined {
   const v = property(code, input, name);
   if (v === 'absent') return undefined;
   return valueParts(code, v);
 }
 
 /** Which resource an operation's input names, per service. */
-function resourceOf(code: HandlerCode, prefix: string, action: string, input: Node | undefined, operation: string): CodeResource | undefined {
+function resourceOf(code: HandlerCode, prefix: string, action: string, input: ts.Node | undefined, operation: string): CodeResource | undefined {
+
   const first = (...names: string[]): ValuePart[] | undefined => {
     for (const n of names) {
       const p = partsOf(code, input, n);
@@ -228,25 +255,35 @@ function resourceOf(code: HandlerCode, prefix: string, action: string, input: No
 }
 
 /** `BatchWriteItem` / `BatchGetItem` on one table: `RequestItems: { [TABLE]: [...] }`. */
-function batchTable(code: HandlerCode, input: Node | undefined, operation: string): CodeResource | undefined {
+function batchTable(code: HandlerCode, input: ts.Node | undefined, operation: string): CodeResource | undefined {
   if (operation !== 'BatchWriteItem' && operation !== 'BatchGetItem') return undefined;
   const items = property(code, input, 'RequestItems');
   const obj = items && items !== 'absent' ? objectOf(code, items) : undefined;
-  if (!obj || !Node.isObjectLiteralExpression(obj)) return undefined;
-  const props = obj.getProperties();
-  if (props.length !== 1 || !Node.isPropertyAssignment(props[0]!)) return undefined;
-  const nameNode = props[0].getNameNode();
-  const name = Node.isComputedPropertyName(nameNode) ? valueParts(code, nameNode.getExpression()) : [{ kind: 'text' as const, text: Node.isStringLiteral(nameNode) ? nameNode.getLiteralValue() : nameNode.getText() }];
+  if (!obj) return undefined;
+  const props = obj.properties;
+  const first = props[0];
+  if (props.length !== 1 || first?.kind !== SyntaxKind.PropertyAssignment) return undefined;
+  const nameNode = first.name;
+  const name =
+    nameNode.kind === SyntaxKind.ComputedPropertyName
+      ? valueParts(code, nameNode.expression)
+      : [{ kind: 'text' as const, text: nameNode.kind === SyntaxKind.StringLiteral ? nameNode.text : nameNode.getText() }];
   return { kind: 'dynamodb-table', name };
 }
 
+/** An array literal's elements, when an expression is one (parentheses, assertions and `await` aside). */
+function arrayElementsOf(node: ts.Node | undefined): readonly ts.Expression[] | undefined {
+  const list = node ? skipOuterAndAwait(node) : undefined;
+  return list?.kind === SyntaxKind.ArrayLiteralExpression ? (list as ts.ArrayLiteralExpression).elements : undefined;
+}
+
 /** `PutEvents` entries all on one bus (the default bus when they name none). */
-function eventBus(code: HandlerCode, input: Node | undefined): CodeResource | undefined {
+function eventBus(code: HandlerCode, input: ts.Node | undefined): CodeResource | undefined {
   const entries = property(code, input, 'Entries');
-  const list = entries && entries !== 'absent' ? unwrap(entries) : undefined;
-  if (!list || !Node.isArrayLiteralExpression(list)) return undefined;
+  const elements = entries && entries !== 'absent' ? arrayElementsOf(entries) : undefined;
+  if (!elements) return undefined;
   let bus: ValuePart[] | undefined;
-  for (const el of list.getElements()) {
+  for (const el of elements) {
     const b = partsOf(code, el, 'EventBusName') ?? (objectOf(code, el) ? [{ kind: 'text' as const, text: 'default' }] : undefined);
     if (!b) return undefined;
     if (bus && JSON.stringify(bus) !== JSON.stringify(b)) return undefined;
@@ -256,7 +293,7 @@ function eventBus(code: HandlerCode, input: Node | undefined): CodeResource | un
 }
 
 /** The actions of an operation whose action depends on its input (PartiQL verb, transaction items). */
-function inputDependentActions(code: HandlerCode, key: string, input: Node | undefined): { actions: readonly string[]; anyOf: boolean } {
+function inputDependentActions(code: HandlerCode, key: string, input: ts.Node | undefined): { actions: readonly string[]; anyOf: boolean } {
   if (key === 'dynamodb:ExecuteStatement') {
     const statement = property(code, input, 'Statement');
     const text = statement && statement !== 'absent' ? valueParts(code, statement)[0] : undefined;
@@ -266,13 +303,14 @@ function inputDependentActions(code: HandlerCode, key: string, input: Node | und
   }
   if (key === 'dynamodb:TransactWriteItems') {
     const items = property(code, input, 'TransactItems');
-    const list = items && items !== 'absent' ? unwrap(items) : undefined;
-    if (list && Node.isArrayLiteralExpression(list)) {
+    const elements = items && items !== 'absent' ? arrayElementsOf(items) : undefined;
+    if (elements) {
       const actions = new Set<string>();
-      for (const el of list.getElements()) {
-        const obj = objectOf(code, el);
-        const props = obj && Node.isObjectLiteralExpression(obj) ? obj.getProperties() : [];
-        const action = props.length === 1 && Node.isPropertyAssignment(props[0]!) ? tableEntry(TRANSACT_WRITE_ACTIONS, props[0].getName()) : undefined;
+      for (const el of elements) {
+        const props = objectOf(code, el)?.properties ?? [];
+        const only = props[0];
+        // The property's name as written (ts-morph's getName()).
+        const action = props.length === 1 && only?.kind === SyntaxKind.PropertyAssignment ? tableEntry(TRANSACT_WRITE_ACTIONS, only.name.getText()) : undefined;
         if (!action) return { actions: IAM_INPUT_DEPENDENT[key]!, anyOf: true };
         actions.add(action);
       }
@@ -282,7 +320,8 @@ function inputDependentActions(code: HandlerCode, key: string, input: Node | und
   return { actions: IAM_INPUT_DEPENDENT[key]!, anyOf: true };
 }
 
-function operationPermission(code: HandlerCode, service: string, operation: string, input: Node | undefined, node: Node, api: string): CodePermission[] {
+function operationPermission(code: HandlerCode, service: string, operation: string, input: ts.Node | undefined, node: ts.Node, api: string): CodePermission[] {
+  const program = code.run as Program;
   const prefix = iamPrefixOf(service);
   const key = `${prefix}:${operation}`;
   let actions = iamActionsOf(service, operation);
@@ -293,26 +332,26 @@ function operationPermission(code: HandlerCode, service: string, operation: stri
   // CopyObject reads its source and writes its target: different resources, one permission each.
   const out: CodePermission[] =
     actions.length > 1 && !anyOf
-      ? actions.map((a) => ({ actions: [a], resource: resourceOf(code, prefix, a, input, operation), node, api }))
-      : [{ actions, ...(anyOf ? { anyOf } : {}), resource: resourceOf(code, prefix, actions[0]!, input, operation), node, api }];
+      ? actions.map((a) => permission(program, { actions: [a], resource: resourceOf(code, prefix, a, input, operation), api }, node))
+      : [permission(program, { actions, ...(anyOf ? { anyOf } : {}), resource: resourceOf(code, prefix, actions[0]!, input, operation), api }, node)];
   return passRole ? [...out, passRole] : out;
 }
 
 /** `iam:PassRole` on the role an operation hands to another service (`CreateSchedule` `Target.RoleArn`). */
-function passRolePermission(code: HandlerCode, key: string, input: Node | undefined, node: Node, api: string): CodePermission | undefined {
+function passRolePermission(code: HandlerCode, key: string, input: ts.Node | undefined, node: ts.Node, api: string): CodePermission | undefined {
   const path = IAM_PASSROLE_OPERATIONS[key];
   if (!path) return undefined;
-  let cur: Node | undefined = input;
+  let cur: ts.Node | undefined = input;
   for (const name of path) {
-    const obj = cur ? unwrap(cur) : undefined;
     // `Targets: [{ RoleArn }]`: the first element stands for the list.
-    const target = obj && Node.isArrayLiteralExpression(obj) ? obj.getElements()[0] : cur;
+    const elements = arrayElementsOf(cur);
+    const target = elements ? elements[0] : cur;
     const v = property(code, target, name);
     if (v === 'absent') return undefined;
     cur = v;
     if (!cur) break;
   }
-  return { actions: ['iam:PassRole'], resource: { kind: 'iam-role', name: valueParts(code, cur) }, node, api };
+  return permission(code.run as Program, { actions: ['iam:PassRole'], resource: { kind: 'iam-role', name: valueParts(code, cur) }, api }, node);
 }
 
 function apiOf(op: OperationFact): string {
@@ -333,10 +372,10 @@ export function codePermissionsOf(code: HandlerCode): readonly CodePermission[] 
   for (const fact of sdk.all) {
     if (fact.scope === 'other') continue;
     if (fact.kind === 'powertools' && fact.service === 'idempotency') idempotent = true;
-    let found = perFact.get(fact.node.compilerNode);
+    let found = perFact.get(fact.compilerNode);
     if (!found) {
       found = factPermissions(code, fact);
-      perFact.set(fact.node.compilerNode, found);
+      perFact.set(fact.compilerNode, found);
     }
     out.push(...found);
   }
@@ -347,38 +386,41 @@ export function codePermissionsOf(code: HandlerCode): readonly CodePermission[] 
   return result;
 }
 
+/** What a fact's call needs, read on the compiler nodes of the fact (its node and input are not wrapped). */
 function factPermissions(code: HandlerCode, fact: SdkFact): CodePermission[] {
+  const node = fact.compilerNode;
+  const input = factNodeOf(fact, 'input');
   switch (fact.kind) {
     case 'operation':
-      return operationPermission(code, fact.service, fact.operation, fact.input, fact.node, apiOf(fact));
+      return operationPermission(code, fact.service, fact.operation, input, node, apiOf(fact));
     case 'paginator':
-      return operationPermission(code, fact.service, fact.operation, fact.input, fact.node, fact.written);
+      return operationPermission(code, fact.service, fact.operation, input, node, fact.written);
     case 'presign':
-      return fact.operation ? operationPermission(code, 's3', fact.operation, fact.input, fact.node, `${fact.function}(${fact.operation})`) : [];
+      return fact.operation ? operationPermission(code, 's3', fact.operation, input, node, `${fact.function}(${fact.operation})`) : [];
     case 'powertools': {
       const actions = fact.service === 'parameters' ? POWERTOOLS_PARAMETER_ACTIONS[fact.name] : undefined;
-      return actions ? parameterPermissions(code, fact.name, fact.node, actions) : [];
+      return actions ? parameterPermissions(code, fact.name, node, actions) : [];
     }
     case 'client':
-      return fact.service === 'idempotency' && fact.name === 'DynamoDBPersistenceLayer' ? [idempotencyPermission(code, fact.node, fact.config)] : [];
+      return fact.service === 'idempotency' && fact.name === 'DynamoDBPersistenceLayer' ? [idempotencyPermission(code, node, factNodeOf(fact, 'config'))] : [];
   }
 }
 
-function parameterPermissions(code: HandlerCode, name: string, node: Node, actions: readonly string[]): CodePermission[] {
-  const arg = Node.isCallExpression(node) ? node.getArguments()[0] : undefined;
+function parameterPermissions(code: HandlerCode, name: string, node: ts.Node, actions: readonly string[]): CodePermission[] {
+  const arg = node.kind === SyntaxKind.CallExpression ? (node as ts.CallExpression).arguments[0] : undefined;
   const api = `${name}()`;
   return actions.map((action) => {
     let resource: CodeResource | undefined;
     if (action === 'ssm:GetParameter') resource = { kind: 'ssm-parameter', name: valueParts(code, arg) };
     else if (action === 'ssm:GetParametersByPath') resource = { kind: 'ssm-path', name: valueParts(code, arg) };
     else if (action === 'secretsmanager:GetSecretValue') resource = { kind: 'secret', name: valueParts(code, arg) };
-    return { actions: [action], resource, node, api };
+    return permission(code.run as Program, { actions: [action], resource, api }, node);
   });
 }
 
-function idempotencyPermission(code: HandlerCode, node: Node, config: Node | undefined): CodePermission {
+function idempotencyPermission(code: HandlerCode, node: ts.Node, config: ts.Node | undefined): CodePermission {
   const table = partsOf(code, config, 'tableName');
-  return { actions: POWERTOOLS_IDEMPOTENCY_ACTIONS, resource: table ? { kind: 'dynamodb-table', name: table } : undefined, node, api: 'DynamoDBPersistenceLayer' };
+  return permission(code.run as Program, { actions: POWERTOOLS_IDEMPOTENCY_ACTIONS, resource: table ? { kind: 'dynamodb-table', name: table } : undefined, api: 'DynamoDBPersistenceLayer' }, node);
 }
 
 /**
@@ -408,6 +450,7 @@ function perReachableFunction<T>(code: HandlerCode, name: string, kind: SyntaxKi
 
 /** SDK v2 `s3.upload(params)` (managed, possibly multipart, upload): a PutObject. */
 function v2Uploads(code: HandlerCode): CodePermission[] {
+  const program = code.run as Program;
   const sdk = sdkFactsOf(code);
   return perReachableFunction<CodePermission>(code, 'v2Uploads', SyntaxKind.CallExpression, (n) => methodNameOf(n as ts.CallExpression) === 'upload', (n, out) => {
     if (!Node.isCallExpression(n) || methodNameOf(n.compilerNode) !== 'upload') return;
@@ -416,7 +459,7 @@ function v2Uploads(code: HandlerCode): CodePermission[] {
     const client = sdk.clientOf(callee.getExpression());
     if (client?.category !== 'aws-v2' || client.service !== 's3') return;
     const input = n.getArguments()[0];
-    out.push({ actions: ['s3:PutObject'], resource: resourceOf(code, 's3', 's3:PutObject', input, 'PutObject'), node: n, api: 'upload()' });
+    out.push(permission(program, { actions: ['s3:PutObject'], resource: resourceOf(code, 's3', 's3:PutObject', input?.compilerNode, 'PutObject'), api: 'upload()' }, n.compilerNode));
   });
 }
 
@@ -435,15 +478,16 @@ function mentionsLibStorage(file: ts.SourceFile): boolean {
 
 /** `new Upload({ client, params: { Bucket, Key } })` from `@aws-sdk/lib-storage`: a (multipart) PutObject. */
 function uploads(code: HandlerCode): CodePermission[] {
+  const program = code.run as Program;
   // Reachable code is in the handler's files: without one naming the package, there is nothing to look for.
   if (!code.fileNodes.some(mentionsLibStorage)) return [];
   return perReachableFunction<CodePermission>(code, 'uploads', SyntaxKind.NewExpression, (n) => mentionsLibStorage(n.getSourceFile()), (n, out) => {
     if (!Node.isNewExpression(n)) return;
     const member = code.moduleMemberOf(n.getExpression());
     if (member?.module !== '@aws-sdk/lib-storage' || member.path[member.path.length - 1] !== 'Upload') return;
-    const params = property(code, n.getArguments()[0], 'params');
+    const params = property(code, n.compilerNode.arguments?.[0], 'params');
     const input = params && params !== 'absent' ? params : undefined;
-    out.push(...['s3:PutObject', 's3:AbortMultipartUpload'].map((a) => ({ actions: [a], resource: resourceOf(code, 's3', a, input, 'PutObject'), node: n, api: 'Upload' })));
+    out.push(...['s3:PutObject', 's3:AbortMultipartUpload'].map((a) => permission(program, { actions: [a], resource: resourceOf(code, 's3', a, input, 'PutObject'), api: 'Upload' }, n.compilerNode)));
   });
 }
 

@@ -164,7 +164,16 @@ export function resourceArn(model: AppModel, fn: LambdaFunction, r: CodeResource
 
 /** The permissions of a function's code with their resources bound to its environment and template. */
 export function boundPermissionsOf(model: AppModel, fn: LambdaFunction, code: HandlerCode): BoundPermission[] {
-  return codePermissionsOf(code).map((p) => ({ actions: p.actions, anyOf: p.anyOf === true, resource: resourceArn(model, fn, p.resource), node: p.node, api: p.api }));
+  // The node is read through: it is wrapped (ts-morph) only for the permissions a rule reports.
+  return codePermissionsOf(code).map((p) => ({
+    actions: p.actions,
+    anyOf: p.anyOf === true,
+    resource: resourceArn(model, fn, p.resource),
+    get node() {
+      return p.node;
+    },
+    api: p.api,
+  }));
 }
 
 // ---------------------------------------------------------------------------------------------

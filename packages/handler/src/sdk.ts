@@ -8,10 +8,9 @@
  * for (const op of sdk.operations) if (op.service === 'dynamodb' && op.operation === 'Scan' && op.scope === 'invocation') ...
  * ```
  */
-import { Node, SyntaxKind, ts, type CallExpression, type NewExpression } from '@lambda-lint/handler/ts-morph';
-import type { FunctionLikeNode, HandlerCode, ScopeBinding } from './code.js';
-import { descendantsByKind, isCodeBoundaryKind, isInstancePropertyInitializer, ownCodeNodesOf, skipOuterExpressions, walkDescendants, type TsFunctionLike } from './syntax.js';
-import { unwrap } from './lazy.js';
+import { SyntaxKind, ts, type CallExpression, type NewExpression, type Node } from '@lambda-lint/handler/ts-morph';
+import type { FunctionLikeNode, HandlerCode } from './code.js';
+import { descendantsByKind, enclosingBoundary, isCodeBoundaryKind, isInstancePropertyInitializer, isTsFunctionLike, ownCodeNodesOf, skipOuterExpressions, walkDescendants, type TsFunctionLike } from './syntax.js';
 import { moduleMemberOf, tableEntry, type ModuleMember } from './facts.js';
 import type { Program } from './program.js';
 import type { TsBinding } from './scope.js';
@@ -51,6 +50,8 @@ interface FactBase {
    * the call for a paginator, presigner or Powertools function.
    */
   readonly node: Node;
+  /** {@link node} as the compiler's node, which needs no ts-morph wrapper (the node fields of a fact are wrapped when first read). */
+  readonly compilerNode: ts.Node;
   /** Module scope, per invocation, or an unreached function. */
   readonly scope: FactScope;
   /** The innermost function containing the node, undefined at module scope. */
@@ -178,9 +179,9 @@ export interface SdkFacts {
    * binding, `this.x` field or `let` assigned (also lazily) to one. Works for clients anywhere in the
    * project, also in modules whose module scope is not listed in `clients`.
    */
-  clientOf(expr: Node): ClientFact | undefined;
+  clientOf(expr: Node | ts.Node): ClientFact | undefined;
   /** Whether a `new X(...)` expression constructs an AWS SDK v3 command (`GetItemCommand`, lib-dynamodb `PutCommand`): its operation. */
-  commandOf(expr: Node): { operation: string; written: string; service: string; module: string; documentClient: boolean; input: Node | undefined; node: NewExpression } | undefined;
+  commandOf(expr: Node | ts.Node): { operation: string; written: string; service: string; module: string; documentClient: boolean; input: Node | undefined; node: NewExpression } | undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -370,13 +371,13 @@ interface RunFacts {
   clientNodes: Map<ts.Node, ts.Node | null>;
   /** A name's binding: the construction any use of the name stands for. */
   bindingClients: Map<TsBinding, ts.Node | null>;
-  commands: Map<ts.Node, Command | null>;
+  commands: Map<ts.Node, CompiledCommand | null>;
   /** A `let`/`var` binding: the values assigned to it. */
-  assigned: Map<ScopeBinding, ts.Node[]>;
+  assigned: Map<TsBinding, ts.Node[]>;
   /** A `new`/call expression: the fact it is, without its scope. */
   recognised: Map<ts.Node, Recognised | null>;
   /** A fact's node: whether it runs at module load, and the function holding it. */
-  sites: Map<ts.Node, { module: boolean; fn: FunctionLikeNode | undefined }>;
+  sites: Map<ts.Node, { module: boolean; fn: ts.Node | undefined }>;
   /** A file (its module-load calls) or a function (its own calls): the calls among them that are facts. */
   factCalls: Map<ts.Node, readonly ts.Node[]>;
 }
@@ -394,29 +395,110 @@ function runFactsOf(code: HandlerCode): RunFacts {
 
 type Command = NonNullable<ReturnType<SdkFacts['commandOf']>>;
 
-/** A fact without the handler's scope; an operation's client is its construction node. */
-type Unscoped<F> = F extends unknown ? Omit<F, 'scope' | 'fn'> : never;
-type Recognised = 'client' | { fact: Unscoped<Exclude<SdkFact, ClientFact>>; clientNode: Node | undefined };
+/** The fields of facts (and commands) that hold nodes: kept as compiler nodes, wrapped when a consumer reads one. */
+type NodeKey = 'node' | 'config' | 'input' | 'receiver' | 'command' | 'promiseCall' | 'options' | 'expires';
+const NODE_KEYS: ReadonlySet<string> = new Set<NodeKey>(['node', 'config', 'input', 'receiver', 'command', 'promiseCall', 'options', 'expires']);
+
+/** A fact (or command) as recognised on compiler nodes, without the handler's scope. */
+type Compiled<F> = F extends unknown
+  ? { readonly [K in Exclude<keyof F, 'scope' | 'fn' | 'client' | 'compilerNode'>]: K extends NodeKey ? (undefined extends F[K] ? ts.Node | undefined : ts.Node) : F[K] }
+  : never;
+type CompiledCommand = Compiled<Command>;
+type Recognised = 'client' | { fact: Compiled<Exclude<SdkFact, ClientFact>>; clientNode: ts.Node | undefined };
+
+/**
+ * A fact as the rules read it. Recognition works on compiler nodes, and most facts are only
+ * counted or tested on their kind, service and operation: a node field is wrapped (ts-morph)
+ * when first read, so that a file none of whose fact nodes is read is never wrapped.
+ */
+class LazyFact {
+  readonly compilerNode: ts.Node;
+  readonly scope: FactScope;
+  readonly #program: Program;
+  readonly #nodes: Partial<Record<NodeKey, ts.Node>> = {};
+  readonly #fnNode: ts.Node | undefined;
+  #wrapped: Partial<Record<NodeKey | 'fn', Node>> | undefined;
+
+  constructor(program: Program, compiled: Compiled<SdkFact>, scope: FactScope, fn: ts.Node | undefined, client: ClientFact | undefined) {
+    this.#program = program;
+    this.compilerNode = compiled.node;
+    this.scope = scope;
+    this.#fnNode = fn;
+    const self = this as unknown as Record<string, unknown>;
+    for (const [key, value] of Object.entries(compiled)) {
+      if (NODE_KEYS.has(key)) {
+        if (value) this.#nodes[key as NodeKey] = value as ts.Node;
+      } else self[key] = value;
+    }
+    if (compiled.kind === 'operation') self.client = client;
+  }
+
+  /** A node field as the compiler's node, without wrapping it. */
+  nodeOf(key: NodeKey | 'fn'): ts.Node | undefined {
+    return key === 'fn' ? this.#fnNode : this.#nodes[key];
+  }
+
+  #wrap(key: NodeKey | 'fn'): Node | undefined {
+    const n = key === 'fn' ? this.#fnNode : this.#nodes[key];
+    if (!n) return undefined;
+    const wrapped = (this.#wrapped ??= {});
+    return (wrapped[key] ??= this.#program.wrap(n));
+  }
+
+  get node(): Node {
+    return this.#wrap('node')!;
+  }
+  get fn(): Node | undefined {
+    return this.#wrap('fn');
+  }
+  get config(): Node | undefined {
+    return this.#wrap('config');
+  }
+  get input(): Node | undefined {
+    return this.#wrap('input');
+  }
+  get receiver(): Node | undefined {
+    return this.#wrap('receiver');
+  }
+  get command(): Node | undefined {
+    return this.#wrap('command');
+  }
+  get promiseCall(): Node | undefined {
+    return this.#wrap('promiseCall');
+  }
+  get options(): Node | undefined {
+    return this.#wrap('options');
+  }
+  get expires(): Node | undefined {
+    return this.#wrap('expires');
+  }
+}
 
 interface Collector {
   code: HandlerCode;
+  program: Program;
   run: RunFacts;
   facts: SdkFact[];
   byNode: Map<ts.Node, SdkFact>;
   clientCache: Map<ts.Node, ClientFact | null>;
 }
 
-function scopeOf(c: Collector, node: Node): { scope: FactScope; fn: FunctionLikeNode | undefined } {
-  const key = node.compilerNode;
-  let site = c.run.sites.get(key);
+function scopeOf(c: Collector, node: ts.Node): { scope: FactScope; fn: ts.Node | undefined } {
+  let site = c.run.sites.get(node);
   if (!site) {
     // Decorators (`@idempotent({...})`) are evaluated when the class is defined.
-    const module = c.code.isAtModuleScope(node) || hasDecoratorAncestor(key);
-    site = { module, fn: module ? undefined : c.code.enclosingFunction(node) };
-    c.run.sites.set(key, site);
+    const module = enclosingBoundary(node) === undefined || hasDecoratorAncestor(node);
+    site = { module, fn: module ? undefined : enclosingFunctionTs(node) };
+    c.run.sites.set(node, site);
   }
   if (site.module) return { scope: 'module', fn: undefined };
   return { scope: c.code.isInReachableCode(node) ? 'invocation' : 'other', fn: site.fn };
+}
+
+/** The innermost function-like node containing a node (as {@link HandlerCode.enclosingFunction}, unwrapped). */
+function enclosingFunctionTs(node: ts.Node): ts.Node | undefined {
+  for (let cur = node.parent; cur; cur = cur.parent) if (isTsFunctionLike(cur)) return cur;
+  return undefined;
 }
 
 function hasDecoratorAncestor(node: ts.Node): boolean {
@@ -425,31 +507,25 @@ function hasDecoratorAncestor(node: ts.Node): boolean {
 }
 
 /** The module member a `new`/call expression's callee names: asked by the construction, command and call recognisers alike. */
-function calleeMemberOf(code: HandlerCode, node: CallExpression | NewExpression): ModuleMember | undefined {
-  return calleeMemberOfTs(code, node.compilerNode);
-}
-
-/** {@link calleeMemberOf} on the compiler node: resolving a callee needs no ts-morph wrapper. */
-function calleeMemberOfTs(code: HandlerCode, node: ts.CallExpression | ts.NewExpression): ModuleMember | undefined {
+function calleeMemberOf(code: HandlerCode, node: ts.CallExpression | ts.NewExpression): ModuleMember | undefined {
   // Kept for the run by moduleMemberOf itself, shared with the rules that ask it of the same callee.
   return moduleMemberOf(code.run as Program, node.expression);
 }
 
 /**
  * Whether a call or construction can be no fact, told from syntax and its callee's module member
- * without ts-morph wrappers (most calls of reachable code are none, and wrapping each cost more than
- * recognising it). The same tests {@link recogniseCall} makes first: a construction or a module
- * function is known by its callee's module member; any other call can only be a method call on a
- * client (`send`, or an operation's name on a v2 or aggregated v3 client).
+ * alone (most calls of reachable code are none). The same tests {@link recogniseCall} makes first:
+ * a construction or a module function is known by its callee's module member; any other call can
+ * only be a method call on a client (`send`, or an operation's name on a v2 or aggregated v3 client).
  */
 function cannotBeFact(run: RunFacts, code: HandlerCode, node: ts.Node): boolean {
   if (node.kind !== SyntaxKind.CallExpression && node.kind !== SyntaxKind.NewExpression) return true;
-  if (constructionAtTs(run, code, node)) return false;
+  if (constructionAt(run, code, node)) return false;
   if (node.kind === SyntaxKind.NewExpression) return true;
   // Paginators, presigners and Powertools functions are known by their module.
-  const member = calleeMemberOfTs(code, node as ts.CallExpression);
+  const member = calleeMemberOf(code, node as ts.CallExpression);
   if (member && (awsV3Service(member.module) || member.module === '@aws-sdk/s3-request-presigner' || member.module === '@aws-sdk/s3-presigned-post' || member.module.startsWith('@aws-lambda-powertools/'))) return false;
-  // As calleeName() reads the callee (unwrap: parentheses and type assertions, not await).
+  // As calleeName() reads the callee, but on the name's value (an escaped name is told apart there).
   const callee = skipOuterExpressions((node as ts.CallExpression).expression);
   let name: string;
   if (callee.kind === SyntaxKind.PropertyAccessExpression) name = (callee as ts.PropertyAccessExpression).name.text;
@@ -461,50 +537,41 @@ function cannotBeFact(run: RunFacts, code: HandlerCode, node: ts.Node): boolean 
   if (name === 'send') return false;
   if (name !== 'getSignedUrl' && name !== 'getSignedUrlPromise' && (NON_OPERATION_METHODS.has(name) || !/^[a-z]/.test(name))) return true;
   // A method other than send() is an operation only on a v2 or aggregated v3 client.
-  const target = clientNodeTs(run, code, (callee as ts.PropertyAccessExpression | ts.ElementAccessExpression).expression);
-  const k = target && constructionAtTs(run, code, target);
+  const target = clientNodeOf(run, code, (callee as ts.PropertyAccessExpression | ts.ElementAccessExpression).expression);
+  const k = target && constructionAt(run, code, target);
   return !k || !(k.category === 'aws-v2' || k.category === 'aws-v3-aggregated' || k.category === 'document-client-aggregated');
 }
 
 /** The client a `new`/call expression constructs, for any handler. */
-function constructionAt(run: RunFacts, code: HandlerCode, node: Node): Construction | undefined {
-  return constructionAtTs(run, code, node.compilerNode);
-}
-
-function constructionAtTs(run: RunFacts, code: HandlerCode, node: ts.Node): Construction | undefined {
+function constructionAt(run: RunFacts, code: HandlerCode, node: ts.Node): Construction | undefined {
   const cached = run.constructions.get(node);
   if (cached !== undefined) return cached ?? undefined;
   let k: Construction | undefined;
   if (node.kind === SyntaxKind.NewExpression || node.kind === SyntaxKind.CallExpression) {
-    const member = calleeMemberOfTs(code, node as ts.CallExpression | ts.NewExpression);
+    const member = calleeMemberOf(code, node as ts.CallExpression | ts.NewExpression);
     k = member ? constructionOf(member, node.kind === SyntaxKind.NewExpression) : undefined;
   }
   run.constructions.set(node, k ?? null);
   return k;
 }
 
+/** The arguments of a call or construction (`new X` has none). */
+function argumentsOf(node: ts.Node): readonly ts.Expression[] {
+  return (node as ts.CallExpression | ts.NewExpression).arguments ?? [];
+}
+
 /** The client fact for a `new`/call expression that constructs one. */
-function clientAt(c: Collector, node: Node): ClientFact | undefined {
-  const cached = c.clientCache.get(node.compilerNode);
+function clientAt(c: Collector, node: ts.Node): ClientFact | undefined {
+  const cached = c.clientCache.get(node);
   if (cached !== undefined) return cached ?? undefined;
   let out: ClientFact | undefined;
   const k = constructionAt(c.run, c.code, node);
-  if (k && (Node.isNewExpression(node) || Node.isCallExpression(node))) {
+  if (k && (node.kind === SyntaxKind.NewExpression || node.kind === SyntaxKind.CallExpression)) {
     const { scope, fn } = scopeOf(c, node);
-    out = {
-      kind: 'client',
-      category: k.category,
-      service: k.service,
-      name: k.name,
-      module: k.module,
-      node,
-      config: node.getArguments()[0],
-      scope,
-      fn,
-      documentClient: k.documentClient,
-    };
+    const compiled: Compiled<ClientFact> = { kind: 'client', category: k.category, service: k.service, name: k.name, module: k.module, node, config: argumentsOf(node)[0], documentClient: k.documentClient };
+    out = new LazyFact(c.program, compiled, scope, fn, undefined) as unknown as ClientFact;
   }
-  c.clientCache.set(node.compilerNode, out ?? null);
+  c.clientCache.set(node, out ?? null);
   return out;
 }
 
@@ -512,10 +579,10 @@ function clientAt(c: Collector, node: Node): ClientFact | undefined {
  * Values a `let`/`var` binding is assigned (`client = new X()`, `client ??= new X()`) within its
  * scope, as compiler nodes: the scope is walked on its syntax, not wrapped node by node.
  */
-function assignedValues(binding: ScopeBinding): ts.Node[] {
+function assignedValues(binding: TsBinding): ts.Node[] {
   const out: ts.Node[] = [];
   if (binding.kind !== 'let' && binding.kind !== 'var') return out;
-  walkDescendants(binding.scope.compilerNode, (n) => {
+  walkDescendants(binding.scope, (n) => {
     if (n.kind !== SyntaxKind.BinaryExpression) return;
     const { operatorToken, left, right } = n as ts.BinaryExpression;
     const op = operatorToken.kind;
@@ -527,22 +594,16 @@ function assignedValues(binding: ScopeBinding): ts.Node[] {
 }
 
 /** The client an expression stands for, scoped for the handler. */
-function clientOfExpr(c: Collector, expr: Node): ClientFact | undefined {
+function clientOfExpr(c: Collector, expr: ts.Node): ClientFact | undefined {
   const node = clientNodeOf(c.run, c.code, expr);
   return node ? clientAt(c, node) : undefined;
 }
 
-/** The construction (a `new`/call expression) an expression stands for, for any handler. */
-function clientNodeOf(run: RunFacts, code: HandlerCode, expr: Node): Node | undefined {
-  const node = clientNodeTs(run, code, expr.compilerNode);
-  return node && (code.run as Program).wrap(node);
-}
-
 /**
- * {@link clientNodeOf} on compiler nodes: the SDK facts ask it of the receiver of every method call
- * of reachable code, and wrapping each receiver cost more than resolving it.
+ * The construction (a `new`/call expression) an expression stands for, for any handler. The SDK
+ * facts ask it of the receiver of every method call of reachable code.
  */
-function clientNodeTs(run: RunFacts, code: HandlerCode, expr: ts.Node): ts.Node | undefined {
+function clientNodeOf(run: RunFacts, code: HandlerCode, expr: ts.Node): ts.Node | undefined {
   const cached = run.clientNodes.get(expr);
   if (cached !== undefined) return cached ?? undefined;
   let e = skipOuterExpressions(expr);
@@ -564,7 +625,7 @@ function findClientNode(run: RunFacts, code: HandlerCode, expr: ts.Node, depth: 
   if (depth > 6) return undefined;
   let e = skipOuterExpressions(expr);
   if (e.kind === SyntaxKind.AwaitExpression) e = skipOuterExpressions((e as ts.AwaitExpression).expression);
-  if ((e.kind === SyntaxKind.NewExpression || e.kind === SyntaxKind.CallExpression) && constructionAtTs(run, code, e)) return e;
+  if ((e.kind === SyntaxKind.NewExpression || e.kind === SyntaxKind.CallExpression) && constructionAt(run, code, e)) return e;
   if (e.kind === SyntaxKind.BinaryExpression) {
     const b = e as ts.BinaryExpression;
     const op = b.operatorToken.kind;
@@ -579,8 +640,8 @@ function findClientNode(run: RunFacts, code: HandlerCode, expr: ts.Node, depth: 
     if (v) return v;
   }
   if (e.kind === SyntaxKind.Identifier) {
-    const b = code.resolveReference(e);
-    // Only a `let`/`var` is assigned later (checked first: reading its scope wraps it).
+    const b = code.referencedBinding(e);
+    // Only a `let`/`var` is assigned later.
     if (b && (b.kind === 'let' || b.kind === 'var')) {
       let values = run.assigned.get(b);
       if (!values) {
@@ -596,25 +657,31 @@ function findClientNode(run: RunFacts, code: HandlerCode, expr: ts.Node, depth: 
   return undefined;
 }
 
+/** The initialiser of a `const` declared with a plain name that an expression refers to (imports followed). */
+function constInitializerOf(code: HandlerCode, expr: ts.Node): ts.Expression | undefined {
+  const b = code.referencedBinding(expr);
+  if (!b || b.kind !== 'const' || b.bindingElement || b.declaration.kind !== SyntaxKind.VariableDeclaration) return undefined;
+  return (b.declaration as ts.VariableDeclaration).initializer;
+}
+
 /** The command a `new XCommand(...)` expression (or a `const` bound to one) builds, for any handler. */
-function commandOf(run: RunFacts, code: HandlerCode, expr: Node): Command | undefined {
-  const cached = run.commands.get(expr.compilerNode);
+function commandOf(run: RunFacts, code: HandlerCode, expr: ts.Node): CompiledCommand | undefined {
+  const cached = run.commands.get(expr);
   if (cached !== undefined) return cached ?? undefined;
   const command = commandAt(code, expr);
-  run.commands.set(expr.compilerNode, command ?? null);
+  run.commands.set(expr, command ?? null);
   return command;
 }
 
-function commandAt(code: HandlerCode, expr: Node, depth = 0): Command | undefined {
+function commandAt(code: HandlerCode, expr: ts.Node, depth = 0): CompiledCommand | undefined {
   if (depth > 6) return undefined;
-  const e = unwrap(expr);
-  if (Node.isIdentifier(e)) {
-    const b = code.resolveReference(e);
-    if (!b || b.kind !== 'const' || !b.initializer) return undefined;
-    return commandAt(code, b.initializer, depth + 1);
+  const e = skipOuterExpressions(expr);
+  if (e.kind === SyntaxKind.Identifier) {
+    const init = constInitializerOf(code, e);
+    return init ? commandAt(code, init, depth + 1) : undefined;
   }
-  if (!Node.isNewExpression(e)) return undefined;
-  const member = calleeMemberOf(code, e);
+  if (e.kind !== SyntaxKind.NewExpression) return undefined;
+  const member = calleeMemberOf(code, e as ts.NewExpression);
   if (!member) return undefined;
   const service = awsV3Service(member.module);
   const path = stripDefault(member.path);
@@ -623,27 +690,37 @@ function commandAt(code: HandlerCode, expr: Node, depth = 0): Command | undefine
   const base = written.slice(0, -'Command'.length);
   const documentClient = member.module === '@aws-sdk/lib-dynamodb';
   const operation = documentClient ? tableEntry(DOC_OPERATIONS, base) ?? base : base;
-  return { operation, written, service, module: member.module, documentClient, input: e.getArguments()[0], node: e };
+  return { operation, written, service, module: member.module, documentClient, input: argumentsOf(e)[0], node: e };
 }
 
-function calleeName(call: CallExpression): { receiver: Node; name: string } | undefined {
-  const callee = unwrap(call.getExpression());
-  if (Node.isPropertyAccessExpression(callee)) return { receiver: callee.getExpression(), name: callee.getName() };
-  if (Node.isElementAccessExpression(callee)) {
-    const arg = callee.getArgumentExpression();
-    if (arg && (Node.isStringLiteral(arg) || Node.isNoSubstitutionTemplateLiteral(arg))) return { receiver: callee.getExpression(), name: arg.getLiteralText() };
+/** `x.name(...)` / `x['name'](...)`: the receiver and the name as written (ts-morph's `getName()` is the name's text). */
+function calleeName(call: ts.CallExpression): { receiver: ts.Node; name: string } | undefined {
+  const callee = skipOuterExpressions(call.expression);
+  if (callee.kind === SyntaxKind.PropertyAccessExpression) {
+    const access = callee as ts.PropertyAccessExpression;
+    return { receiver: access.expression, name: access.name.getText() };
+  }
+  if (callee.kind === SyntaxKind.ElementAccessExpression) {
+    const { expression, argumentExpression: arg } = callee as ts.ElementAccessExpression;
+    if (arg.kind === SyntaxKind.StringLiteral || arg.kind === SyntaxKind.NoSubstitutionTemplateLiteral) return { receiver: expression, name: (arg as ts.StringLiteral).text };
   }
   return undefined;
 }
 
-function objectProperty(obj: Node | undefined, name: string): Node | undefined {
-  const o = obj ? unwrap(obj) : undefined;
-  if (!o || !Node.isObjectLiteralExpression(o)) return undefined;
-  for (const p of o.getProperties()) {
-    if (Node.isPropertyAssignment(p) && p.getName().replace(/^['"]|['"]$/g, '') === name) return p.getInitializer();
-    if (Node.isShorthandPropertyAssignment(p) && p.getName() === name) return p.getNameNode();
+function objectProperty(obj: ts.Node | undefined, name: string): ts.Node | undefined {
+  const o = obj ? skipOuterExpressions(obj) : undefined;
+  if (!o || o.kind !== SyntaxKind.ObjectLiteralExpression) return undefined;
+  for (const p of (o as ts.ObjectLiteralExpression).properties) {
+    // The key as written, quotes taken off (as ts-morph's getName() reads it).
+    if (p.kind === SyntaxKind.PropertyAssignment && p.name.getText().replace(/^['"]|['"]$/g, '') === name) return (p as ts.PropertyAssignment).initializer;
+    if (p.kind === SyntaxKind.ShorthandPropertyAssignment && p.name.getText() === name) return p.name;
   }
   return undefined;
+}
+
+function isFunctionExpression(node: ts.Node): boolean {
+  const e = skipOuterExpressions(node);
+  return e.kind === SyntaxKind.ArrowFunction || e.kind === SyntaxKind.FunctionExpression;
 }
 
 /**
@@ -651,46 +728,56 @@ function objectProperty(obj: Node | undefined, name: string): Node | undefined {
  * `60 * 15` or `const FIFTEEN_MINUTES = 15 * 60` are written. Bounded in depth, so that a binding
  * cycle the type checker would reject never loops here; unknown when anything is not constant.
  */
-export function evaluateNumber(code: HandlerCode, expr: Node | undefined, depth = 0): number | undefined {
+export function evaluateNumber(code: HandlerCode, expr: Node | ts.Node | undefined, depth = 0): number | undefined {
   if (!expr || depth > 12) return undefined;
-  const e = unwrap(expr);
-  if (Node.isNumericLiteral(e)) return e.getLiteralValue();
-  if (Node.isPrefixUnaryExpression(e) && e.getOperatorToken() === SyntaxKind.MinusToken) {
-    const v = evaluateNumber(code, e.getOperand(), depth + 1);
-    return v === undefined ? undefined : -v;
-  }
-  if (Node.isBinaryExpression(e)) {
-    const l = evaluateNumber(code, e.getLeft(), depth + 1);
-    const r = evaluateNumber(code, e.getRight(), depth + 1);
-    if (l === undefined || r === undefined) return undefined;
-    switch (e.getOperatorToken().getKind()) {
-      case SyntaxKind.AsteriskToken:
-        return l * r;
-      case SyntaxKind.PlusToken:
-        return l + r;
-      case SyntaxKind.MinusToken:
-        return l - r;
-      case SyntaxKind.SlashToken:
-        return r === 0 ? undefined : l / r;
-      default:
-        return undefined;
+  const e = skipOuterExpressions('compilerNode' in expr ? expr.compilerNode : expr);
+  switch (e.kind) {
+    case SyntaxKind.NumericLiteral: {
+      // As ts-morph's getLiteralValue() reads it.
+      const text = (e as ts.NumericLiteral).text;
+      return text.indexOf('.') >= 0 ? parseFloat(text) : parseInt(text, 10);
     }
+    case SyntaxKind.PrefixUnaryExpression: {
+      const { operator, operand } = e as ts.PrefixUnaryExpression;
+      if (operator !== SyntaxKind.MinusToken) return undefined;
+      const v = evaluateNumber(code, operand, depth + 1);
+      return v === undefined ? undefined : -v;
+    }
+    case SyntaxKind.BinaryExpression: {
+      const { left, right, operatorToken } = e as ts.BinaryExpression;
+      const l = evaluateNumber(code, left, depth + 1);
+      const r = evaluateNumber(code, right, depth + 1);
+      if (l === undefined || r === undefined) return undefined;
+      switch (operatorToken.kind) {
+        case SyntaxKind.AsteriskToken:
+          return l * r;
+        case SyntaxKind.PlusToken:
+          return l + r;
+        case SyntaxKind.MinusToken:
+          return l - r;
+        case SyntaxKind.SlashToken:
+          return r === 0 ? undefined : l / r;
+        default:
+          return undefined;
+      }
+    }
+    case SyntaxKind.Identifier: {
+      const init = constInitializerOf(code, e);
+      return init ? evaluateNumber(code, init, depth + 1) : undefined;
+    }
+    default:
+      return undefined;
   }
-  if (Node.isIdentifier(e)) {
-    const b = code.resolveReference(e);
-    if (b && b.kind === 'const' && b.initializer) return evaluateNumber(code, b.initializer, depth + 1);
-  }
-  return undefined;
 }
 
 /** What a call is, for any handler: a client construction, or a fact without its scope. */
-function recogniseCall(run: RunFacts, code: HandlerCode, call: CallExpression): Recognised | undefined {
+function recogniseCall(run: RunFacts, code: HandlerCode, call: ts.CallExpression): Recognised | undefined {
   if (constructionAt(run, code, call)) return 'client';
-  const fact = recogniseUnscoped(run, code, call);
-  return fact && { fact: fact.fact, clientNode: fact.clientNode };
+  return recogniseUnscoped(run, code, call);
 }
 
-function recogniseUnscoped(run: RunFacts, code: HandlerCode, call: CallExpression): { fact: Unscoped<Exclude<SdkFact, ClientFact>>; clientNode: Node | undefined } | undefined {
+function recogniseUnscoped(run: RunFacts, code: HandlerCode, call: ts.CallExpression): Exclude<Recognised, 'client'> | undefined {
+  const args = call.arguments;
   const member = calleeMemberOf(code, call);
   if (member) {
     const path = stripDefault(member.path);
@@ -700,11 +787,10 @@ function recogniseUnscoped(run: RunFacts, code: HandlerCode, call: CallExpressio
     if (service && name && name.startsWith('paginate') && name.length > 'paginate'.length) {
       const base = name.slice('paginate'.length);
       const documentClient = member.module === '@aws-sdk/lib-dynamodb';
-      return { clientNode: undefined, fact: { kind: 'paginator', operation: documentClient ? tableEntry(DOC_OPERATIONS, base) ?? base : base, written: name, documentClient, node: call, config: call.getArguments()[0], input: call.getArguments()[1], module: member.module, service } };
+      return { clientNode: undefined, fact: { kind: 'paginator', operation: documentClient ? tableEntry(DOC_OPERATIONS, base) ?? base : base, written: name, documentClient, node: call, config: args[0], input: args[1], module: member.module, service } };
     }
     // Presigners
     if ((member.module === '@aws-sdk/s3-request-presigner' && name === 'getSignedUrl') || (member.module === '@aws-sdk/s3-presigned-post' && name === 'createPresignedPost')) {
-      const args = call.getArguments();
       if (name === 'getSignedUrl') {
         const command = args[1] ? commandOf(run, code, args[1]) : undefined;
         const options = args[2];
@@ -725,10 +811,10 @@ function recogniseUnscoped(run: RunFacts, code: HandlerCode, call: CallExpressio
       if (known) {
         let cached = true;
         if (utility === 'parameters') {
-          for (const a of call.getArguments()) {
+          for (const a of args) {
             const maxAge = evaluateNumber(code, objectProperty(a, 'maxAge'));
             const force = objectProperty(a, 'forceFetch');
-            if (maxAge === 0 || (force && force.getKind() === SyntaxKind.TrueKeyword)) cached = false;
+            if (maxAge === 0 || (force && force.kind === SyntaxKind.TrueKeyword)) cached = false;
           }
         }
         return { clientNode: undefined, fact: { kind: 'powertools', service: utility, name, node: call, cached, module: member.module } };
@@ -739,28 +825,27 @@ function recogniseUnscoped(run: RunFacts, code: HandlerCode, call: CallExpressio
   const callee = calleeName(call);
   if (!callee) return undefined;
   if (callee.name === 'send') {
-    const arg = call.getArguments()[0];
+    const arg = args[0];
     const command = arg ? commandOf(run, code, arg) : undefined;
     if (!command) return undefined;
     const clientNode = clientNodeOf(run, code, callee.receiver);
     return {
       clientNode,
       fact: {
-      kind: 'operation',
-      style: 'command',
-      operation: command.operation,
-      written: command.written,
-      documentClient: command.documentClient,
-      sdk: 'v3',
-      node: call,
-      command: command.node,
-      input: command.input,
-      receiver: callee.receiver,
-      client: undefined,
-      promiseCall: undefined,
-      callback: false,
-      module: command.module,
-      service: command.service,
+        kind: 'operation',
+        style: 'command',
+        operation: command.operation,
+        written: command.written,
+        documentClient: command.documentClient,
+        sdk: 'v3',
+        node: call,
+        command: command.node,
+        input: command.input,
+        receiver: callee.receiver,
+        promiseCall: undefined,
+        callback: false,
+        module: command.module,
+        service: command.service,
       },
     };
   }
@@ -769,11 +854,10 @@ function recogniseUnscoped(run: RunFacts, code: HandlerCode, call: CallExpressio
   const target = targetNode && constructionAt(run, code, targetNode);
   if (!target || !(target.category === 'aws-v2' || target.category === 'aws-v3-aggregated' || target.category === 'document-client-aggregated')) return undefined;
   const sdk = target.category === 'aws-v2' ? 'v2' : 'v3';
-  const args = call.getArguments();
   if (callee.name === 'getSignedUrl' || callee.name === 'getSignedUrlPromise') {
     if (sdk !== 'v2') return undefined;
-    const opArg = args[0] ? unwrap(args[0]) : undefined;
-    const op = opArg && (Node.isStringLiteral(opArg) || Node.isNoSubstitutionTemplateLiteral(opArg)) ? upperFirst(opArg.getLiteralText()) : undefined;
+    const opArg = args[0] ? skipOuterExpressions(args[0]) : undefined;
+    const op = opArg && (opArg.kind === SyntaxKind.StringLiteral || opArg.kind === SyntaxKind.NoSubstitutionTemplateLiteral) ? upperFirst((opArg as ts.StringLiteral).text) : undefined;
     const params = args[1];
     const expires = objectProperty(params, 'Expires');
     return { clientNode: undefined, fact: { kind: 'presign', function: callee.name, sdk: 'v2', operation: op, node: call, command: undefined, input: params, options: params, expires, expiresSeconds: evaluateNumber(code, expires), module: target.module, service: target.service } };
@@ -782,48 +866,40 @@ function recogniseUnscoped(run: RunFacts, code: HandlerCode, call: CallExpressio
   const documentClient = target.documentClient;
   const base = upperFirst(callee.name);
   const operation = documentClient ? tableEntry(DOC_OPERATIONS, base) ?? base : base;
-  let promiseCall: CallExpression | undefined;
-  const parent = call.getParent();
-  if (parent && Node.isPropertyAccessExpression(parent) && parent.getName() === 'promise') {
-    const gp = parent.getParent();
-    if (gp && Node.isCallExpression(gp) && gp.getExpression() === parent) promiseCall = gp;
+  let promiseCall: ts.Node | undefined;
+  const parent = call.parent;
+  if (parent && parent.kind === SyntaxKind.PropertyAccessExpression && (parent as ts.PropertyAccessExpression).name.getText() === 'promise') {
+    const gp = parent.parent;
+    if (gp && gp.kind === SyntaxKind.CallExpression && (gp as ts.CallExpression).expression === parent) promiseCall = gp;
   }
   const last = args[args.length - 1];
-  const callback = !!last && (Node.isArrowFunction(unwrap(last)) || Node.isFunctionExpression(unwrap(last)));
   return {
     clientNode: targetNode,
     fact: {
-    kind: 'operation',
-    style: 'method',
-    operation,
-    written: callee.name,
-    documentClient,
-    sdk,
-    node: call,
-    command: undefined,
-    input: args[0] && !(Node.isArrowFunction(unwrap(args[0])) || Node.isFunctionExpression(unwrap(args[0]))) ? args[0] : undefined,
-    receiver: callee.receiver,
-    client: undefined,
-    promiseCall,
-    callback,
-    module: target.module,
-    service: target.service,
+      kind: 'operation',
+      style: 'method',
+      operation,
+      written: callee.name,
+      documentClient,
+      sdk,
+      node: call,
+      command: undefined,
+      input: args[0] && !isFunctionExpression(args[0]) ? args[0] : undefined,
+      receiver: callee.receiver,
+      promiseCall,
+      callback: !!last && isFunctionExpression(last),
+      module: target.module,
+      service: target.service,
     },
   };
 }
 
-/**
- * What a `new`/call expression is for any handler, recognised once per run; a call that can be no
- * fact is told without a ts-morph wrapper.
- */
+/** What a `new`/call expression is for any handler, recognised once per run on its compiler node. */
 function recognisedAt(run: RunFacts, code: HandlerCode, n: ts.Node): Recognised | null {
   let r = run.recognised.get(n);
   if (r !== undefined) return r;
   if (cannotBeFact(run, code, n)) r = null;
-  else {
-    const node = (code.run as Program).wrap(n);
-    r = (Node.isNewExpression(node) ? (constructionAt(run, code, node) ? 'client' : undefined) : Node.isCallExpression(node) ? recogniseCall(run, code, node) : undefined) ?? null;
-  }
+  else r = (n.kind === SyntaxKind.NewExpression ? (constructionAt(run, code, n) ? 'client' : undefined) : n.kind === SyntaxKind.CallExpression ? recogniseCall(run, code, n as ts.CallExpression) : undefined) ?? null;
   run.recognised.set(n, r);
   return r;
 }
@@ -838,14 +914,25 @@ function factCallsOf(run: RunFacts, code: HandlerCode, owner: ts.Node, calls: re
   return out;
 }
 
+/** The node fields of a fact: the recognised expression, its input, configuration, command... and the function holding it. */
+export type FactNodeKey = NodeKey | 'fn';
+
+/**
+ * A node field of a fact as the compiler's node, which needs no ts-morph wrapper (reading the field
+ * itself wraps the node, and with it its file): for a check that reads only the syntax.
+ */
+export function factNodeOf(fact: SdkFact, key: FactNodeKey): ts.Node | undefined {
+  return (fact as unknown as LazyFact).nodeOf(key);
+}
+
 /** The fact a `new`/call expression is for the handler, scoped. */
-function factAt(c: Collector, node: Node): SdkFact | undefined {
-  const r = recognisedAt(c.run, c.code, node.compilerNode);
+function factAt(c: Collector, node: ts.Node): SdkFact | undefined {
+  const r = recognisedAt(c.run, c.code, node);
   if (r === null) return undefined;
   if (r === 'client') return clientAt(c, node);
   const { scope, fn } = scopeOf(c, node);
-  if (r.fact.kind === 'operation') return { ...r.fact, client: r.clientNode ? clientAt(c, r.clientNode) : undefined, scope, fn };
-  return { ...r.fact, scope, fn };
+  const client = r.fact.kind === 'operation' && r.clientNode ? clientAt(c, r.clientNode) : undefined;
+  return new LazyFact(c.program, r.fact, scope, fn, client) as unknown as SdkFact;
 }
 
 const cache = new WeakMap<HandlerCode, SdkFacts>();
@@ -853,11 +940,13 @@ const cache = new WeakMap<HandlerCode, SdkFacts>();
 /** Where a fact's node is, to sort facts: computed once per node (getStart skips trivia each time). */
 const sortKeys = new WeakMap<ts.Node, { file: string; start: number; end: number }>();
 
-function sortKeyOf(node: Node): { file: string; start: number; end: number } {
-  let key = sortKeys.get(node.compilerNode);
+function sortKeyOf(node: ts.Node): { file: string; start: number; end: number } {
+  let key = sortKeys.get(node);
   if (!key) {
-    key = { file: node.getSourceFile().getFilePath() as string, start: node.getStart(), end: node.getEnd() };
-    sortKeys.set(node.compilerNode, key);
+    // The file's name is the path ts-morph's getFilePath() gives; getStart as ts-morph's (no JSDoc is parsed).
+    const file = node.getSourceFile();
+    key = { file: file.fileName, start: node.getStart(file), end: node.end };
+    sortKeys.set(node, key);
   }
   return key;
 }
@@ -959,11 +1048,11 @@ export function ownCallsOf(fn: TsFunctionLike): readonly ts.Node[] {
 export function sdkFactsOf(code: HandlerCode): SdkFacts {
   let out = cache.get(code);
   if (out) return out;
-  const c: Collector = { code, run: runFactsOf(code), facts: [], byNode: new Map(), clientCache: new Map() };
   const program = code.run as Program;
-  const visit = (n: ts.Node, node: Node): void => {
+  const c: Collector = { code, program, run: runFactsOf(code), facts: [], byNode: new Map(), clientCache: new Map() };
+  const visit = (n: ts.Node): void => {
     if (c.byNode.has(n)) return;
-    const fact = factAt(c, node);
+    const fact = factAt(c, n);
     if (fact) {
       c.facts.push(fact);
       c.byNode.set(n, fact);
@@ -971,11 +1060,12 @@ export function sdkFactsOf(code: HandlerCode): SdkFacts {
   };
   // Module scope of every file holding reachable code (cold start), then reachable code function by
   // function: only the calls that are facts for any handler, listed once per file and function for the run.
-  for (const file of code.fileNodes) for (const n of factCallsOf(c.run, code, file, moduleScopeCallsOf(file))) visit(n, program.wrap(n));
-  for (const fn of code.reachableFunctionNodes) for (const n of factCallsOf(c.run, code, fn, ownCallsOf(fn as TsFunctionLike))) visit(n, program.wrap(n));
-  const keyed = c.facts.map((fact) => ({ fact, ...sortKeyOf(fact.node) }));
+  for (const file of code.fileNodes) for (const n of factCallsOf(c.run, code, file, moduleScopeCallsOf(file))) visit(n);
+  for (const fn of code.reachableFunctionNodes) for (const n of factCallsOf(c.run, code, fn, ownCallsOf(fn as TsFunctionLike))) visit(n);
+  const keyed = c.facts.map((fact) => ({ fact, ...sortKeyOf(fact.compilerNode) }));
   keyed.sort((a, b) => (a.file === b.file ? a.start - b.start || a.end - b.end : a.file < b.file ? -1 : 1));
   const facts = keyed.map((k) => k.fact);
+  const compilerNodeOf = (node: Node | ts.Node): ts.Node => ('compilerNode' in node ? node.compilerNode : node);
   out = {
     all: facts,
     clients: facts.filter((f): f is ClientFact => f.kind === 'client'),
@@ -983,11 +1073,13 @@ export function sdkFactsOf(code: HandlerCode): SdkFacts {
     paginators: facts.filter((f): f is PaginatorFact => f.kind === 'paginator'),
     presigners: facts.filter((f): f is PresignFact => f.kind === 'presign'),
     powertools: facts.filter((f): f is PowertoolsFact => f.kind === 'powertools'),
-    factAt: (node) => c.byNode.get('compilerNode' in node ? node.compilerNode : node),
-    clientOf: (expr) => clientOfExpr(c, expr),
-    commandOf: (expr) => commandOf(c.run, code, expr),
+    factAt: (node) => c.byNode.get(compilerNodeOf(node)),
+    clientOf: (expr) => clientOfExpr(c, compilerNodeOf(expr)),
+    commandOf: (expr) => {
+      const command = commandOf(c.run, code, compilerNodeOf(expr));
+      return command && { ...command, input: command.input && program.wrap(command.input), node: program.wrap<NewExpression>(command.node) };
+    },
   };
   cache.set(code, out);
   return out;
 }
-

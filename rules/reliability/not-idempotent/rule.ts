@@ -1,7 +1,7 @@
 import { defineRule, get, items, referencedLogicalId, str, type AppModel, type LambdaFunction, type RelatedLocation, type Trigger, type TriggerType } from '@lambda-lint/core';
-import { codeOf, descendantsOfKind, locOfNode, sdkFactsOf, walkDescendants, type HandlerCode } from '@lambda-lint/handler';
+import { codeOf, factNodeOf, locOfNode, sdkFactsOf, walkDescendants, type HandlerCode } from '@lambda-lint/handler';
 import { Node, SyntaxKind, type ts } from '@lambda-lint/handler/ts-morph';
-import { calleeNameTs, forEachReachableWhere, methodNameOf, moduleMember, objectLiteralOf, propertyValue, propertyValueTs, unwrap, unwrapTs, wrapperText } from '../../support/code-facts.js';
+import { calleeNameTs, forEachReachableWhere, methodNameOf, moduleMember, propertyValueTs, unwrap, unwrapTs, wrapperText } from '../../support/code-facts.js';
 
 /** Sources that deliver an event at least once: the same event can invoke the handler twice. */
 const AT_LEAST_ONCE: Readonly<Record<string, string>> = {
@@ -27,13 +27,25 @@ const PUBLISH: Readonly<Record<string, readonly string[]>> = {
   'cloudwatch-events': ['PutEvents'],
 };
 
-/** The object literal an input expression stands for, following `const`s and `resolveValue`. */
-function literal(code: HandlerCode, expr: Node | undefined): Node | undefined {
-  const o = objectLiteralOf(code, expr);
-  if (o) return o;
+/** The DynamoDB operations whose repetition {@link dynamoWrites} looks for: counter updates and puts keyed by a generated id. */
+const DYNAMO_WRITES = new Set(['UpdateItem', 'PutItem', 'BatchWriteItem', 'TransactWriteItems']);
+
+/**
+ * The object literal an input expression stands for, following `const`s (as objectLiteralOf) and
+ * `resolveValue`. Read on the compiler nodes: an operation's input is only searched, and wrapping it
+ * would wrap its file.
+ */
+function literal(code: HandlerCode, expr: ts.Node | undefined): ts.ObjectLiteralExpression | undefined {
   if (!expr) return undefined;
-  const v = code.resolveValue(expr);
-  return v && Node.isObjectLiteralExpression(v) ? v : undefined;
+  const e = unwrapTs(expr);
+  if (e.kind === SyntaxKind.ObjectLiteralExpression) return e as ts.ObjectLiteralExpression;
+  if (e.kind === SyntaxKind.Identifier) {
+    const b = code.resolveIdentifier(e as ts.Identifier);
+    const init = b && (b.kind === 'const' || b.kind === 'let') ? b.initializerNode : undefined;
+    if (init && unwrapTs(init).kind === SyntaxKind.ObjectLiteralExpression) return unwrapTs(init) as ts.ObjectLiteralExpression;
+  }
+  const v = code.resolveValueNode(expr);
+  return v?.kind === SyntaxKind.ObjectLiteralExpression ? (v as ts.ObjectLiteralExpression) : undefined;
 }
 
 /**
@@ -70,21 +82,20 @@ function generatorAt(code: HandlerCode, n: ts.Node, depth: number): string | und
   if (n.kind === SyntaxKind.Identifier) {
     const b = code.resolveReference(n);
     // Module level first: reading the initialiser wraps it, and most names in an item are module constants or parameters.
-    if (b && b.kind === 'const' && !code.isModuleLevelDeclaration(b) && b.initializer) return generatorIn(code, b.initializer.compilerNode, depth + 1);
+    if (b && b.kind === 'const' && !code.isModuleLevelDeclaration(b) && b.initializerNode) return generatorIn(code, b.initializerNode, depth + 1);
   }
   return undefined;
 }
 
 /** The key attribute names of the table a write names, from the template when its TableName comes from a bound env var. */
-function keyAttributes(model: AppModel, fn: LambdaFunction, code: HandlerCode, tableExpr: Node | undefined): string[] | undefined {
+function keyAttributes(model: AppModel, fn: LambdaFunction, code: HandlerCode, tableExpr: ts.Node | undefined): string[] | undefined {
   if (!tableExpr) return undefined;
-  const e = unwrap(tableExpr);
-  let envName: string | undefined;
-  if (Node.isPropertyAccessExpression(e) && /^process\.env$/.test(e.getExpression().getText())) envName = e.getName();
-  if (Node.isIdentifier(e)) {
-    const b = code.resolveReference(e);
-    const init = b?.initializer ? unwrap(b.initializer) : undefined;
-    if (init && Node.isPropertyAccessExpression(init) && /^process\.env$/.test(init.getExpression().getText())) envName = init.getName();
+  const e = unwrapTs(tableExpr);
+  let envName = processEnvName(e);
+  if (e.kind === SyntaxKind.Identifier) {
+    const init = code.resolveReference(e)?.initializerNode;
+    const name = init ? processEnvName(unwrapTs(init)) : undefined;
+    if (name !== undefined) envName = name;
   }
   if (!envName) return undefined;
   const env = fn.environment.find((v) => v.name === envName);
@@ -97,6 +108,13 @@ function keyAttributes(model: AppModel, fn: LambdaFunction, code: HandlerCode, t
   return names.length ? names : undefined;
 }
 
+/** `process.env.NAME`: the name as written (ts-morph's getName()). */
+function processEnvName(e: ts.Node): string | undefined {
+  if (e.kind !== SyntaxKind.PropertyAccessExpression) return undefined;
+  const access = e as ts.PropertyAccessExpression;
+  return /^process\.env$/.test(access.expression.getText()) ? access.name.getText() : undefined;
+}
+
 /** An attribute's value: the document client value itself, or the `S`/`N`/`B` of a marshalled attribute. */
 function attributeValue(v: ts.Node): ts.Node {
   const u = unwrapTs(v);
@@ -105,9 +123,8 @@ function attributeValue(v: ts.Node): ts.Node {
 }
 
 /** A generated key in a put `Item`: which attribute and which generator. Read on the compiler nodes (an item's properties need no wrappers). */
-function generatedKey(code: HandlerCode, item: Node | undefined, keys: string[] | undefined): { attribute: string; generator: string } | undefined {
-  if (!item || !Node.isObjectLiteralExpression(item)) return undefined;
-  const literal = item.compilerNode;
+function generatedKey(code: HandlerCode, literal: ts.ObjectLiteralExpression | undefined, keys: string[] | undefined): { attribute: string; generator: string } | undefined {
+  if (!literal) return undefined;
   const first = literal.properties[0];
   const firstName = first && (first.kind === SyntaxKind.PropertyAssignment || first.kind === SyntaxKind.ShorthandPropertyAssignment) ? wrapperText(first.name).replace(/^['"]|['"]$/g, '') : undefined;
   const keyNames = keys ?? [...DEFAULT_KEYS, ...(firstName ? [firstName] : [])];
@@ -121,8 +138,8 @@ function generatedKey(code: HandlerCode, item: Node | undefined, keys: string[] 
 }
 
 /** Whether a write carries a condition that makes a repetition fail (anything but a bare `attribute_exists`). */
-function guarded(code: HandlerCode, input: Node | undefined): boolean {
-  const c = propertyValue(input, 'ConditionExpression');
+function guarded(code: HandlerCode, input: ts.Node | undefined): boolean {
+  const c = propertyValueTs(input, 'ConditionExpression');
   if (!c) return false;
   const text = code.evaluateString(c);
   if (text === undefined) return true; // not known: assume it guards
@@ -140,16 +157,18 @@ function counterUpdate(text: string): string | undefined {
 }
 
 /** Every object literal under a node whose property `name` is set (`PutRequest`, `Put`, `Update` entries of batch and transaction writes). */
-function nested(code: HandlerCode, input: Node | undefined, name: string): Node[] {
+function nested(code: HandlerCode, input: ts.Node | undefined, name: string): ts.ObjectLiteralExpression[] {
   const root = literal(code, input);
   if (!root) return [];
-  const out: Node[] = [];
-  for (const p of descendantsOfKind(root, SyntaxKind.PropertyAssignment)) {
-    const n = p.getName().replace(/^['"]|['"]$/g, '');
-    if (n !== name) continue;
-    const v = literal(code, p.getInitializer());
+  const out: ts.ObjectLiteralExpression[] = [];
+  // In source order, as the walk of the literal finds them.
+  walkDescendants(root, (p) => {
+    if (p.kind !== SyntaxKind.PropertyAssignment) return;
+    const n = (p as ts.PropertyAssignment).name.getText().replace(/^['"]|['"]$/g, '');
+    if (n !== name) return;
+    const v = literal(code, (p as ts.PropertyAssignment).initializer);
     if (v) out.push(v);
-  }
+  });
   return out;
 }
 
@@ -163,43 +182,44 @@ function dynamoWrites(ctx: { model: AppModel }, fn: LambdaFunction, code: Handle
   const out: Write[] = [];
   for (const op of sdkFactsOf(code).operations) {
     if (op.scope !== 'invocation') continue;
-    const node = op.command ?? op.node;
-    const api = op.command ? op.written : `${op.written}()`;
-    if (op.service === 'dynamodb') {
-      const input = literal(code, op.input);
-      const table = propertyValue(input, 'TableName');
+    // Only writes and publishes can repeat an outcome: the other operations are not read.
+    const dynamo = op.service === 'dynamodb';
+    if (dynamo ? !DYNAMO_WRITES.has(op.operation) : !(Object.hasOwn(PUBLISH, op.service) && PUBLISH[op.service]!.includes(op.operation))) continue;
+    // The input is searched on its compiler nodes; the node is wrapped (ts-morph) only for a write reported.
+    const inputNode = factNodeOf(op, 'input');
+    const nodeOf = (): Node => op.command ?? op.node;
+    const api = factNodeOf(op, 'command') ? op.written : `${op.written}()`;
+    if (dynamo) {
+      const input = literal(code, inputNode);
+      const table = propertyValueTs(input, 'TableName');
       const tableName = table ? code.evaluateString(table) : undefined;
-      const tableText = tableName ? `table "${tableName}"` : table ? `the table ${unwrap(table).getText()}` : 'the table';
+      const tableText = tableName ? `table "${tableName}"` : table ? `the table ${unwrapTs(table).getText()}` : 'the table';
       // A transaction with a guarded entry (a Put of a processed-marker with attribute_not_exists) fails as a whole on repetition.
       if (op.operation === 'TransactWriteItems' && ['Put', 'Update', 'ConditionCheck', 'Delete'].some((k) => nested(code, input, k).some((e) => guarded(code, e)))) continue;
-      const updates: Node[] = op.operation === 'UpdateItem' ? (input ? [input] : []) : op.operation === 'TransactWriteItems' ? nested(code, input, 'Update') : [];
+      const updates: ts.ObjectLiteralExpression[] = op.operation === 'UpdateItem' ? (input ? [input] : []) : op.operation === 'TransactWriteItems' ? nested(code, input, 'Update') : [];
       for (const u of updates) {
-        const expr = propertyValue(u, 'UpdateExpression');
+        const expr = propertyValueTs(u, 'UpdateExpression');
         const text = expr ? code.evaluateString(expr) : undefined;
         const counter = text ? counterUpdate(text) : undefined;
         if (!counter || guarded(code, u)) continue;
-        out.push({ node, messageId: 'counterUpdate', data: { api, table: tableText, expression: counter } });
+        out.push({ node: nodeOf(), messageId: 'counterUpdate', data: { api, table: tableText, expression: counter } });
         break;
       }
-      const puts: Node[] =
+      const puts: ts.ObjectLiteralExpression[] =
         op.operation === 'PutItem' ? (input ? [input] : []) : op.operation === 'BatchWriteItem' ? nested(code, input, 'PutRequest') : op.operation === 'TransactWriteItems' ? nested(code, input, 'Put') : [];
       for (const p of puts) {
-        const keys = keyAttributes(ctx.model, fn, code, propertyValue(p, 'TableName') ?? table);
-        const g = generatedKey(code, literal(code, propertyValue(p, 'Item')), keys);
+        const keys = keyAttributes(ctx.model, fn, code, propertyValueTs(p, 'TableName') ?? table);
+        const g = generatedKey(code, literal(code, propertyValueTs(p, 'Item')), keys);
         if (!g) continue;
-        out.push({ node, messageId: 'generatedKey', data: { api, table: tableText, attribute: g.attribute, generator: g.generator } });
+        out.push({ node: nodeOf(), messageId: 'generatedKey', data: { api, table: tableText, attribute: g.attribute, generator: g.generator } });
         break;
       }
       continue;
     }
-    // Own entries only: the service comes from the user's import (`@aws-sdk/client-constructor`).
-    const publishes = Object.hasOwn(PUBLISH, op.service) ? PUBLISH[op.service] : undefined;
-    if (publishes?.includes(op.operation)) {
-      const input = literal(code, op.input);
-      if (input && (propertyValue(input, 'MessageDeduplicationId') || input.getText().includes('MessageDeduplicationId'))) continue;
-      const target = propertyValue(input, 'QueueUrl') ?? propertyValue(input, 'TopicArn') ?? propertyValue(input, 'Entries');
-      out.push({ node, messageId: 'publish', data: { api, target: target ? unwrap(target).getText() : op.service } });
-    }
+    const input = literal(code, inputNode);
+    if (input && (propertyValueTs(input, 'MessageDeduplicationId') || input.getText().includes('MessageDeduplicationId'))) continue;
+    const target = propertyValueTs(input, 'QueueUrl') ?? propertyValueTs(input, 'TopicArn') ?? propertyValueTs(input, 'Entries');
+    out.push({ node: nodeOf(), messageId: 'publish', data: { api, target: target ? unwrapTs(target).getText() : op.service } });
   }
   return out;
 }
@@ -223,7 +243,7 @@ function isHttpClientCall(code: HandlerCode, call: ts.Node): boolean {
 
 function httpPosts(code: HandlerCode): Write[] {
   const out: Write[] = [];
-  const hasKeyHeader = (opts: Node | undefined) => !!opts && /idempotency-key|idempotency_key|x-idempotency/i.test(opts.getText());
+  const hasKeyHeader = (opts: ts.Node | undefined) => !!opts && /idempotency-key|idempotency_key|x-idempotency/i.test(opts.getText());
   forEachReachableWhere(
     code,
     (n) => isHttpClientCall(code, n),
@@ -231,22 +251,22 @@ function httpPosts(code: HandlerCode): Write[] {
       if (!Node.isCallExpression(n)) return;
       const callee = unwrap(n.getExpression());
       if (Node.isIdentifier(callee) && callee.getText() === 'fetch' && !code.resolveIdentifier(callee)) {
-        const args = n.getArguments();
+        const args = n.compilerNode.arguments;
         const opts = literal(code, args[1]);
-        const method = propertyValue(opts, 'method');
+        const method = propertyValueTs(opts, 'method');
         const m = method ? code.evaluateString(method) : undefined;
         if (m?.toUpperCase() === 'POST' && !hasKeyHeader(opts)) out.push({ node: n, messageId: 'httpPost', data: { api: 'fetch POST' } });
         return;
       }
       const mm = code.moduleMemberOf(callee);
       if (!mm || !HTTP_CLIENT_MODULES.includes(mm.module)) return;
-      const args = n.getArguments();
+      const args = n.compilerNode.arguments;
       const path = mm.path.filter((p) => p !== 'default');
       if (path.length === 1 && path[0] === 'post') {
         if (!hasKeyHeader(literal(code, args[2])) && !hasKeyHeader(literal(code, args[1]))) out.push({ node: n, messageId: 'httpPost', data: { api: `${mm.module}.post` } });
       } else if (path.length === 0 || (path.length === 1 && ['request', 'fetch'].includes(path[0]!))) {
         const opts = literal(code, args[args.length - 1]);
-        const method = propertyValue(opts, 'method');
+        const method = propertyValueTs(opts, 'method');
         const m = method ? code.evaluateString(method) : undefined;
         if (m?.toUpperCase() === 'POST' && !hasKeyHeader(opts)) out.push({ node: n, messageId: 'httpPost', data: { api: `${mm.module} POST` } });
       }

@@ -103,7 +103,8 @@ export default defineRule({
         collect(binding.fn, { messageId, data: { function: code.functionName(fact.fn), created: written(fact), service: fact.service }, loc: locOfNode(fact.node) });
       }
       for (const op of sdk.operations) {
-        if (op.scope !== 'invocation' || !op.fn || !isConfigFetch(op)) continue;
+        // The kind first: reading `fn` wraps the function (and its file) in ts-morph.
+        if (op.scope !== 'invocation' || !isConfigFetch(op) || !op.fn) continue;
         if (isOneTimeInit(code, op.node)) continue;
         collect(binding.fn, {
           messageId: 'configFetch',
