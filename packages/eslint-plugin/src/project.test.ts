@@ -133,6 +133,64 @@ describe('which functions an edit re-analyses', () => {
   });
 });
 
+describe("the rules and configuration of a request (the plugin's shared ones are frozen, and what is derived from them kept)", () => {
+  const settings = (ids: string[]) => ({ rules: codeRules.filter((r) => ids.includes(r.id)), config: { rules: Object.fromEntries(ids.map((id) => [id, 'warning' as const])) } });
+  const frozen = (ids: string[]) => {
+    const { rules, config } = settings(ids);
+    return { rules: Object.freeze(rules), config: Object.freeze({ rules: Object.freeze(config.rules) }) };
+  };
+
+  it('a configuration object changed between calls is read as it is now (its runs are not kept by the object)', () => {
+    clearCache();
+    const dir = project({ 'serverless.yml': SERVERLESS, 'src/count.mjs': COUNTER });
+    const { rules, config } = settings(['not-idempotent']);
+    const request = (text: string) => ({ file: `${dir}/src/count.mjs`, text, root: dir, rules, config });
+    expect(ids(analyseFile(request(COUNTER)))).toEqual(['not-idempotent 8:20']);
+    config.rules['not-idempotent'] = 'off' as 'warning';
+    expect(ids(analyseFile(request(COUNTER)))).toEqual([]);
+    expect(ids(analyseFile(request(`${COUNTER}// typing\n`)))).toEqual([]);
+    config.rules['not-idempotent'] = 'warning';
+    expect(ids(analyseFile(request(`${COUNTER}// typing\n`)))).toEqual(['not-idempotent 8:20']);
+  });
+
+  it('frozen settings give the findings of equal unfrozen ones, whole-project runs and edits (configuration-only rules left out), called again with the same objects', () => {
+    const dir = project({ 'serverless.yml': SERVERLESS, 'src/count.mjs': COUNTER });
+    // reserved-concurrency and shared-iam-role report on the configuration only: left out of the edit runs.
+    const chosen = ['not-idempotent', 'floating-promise', 'reserved-concurrency', 'shared-iam-role', 'iam-missing-permission'];
+    const floating = COUNTER.replace('    await doc.send(', '    doc.send(');
+    const texts = [COUNTER, `${COUNTER}// typing\n`, floating, `${floating}// more\n`, COUNTER];
+    const session = (make: () => { rules: readonly (typeof codeRules)[number][]; config: { rules: Record<string, 'warning'> } }, sameObjects: boolean) => {
+      clearCache();
+      let current = make();
+      return texts.map((text) => {
+        if (!sameObjects) current = make();
+        const result = analyseFile({ file: `${dir}/src/count.mjs`, text, root: dir, ...current });
+        return [result.run, ...ids(result)];
+      });
+    };
+    const expected = session(() => settings(chosen), false);
+    expect(expected.map((r) => r[0])).toEqual(['project', 'functions-reaching-file', 'functions-reaching-file', 'functions-reaching-file', 'project']);
+    expect(expected[2]).toContain('floating-promise 8:5');
+    expect(session(() => frozen(chosen), true)).toEqual(expected);
+    expect(session(() => frozen(chosen), false)).toEqual(expected);
+  });
+
+  it('one frozen configuration with other rules each time: the runs of those rules', () => {
+    clearCache();
+    const floating = COUNTER.replace('    await doc.send(', '    doc.send(');
+    const dir = project({ 'serverless.yml': SERVERLESS, 'src/count.mjs': floating });
+    // The rules it does not name run at their default level.
+    const { config } = frozen(['reserved-concurrency']);
+    const only = (ids: string[]) => Object.freeze(codeRules.filter((r) => ids.includes(r.id)));
+    const run = (text: string, rules: readonly (typeof codeRules)[number][]) => ids(analyseFile({ file: `${dir}/src/count.mjs`, text, root: dir, rules, config }));
+    const [idempotency, promises] = [only(['not-idempotent', 'reserved-concurrency']), only(['floating-promise', 'reserved-concurrency'])];
+    expect(run(floating, idempotency)).toEqual(['not-idempotent 8:14']);
+    expect(run(floating, promises)).toEqual(['floating-promise 8:5']);
+    expect(run(`${floating}// typing\n`, idempotency)).toEqual(['not-idempotent 8:14']);
+    expect(run(`${floating}// typing\n`, promises)).toEqual(['floating-promise 8:5']);
+  });
+});
+
 describe('files kept from disk', () => {
   it('keeps a file by its disk signature and reads it again when the signature changes', () => {
     const dir = project({ 'a.txt': 'one' });

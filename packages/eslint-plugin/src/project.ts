@@ -165,8 +165,19 @@ function configPathsIn(dir: string, host: Host): string[] {
   return paths;
 }
 
+/** What the rules and configuration of a request add to its runs' key, by the (frozen: the plugin's shared) objects, serialised once. */
+const settingsKeys = new WeakMap<LintConfig, { rules: readonly AnyRule[]; key: string }>();
+
+function settingsKey(rules: readonly AnyRule[], config: LintConfig): string {
+  const known = settingsKeys.get(config);
+  if (known?.rules === rules) return known.key;
+  const key = JSON.stringify([rules.map((r) => r.id), config]);
+  if (Object.isFrozen(config) && Object.isFrozen(config.rules ?? {}) && Object.isFrozen(rules)) settingsKeys.set(config, { rules, key });
+  return key;
+}
+
 function projectRun(dir: string, configs: string[], host: FingerprintHost, request: Question): ProjectRun {
-  const key = JSON.stringify([request.root, dir, configs, request.rules.map((r) => r.id), request.config, request.options ?? {}]);
+  const key = JSON.stringify([request.root, dir, configs, request.options ?? {}]) + settingsKey(request.rules, request.config);
   let kept = runs.get(key);
   if (!kept) runs.set(key, (kept = { full: [], partial: [] }));
   // The edited file is checked first: while typing, it is what differs from every kept run.
@@ -239,9 +250,6 @@ function functionsRun(base: ProjectRun, configs: string[], host: FingerprintHost
   const saved = savedCodeFiles(base, host, file);
   if (!saved) return undefined;
   const changed = [file, ...saved];
-  const others = new Map(base.reads);
-  others.delete(`f:${file}`);
-  others.delete(`s:${file}`);
   const recorder = recordingHost(host);
   const closures = new Map<string, ImportClosure>();
   const changedBytes = changed.map((f) => [f, host.readFile(f)] as const);
@@ -259,7 +267,7 @@ function functionsRun(base: ProjectRun, configs: string[], host: FingerprintHost
   const reaches = (handlerFile: string) => needed.has(handlerFile) || closures.get(handlerFile)!.open;
   if (needed.size === 0 && !base.handlers.some((h) => reaches(h.file))) {
     // No function reached the file before, and no saved file makes one reach it now: nothing to analyse.
-    if (before === undefined) return { reads: readsAfter(others, recorder, saved), findings: [], internalErrors: [], onlyFor: file };
+    if (before === undefined) return { reads: readsAfter(base.reads, file, recorder, saved), findings: [], internalErrors: [], onlyFor: file };
     return undefined;
   }
   const selected = new Set(base.handlers.filter((h) => reaches(h.file)).map((h) => h.fnId));
@@ -269,7 +277,7 @@ function functionsRun(base: ProjectRun, configs: string[], host: FingerprintHost
   const result = kept
     ? lintWith(kept.host, configs, withoutConfigurationRules(request), { analyseFunction, findingsIn: file, keepProject: kept.reuse(recorder.host) })
     : lintWith(recorder.host, configs, request, { analyseFunction, findingsIn: file });
-  const reads = readsAfter(others, recorder, saved);
+  const reads = readsAfter(base.reads, file, recorder, saved);
   return { reads, findings: result.findings.filter((f) => f.loc.file === file), internalErrors: result.internalErrors, onlyFor: file, model: kept ? 'kept' : 'read' };
 }
 
@@ -293,12 +301,13 @@ export const CONFIGURATION_FINDINGS_ONLY: ReadonlySet<string> = new Set([
 
 /** The request without the rules whose findings are all on the configuration (see {@link CONFIGURATION_FINDINGS_ONLY}). */
 function withoutConfigurationRules(request: Question): Question {
+  const known = withoutConfigurationRulesOf.get(request.config);
+  if (known?.from === request.rules) return { ...request, ...known.settings };
   if (!request.rules.some((r) => CONFIGURATION_FINDINGS_ONLY.has(r.id))) return request;
   const keep = (id: string) => !CONFIGURATION_FINDINGS_ONLY.has(id);
   const pick = <T>(rules: Record<string, T>) => Object.fromEntries(Object.entries(rules).filter(([id]) => keep(id)));
   const { config } = request;
-  return {
-    ...request,
+  const settings = {
     rules: request.rules.filter((r) => keep(r.id)),
     config: {
       ...config,
@@ -307,12 +316,29 @@ function withoutConfigurationRules(request: Question): Question {
       ...(config.mandatory ? { mandatory: config.mandatory.filter(keep) } : {}),
     },
   };
+  // The plugin's shared (frozen) settings are reduced once; so are the reduced ones' run keys.
+  if (Object.isFrozen(config) && Object.isFrozen(config.rules ?? {}) && Object.isFrozen(request.rules)) {
+    Object.freeze(settings.rules);
+    Object.freeze(settings.config.rules);
+    withoutConfigurationRulesOf.set(config, { from: request.rules, settings: Object.freeze(settings) });
+  }
+  return { ...request, ...settings };
 }
 
-/** What a partial run depends on: the whole-project run's reads (the kept configuration and closures), with the files changed since as they read now. */
-function readsAfter(others: ReadSet, recorder: ReturnType<typeof recordingHost>, saved: readonly string[]): ReadSet {
+/** {@link withoutConfigurationRules} of the plugin's shared settings, by configuration. */
+const withoutConfigurationRulesOf = new WeakMap<LintConfig, { from: readonly AnyRule[]; settings: Pick<Question, 'rules' | 'config'> }>();
+
+/**
+ * What a partial run for `file` depends on: the whole-project run's reads (the kept configuration and
+ * closures) but the file's, with the files changed since as they read now.
+ */
+function readsAfter(baseReads: ReadSet, file: string, recorder: ReturnType<typeof recordingHost>, saved: readonly string[]): ReadSet {
   for (const path of saved) if (!recorder.reads.has(`f:${path}`)) recorder.host.readFile(path);
-  return new Map([...others, ...recorder.reads]);
+  const reads = new Map(baseReads);
+  reads.delete(`f:${file}`);
+  reads.delete(`s:${file}`);
+  for (const [key, answer] of recorder.reads) reads.set(key, answer);
+  return reads;
 }
 
 /** Code files saved since a whole-project run that a partial run can follow; more than this, and the whole project runs again (its closures then describe the project again). */

@@ -9,7 +9,39 @@ import { analyseFile } from './project.js';
 export const codeRules: readonly AnyRule[] = allRules.filter((rule) => rule.scope === 'handler' || rule.scope === 'cross');
 
 /** The given code rules on at their default level (experimental ones too: in ESLint, enabling is the user's config). */
-const defaultConfig = (rules: readonly AnyRule[]): LintConfig => ({ rules: Object.fromEntries(rules.map((rule) => [rule.id, rule.severity])) });
+const defaultConfig = (rules: readonly AnyRule[]): LintConfig => ({ rules: Object.freeze(Object.fromEntries(rules.map((rule) => [rule.id, rule.severity]))) });
+
+/**
+ * The shared run's rules and configuration by the rules a pass enables: the same (frozen) objects
+ * for every pass with that set, so that what the plugin derives from them (the kept runs' key, the
+ * configuration without the configuration-only rules) is derived once.
+ */
+const sharedRuns = new Map<string, { rules: readonly AnyRule[]; config: LintConfig }>();
+
+function sharedRunOf(enabled: ReadonlySet<AnyRule> | undefined): { rules: readonly AnyRule[]; config: LintConfig } {
+  const rules = codeRules.filter((r) => enabled?.has(r));
+  const key = rules.map((r) => r.id).join(' ');
+  let run = sharedRuns.get(key);
+  if (!run) sharedRuns.set(key, (run = { rules: Object.freeze(rules), config: Object.freeze(defaultConfig(rules)) }));
+  return run;
+}
+
+/** A result's findings by rule id: each of the plugin's rules takes its own from the shared result. */
+const findingsByRule = new WeakMap<ReturnType<typeof analyseFile>, Map<string, Finding[]>>();
+
+function findingsOfRule(result: ReturnType<typeof analyseFile>, ruleId: string): Finding[] {
+  let byRule = findingsByRule.get(result);
+  if (!byRule) {
+    byRule = new Map();
+    for (const finding of result.findings) {
+      const list = byRule.get(finding.ruleId);
+      if (list) list.push(finding);
+      else byRule.set(finding.ruleId, [finding]);
+    }
+    findingsByRule.set(result, byRule);
+  }
+  return byRule.get(ruleId) ?? [];
+}
 
 /** One analysis per file pass, shared by all the plugin's rules: ESLint hands every rule the same SourceCode object. */
 const perPass = new WeakMap<SourceCode, Map<string, ReturnType<typeof analyseFile>>>();
@@ -43,14 +75,15 @@ function findingsFor(context: Rule.RuleContext, rule: AnyRule): Finding[] {
   const custom = options !== undefined;
   const sourceCode = context.sourceCode;
   const stage = settingsOf(context).stage;
-  const key = JSON.stringify([custom ? rule.id : '', custom ? options : null, stage ?? '']);
+  // The shared run's key cannot be a custom run's (JSON starts with a bracket).
+  const key = custom ? JSON.stringify([rule.id, options, stage ?? '']) : `\0${stage ?? ''}`;
   let results = perPass.get(sourceCode);
   if (!results) perPass.set(sourceCode, (results = new Map()));
   let result = results.get(key);
   if (!result) {
     // A rule with its own options gets its own run of that rule alone; the others share one run.
-    const rules = custom ? [rule] : codeRules.filter((r) => enabledPerPass.get(sourceCode)?.has(r));
-    const config: LintConfig = custom ? { rules: { [rule.id]: [rule.severity, options] } } : defaultConfig(rules);
+    const customRun = (): { rules: readonly AnyRule[]; config: LintConfig } => ({ rules: [rule], config: { rules: { [rule.id]: [rule.severity, options!] } } });
+    const { rules, config } = custom ? customRun() : sharedRunOf(enabledPerPass.get(sourceCode));
     const parsed = typescriptTreeOf(sourceCode);
     result = analyseFile({
       file: toPosix(context.physicalFilename),
@@ -66,7 +99,7 @@ function findingsFor(context: Rule.RuleContext, rule: AnyRule): Finding[] {
   }
   const failure = result.internalErrors.find((e) => e.ruleId === rule.id);
   if (failure) throw new Error(`lambda-lint: internal error in rule ${rule.id}: ${failure.message}`);
-  return result.findings.filter((f) => f.ruleId === rule.id);
+  return findingsOfRule(result, rule.id);
 }
 
 /** The JSON schema lambda-lint validates the rule's options with (declared, or derived from the defaults): ESLint validates what users configure. */
