@@ -1,5 +1,5 @@
 import { walkDescendants } from '@lambda-lint/handler';
-import { SyntaxKind, ts, type Node, type SourceFile } from '@lambda-lint/handler/ts-morph';
+import { SyntaxKind, type Node, type SourceFile, type ts } from '@lambda-lint/handler/ts-morph';
 import { HEAVY_PACKAGES, heavyPackageOf, mayNameHeavyPackage, type HeavyKind } from './heavy-packages.js';
 
 export interface HeavyImport {
@@ -9,20 +9,34 @@ export interface HeavyImport {
   node: Node;
 }
 
+// Kinds read once: the compiler's `SyntaxKind` is a large table, looked up on every node otherwise.
+const IMPORT_DECLARATION = SyntaxKind.ImportDeclaration;
+const EXPORT_DECLARATION = SyntaxKind.ExportDeclaration;
+const IMPORT_EQUALS_DECLARATION = SyntaxKind.ImportEqualsDeclaration;
+const EXTERNAL_MODULE_REFERENCE = SyntaxKind.ExternalModuleReference;
+const NAMED_IMPORTS = SyntaxKind.NamedImports;
+const TYPE_KEYWORD = SyntaxKind.TypeKeyword;
+const CALL_EXPRESSION = SyntaxKind.CallExpression;
+const IDENTIFIER = SyntaxKind.Identifier;
+const IMPORT_KEYWORD = SyntaxKind.ImportKeyword;
+const STRING_LITERAL = SyntaxKind.StringLiteral;
+const NO_SUBSTITUTION_TEMPLATE_LITERAL = SyntaxKind.NoSubstitutionTemplateLiteral;
+
 /**
  * An import or export declaration TypeScript erases: `import type`, or only `type` named imports.
  * Read on the compiler node: ts-morph's getters would wrap every clause and specifier of every import.
  */
 export function isErased(n: ts.Node): boolean {
-  if (ts.isImportDeclaration(n)) {
-    const clause = n.importClause;
+  if (n.kind === IMPORT_DECLARATION) {
+    const clause = (n as ts.ImportDeclaration).importClause;
     if (!clause) return false;
-    if (clause.phaseModifier === ts.SyntaxKind.TypeKeyword) return true;
+    if (clause.phaseModifier === TYPE_KEYWORD) return true;
     const bindings = clause.namedBindings;
-    const named = bindings && ts.isNamedImports(bindings) ? bindings.elements : [];
-    return !clause.name && !(bindings && ts.isNamespaceImport(bindings)) && named.length > 0 && named.every((s) => s.isTypeOnly);
+    if (clause.name || bindings?.kind !== NAMED_IMPORTS) return false;
+    const named = (bindings as ts.NamedImports).elements;
+    return named.length > 0 && named.every((s) => s.isTypeOnly);
   }
-  if (ts.isExportDeclaration(n)) return n.isTypeOnly;
+  if (n.kind === EXPORT_DECLARATION) return (n as ts.ExportDeclaration).isTypeOnly;
   return false;
 }
 
@@ -38,12 +52,20 @@ const heavyImportsCache = new WeakMap<ts.SourceFile, HeavyImport[]>();
 export function heavyImportsOf(file: ts.SourceFile, wrap: (node: ts.Node) => Node): HeavyImport[] {
   let cached = heavyImportsCache.get(file);
   if (!cached) {
-    const found: { pkg: string; node: ts.Node }[] = [];
-    const add = (node: ts.Node) => (pkg: string) => found.push({ pkg, node });
-    for (const statement of file.statements) declarationLoad(statement, add(statement));
+    let found: { pkg: string; node: ts.Node }[] | undefined;
+    for (const statement of file.statements) {
+      const pkg = declarationLoad(statement);
+      if (pkg) (found ??= []).push({ pkg, node: statement });
+    }
     const text = file.text;
-    if (mayCallLoader(text) && mayNameHeavyPackage(text)) walkDescendants(file, (n) => void loaderCall(n, add(n)));
-    cached = found.sort((a, b) => a.node.pos - b.node.pos).map(({ pkg, node }) => ({ pkg, kind: HEAVY_PACKAGES[pkg]!, node: wrap(node) }));
+    // The package's name first: it rules out nearly every file with one scan of its text.
+    if (mayNameHeavyPackage(text) && mayCallLoader(text)) {
+      walkDescendants(file, (n) => {
+        const pkg = loaderCall(n);
+        if (pkg) (found ??= []).push({ pkg, node: n });
+      });
+    }
+    cached = found ? found.sort((a, b) => a.node.pos - b.node.pos).map(({ pkg, node }) => ({ pkg, kind: HEAVY_PACKAGES[pkg]!, node: wrap(node) })) : [];
     heavyImportsCache.set(file, cached);
   }
   return cached;
@@ -59,26 +81,25 @@ function mayCallLoader(text: string): boolean {
 }
 
 /** The heavy package a top-level import, re-export or `import x = require()` declaration loads (TypeScript keeps it), if any. */
-function declarationLoad(n: ts.Node, found: (pkg: string) => void): void {
-  let specifier: ts.Node | undefined;
-  if ((ts.isImportDeclaration(n) || ts.isExportDeclaration(n)) && !isErased(n)) specifier = n.moduleSpecifier;
-  else if (ts.isImportEqualsDeclaration(n) && !n.isTypeOnly && ts.isExternalModuleReference(n.moduleReference)) specifier = n.moduleReference.expression;
-  const pkg = heavyPackageIn(specifier);
-  if (pkg) found(pkg);
+function declarationLoad(n: ts.Node): string | undefined {
+  const kind = n.kind;
+  if (kind === IMPORT_DECLARATION || kind === EXPORT_DECLARATION) return isErased(n) ? undefined : heavyPackageIn((n as ts.ImportDeclaration | ts.ExportDeclaration).moduleSpecifier);
+  if (kind !== IMPORT_EQUALS_DECLARATION) return undefined;
+  const { isTypeOnly, moduleReference } = n as ts.ImportEqualsDeclaration;
+  return !isTypeOnly && moduleReference.kind === EXTERNAL_MODULE_REFERENCE ? heavyPackageIn((moduleReference as ts.ExternalModuleReference).expression) : undefined;
 }
 
 /** The heavy package a `require(...)` or `import(...)` call loads, if any. */
-function loaderCall(n: ts.Node, found: (pkg: string) => void): void {
-  if (!ts.isCallExpression(n)) return;
-  const callee = n.expression;
-  const isRequire = ts.isIdentifier(callee) && callee.text === 'require';
-  const pkg = isRequire || callee.kind === ts.SyntaxKind.ImportKeyword ? heavyPackageIn(n.arguments[0]) : undefined;
-  if (pkg) found(pkg);
+function loaderCall(n: ts.Node): string | undefined {
+  if (n.kind !== CALL_EXPRESSION) return undefined;
+  const { expression: callee, arguments: args } = n as ts.CallExpression;
+  const isRequire = callee.kind === IDENTIFIER && (callee as ts.Identifier).text === 'require';
+  return isRequire || callee.kind === IMPORT_KEYWORD ? heavyPackageIn(args[0]) : undefined;
 }
 
 function heavyPackageIn(specifier: ts.Node | undefined): string | undefined {
-  const text = specifier && (ts.isStringLiteral(specifier) || ts.isNoSubstitutionTemplateLiteral(specifier)) ? specifier.text : undefined;
-  return text ? heavyPackageOf(text) : undefined;
+  const kind = specifier?.kind;
+  return kind === STRING_LITERAL || kind === NO_SUBSTITUTION_TEMPLATE_LITERAL ? heavyPackageOf((specifier as ts.StringLiteral).text) : undefined;
 }
 
 /**
@@ -87,7 +108,8 @@ function heavyPackageIn(specifier: ts.Node | undefined): string | undefined {
  */
 export function walkHeavyImports(file: SourceFile): HeavyImport[] {
   const out: HeavyImport[] = [];
-  for (const statement of file.getStatements()) declarationLoad(statement.compilerNode, (pkg) => out.push({ pkg, kind: HEAVY_PACKAGES[pkg]!, node: statement }));
-  for (const call of file.getDescendantsOfKind(SyntaxKind.CallExpression)) loaderCall(call.compilerNode, (pkg) => out.push({ pkg, kind: HEAVY_PACKAGES[pkg]!, node: call }));
+  const add = (pkg: string | undefined, node: Node) => pkg && out.push({ pkg, kind: HEAVY_PACKAGES[pkg]!, node });
+  for (const statement of file.getStatements()) add(declarationLoad(statement.compilerNode), statement);
+  for (const call of file.getDescendantsOfKind(SyntaxKind.CallExpression)) add(loaderCall(call.compilerNode), call);
   return out.sort((a, b) => a.node.getStart() - b.node.getStart());
 }

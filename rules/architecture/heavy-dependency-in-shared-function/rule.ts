@@ -1,6 +1,6 @@
 import { defineRule, propAlternatives, type LambdaFunction, type Loc, type RelatedLocation } from '@lambda-lint/core';
 import { codeOf, descendantsOfKind, locOfNode, type HandlerCode } from '@lambda-lint/handler';
-import { Node, SyntaxKind, ts, type SourceFile } from '@lambda-lint/handler/ts-morph';
+import { Node, SyntaxKind, type SourceFile, type ts } from '@lambda-lint/handler/ts-morph';
 import { forEachReachable } from '../../support/code-facts.js';
 import { PLATFORM_DEFAULTS } from '../../support/platform.js';
 import { heavyImportsOf, isErased } from './heavy-imports.js';
@@ -19,21 +19,28 @@ function literal(node: Node | undefined): string | undefined {
  * The files loaded with the handler: those holding reachable code, and the local modules they load
  * statically (transitively), which are evaluated at cold start whether or not the call graph reaches
  * their functions: a route table dispatched through `Map.get`, every module a barrel file re-exports,
- * a module imported for its side effects.
+ * a module imported for its side effects. With `allImports`, also the modules of imports whose names
+ * are no values (TypeScript erases those): a superset, found without resolving any imported name.
  */
-function loadedFiles(code: HandlerCode): ts.SourceFile[] {
+function loadedFiles(code: HandlerCode, allImports = false): ts.SourceFile[] {
   // The compiler's files: most are only tested by their text, without a ts-morph wrapper.
   const out = new Set<ts.SourceFile>(code.fileNodes);
   const queue = [...out];
   while (queue.length > 0) {
-    for (const target of modulesLoadedBy(code, queue.pop()!)) {
-      if (out.has(target)) continue;
-      out.add(target);
-      queue.push(target);
+    for (const load of modulesLoadedBy(code, queue.pop()!)) {
+      if (out.has(load.target) || !(allImports || loadsValue(code, load))) continue;
+      out.add(load.target);
+      queue.push(load.target);
     }
   }
   return [...out];
 }
+
+const IMPORT_DECLARATION = SyntaxKind.ImportDeclaration;
+const EXPORT_DECLARATION = SyntaxKind.ExportDeclaration;
+const STRING_LITERAL = SyntaxKind.StringLiteral;
+const NAMESPACE_IMPORT = SyntaxKind.NamespaceImport;
+const NAMED_EXPORTS = SyntaxKind.NamedExports;
 
 /**
  * What a module declaration makes Node.js load: its specifier, and the names that must be values for
@@ -54,48 +61,59 @@ function moduleLoadsOf(file: ts.SourceFile): ModuleLoad[] {
   cached = [];
   // The file's own statements, read on the compiler nodes: no wrappers (ts-morph wraps every ancestor of a node it wraps).
   for (const statement of file.statements) {
-    if (statement.kind === ts.SyntaxKind.ImportDeclaration) {
-      if (isErased(statement)) continue;
+    const kind = statement.kind;
+    if (kind === IMPORT_DECLARATION) {
       const { moduleSpecifier: spec, importClause: clause } = statement as ts.ImportDeclaration;
-      if (!ts.isStringLiteral(spec)) continue;
+      if (spec.kind !== STRING_LITERAL || isErased(statement)) continue;
       const names: ts.Identifier[] = [];
       const bindings = clause?.namedBindings;
       // `import './setup'` and `import * as lib from './lib'` load the module as it is.
-      if (clause && !(bindings && ts.isNamespaceImport(bindings))) {
+      if (clause && bindings?.kind !== NAMESPACE_IMPORT) {
         if (clause.name) names.push(clause.name);
-        if (bindings) for (const e of bindings.elements) if (!e.isTypeOnly) names.push(e.name);
+        if (bindings) for (const e of (bindings as ts.NamedImports).elements) if (!e.isTypeOnly) names.push(e.name);
       }
-      cached.push({ specifier: spec.text, names });
-    } else if (statement.kind === ts.SyntaxKind.ExportDeclaration) {
+      cached.push({ specifier: (spec as ts.StringLiteral).text, names });
+    } else if (kind === EXPORT_DECLARATION) {
       // `export * from './x'`, `export { a } from './x'`: the other module is loaded with this one.
       const { moduleSpecifier: spec, exportClause } = statement as ts.ExportDeclaration;
-      if (!spec || !ts.isStringLiteral(spec) || isErased(statement)) continue;
-      if (exportClause && ts.isNamedExports(exportClause) && exportClause.elements.length > 0 && exportClause.elements.every((e) => e.isTypeOnly)) continue;
-      cached.push({ specifier: spec.text, names: [] });
+      if (spec?.kind !== STRING_LITERAL || isErased(statement)) continue;
+      if (exportClause?.kind === NAMED_EXPORTS && (exportClause as ts.NamedExports).elements.length > 0 && (exportClause as ts.NamedExports).elements.every((e) => e.isTypeOnly)) continue;
+      cached.push({ specifier: (spec as ts.StringLiteral).text, names: [] });
     }
   }
   moduleLoadsCache.set(file, cached);
   return cached;
 }
 
-/** Per run (a kept file's imports may point to a file edited since, in the ESLint plugin): the local files a file loads. */
-const loadedByCache = new WeakMap<object, Map<ts.SourceFile, ts.SourceFile[]>>();
+/** A module declaration of a file resolved to a file of the project; `value` is told on first need. */
+interface ResolvedLoad {
+  target: ts.SourceFile;
+  names: readonly ts.Identifier[];
+  value?: boolean;
+}
 
-function modulesLoadedBy(code: HandlerCode, file: ts.SourceFile): ts.SourceFile[] {
+/** Whether the declaration stays after compilation: it loads the module as it is, or one of its names is a value. */
+function loadsValue(code: HandlerCode, load: ResolvedLoad): boolean {
+  return (load.value ??= load.names.length === 0 || load.names.some((name) => code.importsValue(name)));
+}
+
+/** Per run (a kept file's imports may point to a file edited since, in the ESLint plugin): the project files a file's declarations load. */
+const loadedByCache = new WeakMap<object, Map<ts.SourceFile, ResolvedLoad[]>>();
+
+function modulesLoadedBy(code: HandlerCode, file: ts.SourceFile): ResolvedLoad[] {
   let ofRun = loadedByCache.get(code.run);
   if (!ofRun) loadedByCache.set(code.run, (ofRun = new Map()));
-  let loaded = ofRun.get(file);
-  if (!loaded) {
-    loaded = [];
+  let loads = ofRun.get(file);
+  if (!loads) {
+    loads = [];
     for (const { specifier, names } of moduleLoadsOf(file)) {
       // A package is no file of the project (resolved once per folder for the run: the other code facts ask too).
       const target = code.moduleFileOf(file, specifier);
-      if (!target || target === file) continue;
-      if (names.length === 0 || names.some((name) => code.importsValue(name))) loaded.push(target);
+      if (target && target !== file) loads.push({ target, names });
     }
-    ofRun.set(file, loaded);
+    ofRun.set(file, loads);
   }
-  return loaded;
+  return loads;
 }
 
 /** The route keys of a module-level route table: `{ 'GET /a': f }`, `new Map([['GET /a', f]])`. */
@@ -203,6 +221,10 @@ export default defineRule({
     for (const binding of ctx.handlers) {
       const code = codeOf(binding);
       const fn = binding.fn;
+      // Nearly no handler loads a heavy package even counting the modules of erased imports: only then
+      // are imported names resolved to tell which imports stay.
+      const heavyIn = (files: readonly ts.SourceFile[]) => files.some((f) => heavyImportsOf(f, (n) => code.wrap(n)).length > 0);
+      if (!heavyIn(loadedFiles(code, true))) continue;
       const seen = new Set<string>();
       const files = loadedFiles(code);
       const heavy = files.flatMap((f) => heavyImportsOf(f, (n) => code.wrap(n))).filter((h) => !seen.has(h.pkg) && seen.add(h.pkg));
