@@ -2,7 +2,7 @@
  * One-time lazy initialisation told apart from per-request work: whether a node inside a
  * reachable function only runs while a module-level (or singleton `this.x`) value is not set yet.
  */
-import { Node, SyntaxKind, ts, type AwaitExpression, type CallExpression, type ParenthesizedExpression } from '@lambda-lint/handler/ts-morph';
+import { Node, SyntaxKind, ts, type AwaitExpression, type ParenthesizedExpression } from '@lambda-lint/handler/ts-morph';
 import { forEachDescendantNode, type HandlerCode } from './code.js';
 import { enclosingBoundary, isTsFunctionLike, walkDescendants } from './syntax.js';
 
@@ -73,7 +73,7 @@ function isFactoryState(code: HandlerCode, scope: Node): boolean {
   const parent = scope.getParent();
   const fn = Node.isBlock(scope) && parent && isFunctionLike(parent) ? parent : scope;
   if (!isFunctionLike(fn) || code.handlerFunctions.some((h) => h === fn)) return false;
-  const sites = callersOf(code).get(fn) ?? [];
+  const sites = callersOf(code, fn);
   return sites.length > 0 && sites.every((site) => code.isAtModuleScope(site));
 }
 
@@ -283,27 +283,34 @@ function guardedInFunction(code: HandlerCode, start: Node): boolean {
   return false;
 }
 
-const callerCache = new WeakMap<HandlerCode, Map<Node, Node[]>>();
+const callerCache = new WeakMap<HandlerCode, Map<ts.Node, readonly ts.Node[]>>();
 
-/** Call sites (and `new` sites of classes) of the functions of reachable code and of module scope. */
-function callersOf(code: HandlerCode): Map<Node, Node[]> {
+/**
+ * Call sites (and `new` sites of classes) of the functions of reachable code and of module scope, as
+ * compiler nodes: the calls' callees are resolved on their syntax, and only the sites of a function
+ * asked about are wrapped ({@link callersOf}), not every call of the handler's code.
+ */
+function callerNodesOf(code: HandlerCode): Map<ts.Node, readonly ts.Node[]> {
   let map = callerCache.get(code);
   if (map) return map;
-  const m = new Map<Node, Node[]>();
-  map = m;
-  const note = (call: CallExpression): void => {
-    for (const fn of code.functionsOf(call.getExpression())) {
+  const m = new Map<ts.Node, ts.Node[]>();
+  const note = (call: ts.Node): void => {
+    for (const fn of code.functionNodesOf((call as ts.CallExpression).expression)) {
       const sites = m.get(fn);
       if (sites) sites.push(call);
       else m.set(fn, [call]);
     }
   };
-  code.forEachReachableNode((n) => {
-    if (Node.isCallExpression(n)) note(n);
-  }, [SyntaxKind.CallExpression]);
-  for (const file of code.fileNodes) for (const call of moduleLevelCallsOf(file)) note(code.wrap<CallExpression>(call));
+  for (const call of code.reachableNodes([SyntaxKind.CallExpression]).nodes) note(call);
+  for (const file of code.fileNodes) for (const call of moduleLevelCallsOf(file)) note(call);
+  map = m;
   callerCache.set(code, map);
   return map;
+}
+
+/** The call sites of a function in reachable code and module scope, wrapped. */
+function callersOf(code: HandlerCode, fn: Node): Node[] {
+  return (callerNodesOf(code).get(fn.compilerNode) ?? []).map((site) => code.wrap(site));
 }
 
 /**
@@ -349,7 +356,7 @@ export function isOneTimeInit(code: HandlerCode, node: Node, depth = 0): boolean
     const cls = fn.getParent();
     sites = code.instantiationsOf(cls);
   } else {
-    sites = callersOf(code).get(fn) ?? [];
+    sites = callersOf(code, fn);
     // A method of a class only constructed at module scope or lazily is not enough: methods run per call.
     // A function passed to a project helper runs where the helper calls it (`memoise(load)`), not
     // where the helper's result is called.
