@@ -99,7 +99,7 @@ export class ModuleAliases {
   #configFile(file: string, depth: number): ModuleConfig | undefined {
     const text = this.#read(file);
     if (text === undefined || depth > MAX_EXTENDS) return undefined;
-    const { config } = ts.parseConfigFileTextToJson(file, text) as { config?: unknown };
+    const config = parsedConfig(file, text);
     if (!config || typeof config !== 'object') return undefined;
     const dir = posix.dirname(file);
     const own = moduleConfigOf(dir, (config as { compilerOptions?: unknown }).compilerOptions);
@@ -124,6 +124,21 @@ export class ModuleAliases {
     this.#packagesOfDir.set(dir, out);
     return out;
   }
+}
+
+/**
+ * The last parse of each config file, with the text it was parsed from: a process that lints again
+ * (the ESLint plugin, a run per edit, each with its own aliases) parses a tsconfig again only when
+ * its text changed. The parse is TypeScript's (comments, trailing commas), its result only read.
+ */
+const parsedConfigs = new Map<string, { text: string; config: unknown }>();
+
+export function parsedConfig(file: string, text: string): unknown {
+  const kept = parsedConfigs.get(file);
+  if (kept?.text === text) return kept.config;
+  const { config } = ts.parseConfigFileTextToJson(file, text) as { config?: unknown };
+  parsedConfigs.set(file, { text, config });
+  return config;
 }
 
 /** `@scope/name/sub` -> `@scope/name`, `name/sub` -> `name`. */
