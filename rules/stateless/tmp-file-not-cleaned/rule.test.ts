@@ -90,6 +90,42 @@ describe(ID, () => {
     }
   });
 
+  describe("removed in a caller's finally block", () => {
+    const HELPER = [
+      'export async function save(event: { id: string }) {', // 6
+      "  await writeFile(`/tmp/${event.id}.json`, '{}');", // 7
+      '}',
+    ];
+    it('is no finding when the handler removes the same path in finally, in another module too', async () => {
+      const handler = ['export const handler = async (event: { id: string }) => {', '  try {', '    await save(event);', '  } finally {', '    await rm(`/tmp/${event.id}.json`, { force: true });', '  }', '};'];
+      expect(await found(lines(...HEAD, ...HELPER, ...handler))).toEqual([]);
+      const other = lines(...HEAD, "import { save } from './save';", ...handler);
+      expect(await found(other, 'src/render.ts', { 'src/save.ts': lines(...HEAD, ...HELPER) })).toEqual([]);
+    });
+
+    it('is no finding when a function holding the creating callback removes the path in finally', async () => {
+      const code = lines(
+        ...HEAD,
+        'export const handler = async (event: { id: string }) => {', // 6
+        "  const write = async () => writeFile(`/tmp/${event.id}.json`, '{}');", // 7
+        '  try {',
+        '    await write();',
+        '  } finally {',
+        '    await unlink(`/tmp/${event.id}.json`);',
+        '  }',
+        '};',
+      );
+      expect(await found(code)).toEqual([]);
+    });
+
+    it('is a finding when the finally blocks remove other paths, or a caller removes it outside finally', async () => {
+      const otherPath = ['export const handler = async (event: { id: string }) => {', '  try {', '    await save(event);', '  } finally {', '    await rm(`/tmp/${event.id}.txt`, { force: true });', '  }', '};'];
+      expect(await found(lines(...HEAD, ...HELPER, ...otherPath))).toEqual([notRemoved(7, 9, 7, 49)]);
+      const outside = ['export const handler = async (event: { id: string }) => {', '  await save(event);', '  await rm(`/tmp/${event.id}.json`, { force: true });', '};'];
+      expect(await found(lines(...HEAD, ...HELPER, ...outside))).toEqual([notRemoved(7, 9, 7, 49)]);
+    });
+  });
+
   it('never throws on broken or unusual code', async () => {
     const base = lines(...HEAD, 'async function clean(p: string) { await rm(p, { force: true }); }', 'export const handler = async (event: { id: string }) => {', "  const dir = await mkdtemp(join(tmpdir(), 'x-'));", '  const f = `/tmp/${event.id}`;', '  try {', "    await writeFile(join(dir, 'a'), 'x');", "    createWriteStream(f).end('y');", '  } finally {', '    await clean(dir);', '  }', '};');
     await fc.assert(

@@ -1,6 +1,6 @@
 import { defineRule } from '@lambda-lint/core';
-import { codeOf, forEachDescendantNode, locOfNode, type HandlerCode, type ModuleMember } from '@lambda-lint/handler';
-import { Node, SyntaxKind, type CallExpression } from '@lambda-lint/handler/ts-morph';
+import { codeOf, forEachDescendantNode, locOfNode, walkDescendants, type HandlerCode, type ModuleMember } from '@lambda-lint/handler';
+import { Node, SyntaxKind, type CallExpression, type ts } from '@lambda-lint/handler/ts-morph';
 import { calleeMember, calleeMemberTs, forEachReachableWhere, isFunctionLike, textKey, unwrap } from '../../support/code-facts.js';
 
 const FS_MODULES = new Set(['fs', 'fs/promises', 'graceful-fs', 'fs-extra']);
@@ -235,21 +235,7 @@ export default defineRule({
         });
         if (inFinally.some((ids) => [...ids].some((id) => c.ids.has(id)))) continue;
         // `finally` blocks of the callers (a helper that writes, the handler that removes)
-        {
-          const callers = code.reachableFunctions.filter((f) => f !== c.fn);
-          let coveredByCaller = false;
-          for (const f of callers) {
-            forEachDescendantNode(f, (d) => {
-              if (coveredByCaller) return false;
-              if (Node.isTryStatement(d) && d.getFinallyBlock()) {
-                for (const ids of removalsIn(code, d.getFinallyBlock()!, undefined)) if ([...ids].some((id) => c.ids.has(id))) coveredByCaller = true;
-              }
-              return true;
-            });
-            if (coveredByCaller) break;
-          }
-          if (coveredByCaller) continue;
-        }
+        if (removedInOtherFinally(code, c)) continue;
         elsewhere.push(...removalsIn(code, c.fn, undefined));
         const removedSomewhere = elsewhere.some((ids) => [...ids].some((id) => c.ids.has(id)));
         const pathText = (c.api.startsWith('mkdtemp') ? c.key : undefined) ?? c.call.getArguments()[CREATORS[c.api]!]!.getText().replace(/\s+/g, ' ');
@@ -263,6 +249,27 @@ export default defineRule({
     }
   },
 });
+
+/**
+ * Whether a `finally` block of another reachable function (a caller, or a function holding the
+ * creating one) removes the created path. The try statements are found on the compiler nodes of the
+ * reachable code: only a `finally` block is wrapped, to read its removals.
+ */
+function removedInOtherFinally(code: HandlerCode, c: Creation): boolean {
+  const own = c.fn.compilerNode;
+  for (const f of code.reachableFunctionNodes) {
+    if (f === own) continue;
+    let covered = false;
+    walkDescendants(f, (d) => {
+      if (covered) return false;
+      const fin = d.kind === SyntaxKind.TryStatement ? (d as ts.TryStatement).finallyBlock : undefined;
+      if (fin && removalsIn(code, code.wrap(fin), undefined).some((ids) => [...ids].some((id) => c.ids.has(id)))) covered = true;
+      return true;
+    });
+    if (covered) return true;
+  }
+  return false;
+}
 
 /** Whether a function returns the created path (`return file`, `return { file }`, `return [dir, file]`). */
 function returnsPath(fn: Node, ids: Set<string>): boolean {
