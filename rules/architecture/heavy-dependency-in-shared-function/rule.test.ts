@@ -205,6 +205,37 @@ describe(ID, () => {
     });
   });
 
+  it('finds a heavy module behind modules other functions load too, whichever function is read first', async () => {
+    // `light` loads lib/shared.ts (and what it imports) without any heavy package; `media` and `thumbs`
+    // load the same modules and, through lib/shared-media.ts, sharp.
+    const light = lines("import { brandName } from './lib/shared';", 'export const handler = async () => ({ statusCode: 200, body: brandName });');
+    const media = lines(
+      "import { brandName } from './lib/shared';", // 1
+      "import { thumbnailSize } from './lib/shared-media';", // 2
+      'export const handler = async (event: { routeKey: string }) => {', // 3
+      '  switch (event.routeKey) {', // 4
+      "    case 'GET /brands': return { statusCode: 200, body: brandName };", // 5
+      "    case 'GET /size': return { statusCode: 200, body: String(thumbnailSize) };", // 6
+      "    default: return { statusCode: 404, body: '' };",
+      '  }',
+      '};',
+    );
+    const files = {
+      'src/light.ts': light,
+      'src/media.ts': media,
+      'src/thumbs.ts': media,
+      'src/lib/shared.ts': lines("import { tenant } from './tenant';", 'export const brandName = `acme-${tenant}`;'),
+      'src/lib/tenant.ts': 'export const tenant = 1;\n',
+      'src/lib/shared-media.ts': lines("import { tenant } from './tenant';", "export { thumbnailSize } from './images';", 'export const mediaTenant = tenant;'),
+      'src/lib/images.ts': lines("import sharp from 'sharp';", 'export const thumbnailSize = 64;', 'export const thumbnail = (png: Buffer) => sharp(png).resize(thumbnailSize).toBuffer();'),
+    };
+    const fn = (name: string) => `  ${name}:\n    handler: src/${name}.handler\n    memorySize: 2048\n    events:\n      - httpApi: ANY /${name}\n`;
+    for (const order of [['light', 'media', 'thumbs'], ['media', 'thumbs', 'light']]) {
+      const r = await lintFiles({ ...files, 'serverless.yml': `service: brand-media\nprovider:\n  name: aws\n  runtime: nodejs22.x\nfunctions:\n${order.map(fn).join('')}` });
+      expect(own(r).map((f) => `${f.loc.file.slice(f.loc.file.indexOf('/src/') + 1)}:${f.loc.line} ${f.message.slice(0, f.message.indexOf(':'))}`), order.join(', ')).toEqual(['src/lib/images.ts:1 media', 'src/lib/images.ts:1 thumbs']);
+    }
+  });
+
   it('reads CommonJS handlers and SAM templates (default 128 MB)', async () => {
     const cjs = lines("'use strict';", "const puppeteer = require('puppeteer');", 'exports.handler = async () => ({ ok: Boolean(puppeteer) });');
     const r = await lintFiles({
