@@ -313,6 +313,77 @@ describe('sdkFactsOf', () => {
   });
 });
 
+describe('module functions called as methods', () => {
+  // Every module function the recognisers know, called as a member of its module (a namespace, a default
+  // import, require): a method call of another name is not looked up (the pre-check on its last name), so
+  // each name here must still be recognised.
+  const code = resolve({
+    'src/ingest.ts': lines(
+      "import * as ddbLib from '@aws-sdk/lib-dynamodb';", // 1
+      "import * as dynamo from '@aws-sdk/client-dynamodb';", // 2
+      "import * as presigner from '@aws-sdk/s3-request-presigner';", // 3
+      "import * as post from '@aws-sdk/s3-presigned-post';", // 4
+      "import * as ssm from '@aws-lambda-powertools/parameters/ssm';", // 5
+      "import * as idem from '@aws-lambda-powertools/idempotency';", // 6
+      "import * as batch from '@aws-lambda-powertools/batch';", // 7
+      "import mysql from 'mysql2/promise';", // 8
+      "import * as mongodb from 'mongodb';", // 9
+      "import mongoose from 'mongoose';", // 10
+      "import * as redis from 'redis';", // 11
+      "import * as pg from 'postgres';", // 12
+      "const legacy = require('mysql');", // 13
+      'export const handler = async (event: any) => {', // 14
+      '  const ddb = new dynamo.DynamoDBClient({});', // 15
+      '  const doc = ddbLib.DynamoDBDocumentClient.from(ddb);', // 16
+      '  const agg = ddbLib.DynamoDBDocument.from(ddb);', // 17
+      "  dynamo.paginateScan({ client: ddb }, { TableName: 't' });", // 18
+      "  await presigner.getSignedUrl(ddb as any, new dynamo.GetItemCommand({ TableName: 't', Key: {} }), { expiresIn: 60 });", // 19
+      "  await post.createPresignedPost(ddb as any, { Bucket: 'b', Key: 'k' });", // 20
+      "  await ssm.getParameter('/a'); await ssm.getParameters('/p'); await ssm.getParametersByName({}); await ssm.getSecret('s'); await ssm.getAppConfig('c');", // 21
+      '  idem.makeIdempotent(async () => 1, {} as any); idem.idempotent({} as any); idem.makeHandlerIdempotent({} as any);', // 22
+      '  batch.processPartialResponse(event, async () => 1, {} as any); batch.processPartialResponseSync(event, () => 1, {} as any);', // 23
+      "  await mysql.createConnection(''); await mysql.createPool(''); mysql.createPoolCluster();", // 24
+      "  await mongodb.MongoClient.connect(''); await mongoose.connect(''); mongoose.createConnection('');", // 25
+      '  redis.createClient(); redis.createCluster({} as any);', // 26
+      "  pg.default(''); legacy.createPool({});", // 27
+      '  dynamo.someHelper(); ssm.notAFunction(); mysql.query(); ddbLib.DynamoDBDocumentClient.create(ddb);', // 28
+      '  return [doc, agg];',
+      '};',
+    ),
+  });
+  it('recognises each of them, and none of the other methods of those modules', () => {
+    const facts = sdkFactsOf(code).all.filter((f) => f.node.getStartLineNumber() >= 16);
+    const named = facts.map((f) => `${f.node.getStartLineNumber()} ${f.kind} ${f.kind === 'client' || f.kind === 'powertools' ? f.name : f.kind === 'presign' ? f.function : f.kind === 'paginator' ? f.written : f.kind}`);
+    expect(named).toEqual([
+      '16 client DynamoDBDocumentClient',
+      '17 client DynamoDBDocument',
+      '18 paginator paginateScan',
+      '19 presign getSignedUrl',
+      '20 presign createPresignedPost',
+      '21 powertools getParameter',
+      '21 powertools getParameters',
+      '21 powertools getParametersByName',
+      '21 powertools getSecret',
+      '21 powertools getAppConfig',
+      '22 powertools makeIdempotent',
+      '22 powertools idempotent',
+      '22 powertools makeHandlerIdempotent',
+      '23 powertools processPartialResponse',
+      '23 powertools processPartialResponseSync',
+      '24 client createConnection',
+      '24 client createPool',
+      '24 client createPoolCluster',
+      '25 client MongoClient.connect',
+      '25 client connect',
+      '25 client createConnection',
+      '26 client createClient',
+      '26 client createCluster',
+      '27 client postgres',
+      '27 client createPool',
+    ]);
+  });
+});
+
 describe('moduleScopeCallsOf', () => {
   /** The module-load calls as a walk of the module-level code finds them (how they were listed before): the reference. */
   function walked(file: ts.SourceFile): ts.Node[] {

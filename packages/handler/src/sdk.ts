@@ -237,6 +237,8 @@ const V2_NON_CLIENTS = new Set(['Config', 'Credentials', 'Endpoint', 'HttpClient
 const NON_OPERATION_METHODS = new Set(['send', 'destroy', 'config', 'middlewareStack', 'on', 'once', 'promise', 'makeRequest', 'makeUnauthenticatedRequest', 'waitFor', 'setupRequestListeners', 'getSignedUrl', 'getSignedUrlPromise', 'createPresignedPost', 'createReadStream', 'upload', 'service', 'options']);
 
 const PARAMETER_FUNCTIONS = new Set(['getParameter', 'getParameters', 'getParametersByName', 'getSecret', 'getAppConfig']);
+const IDEMPOTENCY_FUNCTIONS = new Set(['makeIdempotent', 'idempotent', 'makeHandlerIdempotent']);
+const BATCH_FUNCTIONS = new Set(['processPartialResponse', 'processPartialResponseSync']);
 const POWERTOOLS_CLASSES: Readonly<Record<string, string>> = {
   logger: 'Logger',
   metrics: 'Metrics',
@@ -316,6 +318,29 @@ const HTTP_NEW: Readonly<Record<string, readonly string[]>> = {
   undici: ['Agent', 'Pool', 'Client'],
   agentkeepalive: ['', 'HttpsAgent'],
 };
+
+/**
+ * The last member names a call's callee can have when the call is a module function's fact: a
+ * construction (`DynamoDBDocumentClient.from`, a database package's factory, `postgres.default`), a
+ * paginator (`paginate*`), a presigner or a Powertools function. A method call of any other name
+ * (`logger.info`, `items.map`) is recognised, if at all, as a call on a client: its callee's module
+ * member is not looked up.
+ */
+const MODULE_FUNCTION_NAMES: ReadonlySet<string> = new Set([
+  'from',
+  'default',
+  'getSignedUrl',
+  'createPresignedPost',
+  ...PARAMETER_FUNCTIONS,
+  ...IDEMPOTENCY_FUNCTIONS,
+  ...BATCH_FUNCTIONS,
+  ...Object.values(DB_CALL).flatMap((paths) => paths.map((p) => p.slice(p.lastIndexOf('.') + 1))),
+]);
+
+/** Whether a method name can end the callee of a module function's fact ({@link MODULE_FUNCTION_NAMES}). */
+function mayNameModuleFunction(name: string): boolean {
+  return MODULE_FUNCTION_NAMES.has(name) || name.startsWith('paginate');
+}
 
 function stripDefault(path: readonly string[]): string[] {
   return path[0] === 'default' ? path.slice(1) : [...path];
@@ -520,13 +545,16 @@ function calleeMemberOf(code: HandlerCode, node: ts.CallExpression | ts.NewExpre
  */
 function cannotBeFact(run: RunFacts, code: HandlerCode, node: ts.Node): boolean {
   if (node.kind !== SyntaxKind.CallExpression && node.kind !== SyntaxKind.NewExpression) return true;
-  if (constructionAt(run, code, node)) return false;
-  if (node.kind === SyntaxKind.NewExpression) return true;
-  // Paginators, presigners and Powertools functions are known by their module.
-  const member = calleeMemberOf(code, node as ts.CallExpression);
-  if (member && (awsV3Service(member.module) || member.module === '@aws-sdk/s3-request-presigner' || member.module === '@aws-sdk/s3-presigned-post' || member.module.startsWith('@aws-lambda-powertools/'))) return false;
+  const callee = skipOuterExpressions((node as ts.CallExpression | ts.NewExpression).expression);
+  // A method of another name is no module function (its member path ends with that name): no look-up.
+  if (node.kind === SyntaxKind.NewExpression || callee.kind !== SyntaxKind.PropertyAccessExpression || mayNameModuleFunction((callee as ts.PropertyAccessExpression).name.text)) {
+    if (constructionAt(run, code, node)) return false;
+    if (node.kind === SyntaxKind.NewExpression) return true;
+    // Paginators, presigners and Powertools functions are known by their module.
+    const member = calleeMemberOf(code, node as ts.CallExpression);
+    if (member && (awsV3Service(member.module) || member.module === '@aws-sdk/s3-request-presigner' || member.module === '@aws-sdk/s3-presigned-post' || member.module.startsWith('@aws-lambda-powertools/'))) return false;
+  }
   // As calleeName() reads the callee, but on the name's value (an escaped name is told apart there).
-  const callee = skipOuterExpressions((node as ts.CallExpression).expression);
   let name: string;
   if (callee.kind === SyntaxKind.PropertyAccessExpression) name = (callee as ts.PropertyAccessExpression).name.text;
   else if (callee.kind === SyntaxKind.ElementAccessExpression) {
@@ -806,8 +834,8 @@ function recogniseUnscoped(run: RunFacts, code: HandlerCode, call: ts.CallExpres
       const utility = member.module.slice('@aws-lambda-powertools/'.length).split('/')[0]!;
       const known =
         (utility === 'parameters' && PARAMETER_FUNCTIONS.has(name)) ||
-        (utility === 'idempotency' && (name === 'makeIdempotent' || name === 'idempotent' || name === 'makeHandlerIdempotent')) ||
-        (utility === 'batch' && (name === 'processPartialResponse' || name === 'processPartialResponseSync'));
+        (utility === 'idempotency' && IDEMPOTENCY_FUNCTIONS.has(name)) ||
+        (utility === 'batch' && BATCH_FUNCTIONS.has(name));
       if (known) {
         let cached = true;
         if (utility === 'parameters') {
