@@ -53,6 +53,37 @@ describe('parse-error diagnostics', () => {
     ]);
   });
 
+  it('counts the UTF-8 bytes of a file against the limit (3-byte characters), not its characters', () => {
+    // 40 bytes of code, then 3-byte characters: the limit is 100 bytes.
+    const code = 'exports.handler = () => 1;\n// '.padEnd(40, ' ');
+    const analyse = (text: string) => {
+      const a = new HandlerAnalyzer({ readFile: () => text }, ROOT, { maxFileBytes: 100 });
+      return { ok: a.resolve(ref('src/a.handler')).ok, messages: a.diagnostics().map((d) => d.message) };
+    };
+    expect(Buffer.byteLength(code + '\u20ac'.repeat(20))).toBe(100);
+    expect(analyse(code + '\u20ac'.repeat(20))).toEqual({ ok: true, messages: [] });
+    // 61 characters, 103 bytes: under the limit in characters, over it in bytes.
+    expect(analyse(code + '\u20ac'.repeat(21))).toEqual({ ok: false, messages: [expect.stringContaining('File is larger than the')] });
+    // Every character of ASCII text is a byte: 100 characters pass, 101 do not.
+    expect(analyse(code.padEnd(100, 'x'))).toEqual({ ok: true, messages: [] });
+    expect(analyse(code.padEnd(101, 'x'))).toMatchObject({ ok: false });
+  });
+
+  it('does not parse a binary file whose path has a kept parse of another text (the runs of the ESLint plugin)', async () => {
+    const { SourceCache } = await import('./source-cache.js');
+    const sources = new SourceCache();
+    const run = (text: string) => {
+      const a = new HandlerAnalyzer({ readFile: () => text }, ROOT, { sources });
+      return { ok: a.resolve(ref('src/a.handler')).ok, messages: a.diagnostics().map((d) => d.message) };
+    };
+    const clean = 'exports.handler = () => 1;\n';
+    expect(run(clean)).toEqual({ ok: true, messages: [] });
+    expect(run(clean)).toEqual({ ok: true, messages: [] });
+    expect(sources.hits).toBe(1);
+    for (let i = 0; i < 2; i++) expect(run(`${clean}\0`)).toEqual({ ok: false, messages: [expect.stringContaining('NUL byte')] });
+    expect(run(clean)).toEqual({ ok: true, messages: [] });
+  });
+
   it('does not parse files larger than 5 MB', () => {
     const a = setup({ 'src/a.js': `exports.handler = () => 1;\n//${'x'.repeat(5 * 1024 * 1024)}` });
     expect(a.resolve(ref('src/a.handler'))).toMatchObject({ ok: false, reason: 'export-not-found', message: expect.stringContaining('larger than 5 MB') });

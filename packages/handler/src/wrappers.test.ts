@@ -150,6 +150,36 @@ describe('SourceCache with wrappers made on first need', () => {
     expect(again.sourceFile.getDescendants().map((n) => n.getText())).toEqual(new Project({ useInMemoryFileSystem: true }).createSourceFile(path, HANDLER).getDescendants().map((n) => n.getText()));
   });
 
+  it('a run parses into a new project once the last one holds a version read from disk, and keeps parsing edited buffers into one that holds only buffers', () => {
+    const sources = new SourceCache();
+    /** One run reading these files (the buffer path as set), and the project each was parsed into. */
+    const runOf = (files: Record<string, string>) => {
+      const program = new Program(hostOf(files), ROOT, { sources });
+      return Object.fromEntries(Object.keys(files).map((f) => [f, parsed(program, `${ROOT}/${f}`).sourceFile.getProject()]));
+    };
+    const disk = { 'a.ts': HANDLER, 'b.ts': 'export const b = 1;\n', 'c.ts': 'export const c = 1;\n' };
+    const first = runOf(disk);
+    expect(new Set(Object.values(first)).size).toBe(1);
+    sources.bufferPath = `${ROOT}/a.ts`;
+    const typing = runOf({ ...disk, 'a.ts': `${HANDLER}// 1\n` });
+    // The disk versions are kept where they were parsed; the buffer goes to a project of its own.
+    expect(typing['b.ts']).toBe(first['b.ts']);
+    expect(typing['c.ts']).toBe(first['b.ts']);
+    expect(typing['a.ts']).not.toBe(first['a.ts']);
+    const buffers = typing['a.ts'];
+    expect(runOf({ ...disk, 'a.ts': `${HANDLER}// 2\n` })['a.ts']).toBe(buffers);
+    sources.bufferPath = `${ROOT}/b.ts`;
+    expect(runOf({ ...disk, 'b.ts': 'export const b = 2;\n' })['b.ts']).toBe(buffers);
+    // c.ts saved: its new disk version is parsed into the project of the buffers, which then holds a disk version.
+    const saved = runOf({ ...disk, 'b.ts': 'export const b = 3;\n', 'c.ts': 'export const c = 2;\n' });
+    expect(saved['b.ts']).toBe(buffers);
+    expect(saved['c.ts']).toBe(buffers);
+    const next = runOf({ ...disk, 'b.ts': 'export const b = 4;\n', 'c.ts': 'export const c = 2;\n' });
+    expect(next['b.ts']).not.toBe(buffers);
+    expect(next['c.ts']).toBe(buffers);
+    expect(runOf({ ...disk, 'b.ts': 'export const b = 5;\n', 'c.ts': 'export const c = 2;\n' })['b.ts']).toBe(next['b.ts']);
+  });
+
   it('an edited buffer drops its last version the same way when that version was wrapped', () => {
     const sources = new SourceCache();
     sources.bufferPath = path;
