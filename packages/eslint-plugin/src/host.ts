@@ -33,13 +33,18 @@ export interface FingerprintHost extends Host {
 
 /**
  * A file or folder modified this recently may change again within the file system's timestamp
- * granularity (a few ms on Linux, 1-2 s on HFS+ or FAT) without its signature changing, so its
- * signature is not trusted: it is compared by content ("racy" entries, as git calls them).
+ * granularity without its signature changing, so its signature is not trusted: it is compared by
+ * content ("racy" entries, as git calls them). A modification time with digits below the
+ * millisecond comes from a file system that keeps fine timestamps, set from a clock that ticks at
+ * most every few milliseconds (a jiffy on Linux, 15.6 ms on Windows): a tenth of a second covers
+ * it. A time in whole milliseconds may come from one that keeps seconds (HFS+ 1 s, FAT 2 s).
  */
-const RACY_MS = 2000;
+const RACY_FINE_MS = 100;
+const RACY_COARSE_MS = 2000;
 
-function trusted(s: BigIntStats): boolean {
-  return Date.now() - Number(s.mtimeMs) > RACY_MS;
+export function trusted(s: BigIntStats, now = Date.now()): boolean {
+  const fine = s.mtimeNs % 1_000_000n !== 0n;
+  return now - Number(s.mtimeMs) > (fine ? RACY_FINE_MS : RACY_COARSE_MS);
 }
 
 function signature(s: BigIntStats): string {
@@ -53,7 +58,8 @@ function signature(s: BigIntStats): string {
  * buffer and the files saved since differ.
  */
 export class DiskCache {
-  readonly files = new Map<string, { signature: string; bytes: Uint8Array }>();
+  /** Files by path, with the signature they were read under (none: not trusted then; the bytes are kept for their identity). */
+  readonly files = new Map<string, { signature: string | undefined; bytes: Uint8Array }>();
   readonly dirs = new Map<string, { signature: string; entries: ReturnType<Host['readDir']> }>();
 
   clear(): void {
@@ -124,8 +130,11 @@ export function withDiskSignatures(host: Host, cache: DiskCache = new DiskCache(
     const sig = trusted(s) ? signature(s) : undefined;
     const kept = cache.files.get(path);
     if (sig && kept?.signature === sig) return { bytes: kept.bytes, signature: sig };
-    const bytes = host.readFile(path);
-    if (sig && bytes) cache.files.set(path, { signature: sig, bytes });
+    const read = host.readFile(path);
+    // Content read again with the same bytes (a file saved moments ago, whose signature is not
+    // trusted yet): the kept bytes, so that what is kept by content (specifiers, comparisons) is found.
+    const bytes = read && kept && sameAnswer(read, kept.bytes) ? kept.bytes : read;
+    if (bytes) cache.files.set(path, { signature: sig, bytes });
     else cache.files.delete(path);
     return { bytes, signature: sig };
   };

@@ -1,10 +1,10 @@
 // The state the plugin keeps between runs of one process (an editor's ESLint server): the
 // application model read from unchanged configuration, and files read from disk.
-import { readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, symlinkSync, utimesSync, writeFileSync, type BigIntStats } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { diskProjects, lint, nodeHost } from '@lambda-lint/linter';
 import allRules from '@lambda-lint/rules';
-import { DiskCache, withDiskSignatures } from './host.js';
+import { DiskCache, trusted, withDiskSignatures } from './host.js';
 import { analyseFile, clearCache } from './project.js';
 import { codeRules } from './rules.js';
 
@@ -213,11 +213,36 @@ describe('files kept from disk', () => {
     const cache = new DiskCache();
     const { mtime } = statSync(path);
     expect(new TextDecoder().decode(withDiskSignatures(nodeHost(), cache).readFile(path))).toBe('one');
-    expect(cache.files.has(path)).toBe(false);
+    expect(cache.files.get(path)?.signature).toBeUndefined();
     // Same size, same inode, same modification time: only the content tells.
     writeFileSync(path, 'two');
     utimesSync(path, mtime, mtime);
     expect(new TextDecoder().decode(withDiskSignatures(nodeHost(), cache).readFile(path))).toBe('two');
+  });
+
+  it('trusts a signature a tenth of a second after the modification when the file system keeps sub-millisecond times, two seconds after otherwise', () => {
+    const at = (msAgo: number, fine: boolean) => {
+      const ms = 1_700_000_000_000 - msAgo;
+      const ns = BigInt(ms) * 1_000_000n + (fine ? 123_456n : 0n);
+      return { mtimeNs: ns, mtimeMs: ns / 1_000_000n } as unknown as BigIntStats;
+    };
+    const now = 1_700_000_000_000;
+    expect([50, 99, 101, 500].map((ago) => trusted(at(ago, true), now))).toEqual([false, false, true, true]);
+    // Whole milliseconds: maybe HFS+ (1 s) or FAT (2 s).
+    expect([101, 1000, 1999, 2001].map((ago) => trusted(at(ago, false), now))).toEqual([false, false, false, true]);
+  });
+
+  it('a file read again while its signature is not trusted gives the same bytes object when its content is the same', () => {
+    const dir = project({ 'a.ts': 'export const a = 1;\n' });
+    const path = `${dir}/a.ts`;
+    const cache = new DiskCache();
+    const first = withDiskSignatures(nodeHost(), cache).readFile(path);
+    expect(cache.files.get(path)?.signature).toBeUndefined();
+    expect(withDiskSignatures(nodeHost(), cache).readFile(path)).toBe(first);
+    write(dir, { 'a.ts': 'export const a = 2;\n' });
+    const changed = withDiskSignatures(nodeHost(), cache).readFile(path);
+    expect(changed).not.toBe(first);
+    expect(new TextDecoder().decode(changed)).toBe('export const a = 2;\n');
   });
 
   it('lists a folder again when an entry is added', () => {
