@@ -95,6 +95,15 @@ describe("typescript-eslint's tree of the linted file", () => {
     }
   });
 
+  it('is taken for a file with a byte order mark (ESLint and lambda-lint both parse the text without it), with the CLI\'s positions', () => {
+    const dir = project({ 'serverless.yml': SERVERLESS, 'src/publish.ts': `\uFEFF${FLOATING}` });
+    clearCache();
+    const expected = cli(dir, 'src/publish.ts');
+    expect(expected).toContain('lambda-lint/floating-promise 6:3-6:89');
+    expect(verify(dir, 'src/publish.ts', `\uFEFF${FLOATING}`, tseslint.parser as Linter.Parser)).toEqual(expected);
+    expect(adopted()).toBe(1);
+  });
+
   it('gives the findings of lambda-lint\'s own parse of the buffer (the same run without the tree)', () => {
     const dir = project({ 'serverless.yml': SERVERLESS, 'src/publish.ts': FLOATING });
     const file = `${dir}/src/publish.ts`;
