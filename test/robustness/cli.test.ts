@@ -110,6 +110,20 @@ describe('CLI on broken input', () => {
     expect(cli(['--format', 'json', 'template.yaml'], dir).stdout).not.toContain('parse-error');
   });
 
+  it('--max-file-size names both sizes of a handler file over it, in KB below a megabyte', () => {
+    const dir = write({
+      'serverless.yml': BROKEN['good/serverless.yml']!,
+      'src/api.ts': `// ${'x'.repeat(3000)}\n${handler}`,
+    });
+    const r = cli(['--format', 'json', '--max-file-size', '2kb', '.'], dir);
+    expect(r.code).toBe(1);
+    const findings = (JSON.parse(r.stdout) as { findings: { ruleId: string; file: string; message: string }[] }).findings;
+    const tooLarge = findings.filter((f) => f.ruleId === 'parse-error');
+    expect(tooLarge.map((f) => [f.file, f.message.slice(0, 'File is larger than the 2 KB limit (3 KB) and was not analysed'.length)])).toEqual([
+      ['src/api.ts', 'File is larger than the 2 KB limit (3 KB) and was not analysed'],
+    ]);
+  });
+
   it('exits 2 only for usage errors, with one line and no stack trace', () => {
     const dir = write({ 'serverless.yml': 'service: s\n' });
     for (const args of [['--format', 'xml'], ['--max-file-size', 'huge'], ['--max-warnings', '-1'], ['--no-such-option'], ['missing-dir']]) {

@@ -14,3 +14,4 @@ export * from './wildcard.js';
 export * from './suppressions.js';
 export * from './baseline.js';
 export * from './config-schema.js';
+export * from './bytes.js';

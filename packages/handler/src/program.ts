@@ -3,7 +3,7 @@
  * value resolution and the call graph. Works on compiler nodes for speed; the public
  * classes wrap results into ts-morph nodes.
  */
-import type { InputDiagnostic } from '@lambda-lint/core';
+import { formatBytes, type InputDiagnostic } from '@lambda-lint/core';
 import { posix } from 'node:path';
 import { Project, ts, type Node, type SourceFile } from '@lambda-lint/handler/ts-morph';
 import { locOfRange, toSlash } from './loc.js';
@@ -347,12 +347,12 @@ export class Program {
   #parse(path: string, text: string): ParsedFile | 'unparseable' {
     const lang = /\.[cm]?tsx?$/.test(path) ? 'TypeScript' : 'JavaScript';
     if (text.length > this.maxFileBytes || Buffer.byteLength(text, 'utf8') > this.maxFileBytes) {
-      const mb = (Buffer.byteLength(text, 'utf8') / 1048576).toFixed(1);
-      const limit = String(Number((this.maxFileBytes / 1048576).toFixed(1)));
+      const size = formatBytes(Buffer.byteLength(text, 'utf8'));
+      const limit = formatBytes(this.maxFileBytes);
       return this.#reject(
         path,
-        `larger than ${limit} MB`,
-        `File is larger than the ${limit} MB limit (${mb} MB) and was not analysed: a handler source this large is usually generated or bundled output; point the function at its source file.`,
+        `larger than ${limit}`,
+        `File is larger than the ${limit} limit (${size}) and was not analysed: a handler source this large is usually generated or bundled output; point the function at its source file.`,
       );
     }
     if (text.indexOf('\0') >= 0) {

@@ -14,6 +14,7 @@ import {
   type Node as YamlNode,
 } from 'yaml';
 import {
+  formatBytes,
   lineStartsOf,
   locFromOffsets,
   positionAt,
@@ -104,10 +105,6 @@ export function checkBytes(file: string, bytes: Uint8Array, maxBytes = DEFAULT_M
     };
   }
   return undefined;
-}
-
-function formatBytes(n: number): string {
-  return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(n / 1024)} KB`;
 }
 
 /** Parses YAML or JSON text into the position-preserving {@link Value} tree. Never throws. */
