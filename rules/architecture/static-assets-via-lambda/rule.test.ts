@@ -1,7 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { at, fixtureTests, lintFiles, positions } from '../../test-support/harness.js';
-import { isAssetPath } from './rule.js';
+import { codeOf } from '@lambda-lint/handler';
+import { at, fixtureTests, lintDirectory, lintFiles, positions } from '../../test-support/harness.js';
+import { isAssetPath, mayServeFiles, servedFiles } from './rule.js';
 
 const ID = 'static-assets-via-lambda';
 const handler = 'export const handler = async () => ({ statusCode: 200, body: "ok" });\n';
@@ -400,6 +401,54 @@ ${behaviors}`;
       );
       const r = await lintFiles({ ...code(src), 'serverless.yml': `${yml}  web2:\n    handler: src/web.handler2\n` });
       expect(positions(r, ID)).toEqual([at(ID, 'code', 9, 56, 9, 67)]);
+    });
+    // A file read and a Content-Type spelled with escapes (the identifier, the string), beside a regular expression with one.
+    const escaped = lines(
+      "import * as fs from 'node:fs';", // 1
+      "import { join } from 'node:path';", // 2
+      "const plus = /\\+/g;", // 3
+      'export const handler = async () => {', // 4
+      "  const css = fs['re\\x61dFileSync'](join(__dirname, 'public', 'app.css'), 'utf8');", // 5
+      "  return { statusCode: 200, headers: { 'Content\\x2DType': 'text/css' }, body: css.replace(plus, ' ') };", // 6
+      '};',
+    );
+    const escapedName = escaped.replace("fs['re\\x61dFileSync']", 're\\u0061dFileSync').replace("import * as fs from 'node:fs';", "import { readFileSync } from 'node:fs';");
+
+    it('reads a file read and a Content-Type written with escapes', async () => {
+      expect(positions(await lintFiles(code(escaped)), ID)).toEqual([at(ID, 'code', 6, 59, 6, 69)]);
+      expect(escapedName).toContain('re\\u0061dFileSync(join');
+      expect(positions(await lintFiles(code(escapedName)), ID)).toEqual([at(ID, 'code', 6, 59, 6, 69)]);
+    });
+
+    it('tells from the files which handlers cannot serve a file, as the look at their reachable code finds', async () => {
+      const fixtures = fileURLToPath(new URL('fixtures/', import.meta.url));
+      const demo = fileURLToPath(new URL('../../../examples/brand-platform-demo/', import.meta.url));
+      const regexOnly = lines("const plus = /\\+/g;", "export const handler = async (key: string) => ({ statusCode: 200, headers: { 'Content-Type': 'text/css' }, body: key.replace(plus, ' ') });");
+      const results = [
+        ...(await Promise.all(['invalid/sam-code', 'invalid/serverless-code', 'valid/serverless-code', 'valid/sam'].map((c) => lintDirectory(fixtures + c)))),
+        await lintDirectory(demo),
+        await lintFiles(code(escaped)),
+        await lintFiles(code(escapedName)),
+        await lintFiles(code(regexOnly)),
+      ];
+      let toldNo = 0;
+      let serving = 0;
+      for (const r of results) {
+        for (const binding of r.handlers) {
+          const code = codeOf(binding);
+          const served = servedFiles(code, true).map((f) => `${f.functionName} ${f.contentType}`);
+          if (served.length > 0) serving++;
+          // Told it cannot: the look at every reachable call finds nothing either.
+          if (!code.fileNodes.some(mayServeFiles)) {
+            toldNo++;
+            expect(served).toEqual([]);
+          }
+          expect(servedFiles(code)).toEqual(servedFiles(code, true));
+        }
+      }
+      // Neither list is empty: handlers are told no, and handlers serve files (the fixtures', the escaped cases').
+      expect(toldNo).toBeGreaterThan(3);
+      expect(serving).toBeGreaterThanOrEqual(4);
     });
   });
 

@@ -1,6 +1,6 @@
 import { defineRule, get, type Distribution, type Prop } from '@lambda-lint/core';
-import { codeOf, descendantsOfKind, locOfNode, type HandlerCode, type ModuleMember } from '@lambda-lint/handler';
-import { Node, SyntaxKind } from '@lambda-lint/handler/ts-morph';
+import { codeOf, descendantsOfKind, locOfNode, walkDescendants, type HandlerCode, type ModuleMember } from '@lambda-lint/handler';
+import { Node, SyntaxKind, type ts } from '@lambda-lint/handler/ts-morph';
 import { calleeMember, calleeMemberTs, forEachReachableWhere, objectLiteralOf, unwrap } from '../../support/code-facts.js';
 
 const ASSET_PREFIX = /^\/?(static|assets|public)(\/|$)/i;
@@ -107,7 +107,7 @@ function bodyRead(code: HandlerCode, contentType: Node, reads: readonly Node[]):
   return undefined;
 }
 
-interface ServedFile {
+export interface ServedFile {
   /** The Content-Type value. */
   value: Node;
   contentType: string;
@@ -115,8 +115,55 @@ interface ServedFile {
   functionName: string;
 }
 
-/** Functions of the handler that read a file of the bundle and answer with an asset Content-Type. */
-function servedFiles(code: HandlerCode): ServedFile[] {
+/** Per file: whether it can hold a function that serves a file ({@link mayServeFiles}). */
+const mayServeCache = new WeakMap<ts.SourceFile, boolean>();
+
+/**
+ * Whether a file can hold a function that reads a file and answers with its Content-Type: the read's
+ * callee names one of {@link FS_READS} in the file itself (an import, a property access, a
+ * destructuring: the module member is always found in the callee's own file), and the `Content-Type`
+ * property is in the same function. Told by the text; a file with a backslash (an escape may spell
+ * either) by its identifiers and strings as the parser read them. Nearly no file names both.
+ */
+export function mayServeFiles(file: ts.SourceFile): boolean {
+  let may = mayServeCache.get(file);
+  if (may === undefined) {
+    const text = file.text;
+    may = text.includes('\\') ? namesReadAndContentType(file) : mayNameRead(text) && CONTENT_TYPE_WORD.test(text);
+    mayServeCache.set(file, may);
+  }
+  return may;
+}
+
+const CONTENT_TYPE_WORD = /content-type/i;
+const IDENTIFIER = SyntaxKind.Identifier;
+const STRING_LITERAL = SyntaxKind.StringLiteral;
+const NO_SUBSTITUTION_TEMPLATE_LITERAL = SyntaxKind.NoSubstitutionTemplateLiteral;
+
+function mayNameRead(text: string): boolean {
+  return text.includes('readFile') || text.includes('createReadStream');
+}
+
+/** {@link mayServeFiles} of a file whose text has escapes: its identifiers' and strings' values, escapes resolved. */
+function namesReadAndContentType(file: ts.SourceFile): boolean {
+  let read = false;
+  let contentType = false;
+  walkDescendants(file, (n) => {
+    const kind = n.kind;
+    if (kind !== IDENTIFIER && kind !== STRING_LITERAL && kind !== NO_SUBSTITUTION_TEMPLATE_LITERAL) return;
+    const value = (n as ts.Identifier | ts.StringLiteral).text;
+    read ||= mayNameRead(value);
+    contentType ||= kind !== IDENTIFIER && CONTENT_TYPE_WORD.test(value);
+  });
+  return read && contentType;
+}
+
+/**
+ * Functions of the handler that read a file of the bundle and answer with an asset Content-Type.
+ * `everyHandler`: look at the reachable code even when none of its files can hold one (to test the shortcut).
+ */
+export function servedFiles(code: HandlerCode, everyHandler = false): ServedFile[] {
+  if (!everyHandler && !code.fileNodes.some(mayServeFiles)) return [];
   // Every file read per function; the ones of the bundle are marked.
   const reads = new Map<Node, Node[]>();
   const bundle = new Set<Node>();
