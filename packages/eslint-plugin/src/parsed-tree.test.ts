@@ -51,6 +51,9 @@ exports.handler = async (event) => {
 };
 `;
 
+/** A top-level await in a file without import or export: an await expression in a module, a call of `await` in a script. */
+const TOP_LEVEL_AWAIT = `const config = await (loadConfig());\nexports.handler = async () => config;\n`;
+
 const EVERY_RULE = plugin.configs.all.rules!;
 
 function verify(dir: string, file: string, code: string, parser?: Linter.Parser): string[] {
@@ -216,6 +219,14 @@ describe('SourceCache.offerParsed, takeParsed, refusalOf', () => {
     expect(refusal(typescriptEslintTree('/project/src/A.MTS', FLOATING), FLOATING, '/project/src/A.MTS')).toBeUndefined();
     expect(refusal(typescriptEslintTree('/project/src/a.cjs', COMMONJS), COMMONJS, '/project/src/a.cjs')).toBeUndefined();
     expect(refusal(typescriptEslintTree('/project/src/a.cjs', COMMONJS, {}, typescript.ScriptKind.TS), COMMONJS, '/project/src/a.cjs')).toMatch(/^parsed as script kind/);
+    // A module by typescript-eslint's sourceType, a script by its text: refused when it may hold a top-level await.
+    expect(refusal(typescriptEslintTree(path, COMMONJS), COMMONJS)).toBeUndefined();
+    expect(refusal(typescriptEslintTree(path, TOP_LEVEL_AWAIT), TOP_LEVEL_AWAIT)).toBe('parsed as a module (not by its imports and exports), with an await');
+    const escaped = TOP_LEVEL_AWAIT.replace('await', 'aw\\u0061it');
+    expect(refusal(typescriptEslintTree(path, escaped), escaped)).toBe('parsed as a module (not by its imports and exports), with an await');
+    // With an import, both parse it as a module.
+    const imported = `import { load } from './load';\n${TOP_LEVEL_AWAIT}`;
+    expect(refusal(typescriptEslintTree(path, imported), imported)).toBeUndefined();
   });
 });
 
@@ -245,5 +256,13 @@ describe("typescript-eslint's TypeScript and ts-morph's", () => {
       const mine = ours.createSourceFile(path, text, { languageVersion: ours.ScriptTarget.Latest, jsDocParsingMode: ours.JSDocParsingMode.ParseNone }, true);
       expect(shape(theirs, typescript.forEachChild as never), path).toEqual(shape(mine, ours.forEachChild as never));
     }
+  });
+
+  it('make different trees of a file without import or export that typescript-eslint parses as a module, where it has a top-level await (refused above)', () => {
+    const path = '/project/src/config.ts';
+    const parse = (text: string) => ours.createSourceFile(path, text, { languageVersion: ours.ScriptTarget.Latest, jsDocParsingMode: ours.JSDocParsingMode.ParseNone }, true);
+    const differs = (text: string) => JSON.stringify(shape(typescriptEslintTree(path, text), typescript.forEachChild as never)) !== JSON.stringify(shape(parse(text), ours.forEachChild as never));
+    expect(differs(TOP_LEVEL_AWAIT)).toBe(true);
+    expect(differs(COMMONJS)).toBe(false);
   });
 });

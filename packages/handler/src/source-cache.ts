@@ -94,6 +94,13 @@ function refusalOf(path: string, text: string, file: object, maker: TypeScriptFa
   if (tree.languageVersion !== ts.ScriptTarget.Latest) return `parsed for language version ${String(tree.languageVersion)}`;
   const ours = scriptKindOf(path);
   if (tree.scriptKind !== ours) return `parsed as script kind ${String(tree.scriptKind)}, not ${ours}`;
+  // typescript-eslint makes every file a module with `sourceType: module`; our parse makes one only
+  // of a file with an import or export. Where they disagree, a top-level `await` parses differently
+  // (an await expression in a module, in a script `await (x)` is a call of a function named await;
+  // the word may be written with a Unicode escape).
+  const module = Boolean((tree as { externalModuleIndicator?: unknown }).externalModuleIndicator);
+  const ourModule = (ts as unknown as { isFileProbablyExternalModule(file: object): unknown }).isFileProbablyExternalModule(tree) !== undefined;
+  if (module !== ourModule && (text.includes('await') || text.includes('\\u'))) return `parsed as a ${module ? 'module' : 'script'} (not by its imports and exports), with an await`;
   return undefined;
 }
 
@@ -175,9 +182,10 @@ export class SourceCache {
    * is: it must come from a TypeScript of the same minor version as ts-morph's, with the same syntax
    * kinds and node flags (patch releases keep the parser's output), have the same file name and
    * text, and be parsed without JSDoc, for the latest language version, with the script kind of the
-   * path's extension. What the other parse sets differently is not read: parent pointers (linkTree
-   * sets them again, to the same nodes) and the external-module indicator (typescript-eslint sets it
-   * for `sourceType: module`; no analysis reads it).
+   * path's extension, and as a module exactly when the file has an import or export, unless its
+   * text has no `await` nor an escape (the one construct parsed differently in a module). What the
+   * other parse sets differently is not read: parent pointers (linkTree sets them again, to the same
+   * nodes) and the external-module indicator itself (no analysis reads it).
    */
   static refusalOf(path: string, text: string, file: object, maker: TypeScriptFacts): string | undefined {
     return refusalOf(path, text, file, maker);
