@@ -23,7 +23,7 @@ interface TypeScriptParserServices {
 /**
  * typescript-eslint's TypeScript tree of the file (its parser services map the ESTree Program node to
  * the `ts.SourceFile`), with the TypeScript module that made it: the analysis then takes it instead
- * of parsing the buffer again, when it is the tree its own parse would make (SourceCache.offerParsed
+ * of parsing the buffer again, when it is the tree its own parse would make (SourceCache.refusalOf
  * checks that). Undefined with another parser (ESLint's espree has no TypeScript tree) and for typed
  * linting: a file of a TypeScript program belongs to a language service that parses it incrementally
  * later, reusing and moving its nodes, which would change a tree the plugin keeps between runs; a

@@ -82,8 +82,9 @@ function findingsFor(context: Rule.RuleContext, rule: AnyRule): Finding[] {
   let result = results.get(key);
   if (!result) {
     // A rule with its own options gets its own run of that rule alone; the others share one run.
-    const customRun = (): { rules: readonly AnyRule[]; config: LintConfig } => ({ rules: [rule], config: { rules: { [rule.id]: [rule.severity, options!] } } });
-    const { rules, config } = custom ? customRun() : sharedRunOf(enabledPerPass.get(sourceCode));
+    const { rules, config }: { rules: readonly AnyRule[]; config: LintConfig } = custom
+      ? { rules: [rule], config: { rules: { [rule.id]: [rule.severity, options] } } }
+      : sharedRunOf(enabledPerPass.get(sourceCode));
     const parsed = typescriptTreeOf(sourceCode);
     result = analyseFile({
       file: toPosix(context.physicalFilename),
