@@ -7,7 +7,8 @@
  * SDK facts (sdk.ts), these helpers are the single place to switch over.
  */
 import type { LambdaFunction, TriggerType } from '@lambda-lint/core';
-import { skipOuterExpressions, type FunctionLikeNode, type HandlerCode, type ModuleMember } from '@lambda-lint/handler';
+import { skipOuterExpressions, walkDescendants, type FunctionLikeNode, type HandlerCode, type ModuleMember } from '@lambda-lint/handler';
+import type { ReachableNodes } from '@lambda-lint/handler';
 
 // One copy of each, in the handler package (the SDK facts and permissions use them too): `unwrap` skips
 // parentheses, type assertions, `satisfies`, `!` and `await`; `unwrapTs` is the same on a compiler node.
@@ -30,10 +31,71 @@ export function forEachReachable(code: HandlerCode, cb: (node: Node, fn: Functio
  * node, and only the nodes it accepts (and their functions) get ts-morph wrappers. Most nodes of a
  * kind are not what a rule looks for (a call of another name), and wrapping each cost more than the test.
  */
-export function forEachReachableWhere<T extends Node = Node>(code: HandlerCode, test: (node: ts.Node) => boolean, cb: (node: T, fn: FunctionLikeNode) => void, kinds: readonly SyntaxKind[]): void {
+export function forEachReachableWhere<T extends Node = Node>(
+  code: HandlerCode,
+  test: (node: ts.Node) => boolean,
+  cb: (node: T, fn: FunctionLikeNode) => void,
+  kinds: readonly SyntaxKind[],
+  options?: WalkOptions,
+): void {
   const found = code.reachableNodes(kinds);
   const nodes = found.nodes;
-  for (let i = 0; i < nodes.length; i++) if (test(nodes[i]!)) cb(found.node<T>(i), found.fn(i));
+  const onlyFile = options?.onlyFile;
+  if (onlyFile === undefined) {
+    for (let i = 0; i < nodes.length; i++) if (test(nodes[i]!)) cb(found.node<T>(i), found.fn(i));
+    return;
+  }
+  // A handler whose code never enters the file has nothing to visit in it.
+  const inFile = inFileTest(code, found, onlyFile);
+  if (!inFile) return;
+  for (let i = 0; i < nodes.length; i++) if (inFile(i) && test(nodes[i]!)) cb(found.node<T>(i), found.fn(i));
+}
+
+/**
+ * For nodes of reachable code: whether `found.nodes[i]` lies in `onlyFile`; undefined when the
+ * handler's code never enters that file. The nodes come grouped by function: the file is looked up
+ * once per function, not per node.
+ */
+export function inFileTest(code: HandlerCode, found: ReachableNodes, onlyFile: string): ((i: number) => boolean) | undefined {
+  const wanted = reachedFile(code, onlyFile);
+  if (!wanted) return undefined;
+  let fnNode: ts.Node | undefined;
+  let inFile = false;
+  return (i) => {
+    const f = found.fnNode(i);
+    if (f !== fnNode) {
+      fnNode = f;
+      inFile = f.getSourceFile() === wanted;
+    }
+    return inFile;
+  };
+}
+
+/**
+ * How a rule walks reachable code. `onlyFile`: visit only the nodes of that file (absolute path as in
+ * `Loc.file`). A rule passes its `ctx.findingsIn` when it reports each finding at the node visited
+ * (or in that node's file by construction), so the nodes of other files could only give reports the
+ * engine drops; evidence the rule looks up elsewhere is still read everywhere.
+ */
+export interface WalkOptions {
+  onlyFile?: string | undefined;
+}
+
+/** The reachable file of a handler that a finding's `Loc.file` names, if its code enters that file. */
+export function reachedFile(code: HandlerCode, file: string): ts.SourceFile | undefined {
+  return code.fileNodes.find((f) => locFileOf(f) === file);
+}
+
+/** Whether a node (wrapped or the compiler's) lies in the file a finding's `Loc.file` names; true when no file is wanted. */
+export function isInFile(node: Node | ts.Node, file: string | undefined): boolean {
+  if (file === undefined) return true;
+  const n = 'compilerNode' in node ? node.compilerNode : node;
+  return locFileOf(n.getSourceFile()) === file;
+}
+
+/** The path of a file as findings name it (`locOfNode`: `/` separators). */
+function locFileOf(sf: ts.SourceFile): string {
+  return sf.fileName.includes('\\') ? sf.fileName.replace(/\\/g, '/') : sf.fileName;
 }
 
 /**
@@ -99,6 +161,44 @@ export function mayNameInReachableFiles(code: HandlerCode, name: string): boolea
     }
     return may;
   });
+}
+
+/** Per file, per list of names: whether the file can name one of them ({@link mayNameAnyInReachableFiles}). */
+const anyNameInFiles = new WeakMap<ts.SourceFile, Map<string, boolean>>();
+
+/**
+ * Whether some file of the handler's reachable code can name one of `names` as an identifier or in a
+ * string (a method, an imported class, a property read by element access). Told by the text; a file
+ * holding a backslash by its identifiers and strings as parsed (escapes resolved: `'\x73can'`,
+ * `\u0073can`), so the `\n` of a log line or the `\+` of a regular expression does not send it to
+ * the look at its calls. A check of calls that need such a name in their own file skips a handler
+ * whose files have none. Kept per file and list of names.
+ */
+export function mayNameAnyInReachableFiles(code: HandlerCode, names: readonly string[]): boolean {
+  const key = names.join('\0');
+  return code.fileNodes.some((file) => {
+    let byNames = anyNameInFiles.get(file);
+    if (!byNames) anyNameInFiles.set(file, (byNames = new Map()));
+    let may = byNames.get(key);
+    if (may === undefined) byNames.set(key, (may = fileMayNameAny(file, names)));
+    return may;
+  });
+}
+
+function fileMayNameAny(file: ts.SourceFile, names: readonly string[]): boolean {
+  const text = file.text;
+  if (!text.includes('\\')) return names.some((name) => text.includes(name));
+  let found = false;
+  walkDescendants(file, (n) => {
+    if (found) return false;
+    const kind = n.kind;
+    if (kind === SyntaxKind.Identifier || kind === SyntaxKind.StringLiteral || kind === SyntaxKind.NoSubstitutionTemplateLiteral) {
+      const value = (n as ts.Identifier | ts.StringLiteral).text;
+      found = names.some((name) => value.includes(name));
+    }
+    return !found;
+  });
+  return found;
 }
 
 /** Source text without whitespace, for comparing expressions written the same way. */

@@ -2,9 +2,9 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { codeOf, type HandlerCode } from '@lambda-lint/handler';
 import { SyntaxKind, type ts } from '@lambda-lint/handler/ts-morph';
-import { importedName, unwrapTs } from '../../support/code-facts.js';
+import { importedName, mayNameAnyInReachableFiles, unwrapTs } from '../../support/code-facts.js';
 import { at, fixtureTests, lintDirectory, lintFiles, positions } from '../../test-support/harness.js';
-import { mayScan } from './rule.js';
+import { mayScan, SCAN_NAMES } from './rule.js';
 
 const ID = 'scan-in-request-path';
 
@@ -194,15 +194,32 @@ describe(ID, () => {
       ...(await Promise.all(dirs.map((d) => lintDirectory(d)))),
       await lintDirectory(fileURLToPath(new URL('../../../examples/brand-platform-demo/', import.meta.url))),
       await lintFiles({ 'serverless.yml': serverless(HTTP), 'src/api.ts': CALL_FORMS }),
+      // Names written with escapes (the method, the command's import), beside a regular expression with one.
+      await lintFiles({
+        'serverless.yml': serverless(HTTP),
+        'src/api.ts': lines(
+          "import { DynamoDBClient, Scan\\u0043ommand as Listing } from '@aws-sdk/client-dynamodb';",
+          "import AWS from 'aws-sdk';",
+          'const db = new DynamoDBClient({});',
+          'const doc = new AWS.DynamoDB.DocumentClient();',
+          'export const handler = async (key: string) => [await db.send(new Listing({ TableName: key.replace(/\\+/g, "") })), await doc.sc\\u0061n({ TableName: key }).promise()];',
+        ),
+      }),
+      await lintFiles({ 'serverless.yml': serverless(HTTP), 'src/api.ts': lines('const plus = /\\+/g;', "export const handler = async (key: string) => key.replace(plus, ' ');") }),
     ];
     let accepted = 0;
     let rejected = 0;
+    let toldNo = 0;
     for (const r of results) {
       for (const binding of r.handlers) {
         const code = codeOf(binding);
+        // The fallback is skipped for a handler whose files name no scan: none of its calls may be one.
+        const named = mayNameAnyInReachableFiles(code, SCAN_NAMES);
+        if (!named) toldNo++;
         for (const n of code.reachableNodes([SyntaxKind.NewExpression, SyntaxKind.CallExpression]).nodes) {
           const expected = mayScanResolvingAll(code, n);
           expect(mayScan(code, n), n.getText()).toBe(expected);
+          if (expected) expect(named, n.getText()).toBe(true);
           if (expected) accepted++;
           else rejected++;
         }
@@ -210,6 +227,7 @@ describe(ID, () => {
     }
     expect(accepted).toBeGreaterThan(8);
     expect(rejected).toBeGreaterThan(50);
+    expect(toldNo).toBeGreaterThan(2);
   });
 
   fixtureTests(fileURLToPath(new URL('.', import.meta.url)), ID);

@@ -1,7 +1,7 @@
 import { defineRule } from '@lambda-lint/core';
 import { codeOf, locOfNode, sdkFactsOf, skipOuterExpressions, type HandlerCode } from '@lambda-lint/handler';
 import { Node, SyntaxKind, type ts } from '@lambda-lint/handler/ts-morph';
-import { forEachReachableWhere, importedName, methodNameOf, objectLiteralOf, propertyValue, requestTriggers, unwrap, unwrapTs } from '../../support/code-facts.js';
+import { forEachReachableWhere, importedName, mayNameAnyInReachableFiles, methodNameOf, objectLiteralOf, propertyValue, requestTriggers, unwrap, unwrapTs } from '../../support/code-facts.js';
 
 const DYNAMO_V3 = ['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb'];
 const APIGW_V3 = ['@aws-sdk/client-apigatewaymanagementapi'];
@@ -53,7 +53,9 @@ export function dynamoScans(code: HandlerCode): { node: Node; api: string; table
     seen.add(p.node);
     out.push({ node: p.node, api: p.written, table: tableOf(p.input) });
   }
-  // Fallback recognition by import, for what the SDK facts do not see.
+  // Fallback recognition by import, for what the SDK facts do not see. Each names what it calls in
+  // its own file (the import, the method): a handler whose files name none of them has none.
+  if (!mayNameAnyInReachableFiles(code, SCAN_NAMES)) return out.sort((a, b) => a.node.getStart() - b.node.getStart());
   forEachReachableWhere(
     code,
     (n) => mayScan(code, n),
@@ -78,6 +80,12 @@ export function dynamoScans(code: HandlerCode): { node: Node; api: string; table
   );
   return out.sort((a, b) => a.node.getStart() - b.node.getStart());
 }
+
+/** The names a scan {@link mayScan} finds is written with, in the file of the call. */
+export const SCAN_NAMES = ['ScanCommand', 'paginateScan', 'scan'];
+
+/** The names a post to WebSocket connections is written with, in the file of the call. */
+const POST_TO_CONNECTION_NAMES = ['PostToConnectionCommand', 'postToConnection'];
 
 /**
  * A `new ScanCommand()`, a `paginateScan(...)` (by any local name) or an `x.scan(...)`, read on the
@@ -108,6 +116,7 @@ function mayConstruct(code: HandlerCode, callee: ts.Node, name: string): boolean
 /** Whether reachable code posts to WebSocket connections (a broadcast). */
 function broadcasts(code: HandlerCode): boolean {
   if (sdkFactsOf(code).operations.some((op) => op.scope === 'invocation' && op.operation === 'PostToConnection')) return true;
+  if (!mayNameAnyInReachableFiles(code, POST_TO_CONNECTION_NAMES)) return false;
   let found = false;
   forEachReachableWhere(
     code,

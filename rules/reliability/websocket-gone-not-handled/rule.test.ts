@@ -2,9 +2,9 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { codeOf, type HandlerCode } from '@lambda-lint/handler';
 import { Node, SyntaxKind, type CallExpression, type ts } from '@lambda-lint/handler/ts-morph';
-import { importedName, methodNameOf, newExpressionOf, unwrap } from '../../support/code-facts.js';
+import { importedName, mayNameAnyInReachableFiles, methodNameOf, newExpressionOf, unwrap } from '../../support/code-facts.js';
 import { at, fixtureTests, lintDirectory, lintFiles, positions } from '../../test-support/harness.js';
-import { mayPostToConnection } from './rule.js';
+import { mayPostToConnection, POST_TO_CONNECTION_NAMES } from './rule.js';
 
 const ID = 'websocket-gone-not-handled';
 
@@ -172,18 +172,35 @@ describe(ID, () => {
       ...(await Promise.all(dirs.map((d) => lintDirectory(d)))),
       await lintDirectory(fileURLToPath(new URL('../../../examples/brand-platform-demo/', import.meta.url))),
       await lintFiles({ 'serverless.yml': SERVERLESS, 'src/broadcast.ts': SEND_FORMS }),
+      // Names written with escapes (the method, the command's import), beside a line break written as one.
+      await lintFiles({
+        'serverless.yml': SERVERLESS,
+        'src/broadcast.ts': lines(
+          "import { ApiGatewayManagementApiClient, PostToConnection\\u0043ommand as Post } from '@aws-sdk/client-apigatewaymanagementapi';",
+          "import AWS from 'aws-sdk';",
+          'const ws = new ApiGatewayManagementApiClient({});',
+          'const v2 = new AWS.ApiGatewayManagementApi({});',
+          "export const handler = async (event: { id: string }) => [await ws.send(new Post({ ConnectionId: event.id, Data: 'a\\n' })), await v2.p\\u006fstToConnection({ ConnectionId: event.id, Data: 'b' }).promise()];",
+        ),
+      }),
+      await lintFiles({ 'serverless.yml': SERVERLESS, 'src/broadcast.ts': lines("export const handler = async (event: { id: string }) => `${event.id}\\n`;") }),
     ];
     let kept = 0;
     let sendsSkipped = 0;
+    let toldNo = 0;
     for (const r of results) {
       for (const binding of r.handlers) {
         const code = codeOf(binding);
+        // The fallback is skipped for a handler whose files name no post to a connection: the check keeps none of its calls.
+        const named = mayNameAnyInReachableFiles(code, POST_TO_CONNECTION_NAMES);
+        if (!named) toldNo++;
         const calls = code.reachableNodes([SyntaxKind.CallExpression]);
         for (let i = 0; i < calls.nodes.length; i++) {
           const call = calls.nodes[i] as ts.CallExpression;
           const pre = mayPostToConnection(code, call);
           if (keptByCheck(code, calls.node<CallExpression>(i))) {
             expect(pre, call.getText()).toBe(true);
+            expect(named, call.getText()).toBe(true);
             kept++;
           } else if (methodNameOf(call) === 'send' && !pre) sendsSkipped++;
         }
@@ -191,6 +208,7 @@ describe(ID, () => {
     }
     expect(kept).toBeGreaterThan(8);
     expect(sendsSkipped).toBeGreaterThan(5);
+    expect(toldNo).toBeGreaterThan(2);
   });
 
   fixtureTests(fileURLToPath(new URL('.', import.meta.url)), ID);

@@ -9,6 +9,7 @@ import {
   enclosingTryBlocks,
   forEachReachableWhere,
   importedName,
+  mayNameAnyInReachableFiles,
   methodNameOf,
   newExpressionOf,
   unwrap,
@@ -16,6 +17,8 @@ import {
 } from '../../support/code-facts.js';
 
 const APIGW_V3 = ['@aws-sdk/client-apigatewaymanagementapi'];
+/** The names a post to WebSocket connections is written with, in the file of the call. */
+export const POST_TO_CONNECTION_NAMES = ['PostToConnectionCommand', 'postToConnection'];
 const DELETE_COMMANDS = new Set(['DeleteItemCommand', 'DeleteCommand', 'BatchWriteItemCommand', 'BatchWriteCommand', 'TransactWriteItemsCommand', 'TransactWriteCommand']);
 /** Callee names that remove a stored connection (DynamoDB v2 `delete`/`deleteItem`, Redis `del`/`srem`, local helpers). */
 const DELETE_NAME = /^(delete|remove|del|drop|prune|purge|forget|evict|unregister|srem|hdel|zrem|disconnect)/i;
@@ -26,7 +29,9 @@ function postToConnectionCalls(code: HandlerCode): CallExpression[] {
   for (const op of sdkFactsOf(code).operations) {
     if (op.scope === 'invocation' && op.service === 'apigatewaymanagementapi' && op.operation === 'PostToConnection') out.add(op.node);
   }
-  // Fallback by import / method name, for what the SDK facts do not see.
+  // Fallback by import / method name, for what the SDK facts do not see. Both names are written in the
+  // file of the call (the method, the command's import): a handler whose files name neither has none.
+  if (!mayNameAnyInReachableFiles(code, POST_TO_CONNECTION_NAMES)) return [...out].sort((a, b) => a.getStart() - b.getStart());
   forEachReachableWhere(code, (n) => mayPostToConnection(code, n as ts.CallExpression), (n) => {
     if (!Node.isCallExpression(n)) return;
     const callee = unwrap(n.getExpression());
