@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Linter, type Rule, type SourceCode } from 'eslint';
+import { ESLint, Linter, type Rule, type SourceCode } from 'eslint';
 import typescript from 'typescript';
 import tseslint from 'typescript-eslint';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -139,6 +139,25 @@ describe("typescript-eslint's tree of the linted file", () => {
       expect(adopted()).toBe(0);
     }
     expect(own.map((f) => f.ruleId)).toContain('floating-promise');
+  });
+
+  it('is not taken in typed linting (a program\'s file, updated in place by its language service later): the buffer is parsed, with the findings the CLI gives', async () => {
+    const dir = project({
+      'serverless.yml': SERVERLESS,
+      'tsconfig.json': '{ "compilerOptions": { "target": "ESNext", "module": "NodeNext", "strict": true, "noEmit": true }, "include": ["src"] }\n',
+      'src/publish.ts': FLOATING,
+    });
+    clearCache();
+    // The latest target and no JSDoc: the program's tree is parsed as lambda-lint parses, and still not taken.
+    const eslint = new ESLint({
+      cwd: dir,
+      overrideConfigFile: true,
+      overrideConfig: [{ files: ['**/*.ts'], languageOptions: { parser: tseslint.parser as Linter.Parser, parserOptions: { projectService: true, tsconfigRootDir: dir, jsDocParsingMode: 'none' } }, ...plugin.configs.all }],
+    });
+    const rows = (results: ESLint.LintResult[]) => results.flatMap((r) => r.messages.map((m) => `${m.ruleId} ${m.line}:${m.column}-${m.endLine}:${m.endColumn}`)).sort();
+    expect(rows(await eslint.lintFiles(['src/publish.ts']))).toEqual(cli(dir, 'src/publish.ts'));
+    expect(rows(await eslint.lintText(`// an edit\n${FLOATING}`, { filePath: `${dir}/src/publish.ts` }))).toContain('lambda-lint/floating-promise 7:3-7:89');
+    expect(adopted()).toBe(0);
   });
 
   it('is not there with ESLint\'s default parser (plain JavaScript): the buffer is parsed, with the findings the CLI gives', () => {
