@@ -1,6 +1,7 @@
 // What eslint-plugin-lambda-lint adds to an ESLint pass. Compares, in the same process and alternating
 // the order, ESLint with a typical TypeScript config (typescript-eslint's `recommended`) against the
-// same config plus `lambda-lint.configs.recommended`, and prints medians and ratios for:
+// same config plus `lambda-lint.configs.recommended` (or `all`, the last argument), and prints
+// medians and ratios for:
 //   - a full pass over the demo's code files with a cold plugin cache (`npx eslint .` in a new process),
 //   - a full pass with a warm cache (a second run in an editor server: nothing changed on disk),
 //   - every file re-linted once after an edit (the editor case: the buffer differs from the disk, so the
@@ -8,8 +9,9 @@
 //   - the same after another code file of the same folder was saved just before each edit (run on a copy
 //     of the project in the temporary directory: the bench writes files).
 // Needs a build first (`pnpm build`).
-// Usage: node bench/eslint-plugin.mjs [project dir] [iterations] [files edited: all] [scenarios: cold,warm,edit,save]
-// e.g. node bench/eslint-plugin.mjs /tmp/mono1000 5 16 edit,save (16 files spread over the project).
+// Usage: node bench/eslint-plugin.mjs [project dir] [iterations] [files edited: all] [scenarios: cold,warm,edit,save] [rule set: recommended|all]
+// e.g. node bench/eslint-plugin.mjs /tmp/mono1000 5 16 edit,save (16 files spread over the project);
+// node bench/eslint-plugin.mjs examples/brand-platform-demo 7 all edit all (every file, every rule).
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -23,11 +25,13 @@ const project = resolve(process.argv[2] ?? `${repo}examples/brand-platform-demo`
 const iterations = Number(process.argv[3] ?? 7);
 const editedCount = process.argv[4] && process.argv[4] !== 'all' ? Number(process.argv[4]) : Infinity;
 const scenarios = new Set((process.argv[5] ?? 'cold,warm,edit,save').split(','));
+const ruleSet = process.argv[6] ?? 'recommended';
+if (!(ruleSet in plugin.configs)) throw new Error(`rule set ${ruleSet}: one of ${Object.keys(plugin.configs).join(', ')}`);
 const patterns = ['**/*.{ts,mts,js,mjs,cjs}'];
 
 const typescript = { files: ['**/*.{ts,mts,cts}'], languageOptions: { parser: tseslint.parser } };
 const baseConfig = [...tseslint.configs.recommended, typescript];
-const pluginConfig = [...baseConfig, { files: ['**/*.{ts,mts,cts,js,mjs,cjs}'], ...plugin.configs.recommended }];
+const pluginConfig = [...baseConfig, { files: ['**/*.{ts,mts,cts,js,mjs,cjs}'], ...plugin.configs[ruleSet] }];
 
 const eslintWith = (config, cwd = project) => new ESLint({ cwd, overrideConfigFile: true, overrideConfig: config, ignorePatterns: ['**/scripts/**', '**/public/**'] });
 const base = eslintWith(baseConfig);
@@ -136,5 +140,5 @@ if (scenarios.has('warm')) rows.push(await compare(`full pass, ${allFiles.length
 if (scenarios.has('edit')) rows.push(await compare(`each of the ${files.length} files re-linted after an edit (editor)`, editEach(base), editEach(withPlugin)));
 if (scenarios.has('save')) rows.push(await saveScenario());
 
-console.log(`eslint-plugin-lambda-lint on ${project} (${iterations} alternating runs, medians of wall-clock time; cpu ratio: of CPU time)`);
+console.log(`eslint-plugin-lambda-lint (${ruleSet}) on ${project} (${iterations} alternating runs, medians of wall-clock time; cpu ratio: of CPU time)`);
 console.table(rows);
