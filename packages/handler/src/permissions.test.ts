@@ -195,6 +195,17 @@ describe('codePermissionsOf', () => {
     expect(codePermissionsOf(resolve(unrelated))).toEqual([]);
   });
 
+  it('reads an SDK v2 upload in a module the handler reaches, written out or escaped, and none where no reached file can call one', () => {
+    const storage = (call: string) =>
+      lines("import AWS from 'aws-sdk';", 'const s3 = new AWS.S3();', `export async function store(body: string) { await s3.${call}({ Bucket: 'media', Key: 'big.bin', Body: body }).promise(); }`, 'export const other = (b: string) => b;');
+    for (const call of ['upload', 'upl\\u006fad']) {
+      const viaStore = codePermissionsOf(resolve("import { store } from './storage';\nexport const handler = async (b: string) => store(b);", { 'src/storage.ts': storage(call) }));
+      expect(viaStore.map((p) => [p.actions[0], p.api]), call).toEqual([['s3:PutObject', 'upload()']]);
+    }
+    // The handler reaches only other(): the file that calls upload is loaded, but none of its reached code calls it.
+    expect(codePermissionsOf(resolve("import { other } from './storage';\nexport const handler = async (b: string) => other(b);", { 'src/storage.ts': storage('upload') }))).toEqual([]);
+  });
+
   it('reads the PartiQL verb and transaction items; an unknown statement is any one of the PartiQL actions', () => {
     const code = lines(
       "import { DynamoDBClient, ExecuteStatementCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';",

@@ -448,8 +448,22 @@ function perReachableFunction<T>(code: HandlerCode, name: string, kind: SyntaxKi
   return out;
 }
 
+/**
+ * Whether a file can hold a call of a method named `upload`: the name is written in the call's own
+ * file, out or with a `\u` escape (the only escape a name can have). Kept per file for the run.
+ */
+const uploadFiles = new WeakMap<ts.SourceFile, boolean>();
+
+function mayCallUpload(file: ts.SourceFile): boolean {
+  let may = uploadFiles.get(file);
+  if (may === undefined) uploadFiles.set(file, (may = file.text.includes('upload') || file.text.includes('\\u')));
+  return may;
+}
+
 /** SDK v2 `s3.upload(params)` (managed, possibly multipart, upload): a PutObject. */
 function v2Uploads(code: HandlerCode): CodePermission[] {
+  // Reachable code is in the handler's files: without one that can call an `upload`, there is nothing to look for.
+  if (!code.fileNodes.some(mayCallUpload)) return [];
   const program = code.run as Program;
   const sdk = sdkFactsOf(code);
   return perReachableFunction<CodePermission>(code, 'v2Uploads', SyntaxKind.CallExpression, (n) => methodNameOf(n as ts.CallExpression) === 'upload', (n, out) => {
