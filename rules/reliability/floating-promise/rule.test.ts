@@ -84,6 +84,19 @@ describe(ID, () => {
     ]);
   });
 
+  it('reports promise-module calls written with escapes (the specifier, the member)', async () => {
+    const escaped = lines(
+      "import { writeFile } from 'node:fs/pr\\x6fmises';", // 1
+      "import fs from 'node:fs';", // 2
+      'export const handler = async (event: { id: string }) => {', // 3
+      "  writeFile('/tmp/' + event.id, 'x');", // 4
+      "  fs.pr\\u006fmises.rm('/tmp/' + event.id);", // 5
+      '  return { ok: true };', // 6
+      '};',
+    );
+    expect(await found(app(escaped))).toEqual([pos('floating', 4, 3, 4, 37), pos('floating', 5, 3, 5, 42)]);
+  });
+
   it('reports void with its own message id, timers doing async work, async forEach callbacks', async () => {
     const r = await lintFiles(
       app(
