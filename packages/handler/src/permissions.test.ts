@@ -292,6 +292,19 @@ describe('opaqueAwsUseOf', () => {
     expect(opaqueAwsUseOf(resolve(local))).toBeUndefined();
   });
 
+  it('names a library that calls AWS itself by its package, imported as a whole or by a subpath, not by a look-alike name', () => {
+    const importing = (line: string) => opaqueAwsUseOf(resolve(`${line}\nexport const handler = async () => 1;\n`, { 'src/electrodb-local.ts': 'export const x = 1;\n' }));
+    expect(importing("import { Entity } from 'electrodb';")).toBe('it imports electrodb');
+    expect(importing("import ssm from '@middy/ssm';")).toBe('it imports @middy/ssm');
+    expect(importing("import ssm from '@middy/ssm/index.js';")).toBe('it imports @middy/ssm');
+    expect(importing("const { Consumer } = require( 'sqs-consumer/dist' );")).toBe('it imports sqs-consumer');
+    expect(importing("const { fromIni } = require('@aws-sdk/credential-providers');")).toBe('it imports @aws-sdk/credential-providers');
+    expect(importing("import { x } from './electrodb-local';")).toBeUndefined();
+    for (const lookAlike of ['electrodb-x', '@middy/ssmx', '@middy', 'dynamoose2/y']) {
+      expect(String(importing(`import { x } from '${lookAlike}';`)), lookAlike).not.toMatch(/^it imports (electrodb|@middy\/ssm|dynamoose)$/);
+    }
+  });
+
   it('tells a command sent out of sight from the sends the SDK facts read, in one function', () => {
     const mixed = lines(
       "import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';",

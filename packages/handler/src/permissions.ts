@@ -529,8 +529,14 @@ const OPAQUE_MODULES: readonly string[] = [
   '@aws-sdk/dsql-signer',
 ];
 
-/** `<module>/`: the start of a subpath import of each of {@link OPAQUE_MODULES} (built once, not for every import of every file). */
-const OPAQUE_SUBPATHS: readonly string[] = OPAQUE_MODULES.map((m) => `${m}/`);
+/** {@link OPAQUE_MODULES} for a look-up of the package a specifier names (the module itself or a subpath of it). */
+const OPAQUE_MODULE_NAMES: ReadonlySet<string> = new Set(OPAQUE_MODULES);
+
+/** The package a bare specifier names: its first segment, or its first two for a scope (`@middy/ssm/x` -> `@middy/ssm`). */
+function packageNameOf(spec: string): string {
+  const slash = spec.indexOf('/', spec.startsWith('@') ? spec.indexOf('/') + 1 : 0);
+  return slash < 0 ? spec : spec.slice(0, slash);
+}
 
 /**
  * Why the code may call AWS actions that {@link codePermissionsOf} does not list, or undefined: a
@@ -584,11 +590,13 @@ function findOpaqueImport(program: Program, file: ts.SourceFile): string | undef
     const clause = (statement as ts.ImportDeclaration).importClause;
     if (spec.kind === SyntaxKind.StringLiteral) imports.push({ spec: (spec as ts.StringLiteral).text, typeOnly: clause?.phaseModifier === SyntaxKind.TypeKeyword });
   }
-  const requires = [...file.text.matchAll(/\brequire\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => ({ spec: m[1]!, typeOnly: false }));
+  // The text is scanned for calls only when it holds one (most files have none).
+  const text = file.text;
+  const requires = text.includes('require(') ? [...text.matchAll(/\brequire\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => ({ spec: m[1]!, typeOnly: false })) : [];
   const specifiers = [...imports, ...requires];
   for (const { spec } of specifiers) {
-    const hit = OPAQUE_MODULES.find((m, i) => spec === m || spec.startsWith(OPAQUE_SUBPATHS[i]!));
-    if (hit) return `it imports ${hit}`;
+    const hit = packageNameOf(spec);
+    if (OPAQUE_MODULE_NAMES.has(hit)) return `it imports ${hit}`;
   }
   // Code the analyzer cannot follow may call AWS (an alias to the project's own data-access module).
   // The SDK and the Lambda types are what the analysis reads, declared or not (a package.json may sit outside the linted directory).
