@@ -16,6 +16,7 @@ import {
   opaqueAwsUseOf,
   type HandlerCode,
 } from './index.js';
+import { importWordsAtMost } from './permissions.js';
 
 const ROOT = '/project';
 const LOC: Loc = { file: `${ROOT}/template.yaml`, line: 1, column: 1, endLine: 1, endColumn: 1 };
@@ -290,6 +291,15 @@ describe('opaqueAwsUseOf', () => {
       'export const handler = async (id: string) => get(db, id);',
     );
     expect(opaqueAwsUseOf(resolve(local))).toBeUndefined();
+  });
+
+  it('counts the import words of a text as /\\bimport\\b/g does, up to one past the limit', () => {
+    const texts = ['', 'import', 'imports', 'reimport', '_import', 'import_', 'import$', '$import', 'éimport', 'importimport', 'import import', 'import(x)', 'x.import', 'import9', '9import', "import a from 'b';\nimport('c');\n// import d\n"];
+    for (const text of texts) {
+      const expected = text.match(/\bimport\b/g)?.length ?? 0;
+      expect(importWordsAtMost(text, 100), text).toBe(expected);
+      expect(importWordsAtMost(text, 0), text).toBe(Math.min(expected, 1));
+    }
   });
 
   it('names a library that calls AWS itself by its package, imported as a whole or by a subpath, not by a look-alike name', () => {

@@ -724,7 +724,22 @@ function importsNoPackage(program: Program, file: ts.SourceFile): boolean {
     if (!program.resolveModule(file.fileName, spec)) return false;
   }
   // Every `import` of the text is one of those declarations: no import() call, no import in a block.
-  return (text.match(/\bimport\b/g)?.length ?? 0) === declarations;
+  return importWordsAtMost(text, declarations) === declarations;
+}
+
+/** The number of `import` words of a text (as `/\bimport\b/g` counts them), counted up to one past `limit`. */
+export function importWordsAtMost(text: string, limit: number): number {
+  let count = 0;
+  for (let at = text.indexOf('import'); at >= 0 && count <= limit; at = text.indexOf('import', at + 6)) {
+    if (!isWordCharAt(text, at - 1) && !isWordCharAt(text, at + 6)) count++;
+  }
+  return count;
+}
+
+/** Whether a text has a word character (`\w`: an ASCII letter, digit or `_`) at an index; false outside it. */
+function isWordCharAt(text: string, index: number): boolean {
+  const c = text.charCodeAt(index);
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 }
 
 /**
