@@ -14,8 +14,13 @@ describe('codeFrame', () => {
   it('marks each line of a short multi-line range, CRLF or not, and replaces control characters', () => {
     const text = 'a\r\nf(\r\n  x\x1b,\r\n);\r\nb';
     expect(codeFrame(text, at(2, 1, 4, 2))).toBe(
-      ['  1 | a', '> 2 | f(', '    | ^^', '> 3 |   x\uFFFD,', '    | ^^^^^', '> 4 | );', '    | ^', '  5 | b'].join('\n'),
+      ['  1 | a', '> 2 | f(', '    | ^^', '> 3 |   x\uFFFD,', '    |   ^^^', '> 4 | );', '    | ^', '  5 | b'].join('\n'),
     );
+  });
+
+  it('ends a range that ends at the start of a line with the line before', () => {
+    const text = 'vpc:\n  ids:\n    - a\nevents:\n';
+    expect(codeFrame(text, at(2, 3, 4, 1))).toBe(['  1 | vpc:', '> 2 |   ids:', '    |   ^^^^', '> 3 |     - a', '    |     ^^^', '  4 | events:'].join('\n'));
   });
 
   it('elides the middle of a range longer than five lines', () => {

@@ -32,8 +32,10 @@ function linesOf(text: string): string[] {
  * range shows its first two lines and its last; a long line shows the part around the range, cut
  * with `…`.
  */
-export function codeFrame(text: string, loc: Loc, context = 1): string {
+export function codeFrame(text: string, at: Loc, context = 1): string {
   const lines = linesOf(text);
+  // A range whose end is the start of a line (a YAML block's value ends at the next key) ends with the line before.
+  const loc = at.endLine > at.line && at.endColumn <= 1 ? { ...at, endLine: at.endLine - 1, endColumn: (lines[at.endLine - 2] ?? '').length + 1 } : at;
   const first = Math.max(1, loc.line - context);
   const last = Math.min(lines.length, loc.endLine + context);
   const width = String(last).length;
@@ -48,7 +50,8 @@ export function codeFrame(text: string, loc: Loc, context = 1): string {
     const inRange = n >= loc.line && n <= loc.endLine;
     // Control characters (a binary file's escape sequences, NUL bytes) must not reach a terminal.
     const full = (lines[n - 1] ?? '').replace(/\t/g, ' ').replace(CONTROL, '\uFFFD');
-    const start = inRange && n === loc.line ? loc.column : 1;
+    // A range's later lines are marked from their first character, not under the indentation.
+    const start = inRange && n === loc.line ? loc.column : full.length - full.trimStart().length + 1;
     const end = inRange && n === loc.endLine ? loc.endColumn : full.length + 1;
     const shown = windowOf(full, start);
     out.push(`${inRange ? '>' : ' '} ${String(n).padStart(width)} | ${shown.text}`.trimEnd());
