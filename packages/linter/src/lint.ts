@@ -228,7 +228,7 @@ function lintInParts(
 function suppressionsOf(project: Project, handlers: HandlerBinding[], options: LintOptions): Suppression[] {
   const only = options.findingsIn;
   const yamlSources = only === undefined ? project.yamlSources : project.yamlSources.filter((source) => source.file === only);
-  const all = collectSuppressions(project.model, yamlSources, handlers, options.eslintDirectives === true);
+  const all = collectSuppressions(project.model, yamlSources, handlers, options.eslintDirectives === true, [], only);
   return only === undefined ? all : all.filter((s) => s.loc.file === only);
 }
 

@@ -30,10 +30,12 @@ export function collectSuppressions(
   eslintDirectives = false,
   /** Those of code the worker threads of a split run read. */
   fromWorkers: readonly Suppression[] = [],
+  /** Only the code file with this path (absolute, with `/`) is read for comments: a run that wants only its findings. */
+  onlyCodeFile?: string,
 ): Suppression[] {
   const out: Suppression[] = [];
   for (const source of yamlSources) out.push(...yamlSuppressions(source));
-  out.push(...codeSuppressions(handlers).filter((s) => eslintDirectives || s.origin !== 'eslint'));
+  out.push(...codeSuppressions(handlers, onlyCodeFile).filter((s) => eslintDirectives || s.origin !== 'eslint'));
   out.push(...fromWorkers);
   out.push(...metadataSuppressions(model));
   const seen = new Set<string>();
@@ -110,12 +112,14 @@ function insideSpan(spans: readonly [number, number][], at: number): boolean {
  * a position is trivia (whitespace and comments between tokens) or inside a token such as a string;
  * trivia holds nothing but comments and whitespace, so its comments are easy to delimit.
  */
-export function codeSuppressions(handlers: readonly HandlerBinding[]): Suppression[] {
+export function codeSuppressions(handlers: readonly HandlerBinding[], onlyFile?: string): Suppression[] {
   // The compiler's files: only those with a directive are wrapped (commentAround asks ts-morph).
   const files = new Map<string, { code: HandlerCode; file: HandlerCode['fileNodes'][number] }>();
   for (const h of handlers) {
     if (!(h.code instanceof HandlerCode)) continue;
-    for (const file of h.code.fileNodes) files.set(file.fileName, { code: h.code, file });
+    for (const file of h.code.fileNodes) {
+      if (onlyFile === undefined || file.fileName.replace(/\\/g, '/') === onlyFile) files.set(file.fileName, { code: h.code, file });
+    }
   }
   const out: Suppression[] = [];
   for (const [path, { code, file: compilerFile }] of files) {
