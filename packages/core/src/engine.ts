@@ -245,6 +245,7 @@ function ruleRunner(input: RunInput): RuleRunner {
         today: input.today ?? new Date(),
         ...(input.review ? { review: input.review } : {}),
         ...(suppressions ? { suppressions } : {}),
+        ...(input.findingsIn !== undefined ? { findingsIn: input.findingsIn } : {}),
         report,
       });
     } catch (error) {

@@ -72,6 +72,13 @@ export interface RuleContext<Options> {
   readonly review?: ReviewContext;
   /** Given to the suppression rules only, after every other rule ran: the run's suppressions and what became of them. */
   readonly suppressions?: SuppressionOutcome;
+  /**
+   * Set when only the findings located in this file (absolute path, `/` separators, as in `Loc.file`)
+   * are wanted (the ESLint plugin re-linting one edited file): the engine drops every report elsewhere,
+   * so a rule may skip the candidates it would report in other files. Evidence looked up elsewhere
+   * (facts of the function, callers, cleanup in another file) must still be read everywhere.
+   */
+  readonly findingsIn?: string;
   report(report: Report): void;
 }
 

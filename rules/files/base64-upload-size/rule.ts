@@ -151,7 +151,8 @@ export default defineRule({
           loc: locOfNode(node),
           fn: binding.fn,
         });
-      }, [SyntaxKind.CallExpression]);
+        // Reported at the call visited: the calls of other files need no look when one file's findings are wanted.
+      }, [SyntaxKind.CallExpression], { onlyFile: ctx.findingsIn });
     }
   },
 });

@@ -1,6 +1,7 @@
 import { defineRule, type LambdaFunction, type Loc } from '@lambda-lint/core';
 import { codeOf, isOneTimeInit, locOfNode, sdkFactsOf, unwrapExpression as unwrap, type ClientFact, type OperationFact } from '@lambda-lint/handler';
 import { Node } from '@lambda-lint/handler/ts-morph';
+import { isInFile } from '../../support/code-facts.js';
 
 /** Operations that fetch configuration or secrets: per-request calls add latency, cost and throttling. */
 const CONFIG_OPERATIONS: Readonly<Record<string, ReadonlySet<string>>> = {
@@ -69,8 +70,10 @@ export default defineRule({
     for (const binding of ctx.handlers) {
       const code = codeOf(binding);
       const sdk = sdkFactsOf(code);
+      // Each finding is placed at its fact's call: with one file's findings wanted, the facts of other files need no judging.
+      const only = ctx.findingsIn;
       for (const fact of sdk.clients) {
-        if (fact.scope !== 'invocation' || !fact.fn) continue;
+        if (fact.scope !== 'invocation' || !isInFile(fact.compilerNode, only) || !fact.fn) continue;
         let messageId: string;
         switch (fact.category) {
           case 'aws-v3':
@@ -104,7 +107,7 @@ export default defineRule({
       }
       for (const op of sdk.operations) {
         // The kind first: reading `fn` wraps the function (and its file) in ts-morph.
-        if (op.scope !== 'invocation' || !isConfigFetch(op) || !op.fn) continue;
+        if (op.scope !== 'invocation' || !isConfigFetch(op) || !isInFile(op.compilerNode, only) || !op.fn) continue;
         if (isOneTimeInit(code, op.node)) continue;
         collect(binding.fn, {
           messageId: 'configFetch',

@@ -119,7 +119,8 @@ export default defineRule({
             fn: binding.fn,
           });
         }
-      }, CALLS);
+        // Reported at an argument of the call visited: only the wanted file's calls need a look.
+      }, CALLS, { onlyFile: ctx.findingsIn });
     }
   },
 });

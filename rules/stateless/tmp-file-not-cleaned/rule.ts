@@ -218,7 +218,9 @@ export default defineRule({
         // Returned to the caller, the path is the caller's to remove.
         if (returnsPath(fn, ids)) return;
         creations.push({ call: node, api, ids, fn, key: isTemp ? [...ids][0] : textKey(arg) });
-      }, [SyntaxKind.CallExpression]);
+        // Reported at the creating call, and the filter below compares creations of one function (one
+        // file): only the wanted file's calls need a look. Removals are still looked for everywhere.
+      }, [SyntaxKind.CallExpression], { onlyFile: ctx.findingsIn });
 
       // A file inside a directory the same function creates is covered by that directory's finding.
       const reported = creations.filter((c) => !creations.some((o) => o !== c && o.fn === c.fn && DIR_CREATORS.has(o.api) && o.key !== undefined && o.key !== c.key && c.ids.has(o.key)));
