@@ -10,9 +10,9 @@ import { isCdkInternalRole, isInline } from './iam.js';
 export interface FunctionNeeds {
   fn: LambdaFunction;
   permissions: BoundPermission[];
-  platform: string[];
+  readonly platform: string[];
   /** Set when the code may call actions that are not derived (a library calling AWS itself, a command built out of sight). */
-  opaque: string | undefined;
+  readonly opaque: string | undefined;
 }
 
 /** Computed once per run (model and handler list) for the three rules that read it; callers only read the result. */
@@ -32,7 +32,22 @@ function computeFunctionNeeds(model: AppModel, handlers: readonly HandlerBinding
   for (const binding of handlers) {
     if (out.has(binding.fn.id)) continue;
     const code = codeOf(binding);
-    out.set(binding.fn.id, { fn: binding.fn, permissions: boundPermissionsOf(model, binding.fn, code), platform: platformActionsOf(binding.fn, code), opaque: opaqueAwsUseOf(code) });
+    const fn = binding.fn;
+    // What the platform uses and whether the code is opaque are read by iam-unused-permission and
+    // shared-iam-role only: computed on first read, not for the ESLint plugin's runs after an edit
+    // (which leave those rules out) nor for a run of iam-missing-permission alone.
+    let platform: string[] | undefined;
+    let opaque: { reason: string | undefined } | undefined;
+    out.set(fn.id, {
+      fn,
+      permissions: boundPermissionsOf(model, fn, code),
+      get platform() {
+        return (platform ??= platformActionsOf(fn, code));
+      },
+      get opaque() {
+        return (opaque ??= { reason: opaqueAwsUseOf(code) }).reason;
+      },
+    });
   }
   return out;
 }
