@@ -1,6 +1,6 @@
 import { defineRule } from '@lambda-lint/core';
-import { codeOf, forEachDescendantNode, locOfNode, type HandlerCode } from '@lambda-lint/handler';
-import { Node, SyntaxKind, type CallExpression, type ts } from '@lambda-lint/handler/ts-morph';
+import { codeOf, forEachDescendantCompilerNode, locOfNode, type HandlerCode } from '@lambda-lint/handler';
+import { Node, SyntaxKind, type BinaryExpression, type CallExpression, type ts } from '@lambda-lint/handler/ts-morph';
 import { callSitesOf, enclosingFunctionOf, forEachReachableWhere, mayNameInReachableFiles, methodNameOf, onlyNonRequestTriggers, textKey, unwrap } from '../../support/code-facts.js';
 
 function rootIdentifier(node: Node): Node | undefined {
@@ -71,10 +71,12 @@ function measured(code: HandlerCode, operand: Node): Set<string> | 'header' | un
 function sizeChecked(code: HandlerCode, scopes: readonly Node[], subjects: Set<string>): boolean {
   let found = false;
   for (const scope of scopes) {
-    forEachDescendantNode(scope, (d) => {
+    // Tested on the compiler nodes: only the comparisons are wrapped, not every node of the scopes.
+    forEachDescendantCompilerNode(scope, (d, wrap) => {
       if (found) return false;
-      if (Node.isBinaryExpression(d) && COMPARISONS.has(d.getOperatorToken().getKind())) {
-        for (const side of [d.getLeft(), d.getRight()]) {
+      if (d.kind === SyntaxKind.BinaryExpression && COMPARISONS.has((d as ts.BinaryExpression).operatorToken.kind)) {
+        const comparison = wrap<BinaryExpression>(d);
+        for (const side of [comparison.getLeft(), comparison.getRight()]) {
           const m = measured(code, side);
           if (m === 'header' || (m && [...m].some((t) => subjects.has(t)))) found = true;
         }
