@@ -1,7 +1,7 @@
 import { defineRule, propAlternatives, type LambdaFunction, type Loc, type RelatedLocation } from '@lambda-lint/core';
 import { codeOf, descendantsOfKind, locOfNode, type HandlerCode } from '@lambda-lint/handler';
 import { Node, SyntaxKind, type SourceFile, type ts } from '@lambda-lint/handler/ts-morph';
-import { forEachReachable } from '../../support/code-facts.js';
+import { forEachReachable, reachedFile } from '../../support/code-facts.js';
 import { PLATFORM_DEFAULTS } from '../../support/platform.js';
 import { heavyImportsOf, isErased } from './heavy-imports.js';
 
@@ -189,6 +189,18 @@ function sharedRoutes(fn: LambdaFunction, code: HandlerCode, files: readonly ts.
   return undefined;
 }
 
+/**
+ * Whether a function can get a finding in `file`: 'shared' is placed at a heavy import, 'smallMemory'
+ * at the memory setting. A reachable file without heavy imports can hold neither (then the loaded
+ * files, resolved module by module, are not looked at); a file loaded without reachable code (a
+ * barrel, a side-effect import) is not told apart and is looked at as in a whole run.
+ */
+function mayReportIn(file: string, code: HandlerCode, fn: LambdaFunction, minimum: number): boolean {
+  if (smallMemory(fn, minimum)?.loc.file === file) return true;
+  const reached = reachedFile(code, file);
+  return !reached || heavyImportsOf(reached, (n) => code.wrap(n)).length > 0;
+}
+
 /** The memory setting below the minimum (or unset), with what to say about it. */
 function smallMemory(fn: LambdaFunction, minimum: number): { loc: Loc; memory: string } | undefined {
   if (!fn.memorySize) {
@@ -221,6 +233,7 @@ export default defineRule({
     for (const binding of ctx.handlers) {
       const code = codeOf(binding);
       const fn = binding.fn;
+      if (ctx.findingsIn !== undefined && !mayReportIn(ctx.findingsIn, code, fn, minimum)) continue;
       // Nearly no handler loads a heavy package even counting the modules of erased imports: only then
       // are imported names resolved to tell which imports stay.
       const heavyIn = (files: readonly ts.SourceFile[]) => files.some((f) => heavyImportsOf(f, (n) => code.wrap(n)).length > 0);
