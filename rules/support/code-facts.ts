@@ -52,6 +52,20 @@ export function forEachReachableWhere<T extends Node = Node>(
 }
 
 /**
+ * {@link forEachReachableWhere} on compiler nodes: `cb` gets each accepted node and its innermost
+ * function unwrapped. For a rule that reads only their syntax and reports positions (`locOfTsNode`):
+ * a ts-morph wrapper of one node wraps its whole file.
+ */
+export function forEachReachableTsWhere(code: HandlerCode, test: (node: ts.Node) => boolean, cb: (node: ts.Node, fn: ts.Node) => void, kinds: readonly SyntaxKind[], options?: WalkOptions): void {
+  const found = code.reachableNodes(kinds);
+  const nodes = found.nodes;
+  const onlyFile = options?.onlyFile;
+  const inFile = onlyFile === undefined ? undefined : inFileTest(code, found, onlyFile);
+  if (onlyFile !== undefined && !inFile) return;
+  for (let i = 0; i < nodes.length; i++) if ((!inFile || inFile(i)) && test(nodes[i]!)) cb(nodes[i]!, found.fnNode(i));
+}
+
+/**
  * For nodes of reachable code: whether `found.nodes[i]` lies in `onlyFile`; undefined when the
  * handler's code never enters that file. The nodes come grouped by function: the file is looked up
  * once per function, not per node.

@@ -165,18 +165,14 @@ export class HandlerCode {
   /** Absolute path of the handler module (the file the configuration names). */
   readonly file: string;
   readonly exportName: string;
-  /**
-   * The node that defines the export: a VariableDeclaration, FunctionDeclaration,
-   * ClassDeclaration, or an expression (`export default <expr>`, `module.exports.handler = <expr>`).
-   * Undefined when the export comes from a package.
-   */
-  readonly exportNode: Node | undefined;
-  /** The function(s) that implement the handler, after unwrapping wrappers (`middy(fn)`, `withX(fn)`, factories). */
-  readonly handlerFunctions: readonly FunctionLikeNode[];
 
   readonly #program: Program;
   readonly #roots: TsFunctionLike[];
+  readonly #exportTs: ts.Node | undefined;
+  #exportNode: Node | undefined;
+  readonly #handlerList: readonly TsFunctionLike[];
   readonly #handlerTs: Set<ts.Node>;
+  #handlerFunctions: readonly FunctionLikeNode[] | undefined;
   #reachable: TsFunctionLike[] | undefined;
   #reachableSet: Set<ts.Node> | undefined;
   #reachableWrapped: FunctionLikeNode[] | undefined;
@@ -201,9 +197,11 @@ export class HandlerCode {
       exportTs = def.node;
       valueTs = def.node.kind === SK.SourceFile ? undefined : program.valueOf(def.node);
     }
-    this.exportNode = exportTs ? program.wrap(exportTs) : undefined;
+    // Wrapped on first read (exportNode, handlerFunctions): a ts-morph wrapper of the handler module
+    // costs more than most runs' rules ever read of it.
+    this.#exportTs = exportTs;
     const handlerTs = valueTs ? program.functionsOf(valueTs) : [];
-    this.handlerFunctions = handlerTs.map((f) => program.wrap<FunctionLikeNode>(f));
+    this.#handlerList = handlerTs;
     this.#handlerTs = new Set(handlerTs);
     // Inline functions of a wrapper expression (`.use({ before: async (r) => ... })`) run per request
     // too, and so do the functions of a table it is given (`createRouter(routes)`).
@@ -222,6 +220,31 @@ export class HandlerCode {
       if (visit(valueTs)) walkDescendants(valueTs, visit);
     }
     this.#roots = roots;
+  }
+
+  /**
+   * The node that defines the export: a VariableDeclaration, FunctionDeclaration,
+   * ClassDeclaration, or an expression (`export default <expr>`, `module.exports.handler = <expr>`).
+   * Undefined when the export comes from a package.
+   */
+  get exportNode(): Node | undefined {
+    const node = this.#exportTs;
+    return node ? (this.#exportNode ??= this.#program.wrap(node)) : undefined;
+  }
+
+  /** The function(s) that implement the handler, after unwrapping wrappers (`middy(fn)`, `withX(fn)`, factories). */
+  get handlerFunctions(): readonly FunctionLikeNode[] {
+    return (this.#handlerFunctions ??= this.#handlerList.map((f) => this.#program.wrap<FunctionLikeNode>(f)));
+  }
+
+  /** {@link handlerFunctions} as compiler nodes, which need no ts-morph wrappers. */
+  get handlerFunctionNodes(): readonly ts.Node[] {
+    return this.#handlerList;
+  }
+
+  /** Whether a function-like node (wrapped or the compiler's) is one of the {@link handlerFunctions}. */
+  isHandlerFunction(fn: Node | ts.Node): boolean {
+    return this.#handlerTs.has(isWrapper(fn) ? fn.compilerNode : fn);
   }
 
   /**
@@ -272,6 +295,11 @@ export class HandlerCode {
       this.#fileNodes = [...out];
     }
     return this.#fileNodes;
+  }
+
+  /** The files of this handler's run that ts-morph has wrapped so far: for tests of the checks that need no wrapper. */
+  wrappedFiles(): readonly string[] {
+    return this.#program.wrappedFiles();
   }
 
   /** The ts-morph wrapper of a compiler node of this handler's analysis (its file wrapped too, if it was not). */
@@ -392,6 +420,11 @@ export class HandlerCode {
     return b ? toScopeBinding(this.#program, b) : undefined;
   }
 
+  /** {@link resolveIdentifier} with the binding's nodes as compiler nodes: for a check that reads only their syntax. */
+  lexicalBinding(id: ts.Identifier): TsBinding | undefined {
+    return this.#program.resolveIdentifier(id);
+  }
+
   /**
    * Like {@link resolveIdentifier}, but follows imports and `require()` of local modules to the
    * declaration in the defining module, and resolves `ns.x` for a namespace import or required
@@ -495,8 +528,8 @@ export class HandlerCode {
    * A readable name for a function: its own name, the variable, property or method it is
    * assigned to, or the nearest named enclosing function; the export name for an anonymous handler.
    */
-  functionName(fn: Node): string {
-    let cur: ts.Node | undefined = fn.compilerNode;
+  functionName(fn: Node | ts.Node): string {
+    let cur: ts.Node | undefined = isWrapper(fn) ? fn.compilerNode : fn;
     while (cur) {
       if (isTsFunctionLike(cur)) {
         const n = ownName(cur);

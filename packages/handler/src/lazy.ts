@@ -72,7 +72,7 @@ function isFactoryState(code: HandlerCode, scope: Node): boolean {
   // A variable of the function body is scoped to its block.
   const parent = scope.getParent();
   const fn = Node.isBlock(scope) && parent && isFunctionLike(parent) ? parent : scope;
-  if (!isFunctionLike(fn) || code.handlerFunctions.some((h) => h === fn)) return false;
+  if (!isFunctionLike(fn) || code.isHandlerFunction(fn)) return false;
   const sites = callersOf(code, fn);
   return sites.length > 0 && sites.every((site) => code.isAtModuleScope(site));
 }
@@ -350,7 +350,7 @@ export function isOneTimeInit(code: HandlerCode, node: Node, depth = 0): boolean
   if (guardedInFunction(code, node)) return true;
   const fn = code.enclosingFunction(node);
   if (!fn) return false;
-  if (code.handlerFunctions.some((h) => h === fn)) return false;
+  if (code.isHandlerFunction(fn)) return false;
   let sites: Node[] = [];
   if (Node.isConstructorDeclaration(fn)) {
     const cls = fn.getParent();

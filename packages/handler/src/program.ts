@@ -44,6 +44,8 @@ export interface ParsedFile {
   readonly ts: ts.SourceFile;
   readonly scopes: ScopeIndex;
   exports?: ExportIndex;
+  /** Whether the ts-morph wrapper has been made (tests of the checks that need none). */
+  readonly wrapped: boolean;
 }
 
 class LazilyWrappedFile implements ParsedFile {
@@ -62,6 +64,10 @@ class LazilyWrappedFile implements ParsedFile {
 
   get sourceFile(): SourceFile {
     return this.#file.sourceFile;
+  }
+
+  get wrapped(): boolean {
+    return this.#file.wrapper !== undefined;
   }
 }
 
@@ -412,6 +418,13 @@ export class Program {
     const f = this.#byTs.get(sf);
     if (!f) throw new Error(`node of an unknown file ${sf.fileName}`);
     return f;
+  }
+
+  /** The paths of the files parsed for this program that have a ts-morph wrapper (for tests of the checks that need none). */
+  wrappedFiles(): string[] {
+    const out: string[] = [];
+    for (const f of this.#byTs.values()) if (f.wrapped) out.push(f.path);
+    return out;
   }
 
   /** The ts-morph wrapper of a compiler node (one wrapper per node, shared with ts-morph's own navigation). */

@@ -1,8 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { codeOf } from '@lambda-lint/handler';
+import { codeOf, descendantsOfKind } from '@lambda-lint/handler';
+import { Node, SyntaxKind, type SourceFile } from '@lambda-lint/handler/ts-morph';
 import { at, fixtureTests, lintDirectory, lintFiles, positions } from '../../test-support/harness.js';
-import { fileEmitsMetrics, fileEmitsMetricsByWalk, mayEmitMetrics, METRIC_MODULES } from './rule.js';
+import rule, { fileEmitsMetrics, fileEmitsMetricsByWalk, mayEmitMetrics, METRIC_MODULES } from './rule.js';
 
 const ID = 'no-custom-metrics';
 
@@ -77,29 +78,73 @@ describe(ID, () => {
     expect(["import { S3Client } from '@aws-sdk/client-s3';", 'export const handler = async () => ({ statusCode: 200 });'].map(mayEmitMetrics)).toEqual([false, false]);
   });
 
-  it('finds, with the test of the text, the files the walk finds, in the fixtures, the demo and files of every form', async () => {
+  /**
+   * The rule's former look, on ts-morph wrappers: the rule now reads compiler nodes (no wrapper of the
+   * file is made) and must give the same answers.
+   */
+  function emitsMetricsByWrappers(file: SourceFile): boolean {
+    const moduleName = (spec: string): string => (spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!);
+    for (const d of file.getImportDeclarations()) {
+      const spec = d.getModuleSpecifier();
+      if (Node.isStringLiteral(spec) && METRIC_MODULES.has(moduleName(spec.getLiteralValue()))) return true;
+    }
+    for (const call of descendantsOfKind(file, SyntaxKind.CallExpression)) {
+      const callee = call.getExpression();
+      if (!(Node.isIdentifier(callee) && callee.getText() === 'require') && callee.getKind() !== SyntaxKind.ImportKeyword) continue;
+      const a = call.getArguments()[0];
+      if (a && (Node.isStringLiteral(a) || Node.isNoSubstitutionTemplateLiteral(a)) && METRIC_MODULES.has(moduleName(a.getLiteralValue()))) return true;
+    }
+    for (const p of descendantsOfKind(file, SyntaxKind.PropertyAssignment)) {
+      if (p.getName().replace(/['"]/g, '') !== '_aws') continue;
+      const init = p.getInitializer();
+      if (init && Node.isObjectLiteralExpression(init) && init.getProperty('CloudWatchMetrics')) return true;
+    }
+    return false;
+  }
+
+  it('finds, with the test of the text and on compiler nodes, the files the walk of wrappers finds, in the fixtures, the demo and files of every form', async () => {
     const forms = {
       'src/get.ts': lines("import { Metrics } from '@aws-lambda-powertools/metrics';", 'const m = new Metrics();', 'export const handler = async () => m.addMetric("x", "Count", 1);'),
       'src/cancel.ts': lines("const StatsD = require('hot-shots');", 'const s = new StatsD();', 'export const handler = async () => s.increment("x");'),
       'src/emf.ts': lines("export const emit = () => console.log(JSON.stringify({ _aws: { CloudWatchMetrics: [] } }));"),
+      // Names written with escapes, quoted keys, computed and shorthand keys, a spread, import(), templates.
+      'src/quoted.ts': lines("export const f = () => ({ '_aws': { 'CloudWatchMetrics': [] } });"),
+      'src/quotedinner.ts': lines("export const f = () => ({ _aws: { 'CloudWatchMetrics': [] } });"),
+      'src/shorthand.ts': lines('const CloudWatchMetrics: string[] = [];', 'export const f = () => ({ "_aws": { ...{}, CloudWatchMetrics } });'),
+      'src/spread.ts': lines('export const f = () => ({ _aws: { ...{ CloudWatchMetrics: [] } } });'),
+      'src/computed.ts': lines("export const f = () => ({ ['_aws']: { ['CloudWatchMetrics']: [] }, _aws2: { CloudWatchMetrics: [] } });"),
+      'src/method.ts': lines('export const f = () => ({ _aws: { CloudWatchMetrics() { return []; } } });'),
+      'src/escapedkey.ts': lines('export const f = () => ({ \\u005faws: { CloudWatch\\u004detrics: [] } });'),
+      'src/escapedrequire.ts': lines("export const f = () => \\u0072equire('hot-shots');"),
+      'src/dynamic.ts': lines('export const f = () => import(`datadog-metrics`);'),
+      'src/nested.ts': lines('export function f() {', "  const m = require('@aws-lambda-powertools/metrics/lib');", '  return m;', '}'),
+      'src/other.ts': lines("import { S3Client } from '@aws-sdk/client-s3';", "export const f = () => ({ aws: { CloudWatchMetrics: [] }, s3: new S3Client({}), req: require('./emf.js') });"),
     };
+    const uses = Object.keys(forms)
+      .filter((f) => !['src/get.ts', 'src/cancel.ts', 'src/emf.ts'].includes(f))
+      .map((f) => `import { f } from './${f.slice(4, -3)}.js';`);
     const dirs = ['valid', 'invalid'].flatMap((v) => ['cloudformation', 'sam', 'serverless-cjs', 'serverless-ts'].map((c) => fileURLToPath(new URL(`fixtures/${v}/${c}/`, import.meta.url))));
     const results = [
       ...(await Promise.all(dirs.map((d) => lintDirectory(d)))),
       await lintDirectory(fileURLToPath(new URL('../../../examples/brand-platform-demo/', import.meta.url))),
       await lintFiles(app(lines("import { emit } from './emf.js';", 'export const handler = async () => emit();'), forms)),
+      // Each form on its own, reached from a handler: a module a namespace import names is reached when read.
+      ...(await Promise.all(
+        uses.map((use) => lintFiles(app(lines(use, 'export const handler = async () => f();'), forms))),
+      )),
     ];
     let files = 0;
     let emitting = 0;
     for (const r of results) {
       for (const binding of r.handlers) {
         for (const file of codeOf(binding).files) {
-          const expected = fileEmitsMetricsByWalk(file);
-          let wrapped = false;
-          const answer = fileEmitsMetrics(file.compilerNode, () => ((wrapped = true), file));
+          const expected = emitsMetricsByWrappers(file);
+          expect(fileEmitsMetricsByWalk(file.compilerNode), file.getFilePath()).toBe(expected);
+          let walked = false;
+          const answer = fileEmitsMetrics(file.compilerNode, (f) => ((walked = true), fileEmitsMetricsByWalk(f)));
           expect(answer, file.getFilePath()).toBe(expected);
-          // The wrapper is asked for only when the text may emit metrics.
-          expect(wrapped, file.getFilePath()).toBe(mayEmitMetrics(file.getFullText()));
+          // The walk is made only when the text may emit metrics.
+          expect(walked, file.getFilePath()).toBe(mayEmitMetrics(file.getFullText()));
           files++;
           if (expected) emitting++;
         }
@@ -107,6 +152,24 @@ describe(ID, () => {
     }
     expect(files).toBeGreaterThan(20);
     expect(emitting).toBeGreaterThan(3);
+  });
+
+  it('looks at the files that may emit metrics without a ts-morph wrapper of any file', async () => {
+    const only = { rules: [rule] };
+    const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+    const runs = await Promise.all(['valid', 'invalid'].flatMap((v) => ['cloudformation', 'sam', 'serverless-cjs', 'serverless-ts'].map((c) => lintDirectory(here(`fixtures/${v}/${c}/`), only))));
+    runs.push(await lintFiles(app(lines("import { emit } from './emf.js';", 'export const handler = async () => emit();'), { 'src/emf.ts': 'export const emit = () => console.log(JSON.stringify({ _aws: { CloudWatchMetrics: [] } }));\n' }), only));
+    let looked = 0;
+    for (const run of runs) {
+      for (const binding of run.handlers) {
+        const code = codeOf(binding);
+        looked += code.fileNodes.filter((f) => mayEmitMetrics(f.text)).length;
+        expect(code.wrappedFiles()).toEqual([]);
+      }
+    }
+    // Files whose text may emit metrics were looked at (their walk once wrapped them), and findings made.
+    expect(looked).toBeGreaterThan(3);
+    expect(runs.filter((run) => run.findings.some((f) => f.ruleId === ID)).length).toBe(4);
   });
 
   fixtureTests(fileURLToPath(new URL('.', import.meta.url)), ID);

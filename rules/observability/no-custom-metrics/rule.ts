@@ -1,6 +1,7 @@
 import { defineRule, type HandlerBinding, type LambdaFunction } from '@lambda-lint/core';
-import { codeOf, descendantsOfKind, sdkFactsOf, type HandlerCode } from '@lambda-lint/handler';
-import { Node, SyntaxKind, ts, type SourceFile } from '@lambda-lint/handler/ts-morph';
+import { codeOf, descendantsByKind, sdkFactsOf, type HandlerCode } from '@lambda-lint/handler';
+import { wrapperText } from '../../support/code-facts.js';
+import { SyntaxKind, type ts } from '@lambda-lint/handler/ts-morph';
 
 /** Packages whose use emits custom metrics: Powertools Metrics, EMF, StatsD and Datadog clients. */
 export const METRIC_MODULES: ReadonlySet<string> = new Set([
@@ -25,28 +26,36 @@ function moduleName(spec: string): string {
   return spec.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
 }
 
+/*
+ * Read on compiler nodes: the rule reports at the configuration, never in code, and a ts-morph
+ * wrapper of a file costs more than the look. Names are read as the wrappers' `getText()` and
+ * `getName()` give them (an identifier's escapes resolved, a string name with its quotes).
+ */
+
 /** Imports or requires a metrics package. */
-function importsMetrics(file: SourceFile): boolean {
-  for (const d of file.getImportDeclarations()) {
-    // Not getModuleSpecifierValue(): it throws on broken code (`import x from 5`).
-    const spec = d.compilerNode.moduleSpecifier;
-    if (ts.isStringLiteral(spec) && METRIC_MODULES.has(moduleName(spec.text))) return true;
+function importsMetrics(file: ts.SourceFile): boolean {
+  for (const d of file.statements) {
+    if (d.kind !== SyntaxKind.ImportDeclaration) continue;
+    const spec = (d as ts.ImportDeclaration).moduleSpecifier;
+    if (spec.kind === SyntaxKind.StringLiteral && METRIC_MODULES.has(moduleName((spec as ts.StringLiteral).text))) return true;
   }
-  for (const call of descendantsOfKind(file, SyntaxKind.CallExpression)) {
-    const callee = call.getExpression();
-    if (!(Node.isIdentifier(callee) && callee.getText() === 'require') && callee.getKind() !== SyntaxKind.ImportKeyword) continue;
-    const a = call.getArguments()[0];
-    if (a && (Node.isStringLiteral(a) || Node.isNoSubstitutionTemplateLiteral(a)) && METRIC_MODULES.has(moduleName(a.getLiteralValue()))) return true;
+  for (const node of descendantsByKind(file, SyntaxKind.CallExpression)) {
+    const call = node as ts.CallExpression;
+    const callee = call.expression;
+    if (!(callee.kind === SyntaxKind.Identifier && wrapperText(callee) === 'require') && callee.kind !== SyntaxKind.ImportKeyword) continue;
+    const a = call.arguments[0];
+    if (a && (a.kind === SyntaxKind.StringLiteral || a.kind === SyntaxKind.NoSubstitutionTemplateLiteral) && METRIC_MODULES.has(moduleName((a as ts.StringLiteralLike).text))) return true;
   }
   return false;
 }
 
 /** An Embedded Metric Format document: an object with `_aws: { CloudWatchMetrics: [...] }`. */
-function writesEmf(file: SourceFile): boolean {
-  for (const p of descendantsOfKind(file, SyntaxKind.PropertyAssignment)) {
-    if (p.getName().replace(/['"]/g, '') !== '_aws') continue;
-    const init = p.getInitializer();
-    if (init && Node.isObjectLiteralExpression(init) && init.getProperty('CloudWatchMetrics')) return true;
+function writesEmf(file: ts.SourceFile): boolean {
+  for (const node of descendantsByKind(file, SyntaxKind.PropertyAssignment)) {
+    const p = node as ts.PropertyAssignment;
+    if (wrapperText(p.name).replace(/['"]/g, '') !== '_aws') continue;
+    const init = p.initializer;
+    if (init.kind === SyntaxKind.ObjectLiteralExpression && (init as ts.ObjectLiteralExpression).properties.some((q) => q.name !== undefined && wrapperText(q.name) === 'CloudWatchMetrics')) return true;
   }
   return false;
 }
@@ -65,15 +74,14 @@ export function mayEmitMetrics(text: string): boolean {
 
 /**
  * Whether a file imports or requires a metrics package or writes EMF: most files' text tells they
- * do not, without walking their calls and properties (nor wrapping the file: `wrap` is asked only
- * for a file that may).
+ * do not, without walking their calls and properties (`walk` is asked only for a file that may).
  */
-export function fileEmitsMetrics(file: ts.SourceFile, wrap: (file: ts.SourceFile) => SourceFile): boolean {
-  return mayEmitMetrics(file.text) && fileEmitsMetricsByWalk(wrap(file));
+export function fileEmitsMetrics(file: ts.SourceFile, walk: (file: ts.SourceFile) => boolean = fileEmitsMetricsByWalk): boolean {
+  return mayEmitMetrics(file.text) && walk(file);
 }
 
 /** {@link fileEmitsMetrics} without the test of the text. */
-export function fileEmitsMetricsByWalk(file: SourceFile): boolean {
+export function fileEmitsMetricsByWalk(file: ts.SourceFile): boolean {
   return importsMetrics(file) || writesEmf(file);
 }
 
@@ -82,7 +90,7 @@ function emitsMetrics(code: HandlerCode, checked: Map<ts.SourceFile, boolean>): 
   for (const file of code.fileNodes) {
     let found = checked.get(file);
     if (found === undefined) {
-      found = fileEmitsMetrics(file, (f) => code.wrap<SourceFile>(f));
+      found = fileEmitsMetrics(file);
       checked.set(file, found);
     }
     if (found) return true;

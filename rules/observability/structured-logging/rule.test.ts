@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { codeOf } from '@lambda-lint/handler';
 import { SyntaxKind, type ts } from '@lambda-lint/handler/ts-morph';
 import { at, fixtureTests, lintDirectory, lintFiles, positions } from '../../test-support/harness.js';
-import { mayCallConsole, onConsole } from './rule.js';
+import rule, { mayCallConsole, onConsole } from './rule.js';
 
 const ID = 'structured-logging';
 
@@ -155,6 +155,32 @@ describe(ID, () => {
     }
     expect(skipped).toBeGreaterThan(2);
     expect(kept).toBeGreaterThan(5);
+  });
+
+  it('reports every way of building the text, and skips the rest, without a ts-morph wrapper of any file', async () => {
+    const only = { rules: [rule] };
+    const code = lines(
+      "import util from 'node:util';", // 1
+      "const AREA = 'eu';", // 2
+      'export const handler = async (event: { id: string; n: number }) => {', // 3
+      '  console.log(`order ${event.id}`);', // 4
+      "  console['warn']('order ' + event.id);", // 5
+      "  console.error('order %s', event.id);", // 6
+      "  console.info(util.format('order %s', event.id));", // 7
+      '  console.debug(`area ${AREA}`);', // 8
+      '  console.log(event.n + 1);', // 9
+      "  console.log({ message: 'order', id: event.id });", // 10
+      '  return event.n;', // 11
+      '};',
+    );
+    const r = await lintFiles(app(code), only);
+    expect(positions(r, ID)).toEqual([pos(4, 3, 4, 35), pos(5, 3, 5, 39), pos(6, 3, 6, 38), pos(7, 3, 7, 50)]);
+    const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+    const runs = [r, ...(await Promise.all(['cloudformation', 'sam', 'serverless-cjs', 'serverless-ts'].map((c) => lintDirectory(here(`fixtures/invalid/${c}/`), only))))];
+    for (const run of runs) {
+      expect(run.findings.some((f) => f.ruleId === ID)).toBe(true);
+      for (const binding of run.handlers) expect(codeOf(binding).wrappedFiles()).toEqual([]);
+    }
   });
 
   fixtureTests(fileURLToPath(new URL('.', import.meta.url)), ID);

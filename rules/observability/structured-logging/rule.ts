@@ -1,7 +1,7 @@
 import { defineRule, type LambdaFunction } from '@lambda-lint/core';
-import { codeOf, locOfNode, skipOuterExpressions, unwrapExpression as unwrap, type HandlerCode } from '@lambda-lint/handler';
-import { Node, SyntaxKind, type CallExpression, type ts } from '@lambda-lint/handler/ts-morph';
-import { forEachReachableWhere, mayNameInReachableFiles } from '../../support/code-facts.js';
+import { codeOf, locOfTsNode, skipOuterExpressions, type HandlerCode } from '@lambda-lint/handler';
+import { SyntaxKind, type ts } from '@lambda-lint/handler/ts-morph';
+import { forEachReachableTsWhere, mayNameInReachableFiles, wrapperText } from '../../support/code-facts.js';
 
 /** The `console` methods that write a log line. */
 const CONSOLE_METHODS = new Set(['log', 'info', 'warn', 'error', 'debug', 'trace']);
@@ -25,49 +25,64 @@ export function mayCallConsole(code: HandlerCode): boolean {
   return mayNameInReachableFiles(code, 'console');
 }
 
+/*
+ * Calls and arguments are read on compiler nodes: a finding needs the call's position only, and a
+ * ts-morph wrapper of a node wraps its whole file. Names are read as the wrappers' `getText()` and
+ * `getName()` give them (an identifier's escapes resolved).
+ */
+
 /** `console.log(...)` (also `console['log']`) on the global console, not a local variable named `console`. */
-function consoleMethod(code: HandlerCode, call: CallExpression): string | undefined {
-  if (!onConsole(call.compilerNode)) return undefined;
-  const callee = unwrap(call.getExpression());
-  let receiver: Node;
+function consoleMethod(code: HandlerCode, call: ts.CallExpression): string | undefined {
+  if (!onConsole(call)) return undefined;
+  const callee = skipOuterExpressions(call.expression);
+  let receiver: ts.Node;
   let name: string | undefined;
-  if (Node.isPropertyAccessExpression(callee)) {
-    receiver = unwrap(callee.getExpression());
-    name = callee.getName();
-  } else if (Node.isElementAccessExpression(callee)) {
-    receiver = unwrap(callee.getExpression());
-    const a = callee.getArgumentExpression();
-    name = a && Node.isStringLiteral(a) ? a.getLiteralValue() : undefined;
+  if (callee.kind === SyntaxKind.PropertyAccessExpression) {
+    receiver = skipOuterExpressions((callee as ts.PropertyAccessExpression).expression);
+    name = wrapperText((callee as ts.PropertyAccessExpression).name);
+  } else if (callee.kind === SyntaxKind.ElementAccessExpression) {
+    receiver = skipOuterExpressions((callee as ts.ElementAccessExpression).expression);
+    const a = (callee as ts.ElementAccessExpression).argumentExpression;
+    name = a.kind === SyntaxKind.StringLiteral ? (a as ts.StringLiteral).text : undefined;
   } else return undefined;
-  if (!Node.isIdentifier(receiver) || receiver.getText() !== 'console' || !name || !CONSOLE_METHODS.has(name)) return undefined;
-  if (code.resolveIdentifier(receiver)) return undefined;
+  if (receiver.kind !== SyntaxKind.Identifier || wrapperText(receiver) !== 'console' || !name || !CONSOLE_METHODS.has(name)) return undefined;
+  if (code.lexicalBinding(receiver as ts.Identifier)) return undefined;
   return name;
 }
 
+function isStringLike(kind: SyntaxKind): boolean {
+  return kind === SyntaxKind.StringLiteral || kind === SyntaxKind.NoSubstitutionTemplateLiteral;
+}
+
 /** How an argument builds its text, when it is built from values rather than written as a constant. */
-function stringBuilding(code: HandlerCode, arg: Node, rest: number): 'template' | 'concatenation' | 'format' | undefined {
-  const e = unwrap(arg);
-  if (Node.isTemplateExpression(e)) return code.evaluateString(e) === undefined ? 'template' : undefined;
-  if (Node.isBinaryExpression(e) && e.getOperatorToken().getKind() === SyntaxKind.PlusToken) {
+function stringBuilding(code: HandlerCode, arg: ts.Node, rest: number): 'template' | 'concatenation' | 'format' | undefined {
+  const e = skipOuterExpressions(arg);
+  if (e.kind === SyntaxKind.TemplateExpression) return code.evaluateString(e) === undefined ? 'template' : undefined;
+  if (isConcatenation(e)) {
     if (code.evaluateString(e) !== undefined) return undefined;
     // `'a' + b` or `` `a` + b ``: a string built by concatenation (not `a + b` of two numbers).
-    const operands: Node[] = [];
-    const collect = (n: Node): void => {
-      const u = unwrap(n);
-      if (Node.isBinaryExpression(u) && u.getOperatorToken().getKind() === SyntaxKind.PlusToken) {
-        collect(u.getLeft());
-        collect(u.getRight());
+    const operands: ts.Node[] = [];
+    const collect = (n: ts.Node): void => {
+      const u = skipOuterExpressions(n);
+      if (isConcatenation(u)) {
+        collect((u as ts.BinaryExpression).left);
+        collect((u as ts.BinaryExpression).right);
       } else operands.push(u);
     };
     collect(e);
-    return operands.some((o) => Node.isStringLiteral(o) || Node.isNoSubstitutionTemplateLiteral(o) || Node.isTemplateExpression(o)) ? 'concatenation' : undefined;
+    return operands.some((o) => isStringLike(o.kind) || o.kind === SyntaxKind.TemplateExpression) ? 'concatenation' : undefined;
   }
-  if (Node.isCallExpression(e)) {
-    const m = code.moduleMemberOf(e.getExpression());
+  if (e.kind === SyntaxKind.CallExpression) {
+    const m = code.moduleMemberOf((e as ts.CallExpression).expression);
     if (m && (m.module === 'util' || m.module === 'node:util') && m.path.length === 1 && m.path[0] === 'format') return 'format';
   }
-  if (rest > 0 && (Node.isStringLiteral(e) || Node.isNoSubstitutionTemplateLiteral(e)) && FORMAT_PLACEHOLDER.test(e.getLiteralValue())) return 'format';
+  if (rest > 0 && isStringLike(e.kind) && FORMAT_PLACEHOLDER.test((e as ts.StringLiteralLike).text)) return 'format';
   return undefined;
+}
+
+/** `a + b`. */
+function isConcatenation(n: ts.Node): boolean {
+  return n.kind === SyntaxKind.BinaryExpression && (n as ts.BinaryExpression).operatorToken.kind === SyntaxKind.PlusToken;
 }
 
 const HOW: Record<'template' | 'concatenation' | 'format', string> = {
@@ -102,24 +117,25 @@ export default defineRule({
       if (json !== false) continue;
       const code = codeOf(binding);
       if (!mayCallConsole(code)) continue;
-      forEachReachableWhere(code, (n) => onConsole(n as ts.CallExpression), (node) => {
-        if (!Node.isCallExpression(node)) return;
-        const method = consoleMethod(code, node);
+      forEachReachableTsWhere(code, (n) => onConsole(n as ts.CallExpression), (node) => {
+        const call = node as ts.CallExpression;
+        const method = consoleMethod(code, call);
         if (!method) return;
-        const args = node.getArguments();
+        const args = call.arguments;
         for (let i = 0; i < args.length; i++) {
           const how = stringBuilding(code, args[i]!, i === 0 ? args.length - 1 : 0);
           if (!how) continue;
           ctx.report({
             messageId: 'interpolated',
             data: { function: binding.fn.name, method, how: HOW[how] },
-            loc: locOfNode(node),
+            loc: locOfTsNode(call),
             fn: binding.fn,
             related: [{ loc: binding.fn.loc, message: `${binding.fn.name}: set the JSON log format here` }],
           });
           return;
         }
-      }, [SyntaxKind.CallExpression]);
+        // Reported at the call visited: only the wanted file's calls need a look.
+      }, [SyntaxKind.CallExpression], { onlyFile: ctx.findingsIn });
     }
   },
 });

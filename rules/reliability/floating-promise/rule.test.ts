@@ -1,7 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { at, fixtureTests, lintFiles, positions } from '../../test-support/harness.js';
+import { codeOf } from '@lambda-lint/handler';
+import { at, fixtureTests, lintDirectory, lintFiles, positions } from '../../test-support/harness.js';
+import rule from './rule.js';
 
 const ID = 'floating-promise';
 
@@ -209,6 +211,44 @@ describe(ID, () => {
       }),
       { numRuns: 40 },
     );
+  });
+
+  it('finds every kind of finding, and the excused work, without a ts-morph wrapper of any file', async () => {
+    const only = { rules: [rule] };
+    const handler = lines(
+      "import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';", // 1
+      "import { audit } from './audit.js';", // 2
+      'const ddb = new DynamoDBClient({});', // 3
+      "const put = () => ddb.send(new PutItemCommand({ TableName: 't', Item: {} }));", // 4
+      'export const handler = async (event: { ids: string[] }, context: { callbackWaitsForEmptyEventLoop: boolean }) => {', // 5
+      '  context.callbackWaitsForEmptyEventLoop = false;', // 6
+      '  void put();', // 7
+      '  setTimeout(async () => { await put(); }, 100);', // 8
+      '  event.ids.forEach(async (id) => { await audit(id); });', // 9
+      '  const unused = put();', // 10
+      '  const later = put();', // 11
+      '  later.catch(() => undefined);', // 12
+      '  await new Promise((resolve) => { put(); resolve(1); });', // 13
+      '  audit(event.ids[0]!);', // 14
+      '  await later;', // 15
+      '  return { ok: true };', // 16
+      '};',
+    );
+    const r = await lintFiles(app(handler, { 'src/audit.ts': 'export const audit = async (id: string) => id;\n' }), only);
+    expect(positions(r, ID)).toEqual([
+      pos('noWaitPending', 6, 3, 6, 49),
+      pos('voided', 7, 3, 7, 13),
+      pos('timer', 8, 3, 8, 48),
+      pos('asyncCallback', 9, 3, 9, 56),
+      pos('unusedPromise', 10, 9, 10, 15),
+      pos('floating', 14, 3, 14, 23),
+    ]);
+    expect(r.findings.find((f) => f.messageId === 'noWaitPending')!.message).toContain('(put(...) on line 7 and 4 more)');
+    const runs = [r, ...(await Promise.all(['cloudformation', 'sam', 'serverless-cjs', 'serverless-ts'].map((c) => lintDirectory(fileURLToPath(new URL(`fixtures/invalid/${c}/`, import.meta.url)), only))))];
+    for (const run of runs) {
+      expect(run.findings.some((f) => f.ruleId === ID)).toBe(true);
+      for (const binding of run.handlers) expect(codeOf(binding).wrappedFiles()).toEqual([]);
+    }
   });
 
   fixtureTests(fileURLToPath(new URL('.', import.meta.url)), ID);

@@ -1,45 +1,59 @@
 import { defineRule } from '@lambda-lint/core';
-import { codeOf, forEachDescendantNode, locOfNode, sdkFactsOf, skipOuterExpressions, unwrapExpression as unwrap, walkDescendants, type FunctionLikeNode, type HandlerCode, type SdkFacts } from '@lambda-lint/handler';
-import { Node, SyntaxKind, type ts } from '@lambda-lint/handler/ts-morph';
-import { moduleMember, STATEMENT_AND_WRITE_KINDS } from '../../support/code-facts.js';
+import { codeOf, locOfTsNode, sdkFactsOf, skipOuterExpressions as unwrap, walkDescendants, type HandlerCode, type SdkFacts } from '@lambda-lint/handler';
+import { SyntaxKind, type ts } from '@lambda-lint/handler/ts-morph';
+import { inFileTest, moduleMember, STATEMENT_AND_WRITE_KINDS, wrapperText } from '../../support/code-facts.js';
 
 
 const PROMISE_COMBINATORS = new Set(['all', 'allSettled', 'race', 'any']);
 const CHAIN_METHODS = new Set(['then', 'catch', 'finally']);
 const TIMERS = new Set(['setTimeout', 'setImmediate', 'setInterval', 'queueMicrotask']);
 
-function compact(node: Node): string {
-  const text = node.getText().replace(/\s*\n\s*/g, '').replace(/\s+/g, ' ');
+/*
+ * The whole rule reads compiler nodes: a finding needs a position only, and a ts-morph wrapper of a
+ * node wraps its file (most runs report nothing here, and wrapping the handler modules cost more
+ * than the rule). Names and texts are read as the wrappers' `getText()` and `getName()` give them.
+ */
+
+/** What ts-morph's `getText()` gives: an identifier's name (escapes resolved), otherwise the source text from the first token. */
+const textOf = wrapperText;
+
+function compact(node: ts.Node): string {
+  const text = textOf(node).replace(/\s*\n\s*/g, '').replace(/\s+/g, ' ');
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
+/** The name of `x.name`, as the wrapper's `getName()` gives it. */
+function accessName(access: ts.PropertyAccessExpression): string {
+  return textOf(access.name);
+}
+
 /** `client.send()` for a call: the callee as written, arguments elided. */
-function shown(node: Node): string {
+function shown(node: ts.Node): string {
   const n = unwrap(node);
-  if (Node.isCallExpression(n)) {
-    const callee = unwrap(n.getExpression());
-    if (Node.isPropertyAccessExpression(callee) && (CHAIN_METHODS.has(callee.getName()) || callee.getName() === 'promise')) return `${shown(callee.getExpression())}.${callee.getName()}(...)`;
+  if (n.kind === SyntaxKind.CallExpression) {
+    const callee = unwrap((n as ts.CallExpression).expression);
+    if (callee.kind === SyntaxKind.PropertyAccessExpression) {
+      const access = callee as ts.PropertyAccessExpression;
+      const name = accessName(access);
+      if (CHAIN_METHODS.has(name) || name === 'promise') return `${shown(access.expression)}.${name}(...)`;
+    }
     return `${compact(callee)}(...)`;
   }
-  if (Node.isNewExpression(n)) return `new ${compact(n.getExpression())}(...)`;
+  if (n.kind === SyntaxKind.NewExpression) return `new ${compact((n as ts.NewExpression).expression)}(...)`;
   return compact(n);
 }
 
 /** An identifier that names a global (nothing in scope declares it). */
-function isGlobal(code: HandlerCode, node: Node | ts.Node, name: string): boolean {
-  const n = skipOuterExpressions(Node.isNode(node) ? node.compilerNode : node);
+function isGlobal(code: HandlerCode, node: ts.Node, name: string): boolean {
+  const n = unwrap(node);
   return n.kind === SyntaxKind.Identifier && (n as ts.Identifier).text === name && !code.resolveReference(n);
 }
 
-function isAsyncFunction(fn: Node | ts.Node): boolean {
-  const f = (Node.isNode(fn) ? fn.compilerNode : fn) as ts.FunctionLikeDeclaration;
+function isAsyncFunction(fn: ts.Node): boolean {
+  const f = fn as ts.FunctionLikeDeclaration;
   if (f.kind !== SyntaxKind.ArrowFunction && f.kind !== SyntaxKind.FunctionExpression && f.kind !== SyntaxKind.FunctionDeclaration && f.kind !== SyntaxKind.MethodDeclaration) return false;
   if (!f.modifiers?.some((m) => m.kind === SyntaxKind.AsyncKeyword)) return false;
   return !f.asteriskToken;
-}
-
-function isFunctionNode(n: Node): boolean {
-  return Node.isArrowFunction(n) || Node.isFunctionExpression(n) || Node.isFunctionDeclaration(n) || Node.isMethodDeclaration(n) || Node.isConstructorDeclaration(n) || Node.isGetAccessorDeclaration(n) || Node.isSetAccessorDeclaration(n);
 }
 
 /**
@@ -48,22 +62,22 @@ function isFunctionNode(n: Node): boolean {
  * `fetch()`, `fs/promises` and `timers/promises` functions, and calls of local async functions.
  * Read on the compiler nodes: asked of most calls of reachable code, which need no wrappers for it.
  */
-function isPromise(code: HandlerCode, sdk: SdkFacts, expr: Node | ts.Node, depth = 0): boolean {
+function isPromise(code: HandlerCode, sdk: SdkFacts, expr: ts.Node, depth = 0): boolean {
   if (depth > 4) return false;
-  const e = skipOuterExpressions(Node.isNode(expr) ? expr.compilerNode : expr);
+  const e = unwrap(expr);
   if (e.kind === SyntaxKind.NewExpression) return isGlobal(code, (e as ts.NewExpression).expression, 'Promise');
   if (e.kind !== SyntaxKind.CallExpression) return false;
   const call = e as ts.CallExpression;
   const fact = sdk.factAt(call);
   if (fact && fact.kind === 'operation' && fact.sdk === 'v3' && !fact.callback) return true;
-  const callee = skipOuterExpressions(call.expression);
+  const callee = unwrap(call.expression);
   if (callee.kind === SyntaxKind.PropertyAccessExpression) {
     const access = callee as ts.PropertyAccessExpression;
     const name = access.name.text;
     if (CHAIN_METHODS.has(name)) return true;
     if (PROMISE_COMBINATORS.has(name) && isGlobal(code, access.expression, 'Promise')) return true;
     if (name === 'promise' && call.arguments.length === 0) {
-      const inner = sdk.factAt(skipOuterExpressions(access.expression));
+      const inner = sdk.factAt(unwrap(access.expression));
       if (inner && inner.kind === 'operation' && inner.sdk === 'v2') return true;
     }
   }
@@ -92,7 +106,7 @@ function returnsPromise(code: HandlerCode, sdk: SdkFacts, fn: ts.Node, depth: nu
 /** Syntax never changes during a run: each function's returned expressions are collected once, however many call sites ask. */
 const returnedCache = new WeakMap<ts.Node, ts.Node[]>();
 
-/** The kinds {@link isFunctionNode} accepts, for walks on compiler nodes. */
+/** The function-like kinds with a body (a nested one is not the own code of its enclosing function). */
 const FUNCTION_KINDS: ReadonlySet<SyntaxKind> = new Set([
   SyntaxKind.ArrowFunction,
   SyntaxKind.FunctionExpression,
@@ -122,9 +136,9 @@ function returnedExpressions(fn: ts.Node): ts.Node[] {
 }
 
 /** The executor of `new Promise((resolve, reject) => ...)`: work inside it settles the promise. */
-function isPromiseExecutor(code: HandlerCode, fn: Node): boolean {
-  const parent = fn.getParent();
-  return !!parent && Node.isNewExpression(parent) && isGlobal(code, parent.getExpression(), 'Promise') && parent.getArguments()[0] === fn;
+function isPromiseExecutor(code: HandlerCode, fn: ts.Node): boolean {
+  const parent = fn.parent;
+  return !!parent && parent.kind === SyntaxKind.NewExpression && isGlobal(code, (parent as ts.NewExpression).expression, 'Promise') && (parent as ts.NewExpression).arguments?.[0] === fn;
 }
 
 /**
@@ -136,13 +150,13 @@ function isPromiseExecutor(code: HandlerCode, fn: Node): boolean {
 function mayMatter(n: ts.Node): boolean {
   switch (n.kind) {
     case SyntaxKind.ExpressionStatement: {
-      const kind = skipOuterExpressions((n as ts.ExpressionStatement).expression).kind;
+      const kind = unwrap((n as ts.ExpressionStatement).expression).kind;
       return kind === SyntaxKind.VoidExpression || kind === SyntaxKind.CallExpression || kind === SyntaxKind.NewExpression;
     }
     case SyntaxKind.VariableDeclaration: {
       const decl = n as ts.VariableDeclaration;
       if (!decl.initializer || decl.name.kind !== SyntaxKind.Identifier) return false;
-      const kind = skipOuterExpressions(decl.initializer).kind;
+      const kind = unwrap(decl.initializer).kind;
       return kind === SyntaxKind.CallExpression || kind === SyntaxKind.NewExpression;
     }
     case SyntaxKind.CallExpression:
@@ -150,7 +164,7 @@ function mayMatter(n: ts.Node): boolean {
     case SyntaxKind.BinaryExpression: {
       const b = n as ts.BinaryExpression;
       if (b.operatorToken.kind !== SyntaxKind.EqualsToken) return false;
-      const left = skipOuterExpressions(b.left);
+      const left = unwrap(b.left);
       return left.kind === SyntaxKind.PropertyAccessExpression && (left as ts.PropertyAccessExpression).name.text === 'callbackWaitsForEmptyEventLoop';
     }
     default:
@@ -166,7 +180,7 @@ function mayMatter(n: ts.Node): boolean {
 function mayReport(code: HandlerCode, sdk: SdkFacts, n: ts.Node): boolean {
   if (n.kind === SyntaxKind.VariableDeclaration) return isPromise(code, sdk, (n as ts.VariableDeclaration).initializer!);
   if (n.kind !== SyntaxKind.ExpressionStatement) return true;
-  const e = skipOuterExpressions((n as ts.ExpressionStatement).expression);
+  const e = unwrap((n as ts.ExpressionStatement).expression);
   if (e.kind === SyntaxKind.VoidExpression) return isPromise(code, sdk, (e as ts.VoidExpression).expression);
   if (isPromise(code, sdk, e)) return true;
   if (e.kind !== SyntaxKind.CallExpression) return false;
@@ -178,88 +192,94 @@ function mayReport(code: HandlerCode, sdk: SdkFacts, n: ts.Node): boolean {
 
 /** `x.name(...)`: the method's name, from the compiler node. */
 function calledMethod(call: ts.CallExpression): string | undefined {
-  const callee = skipOuterExpressions(call.expression);
+  const callee = unwrap(call.expression);
   return callee.kind === SyntaxKind.PropertyAccessExpression ? (callee as ts.PropertyAccessExpression).name.text : undefined;
 }
 
 /** The compiler-node test {@link timerCall} starts with: a timer's name, or `.nextTick(...)`. */
 function mayBeTimer(call: ts.CallExpression): boolean {
-  const callee = skipOuterExpressions(call.expression);
+  const callee = unwrap(call.expression);
   return callee.kind === SyntaxKind.Identifier ? TIMERS.has((callee as ts.Identifier).text) : calledMethod(call) === 'nextTick';
 }
 
 /** A timer call (`setTimeout(cb)`, `process.nextTick(cb)`) and its callback. */
-function timerCall(code: HandlerCode, call: Node): { name: string; callback: Node } | undefined {
-  if (!Node.isCallExpression(call)) return undefined;
-  const callee = unwrap(call.getExpression());
+function timerCall(code: HandlerCode, node: ts.Node): { name: string; callback: ts.Node } | undefined {
+  if (node.kind !== SyntaxKind.CallExpression) return undefined;
+  const call = node as ts.CallExpression;
+  const callee = unwrap(call.expression);
   let name: string | undefined;
-  if (Node.isIdentifier(callee) && TIMERS.has(callee.getText()) && !code.resolveIdentifier(callee)) name = callee.getText();
-  else if (Node.isPropertyAccessExpression(callee) && callee.getName() === 'nextTick' && isGlobal(code, callee.getExpression(), 'process')) name = 'process.nextTick';
-  const cb = call.getArguments()[0];
+  if (callee.kind === SyntaxKind.Identifier && TIMERS.has(textOf(callee)) && !code.resolveIdentifier(callee as ts.Identifier)) name = textOf(callee);
+  else if (callee.kind === SyntaxKind.PropertyAccessExpression && accessName(callee as ts.PropertyAccessExpression) === 'nextTick' && isGlobal(code, (callee as ts.PropertyAccessExpression).expression, 'process')) {
+    name = 'process.nextTick';
+  }
+  const cb = call.arguments[0];
   if (!name || !cb) return undefined;
   return { name, callback: unwrap(cb) };
 }
 
 /** Whether a function does asynchronous work: it is async, or starts a promise in its own body. */
-function doesAsyncWork(code: HandlerCode, sdk: SdkFacts, fn: Node): boolean {
+function doesAsyncWork(code: HandlerCode, sdk: SdkFacts, fn: ts.Node): boolean {
   if (isAsyncFunction(fn)) return true;
-  if (!isFunctionNode(fn)) return false;
+  if (!FUNCTION_KINDS.has(fn.kind)) return false;
   let found = false;
-  forEachDescendantNode(fn, (n) => {
-    if (found || (n !== fn && isFunctionNode(n))) return false;
-    if (Node.isCallExpression(n) && isPromise(code, sdk, n)) found = true;
+  walkDescendants(fn, (n) => {
+    if (found || FUNCTION_KINDS.has(n.kind)) return false;
+    if (n.kind === SyntaxKind.CallExpression && isPromise(code, sdk, n)) found = true;
     return !found;
   });
   return found;
 }
 
-/** Whether a variable declared with a plain name is read anywhere in its scope. */
-function isRead(code: HandlerCode, decl: Node, fn: FunctionLikeNode): boolean {
-  if (!Node.isVariableDeclaration(decl)) return true;
-  const nameNode = decl.getNameNode();
-  if (!Node.isIdentifier(nameNode)) return true;
-  const name = nameNode.getText();
+/** Whether an identifier other than `except` in a function names the variable `decl` declares. */
+function refersTo(code: HandlerCode, fn: ts.Node, decl: ts.Node, name: string, except: readonly ts.Node[]): boolean {
   let used = false;
-  forEachDescendantNode(fn, (n) => {
+  walkDescendants(fn, (n) => {
     if (used) return false;
-    if (Node.isIdentifier(n) && n !== nameNode && n.getText() === name) {
-      const b = code.resolveIdentifier(n);
-      if (b && b.declaration === decl) used = true;
-    }
+    if (n.kind === SyntaxKind.Identifier && !except.includes(n) && textOf(n) === name && code.lexicalBinding(n as ts.Identifier)?.declaration === decl) used = true;
     return !used;
   });
   return used;
+}
+
+/** Whether a variable declared with a plain name is read anywhere in its scope. */
+function isRead(code: HandlerCode, decl: ts.VariableDeclaration, fn: ts.Node): boolean {
+  const nameNode = decl.name;
+  if (nameNode.kind !== SyntaxKind.Identifier) return true;
+  return refersTo(code, fn, decl, textOf(nameNode), [nameNode]);
 }
 
 /**
  * `p.catch(() => {})` on a promise variable that is also used elsewhere (`await p` later): the
  * handler attached to avoid an unhandled rejection, not dropped work.
  */
-function chainOnAwaitedVariable(code: HandlerCode, e: Node, fn: FunctionLikeNode): boolean {
+function chainOnAwaitedVariable(code: HandlerCode, e: ts.Node, fn: ts.Node): boolean {
   let root = e;
   for (;;) {
     const r = unwrap(root);
-    if (!Node.isCallExpression(r)) break;
-    const callee = unwrap(r.getExpression());
-    if (!Node.isPropertyAccessExpression(callee) || !CHAIN_METHODS.has(callee.getName())) break;
-    root = callee.getExpression();
+    if (r.kind !== SyntaxKind.CallExpression) break;
+    const callee = unwrap((r as ts.CallExpression).expression);
+    if (callee.kind !== SyntaxKind.PropertyAccessExpression || !CHAIN_METHODS.has(accessName(callee as ts.PropertyAccessExpression))) break;
+    root = (callee as ts.PropertyAccessExpression).expression;
   }
   root = unwrap(root);
-  if (root === unwrap(e) || !Node.isIdentifier(root)) return false;
-  const b = code.resolveIdentifier(root);
+  if (root === unwrap(e) || root.kind !== SyntaxKind.Identifier) return false;
+  const b = code.lexicalBinding(root as ts.Identifier);
   if (!b || b.moduleLevel) return false;
-  let others = false;
-  forEachDescendantNode(fn, (n) => {
-    if (others) return false;
-    if (Node.isIdentifier(n) && n !== root && n !== b.nameNode && n.getText() === root.getText() && code.resolveIdentifier(n)?.declaration === b.declaration) others = true;
-    return !others;
-  });
-  return others;
+  return refersTo(code, fn, b.declaration, textOf(root), [root, b.nameNode]);
+}
+
+/** The line a node starts on, counted as ts-morph's `getStartLineNumber()` counts it (line feeds only). */
+function startLine(node: ts.Node): number {
+  const text = node.getSourceFile().text;
+  const start = node.getStart();
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < start; i = text.indexOf('\n', i + 1)) line++;
+  return line;
 }
 
 interface Pending {
   /** The node reported; its line is asked only for a `noWaitPending` finding (counting lines reads the file's text). */
-  node: Node;
+  node: ts.Node;
   what: string;
 }
 
@@ -291,37 +311,47 @@ export default defineRule({
       const code = codeOf(binding);
       const sdk = sdkFactsOf(code);
       const pending: Pending[] = [];
-      const noWait: { node: Node; fn: FunctionLikeNode }[] = [];
+      const noWait: { node: ts.Node; fn: ts.Node }[] = [];
       /** Functions whose own floating work is reported once, at the timer. */
-      const timerCallbacks = new Set<Node>();
+      const timerCallbacks = new Set<ts.Node>();
       // One pass over reachable code finds the timers' callbacks and the nodes that can give a finding;
       // the nodes are judged once every timer callback is known.
       const reachable = code.reachableNodes(STATEMENT_AND_WRITE_KINDS);
-      const candidates: number[] = [];
+      // Only one file's findings wanted: every finding is placed at a node judged, so the nodes of other
+      // files need judging only for `callbackWaitsForEmptyEventLoop = false`, whose finding lists the
+      // pending work of every file (then all are judged). Timers are looked for everywhere: a timer
+      // elsewhere excuses its callback here.
+      const inFile = ctx.findingsIn === undefined ? undefined : inFileTest(code, reachable, ctx.findingsIn);
+      if (ctx.findingsIn !== undefined && !inFile) continue;
+      let candidates: number[] = [];
+      let mayNotWait = false;
       for (let i = 0; i < reachable.nodes.length; i++) {
         const n = reachable.nodes[i]!;
         if (n.kind === SyntaxKind.CallExpression && mayBeTimer(n as ts.CallExpression)) {
-          const t = timerCall(code, reachable.node(i));
+          const t = timerCall(code, n);
           if (t) timerCallbacks.add(t.callback);
         }
-        if (mayMatter(n) && mayReport(code, sdk, n)) candidates.push(i);
+        if (!mayMatter(n)) continue;
+        if (n.kind === SyntaxKind.BinaryExpression) mayNotWait = true;
+        if ((!inFile || inFile(i)) && mayReport(code, sdk, n)) candidates.push(i);
       }
+      if (inFile && mayNotWait) candidates = reachable.nodes.flatMap((n, i) => (mayMatter(n) && mayReport(code, sdk, n) ? [i] : []));
 
-      const found: { messageId: string; node: Node; data: Record<string, string> }[] = [];
-      const report = (messageId: string, node: Node, fn: FunctionLikeNode, data: Record<string, string>): void => {
+      const found: { messageId: string; node: ts.Node; data: Record<string, string> }[] = [];
+      const report = (messageId: string, node: ts.Node, fn: ts.Node, data: Record<string, string>): void => {
         pending.push({ node, what: data.what ?? data.timer ?? data.method ?? '' });
         found.push({ messageId, node, data: { function: code.functionName(fn), ...data } });
       };
 
-      const executors = new Map<Node, boolean>();
-      const judge = (node: Node, fn: FunctionLikeNode): void => {
+      const executors = new Map<ts.Node, boolean>();
+      const judge = (node: ts.Node, fn: ts.Node): void => {
         let executor = executors.get(fn);
         if (executor === undefined) executors.set(fn, (executor = isPromiseExecutor(code, fn)));
         if (executor || timerCallbacks.has(fn)) return;
-        if (Node.isExpressionStatement(node)) {
-          const e = unwrap(node.getExpression());
-          if (Node.isVoidExpression(e)) {
-            const inner = unwrap(e.getExpression());
+        if (node.kind === SyntaxKind.ExpressionStatement) {
+          const e = unwrap((node as ts.ExpressionStatement).expression);
+          if (e.kind === SyntaxKind.VoidExpression) {
+            const inner = unwrap((e as ts.VoidExpression).expression);
             if (isPromise(code, sdk, inner)) report('voided', e, fn, { what: shown(inner) });
             return;
           }
@@ -329,63 +359,70 @@ export default defineRule({
             report('floating', e, fn, { what: shown(e) });
             return;
           }
-          if (Node.isCallExpression(e)) {
+          if (e.kind === SyntaxKind.CallExpression) {
+            const call = e as ts.CallExpression;
             // SDK v2 with a callback in an async function: nothing waits for the callback.
-            const fact = sdk.factAt(e);
+            const fact = sdk.factAt(call);
             if (fact && fact.kind === 'operation' && fact.callback && isAsyncFunction(fn)) {
               report('floating', e, fn, { what: shown(e) });
               return;
             }
             // `items.map(async (x) => ...)` whose array of promises is dropped
-            const callee = unwrap(e.getExpression());
-            const cb = e.getArguments()[0];
-            if (Node.isPropertyAccessExpression(callee) && callee.getName() === 'map' && cb && isAsyncFunction(unwrap(cb))) report('floating', e, fn, { what: `${compact(callee)}(async ...)` });
+            const callee = unwrap(call.expression);
+            const cb = call.arguments[0];
+            if (callee.kind === SyntaxKind.PropertyAccessExpression && accessName(callee as ts.PropertyAccessExpression) === 'map' && cb && isAsyncFunction(unwrap(cb))) {
+              report('floating', e, fn, { what: `${compact(callee)}(async ...)` });
+            }
           }
           return;
         }
-        if (Node.isVariableDeclaration(node)) {
-          const init = node.getInitializer();
-          if (!init || !Node.isIdentifier(node.getNameNode())) return;
-          if (isPromise(code, sdk, init) && !isRead(code, node, fn)) report('unusedPromise', node.getNameNode(), fn, { name: node.getName(), what: shown(init) });
+        if (node.kind === SyntaxKind.VariableDeclaration) {
+          const decl = node as ts.VariableDeclaration;
+          const init = decl.initializer;
+          if (!init || decl.name.kind !== SyntaxKind.Identifier) return;
+          if (isPromise(code, sdk, init) && !isRead(code, decl, fn)) report('unusedPromise', decl.name, fn, { name: textOf(decl.name), what: shown(init) });
           return;
         }
-        if (Node.isCallExpression(node)) {
-          const t = timerCall(code, node);
+        if (node.kind === SyntaxKind.CallExpression) {
+          const call = node as ts.CallExpression;
+          const t = timerCall(code, call);
           if (t && doesAsyncWork(code, sdk, t.callback)) {
-            report('timer', node, fn, { timer: t.name });
+            report('timer', call, fn, { timer: t.name });
             return;
           }
-          const callee = unwrap(node.getExpression());
-          const cb = node.getArguments()[0];
-          if (Node.isPropertyAccessExpression(callee) && callee.getName() === 'forEach' && cb && isAsyncFunction(unwrap(cb))) {
-            report('asyncCallback', node, fn, { method: `${compact(callee)}` });
+          const callee = unwrap(call.expression);
+          const cb = call.arguments[0];
+          if (callee.kind === SyntaxKind.PropertyAccessExpression && accessName(callee as ts.PropertyAccessExpression) === 'forEach' && cb && isAsyncFunction(unwrap(cb))) {
+            report('asyncCallback', call, fn, { method: `${compact(callee)}` });
           }
           return;
         }
-        if (Node.isBinaryExpression(node) && node.getOperatorToken().getKind() === SyntaxKind.EqualsToken) {
-          const left = unwrap(node.getLeft());
-          if (Node.isPropertyAccessExpression(left) && left.getName() === 'callbackWaitsForEmptyEventLoop' && unwrap(node.getRight()).getKind() === SyntaxKind.FalseKeyword) {
+        if (node.kind === SyntaxKind.BinaryExpression && (node as ts.BinaryExpression).operatorToken.kind === SyntaxKind.EqualsToken) {
+          const b = node as ts.BinaryExpression;
+          const left = unwrap(b.left);
+          if (left.kind === SyntaxKind.PropertyAccessExpression && accessName(left as ts.PropertyAccessExpression) === 'callbackWaitsForEmptyEventLoop' && unwrap(b.right).kind === SyntaxKind.FalseKeyword) {
             noWait.push({ node, fn });
           }
         }
       };
-      for (const i of candidates) judge(reachable.node(i), reachable.fn(i));
+      for (const i of candidates) judge(reachable.nodes[i]!, reachable.fnNode(i));
 
       // A callback-style handler (not async, `(event, context, callback)`) ends when the event loop is
       // empty: work it leaves running still completes, unless callbackWaitsForEmptyEventLoop is false.
-      const callbackStyle = code.handlerFunctions.length > 0 && code.handlerFunctions.every((h) => !isAsyncFunction(h) && h.getParameters().length >= 3);
+      const handlers = code.handlerFunctionNodes;
+      const callbackStyle = handlers.length > 0 && handlers.every((h) => !isAsyncFunction(h) && (h as ts.FunctionLikeDeclaration).parameters.length >= 3);
       if (!callbackStyle || noWait.length > 0) {
-        for (const f of found) ctx.report({ messageId: f.messageId, data: f.data, loc: locOfNode(f.node), fn: binding.fn });
+        for (const f of found) ctx.report({ messageId: f.messageId, data: f.data, loc: locOfTsNode(f.node), fn: binding.fn });
       }
       if (noWait.length === 0 || pending.length === 0) continue;
-      const lines = pending.map((p) => ({ line: p.node.getStartLineNumber(), what: p.what })).sort((a, b) => a.line - b.line);
+      const lines = pending.map((p) => ({ line: startLine(p.node), what: p.what })).sort((a, b) => a.line - b.line);
       const first = lines[0]!;
       for (const { node, fn } of noWait) {
         const more = pending.length > 1 ? ` and ${pending.length - 1} more` : '';
         ctx.report({
           messageId: 'noWaitPending',
           data: { function: code.functionName(fn), pending: `${first.what} on line ${first.line}${more}` },
-          loc: locOfNode(node),
+          loc: locOfTsNode(node),
           fn: binding.fn,
         });
       }

@@ -301,7 +301,7 @@ export default defineRule({
       const sources: Trigger[] = fn.events.filter((t) => AT_LEAST_ONCE[t.type as TriggerType] !== undefined);
       if (!sources.length) continue;
       const code = codeOf(binding);
-      if (code.handlerFunctions.length === 0) continue;
+      if (code.handlerFunctionNodes.length === 0) continue;
       if (sdkFactsOf(code).powertools.some((p) => p.service === 'idempotency' && p.scope !== 'other')) continue;
       const writes = [...dynamoWrites(ctx, fn, code), ...httpPosts(code)].sort((a, b) => a.node.getStart() - b.node.getStart());
       const labels = [...new Set(sources.map((t) => AT_LEAST_ONCE[t.type]!))];

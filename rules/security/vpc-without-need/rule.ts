@@ -145,7 +145,7 @@ export default defineRule({
       if (!fn.vpc || !inVpc(fn) || mountsFileSystem(fn)) continue;
       if (fn.environment.some((e) => envNeed(ctx.model, e.name, e.value) || (e.alternatives ?? []).some((a) => envNeed(ctx.model, e.name, a)))) continue;
       const code = codeOf(binding);
-      if (code.handlerFunctions.length === 0) continue;
+      if (code.handlerFunctionNodes.length === 0) continue;
       if (codeNeed(code)) continue;
       const file = code.file.startsWith(ctx.model.root) ? code.file.slice(ctx.model.root.length + 1) : code.file;
       ctx.report({
