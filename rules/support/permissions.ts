@@ -3,7 +3,8 @@
  * which functions use which statement, whose code is known, and how a resource reads in a message.
  */
 import { get, items, str, type AppModel, type HandlerBinding, type IamStatement, type LambdaFunction, type Role, type Value } from '@lambda-lint/core';
-import { boundPermissionsOf, codeOf, opaqueAwsUseOf, platformActionsOf, type BoundPermission } from '@lambda-lint/handler';
+import { boundPermissionsOf, codeOf, codePermissionsOf, opaqueAwsUseOf, platformActionsOf, resourceArn, type BoundPermission } from '@lambda-lint/handler';
+import { isInFile } from './code-facts.js';
 import { isCdkInternalRole, isInline } from './iam.js';
 
 /** What the code of a function needs, and what the platform uses of its role. */
@@ -48,6 +49,35 @@ function computeFunctionNeeds(model: AppModel, handlers: readonly HandlerBinding
         return (opaque ??= { reason: opaqueAwsUseOf(code) }).reason;
       },
     });
+  }
+  return out;
+}
+
+/**
+ * {@link functionNeeds}' permissions, only those whose call lies in `file` (a finding's `Loc.file`): for
+ * a run that wants one file's findings (the ESLint plugin's run after an edit), the other calls are
+ * neither bound to their resources nor judged. Bound as `boundPermissionsOf` binds them.
+ */
+export function permissionsIn(model: AppModel, handlers: readonly HandlerBinding[], file: string): Map<string, Pick<FunctionNeeds, 'fn' | 'permissions'>> {
+  const out = new Map<string, Pick<FunctionNeeds, 'fn' | 'permissions'>>();
+  for (const binding of handlers) {
+    const fn = binding.fn;
+    if (out.has(fn.id)) continue;
+    const permissions: BoundPermission[] = [];
+    for (const p of codePermissionsOf(codeOf(binding))) {
+      if (!isInFile(p.compilerNode, file)) continue;
+      permissions.push({
+        actions: p.actions,
+        anyOf: p.anyOf === true,
+        resource: resourceArn(model, fn, p.resource),
+        // Read through: wrapped (ts-morph) only for the permissions a rule reports.
+        get node() {
+          return p.node;
+        },
+        api: p.api,
+      });
+    }
+    out.set(fn.id, { fn, permissions });
   }
   return out;
 }

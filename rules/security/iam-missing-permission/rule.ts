@@ -1,7 +1,7 @@
 import { defineRule, type IamStatement, type LambdaFunction, type Loc, type Role } from '@lambda-lint/core';
 import { evaluate, knownStatements, locOfNode } from '@lambda-lint/handler';
 import { isCdkInternalRole, roleName } from '../../support/iam.js';
-import { functionNeeds, resourceLabel } from '../../support/permissions.js';
+import { functionNeeds, permissionsIn, resourceLabel } from '../../support/permissions.js';
 
 /** The statement to show next to a missing grant: the user's statement on the same service, else none. */
 function nearestStatement(statements: readonly IamStatement[], action: string): IamStatement | undefined {
@@ -51,7 +51,8 @@ export default defineRule({
       if (!group.fns.includes(fn)) group.fns.push(fn);
       groups.set(key, group);
     };
-    const needs = functionNeeds(ctx.model, ctx.handlers);
+    // Each finding is placed at the call that needs the action: with one file's findings wanted, only that file's calls are judged.
+    const needs = ctx.findingsIn === undefined ? functionNeeds(ctx.model, ctx.handlers) : permissionsIn(ctx.model, ctx.handlers, ctx.findingsIn);
     for (const { fn, permissions } of needs.values()) {
       const role: Role | undefined = fn.role;
       if (!role || isCdkInternalRole(role)) continue;
