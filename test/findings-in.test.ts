@@ -51,8 +51,9 @@ function fixtureProjects(): string[] {
  * files' candidates must still read: a route switch in the handler and a heavy import in a helper;
  * a helper decoding Base64 whose caller checks the size; a helper's /tmp file removed in the
  * handler's finally (and another one not removed); `callbackWaitsForEmptyEventLoop = false` in the
- * handler with a promise left floating in a helper; a per-request client, a POST and a console
- * template literal in helpers reached from handlers in other files.
+ * handler with a promise left floating in a helper; posts to WebSocket connections in a helper, one
+ * whose caller handles GoneException and one not; a per-request client, a POST, a console template
+ * literal and calls the role does not allow in helpers reached from handlers in other files.
  */
 const CROSS_FILE: Record<string, string> = {
   'serverless.yml': `service: cross-file
@@ -82,6 +83,10 @@ functions:
     handler: src/legacy.handler
     events:
       - httpApi: 'POST /legacy'
+  ws:
+    handler: src/ws.handler
+    events:
+      - websocket: $default
 `,
   'src/api.ts': `import { render } from './render';
 import { logged } from './log';
@@ -160,6 +165,33 @@ exports.publish = (event) => {
   s3.putObject({ Bucket: 'b', Key: 'k', Body: JSON.stringify(event) }).promise();
 };
 `,
+  'src/ws.ts': `import { DynamoDBClient, DeleteItemCommand } from '@aws-sdk/client-dynamodb';
+import { post, shout } from './post';
+const db = new DynamoDBClient({});
+export const handler = async (event: { requestContext: { connectionId: string }; body: string }) => {
+  const id = event.requestContext.connectionId;
+  try {
+    await post(id, event.body);
+  } catch (err) {
+    if ((err as { name?: string }).name === 'GoneException') {
+      await db.send(new DeleteItemCommand({ TableName: 'connections', Key: { id: { S: id } } }));
+      return { statusCode: 200 };
+    }
+    throw err;
+  }
+  await shout(id);
+  return { statusCode: 200 };
+};
+`,
+  'src/post.ts': `import { ApiGatewayManagementApiClient, PostToConnectionCommand } from '@aws-sdk/client-apigatewaymanagementapi';
+const api = new ApiGatewayManagementApiClient({ endpoint: process.env.WS_ENDPOINT });
+export async function post(id: string, body: string) {
+  await api.send(new PostToConnectionCommand({ ConnectionId: id, Data: body }));
+}
+export async function shout(id: string) {
+  await api.send(new PostToConnectionCommand({ ConnectionId: id, Data: 'hi' }));
+}
+`,
 };
 
 const TODAY = new Date('2026-06-01T00:00:00Z');
@@ -218,10 +250,14 @@ describe('lint({ findingsIn }) gives the whole run’s findings located in the f
       'src/log.ts:2 structured-logging interpolated',
       'src/notify.ts:3 client-in-handler sdkClient',
       'src/notify.ts:4 not-idempotent httpPost',
+      'src/post.ts:4 iam-missing-permission missing',
+      'src/post.ts:7 iam-missing-permission missing',
+      'src/post.ts:7 websocket-gone-not-handled notHandled',
       'src/publish.js:4 floating-promise floating',
       'src/publish.js:4 iam-missing-permission missing',
       'src/render.ts:1 heavy-dependency-in-shared-function shared',
       'src/save.ts:6 tmp-file-not-cleaned notRemoved',
+      'src/ws.ts:10 iam-missing-permission missing',
     ]);
   });
 

@@ -241,7 +241,8 @@ function isHttpClientCall(code: HandlerCode, call: ts.Node): boolean {
   return !!mm && HTTP_CLIENT_MODULES.includes(mm.module);
 }
 
-function httpPosts(code: HandlerCode): Write[] {
+/** `onlyFile`: the calls of that file only (each post is reported at its call). */
+function httpPosts(code: HandlerCode, onlyFile: string | undefined): Write[] {
   const out: Write[] = [];
   const hasKeyHeader = (opts: ts.Node | undefined) => !!opts && /idempotency-key|idempotency_key|x-idempotency/i.test(opts.getText());
   forEachReachableWhere(
@@ -272,6 +273,7 @@ function httpPosts(code: HandlerCode): Write[] {
       }
     },
     [SyntaxKind.CallExpression],
+    { onlyFile },
   );
   return out;
 }
@@ -303,7 +305,7 @@ export default defineRule({
       const code = codeOf(binding);
       if (code.handlerFunctionNodes.length === 0) continue;
       if (sdkFactsOf(code).powertools.some((p) => p.service === 'idempotency' && p.scope !== 'other')) continue;
-      const writes = [...dynamoWrites(ctx, fn, code), ...httpPosts(code)].sort((a, b) => a.node.getStart() - b.node.getStart());
+      const writes = [...dynamoWrites(ctx, fn, code), ...httpPosts(code, ctx.findingsIn)].sort((a, b) => a.node.getStart() - b.node.getStart());
       const labels = [...new Set(sources.map((t) => AT_LEAST_ONCE[t.type]!))];
       const related: RelatedLocation[] = sources.map((t) => ({ loc: t.loc, message: `${AT_LEAST_ONCE[t.type]} trigger: at-least-once delivery` }));
       const seen = new Set<Node>();

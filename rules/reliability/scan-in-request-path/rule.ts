@@ -34,7 +34,7 @@ function isDynamoClient(code: HandlerCode, expr: Node): boolean {
 }
 
 /** Where reachable code scans DynamoDB: `new ScanCommand(...)`, `paginateScan(...)`, `client.scan(...)`. */
-export function dynamoScans(code: HandlerCode): { node: Node; api: string; table: string | undefined }[] {
+export function dynamoScans(code: HandlerCode, onlyFile?: string): { node: Node; api: string; table: string | undefined }[] {
   const out: { node: Node; api: string; table: string | undefined }[] = [];
   const seen = new Set<Node>();
   const tableOf = (params: Node | undefined): string | undefined => {
@@ -77,6 +77,8 @@ export function dynamoScans(code: HandlerCode): { node: Node; api: string; table
       }
     },
     [SyntaxKind.NewExpression, SyntaxKind.CallExpression],
+    // Each is reported at the node visited: with one file's findings wanted, the other files' nodes are skipped.
+    { onlyFile },
   );
   return out.sort((a, b) => a.node.getStart() - b.node.getStart());
 }
@@ -164,7 +166,7 @@ export default defineRule({
       if (triggers.length) messageId = 'scanInRequest';
       else if (broadcasts(code)) messageId = 'scanInBroadcast';
       else continue;
-      for (const scan of dynamoScans(code)) {
+      for (const scan of dynamoScans(code, ctx.findingsIn)) {
         const fn = code.enclosingFunction(scan.node);
         ctx.report({
           messageId,

@@ -9,6 +9,7 @@ import {
   enclosingTryBlocks,
   forEachReachableWhere,
   importedName,
+  isInFile,
   mayNameAnyInReachableFiles,
   methodNameOf,
   newExpressionOf,
@@ -24,10 +25,11 @@ const DELETE_COMMANDS = new Set(['DeleteItemCommand', 'DeleteCommand', 'BatchWri
 const DELETE_NAME = /^(delete|remove|del|drop|prune|purge|forget|evict|unregister|srem|hdel|zrem|disconnect)/i;
 
 /** The PostToConnection sends of reachable code: `client.send(new PostToConnectionCommand(...))`, `client.postToConnection(...)`. */
-function postToConnectionCalls(code: HandlerCode): CallExpression[] {
+function postToConnectionCalls(code: HandlerCode, onlyFile: string | undefined): CallExpression[] {
   const out = new Set<CallExpression>();
+  // Each is reported at its call: with one file's findings wanted (`onlyFile`), the other files' calls are not judged.
   for (const op of sdkFactsOf(code).operations) {
-    if (op.scope === 'invocation' && op.service === 'apigatewaymanagementapi' && op.operation === 'PostToConnection') out.add(op.node);
+    if (op.scope === 'invocation' && op.service === 'apigatewaymanagementapi' && op.operation === 'PostToConnection' && isInFile(op.compilerNode, onlyFile)) out.add(op.node);
   }
   // Fallback by import / method name, for what the SDK facts do not see. Both names are written in the
   // file of the call (the method, the command's import): a handler whose files name neither has none.
@@ -45,7 +47,7 @@ function postToConnectionCalls(code: HandlerCode): CallExpression[] {
     const arg = n.getArguments()[0];
     const ne = arg ? newExpressionOf(code, arg) : undefined;
     if (ne && importedName(code, ne.getExpression(), APIGW_V3) === 'PostToConnectionCommand') out.add(n);
-  }, [SyntaxKind.CallExpression]);
+  }, [SyntaxKind.CallExpression], { onlyFile });
   return [...out].sort((a, b) => a.getStart() - b.getStart());
 }
 
@@ -171,7 +173,7 @@ export default defineRule({
   check(ctx) {
     for (const binding of ctx.handlers) {
       const code = codeOf(binding);
-      for (const call of postToConnectionCalls(code)) {
+      for (const call of postToConnectionCalls(code, ctx.findingsIn)) {
         const callee = unwrap(call.getExpression());
         const v2 = Node.isPropertyAccessExpression(callee) && callee.getName() === 'postToConnection';
         let verdict = verdictAt(code, call, !v2);
