@@ -18,10 +18,12 @@ export default defineConfig({
       '@lambda-lint/schema': pkg('schema'),
       // The light entry point the CLI loads first (--cache); before '@lambda-lint/linter', which would match it too.
       '@lambda-lint/linter/cache': fileURLToPath(new URL('./packages/linter/src/cache.ts', import.meta.url)),
+      '@lambda-lint/linter/start-up': fileURLToPath(new URL('./packages/linter/src/start-up/index.ts', import.meta.url)),
       '@lambda-lint/linter': pkg('linter'),
       '@lambda-lint/review': pkg('review'),
       '@lambda-lint/rules': fileURLToPath(new URL('./rules/index.ts', import.meta.url)),
-      'eslint-plugin-lambda-lint': pkg('eslint-plugin'),
+      // The plugin itself; its entry (src/index.ts) loads the compiled plugin, tried in a child process (packages/eslint-plugin/src/entry.test.ts).
+      'eslint-plugin-lambda-lint': fileURLToPath(new URL('./packages/eslint-plugin/src/plugin.ts', import.meta.url)),
     },
   },
   test: {

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { enableCompileCache } from '../dist/cache-compile.js';
-import { openPack } from '../dist/module-pack.js';
+// The start-up machinery the ESLint plugin's entry shares (V8's code cache, the module pack).
+import { enableCompileCache, openPack } from '@lambda-lint/linter/start-up';
 // `--cache` hit: the stored report is printed without loading the linter (src/cache.ts).
 import { replayCached } from '../dist/cache.js';
 import { startEarlyWorkers } from '../dist/workers.js';

@@ -1,35 +1,48 @@
-import type { ESLint, Linter, Rule } from 'eslint';
-import type { Severity } from '@lambda-lint/core';
-import { codeRules, toEslintRule } from './rules.js';
+/**
+ * The plugin's entry: loads the plugin (plugin.ts) as lambda-lint's CLI loads itself, for the
+ * process ESLint starts for each `eslint .` (CI, a pre-commit hook). On Node.js 20, ts-morph's
+ * TypeScript is compiled from V8's code cache (Node.js 22+: its built-in compile cache), and the
+ * plugin's ~190 ES modules are loaded from one module pack instead of being resolved and linked one
+ * by one; both live in the directory the CLI uses (`@lambda-lint/linter/start-up`), are written
+ * by a run that has none (never in CI, never failing the lint) and hold code, never results.
+ * `LAMBDA_LINT_NO_COMPILE_CACHE=1` turns both off.
+ */
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { enableCompileCache, openPack } from '@lambda-lint/linter/start-up';
 
-export { analyseFile, clearCache, sourceCacheStats, type FileRequest, type FileResult } from './project.js';
-export { codeRules } from './rules.js';
+export type { FileRequest, FileResult } from './plugin.js';
 
-const PLUGIN_NAME = 'lambda-lint';
+type PluginModule = typeof import('./plugin.js');
 
-/** ESLint has two levels: lambda-lint's `info` (advice) is a warning when enabled. */
-export function eslintLevel(severity: Severity): Linter.RuleSeverity {
-  return severity === 'error' ? 'error' : 'warn';
+/**
+ * ts-morph's bundles (ts-morph, @ts-morph/common and its TypeScript): the large files the plugin
+ * loads. Everything else in the process is ESLint's and is loaded as ESLint loads it.
+ */
+function isTsMorphFile(filename: string): boolean {
+  return /[\\/]node_modules[\\/](?:ts-morph|@ts-morph[\\/]common)[\\/]/.test(filename);
 }
 
-const rules: Record<string, Rule.RuleModule> = Object.fromEntries(codeRules.map((rule) => [rule.id, toEslintRule(rule)]));
+const startUp = { dependencies: isTsMorphFile, bundles: isTsMorphFile };
+enableCompileCache(process.env, startUp);
 
-/** `recommended`: the rules at their default level, advice (`info`) and experimental rules left out. */
-const recommendedRules: Linter.RulesRecord = Object.fromEntries(
-  codeRules.filter((rule) => rule.severity !== 'info' && !rule.experimental).map((rule) => [`${PLUGIN_NAME}/${rule.id}`, eslintLevel(rule.severity)]),
-);
+const implementation = fileURLToPath(new URL('./plugin.js', import.meta.url));
+const plugin = (openPack(implementation, process.env, startUp)?.load(implementation) as PluginModule | undefined) ?? (await loadModules());
 
-/** `all`: every rule, `info` ones as warnings. */
-const allRulesConfig: Linter.RulesRecord = Object.fromEntries(codeRules.map((rule) => [`${PLUGIN_NAME}/${rule.id}`, eslintLevel(rule.severity)]));
+/**
+ * The plugin's modules loaded by Node.js: with require() where it can (20.19+), which reads and
+ * links the graph faster than import(); a graph that cannot be required (top-level await) is imported.
+ */
+async function loadModules(): Promise<PluginModule> {
+  if ((process.features as { require_module?: boolean }).require_module) {
+    try {
+      return createRequire(import.meta.url)('./plugin.js') as PluginModule;
+    } catch (e) {
+      if ((e as { code?: unknown }).code !== 'ERR_REQUIRE_ASYNC_MODULE') throw e;
+    }
+  }
+  return import('./plugin.js');
+}
 
-const plugin = {
-  meta: { name: 'eslint-plugin-lambda-lint', version: '0.1.0', namespace: PLUGIN_NAME },
-  rules,
-  configs: {} as Record<'recommended' | 'all', Linter.Config>,
-} satisfies ESLint.Plugin;
-
-// The configs name the plugin object itself, so a flat config needs nothing but `lambdaLint.configs.recommended`.
-plugin.configs.recommended = { name: 'lambda-lint/recommended', plugins: { [PLUGIN_NAME]: plugin }, rules: recommendedRules };
-plugin.configs.all = { name: 'lambda-lint/all', plugins: { [PLUGIN_NAME]: plugin }, rules: allRulesConfig };
-
-export default plugin;
+export default plugin.default;
+export const { analyseFile, clearCache, codeRules, eslintLevel, sourceCacheStats } = plugin;

@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ts as ours } from '@lambda-lint/handler/ts-morph';
 import { diskProjects, lint, nodeHost, SourceCache } from '@lambda-lint/linter';
 import allRules from '@lambda-lint/rules';
-import plugin from './index.js';
+import plugin from './plugin.js';
 import { typescriptTreeOf, type TypeScriptModule } from './parsed-tree.js';
 import { analyseFile, clearCache, sourceCacheStats } from './project.js';
 import { codeRules } from './rules.js';
