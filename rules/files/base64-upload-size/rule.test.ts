@@ -1,6 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { at, fixtureTests, lintFiles, positions } from '../../test-support/harness.js';
+import { codeOf, unwrapAwaited } from '@lambda-lint/handler';
+import { Node, SyntaxKind, type ts } from '@lambda-lint/handler/ts-morph';
+import { at, fixtureTests, lintDirectory, lintFiles, positions } from '../../test-support/harness.js';
+import { mayBeBufferFrom } from './rule.js';
 
 const ID = 'base64-upload-size';
 
@@ -53,6 +56,60 @@ describe(ID, () => {
         { 'src/lib/decode.ts': lines('export function decode(data: string) {', "  return Buffer.from(data, 'base64');", '}') },
       ),
     ).toEqual([unchecked(2, 10, 2, 37), unchecked(4, 15, 4, 48), unchecked(5, 15, 5, 51)]);
+  });
+
+  it('reports Buffer.from written with an escape or behind parentheses, a type assertion or a non-null assertion', async () => {
+    expect(
+      await found(
+        lines(
+          'export const handler = async (event: { body: string; file: string; logo: string }) => [', // 1
+          "  \\u0042uffer.from(event.body, 'base64'),", // 2
+          "  (Buffer).from(event.file, 'base64'),", // 3
+          "  (Buffer as typeof Buffer)!.from(event.logo, 'base64'),", // 4
+          '];',
+        ),
+      ),
+    ).toEqual([unchecked(2, 3, 2, 41), unchecked(3, 3, 3, 38), unchecked(4, 3, 4, 56)]);
+  });
+
+  it('tells on the compiler node every call the test on wrappers takes for Buffer.from, in the fixtures, the demo and written forms', async () => {
+    const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+    const dirs = ['valid', 'invalid'].flatMap((v) => ['cloudformation', 'sam', 'serverless-cjs', 'serverless-ts'].map((c) => here(`fixtures/${v}/${c}/`)));
+    const forms = lines(
+      "import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';",
+      "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';",
+      'const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}));',
+      'export const handler = async (event: { body: string }) => [',
+      "  \\u0042uffer.from(event.body, 'base64'), (Buffer).from(event.body), (Buffer as typeof Buffer)!.from(event.body),",
+      "  Array.from(event.body), Buffer['from'](event.body), Buffer.alloc(1), buffer.from(event.body), Buffer.from, doc,",
+      '];',
+      'const buffer = { from: (s: string) => s };',
+    );
+    const results = [
+      ...(await Promise.all(dirs.map((d) => lintDirectory(d)))),
+      await lintDirectory(here('../../../examples/brand-platform-demo/')),
+      await lintFiles({ 'serverless.yml': serverless(), 'src/upload.ts': forms }),
+    ];
+    let buffers = 0;
+    let others = 0;
+    for (const r of results) {
+      for (const binding of r.handlers) {
+        const code = codeOf(binding);
+        const calls = code.reachableNodes([SyntaxKind.CallExpression]);
+        for (let i = 0; i < calls.nodes.length; i++) {
+          // The test the rule once made on the wrappers of every `.from()` call.
+          const call = calls.node(i);
+          const callee = Node.isCallExpression(call) ? unwrapAwaited(call.getExpression()) : undefined;
+          const obj = callee && Node.isPropertyAccessExpression(callee) && callee.getName() === 'from' ? unwrapAwaited(callee.getExpression()) : undefined;
+          const expected = !!obj && Node.isIdentifier(obj) && obj.getText() === 'Buffer';
+          expect(mayBeBufferFrom(calls.nodes[i] as ts.CallExpression), call.getText()).toBe(expected);
+          if (expected) buffers++;
+          else others++;
+        }
+      }
+    }
+    expect(buffers).toBeGreaterThan(10);
+    expect(others).toBeGreaterThan(100);
   });
 
   describe('not a finding', () => {

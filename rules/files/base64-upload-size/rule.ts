@@ -1,7 +1,7 @@
 import { defineRule } from '@lambda-lint/core';
 import { codeOf, forEachDescendantCompilerNode, locOfNode, type HandlerCode } from '@lambda-lint/handler';
 import { Node, SyntaxKind, type BinaryExpression, type CallExpression, type ts } from '@lambda-lint/handler/ts-morph';
-import { callSitesOf, enclosingFunctionOf, forEachReachableWhere, mayNameInReachableFiles, methodNameOf, onlyNonRequestTriggers, textKey, unwrap } from '../../support/code-facts.js';
+import { callSitesOf, enclosingFunctionOf, forEachReachableWhere, mayNameInReachableFiles, methodNameOf, onlyNonRequestTriggers, textKey, unwrap, unwrapTs } from '../../support/code-facts.js';
 
 function rootIdentifier(node: Node): Node | undefined {
   let cur = unwrap(node);
@@ -17,6 +17,17 @@ const COMPARISONS = new Set([
 ]);
 const NOT_UPLOAD = /header|authori[sz]ation|token|jwt|cursor|signature|secret|nonce|salt|hash|digest|hmac|\biv\b|apikey|api_key/i;
 const SIZE_PROPS = new Set(['length', 'byteLength', 'size']);
+
+/**
+ * `<name Buffer>.from(...)`, read on the compiler node as {@link isBufferFrom} reads the wrappers (an
+ * identifier's escapes resolved): most `.from()` calls (`DynamoDBDocumentClient.from`, `Array.from`)
+ * are not, and wrapping them wraps their file (in the ESLint plugin, the edited buffer's new tree on every edit).
+ */
+export function mayBeBufferFrom(call: ts.CallExpression): boolean {
+  if (methodNameOf(call) !== 'from') return false;
+  const obj = unwrapTs((unwrapTs(call.expression) as ts.PropertyAccessExpression).expression);
+  return obj.kind === SyntaxKind.Identifier && (obj as ts.Identifier).text === 'Buffer';
+}
 
 /** `Buffer` the global (or imported from `buffer`), not a local name. */
 function isBufferFrom(code: HandlerCode, call: CallExpression): boolean {
@@ -108,7 +119,7 @@ export default defineRule({
       const code = codeOf(binding);
       // `Buffer.from` names Buffer where it is called: a handler whose files never name it decodes nothing.
       if (!mayNameInReachableFiles(code, 'Buffer')) continue;
-      forEachReachableWhere(code, (n) => methodNameOf(n as ts.CallExpression) === 'from', (node, fn) => {
+      forEachReachableWhere(code, (n) => mayBeBufferFrom(n as ts.CallExpression), (node, fn) => {
         if (!Node.isCallExpression(node) || !isBufferFrom(code, node)) return;
         const [input, enc] = node.getArguments();
         if (!input || !enc || Node.isSpreadElement(input)) return;
