@@ -161,8 +161,9 @@ function namesReadAndContentType(file: ts.SourceFile): boolean {
 /**
  * Functions of the handler that read a file of the bundle and answer with an asset Content-Type.
  * `everyHandler`: look at the reachable code even when none of its files can hold one (to test the shortcut).
+ * `onlyFile`: the functions of that file only (a finding lies in the function that reads and answers).
  */
-export function servedFiles(code: HandlerCode, everyHandler = false): ServedFile[] {
+export function servedFiles(code: HandlerCode, everyHandler = false, onlyFile?: string): ServedFile[] {
   if (!everyHandler && !code.fileNodes.some(mayServeFiles)) return [];
   // Every file read per function; the ones of the bundle are marked.
   const reads = new Map<Node, Node[]>();
@@ -177,6 +178,8 @@ export function servedFiles(code: HandlerCode, everyHandler = false): ServedFile
       if (inBundle(code, n.getArguments()[0])) bundle.add(n);
     },
     [SyntaxKind.CallExpression],
+    // The reads are kept per function, and a finding is placed in the function holding them.
+    { onlyFile },
   );
   const out: ServedFile[] = [];
   for (const [fn, fnReads] of reads) {
@@ -249,7 +252,7 @@ export default defineRule({
     }
     for (const binding of ctx.handlers) {
       const code = codeOf(binding);
-      for (const served of servedFiles(code)) {
+      for (const served of servedFiles(code, false, ctx.findingsIn)) {
         ctx.report({
           messageId: 'code',
           data: { name: binding.fn.name, function: served.functionName, contentType: served.contentType },
