@@ -293,6 +293,25 @@ describe('opaqueAwsUseOf', () => {
     expect(opaqueAwsUseOf(resolve(local))).toBeUndefined();
   });
 
+  it('names the line of a command sent out of sight as ts-morph counts it, after comments, CRLF line ends and multi-line calls', () => {
+    const sending = (eol: string, prefix: string) =>
+      [
+        "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';",
+        'const db = new DynamoDBClient({});',
+        '/* a comment',
+        '   over two lines */',
+        `export const handler = async (cmd: any) => ${prefix}db`,
+        '  .send(',
+        '    cmd,',
+        '  );',
+      ].join(eol);
+    expect(opaqueAwsUseOf(resolve(sending('\n', '')))).toBe('a command sent at line 5 is not visible');
+    expect(opaqueAwsUseOf(resolve(sending('\r\n', '/* inline */ (').replace(');', '));')))).toBe('a command sent at line 5 is not visible');
+    expect(opaqueAwsUseOf(resolve(sending('\n', '\n  ')))).toBe('a command sent at line 6 is not visible');
+    // An escaped name is the method it spells.
+    expect(opaqueAwsUseOf(resolve(sending('\n', '').replace('.send(', '.s\\u0065nd(')))).toBe('a command sent at line 5 is not visible');
+  });
+
   it('counts the import words of a text as /\\bimport\\b/g does, up to one past the limit', () => {
     const texts = ['', 'import', 'imports', 'reimport', '_import', 'import_', 'import$', '$import', 'éimport', 'importimport', 'import import', 'import(x)', 'x.import', 'import9', '9import', "import a from 'b';\nimport('c');\n// import d\n"];
     for (const text of texts) {
