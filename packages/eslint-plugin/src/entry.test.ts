@@ -119,6 +119,15 @@ describe("the plugin's entry in a new process (index.ts)", () => {
     expect(again.rows).toEqual(plain.rows);
   }, 180_000);
 
+  it('writes no pack in CI (a fresh machine never reads it)', () => {
+    disk.write(root, { 'ci-tmp/.keep': '' });
+    const ciTmp = join(root, 'ci-tmp');
+    for (const run of [lint(ciTmp, { CI: 'true' }), lint(ciTmp, { CI: 'true' })]) {
+      expect(run.packed).toBe(false);
+      expect(run.rows).toEqual(plain.rows);
+    }
+  }, 180_000);
+
   it('lints the same when the cache directory cannot be made (the temporary directory is a file)', () => {
     const run = lint(join(root, 'not-a-directory'));
     expect(run.packed).toBe(false);

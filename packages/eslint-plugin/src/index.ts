@@ -17,7 +17,9 @@ type PluginModule = typeof import('./plugin.js');
 
 /**
  * ts-morph's bundles (ts-morph, @ts-morph/common and its TypeScript): the large files the plugin
- * loads. Everything else in the process is ESLint's and is loaded as ESLint loads it.
+ * loads. Everything else in the process is ESLint's and is loaded as ESLint loads it (on Node.js
+ * 22+, whose built-in compile cache covers whatever loads after it is enabled, ESLint's CLI enables
+ * that cache itself before the plugin loads).
  */
 function isTsMorphFile(filename: string): boolean {
   return /[\\/]node_modules[\\/](?:ts-morph|@ts-morph[\\/]common)[\\/]/.test(filename);
