@@ -1,7 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { at, fixtureTests, lintFiles, positions } from '../../test-support/harness.js';
+import { codeOf } from '@lambda-lint/handler';
+import { SyntaxKind } from '@lambda-lint/handler/ts-morph';
+import { calleeMemberTs, mayNameAnyInReachableFiles } from '../../support/code-facts.js';
+import { at, fixtureTests, lintDirectory, lintFiles, positions } from '../../test-support/harness.js';
+import { FS_MODULE_WORDS, fsPathArguments } from './rule.js';
 
 const ID = 'fixed-tmp-path';
 
@@ -93,6 +97,51 @@ describe(ID, () => {
         expect(await found(app(lines(...code)))).toEqual([]);
       });
     }
+  });
+
+  it('reports fs calls whose module is named with escapes', async () => {
+    const escaped = lines(
+      "import { writeFileSync } from 'node:f\\x73';", // 1
+      "const fsp = require('f\\u0073/promises');", // 2
+      'export const handler = async () => {', // 3
+      "  writeFileSync('/tmp/out.json', '{}');", // 4
+      "  await fsp.readFile('/tmp/in.json');", // 5
+      '};',
+    );
+    expect(await found(app(escaped))).toEqual([fixed(4, 17, 4, 32), fixed(5, 22, 5, 36)]);
+  });
+
+  it('tells the handlers whose files name no fs module as the look at every call finds, on the fixtures, the demo and every module form', async () => {
+    const dirs = ['valid', 'invalid'].flatMap((v) => ['cloudformation', 'sam', 'serverless-cjs', 'serverless-ts'].map((c) => fileURLToPath(new URL(`fixtures/${v}/${c}/`, import.meta.url))));
+    const cases = [
+      lines("import { writeFile } from 'fs/promises';", "export const handler = async () => writeFile('/tmp/a', 'b');"),
+      lines("import fse from 'fs-extra';", "export const handler = async () => fse.outputJson('/tmp/a.json', {});"),
+      lines("const gfs = require('graceful-fs');", "export const handler = async () => gfs.createWriteStream('/tmp/a');"),
+      lines("import * as fs from 'node:fs';", "export const handler = async () => fs.promises.appendFile('/tmp/a', 'b');"),
+      lines("import { writeFileSync } from 'node:f\\x73';", "export const handler = async () => writeFileSync('/tmp/a', 'b');"),
+      lines('const plus = /\\+/g;', "export const handler = async (k: string) => k.replace(plus, ' ');"),
+    ];
+    const results = [
+      ...(await Promise.all(dirs.map((d) => lintDirectory(d)))),
+      await lintDirectory(fileURLToPath(new URL('../../../examples/brand-platform-demo/', import.meta.url))),
+      ...(await Promise.all(cases.map((c) => lintFiles(app(c))))),
+    ];
+    let toldNo = 0;
+    let fsCalls = 0;
+    for (const r of results) {
+      for (const binding of r.handlers) {
+        const code = codeOf(binding);
+        const named = mayNameAnyInReachableFiles(code, FS_MODULE_WORDS);
+        if (!named) toldNo++;
+        for (const call of code.reachableNodes([SyntaxKind.CallExpression]).nodes) {
+          if (fsPathArguments(calleeMemberTs(code, call)) === undefined) continue;
+          fsCalls++;
+          expect(named, call.getText()).toBe(true);
+        }
+      }
+    }
+    expect(toldNo).toBeGreaterThan(3);
+    expect(fsCalls).toBeGreaterThan(8);
   });
 
   it('works whatever configuration points at the handler (CloudFormation, SAM)', async () => {

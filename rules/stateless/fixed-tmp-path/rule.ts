@@ -4,7 +4,7 @@ import { Node, SyntaxKind } from '@lambda-lint/handler/ts-morph';
 
 const CALLS = [SyntaxKind.CallExpression];
 import { posix } from 'node:path';
-import { calleeMember, calleeMemberTs, forEachReachableWhere } from '../../support/code-facts.js';
+import { calleeMember, calleeMemberTs, forEachReachableWhere, mayNameAnyInReachableFiles } from '../../support/code-facts.js';
 
 /** fs functions that read or write file contents, with the indexes of their path arguments. */
 const FS_PATH_ARGS: Readonly<Record<string, readonly number[]>> = {
@@ -53,6 +53,12 @@ const FS_EXTRA_PATH_ARGS: Readonly<Record<string, readonly number[]>> = {
 /** The names of both tables: a method call of another name is none of them. */
 const FS_FUNCTION_NAMES: ReadonlySet<string> = new Set([...Object.keys(FS_PATH_ARGS), ...Object.keys(FS_EXTRA_PATH_ARGS)]);
 
+/**
+ * What the specifier of every module {@link fsPathArguments} knows has in it (`fs`, `node:fs`,
+ * `fs/promises`, `graceful-fs`, `fs-extra`): a callee's module is named in the call's own file.
+ */
+export const FS_MODULE_WORDS: readonly string[] = ['fs'];
+
 /** The path argument indexes of an fs call, or undefined when the callee is not a content read/write API. */
 export function fsPathArguments(member: ModuleMember | undefined): readonly number[] | undefined {
   if (!member) return undefined;
@@ -100,6 +106,8 @@ export default defineRule({
     for (const binding of ctx.handlers) {
       // Functions that share a handler share its analysis; the engine drops the identical findings.
       const code = codeOf(binding);
+      // Nearly no handler's files name an fs module: their calls need no look.
+      if (!mayNameAnyInReachableFiles(code, FS_MODULE_WORDS)) continue;
       // The callee resolved on the compiler node: only fs path calls get wrappers.
       forEachReachableWhere(code, (n) => fsPathArguments(calleeMemberTs(code, n, FS_FUNCTION_NAMES)) !== undefined, (node, fn) => {
         if (!Node.isCallExpression(node)) return;
