@@ -1,6 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { at, fixtureTests, lintFiles, positions } from '../../test-support/harness.js';
+import { codeOf } from '@lambda-lint/handler';
+import { SyntaxKind } from '@lambda-lint/handler/ts-morph';
+import { mayNameAnyInReachableFiles } from '../../support/code-facts.js';
+import { at, fixtureTests, lintDirectory, lintFiles, positions } from '../../test-support/harness.js';
+import { HTTP_CLIENT_WORDS, isHttpClientCall } from './rule.js';
 
 const ID = 'not-idempotent';
 
@@ -172,6 +176,52 @@ describe(ID, () => {
     it('a SET of values from the event (idempotent update)', async () => {
       expect(await found(lines(...DOC, "export const handler = async (e: { id: string; s: string }) => doc.send(new UpdateCommand({ TableName: 's', Key: { pk: e.id }, UpdateExpression: 'SET #s = :s', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':s': e.s } }));"))).toEqual([]);
     });
+  });
+
+  it('reports HTTP POSTs whose client is named with escapes', async () => {
+    const escaped = lines(
+      "import axios from 'a\\x78ios';", // 1
+      'export const handler = async (event: { body: string }) => {', // 2
+      "  await f\\u0065tch('https://api.example.com/orders', { method: 'POST', body: event.body });", // 3
+      "  await axios.post('https://api.example.com/orders', event.body);", // 4
+      '};',
+    );
+    expect(await found(escaped)).toEqual([post(3, 9, 3, 91), post(4, 9, 4, 65)]);
+  });
+
+  it('tells the handlers whose files name no HTTP client as the look at every call finds, on the fixtures, the demo and every client form', async () => {
+    const dirs = ['valid', 'invalid'].flatMap((v) => ['cloudformation', 'sam', 'serverless-ts'].map((c) => fileURLToPath(new URL(`fixtures/${v}/${c}/`, import.meta.url))));
+    const cases = [
+      lines("export const handler = async () => fetch('https://x', { method: 'POST' });"),
+      lines("import got from 'got';", "export const handler = async () => got.post('https://x');"),
+      lines("const ky = require('ky');", "export const handler = async () => ky('https://x', { method: 'POST' });"),
+      lines("import { request } from 'undici';", "export const handler = async () => request('https://x', { method: 'POST' });"),
+      lines("import fetchIt from 'node-fetch';", "export const handler = async () => fetchIt('https://x', { method: 'POST' });"),
+      lines("import client from 'a\\x78ios';", "export const handler = async () => client.post('https://x', {});"),
+      lines("export const handler = async () => f\\u0065tch('https://x', { method: 'POST' });"),
+      lines('const plus = /\\+/g;', "export const handler = async (k: string) => k.replace(plus, ' ');"),
+    ];
+    const results = [
+      ...(await Promise.all(dirs.map((d) => lintDirectory(d)))),
+      await lintDirectory(fileURLToPath(new URL('../../../examples/brand-platform-demo/', import.meta.url))),
+      ...(await Promise.all(cases.map((c) => lintFiles({ 'serverless.yml': serverless(SQS), 'src/worker.ts': c })))),
+    ];
+    let toldNo = 0;
+    let clientCalls = 0;
+    for (const r of results) {
+      for (const binding of r.handlers) {
+        const code = codeOf(binding);
+        const named = mayNameAnyInReachableFiles(code, HTTP_CLIENT_WORDS);
+        if (!named) toldNo++;
+        for (const call of code.reachableNodes([SyntaxKind.CallExpression]).nodes) {
+          if (!isHttpClientCall(code, call)) continue;
+          clientCalls++;
+          expect(named, call.getText()).toBe(true);
+        }
+      }
+    }
+    expect(toldNo).toBeGreaterThan(3);
+    expect(clientCalls).toBeGreaterThanOrEqual(6);
   });
 
   it('uses the KeySchema of the template table named by the TableName variable', async () => {

@@ -1,7 +1,7 @@
 import { defineRule, get, items, referencedLogicalId, str, type AppModel, type LambdaFunction, type RelatedLocation, type Trigger, type TriggerType } from '@lambda-lint/core';
 import { codeOf, factNodeOf, locOfNode, sdkFactsOf, walkDescendants, type HandlerCode } from '@lambda-lint/handler';
 import { Node, SyntaxKind, type ts } from '@lambda-lint/handler/ts-morph';
-import { calleeNameTs, forEachReachableWhere, methodNameOf, moduleMember, propertyValueTs, unwrap, unwrapTs, wrapperText } from '../../support/code-facts.js';
+import { calleeNameTs, forEachReachableWhere, mayNameAnyInReachableFiles, methodNameOf, moduleMember, propertyValueTs, unwrap, unwrapTs, wrapperText } from '../../support/code-facts.js';
 
 /** Sources that deliver an event at least once: the same event can invoke the handler twice. */
 const AT_LEAST_ONCE: Readonly<Record<string, string>> = {
@@ -231,8 +231,14 @@ const HTTP_CLIENT_METHODS = new Set(['post', 'request', 'fetch', 'default']);
 /** A method call can be an HTTP client's only by these names (`axios.post`, `got.default`...). */
 const HTTP_CLIENT_MODULES = ['axios', 'got', 'ky', 'node-fetch', 'undici', 'superagent'];
 
+/**
+ * What a call {@link isHttpClientCall} accepts is written with in its own file: the global `fetch`, or
+ * the specifier of the client's module (an import, a require).
+ */
+export const HTTP_CLIENT_WORDS: readonly string[] = ['fetch', ...HTTP_CLIENT_MODULES];
+
 /** Whether a call is a global fetch() or an HTTP client's, read on the compiler node (most calls are neither). */
-function isHttpClientCall(code: HandlerCode, call: ts.Node): boolean {
+export function isHttpClientCall(code: HandlerCode, call: ts.Node): boolean {
   const method = methodNameOf(call as ts.CallExpression);
   if (method !== undefined && !HTTP_CLIENT_METHODS.has(method)) return false;
   const callee = unwrapTs((call as ts.CallExpression).expression);
@@ -245,6 +251,8 @@ function isHttpClientCall(code: HandlerCode, call: ts.Node): boolean {
 function httpPosts(code: HandlerCode, onlyFile: string | undefined): Write[] {
   const out: Write[] = [];
   const hasKeyHeader = (opts: ts.Node | undefined) => !!opts && /idempotency-key|idempotency_key|x-idempotency/i.test(opts.getText());
+  // Nearly no handler's files name fetch or an HTTP client: their calls need no look.
+  if (!mayNameAnyInReachableFiles(code, HTTP_CLIENT_WORDS)) return out;
   forEachReachableWhere(
     code,
     (n) => isHttpClientCall(code, n),
