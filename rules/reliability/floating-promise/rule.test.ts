@@ -3,7 +3,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { codeOf } from '@lambda-lint/handler';
 import { at, fixtureTests, lintDirectory, lintFiles, positions } from '../../test-support/harness.js';
-import rule from './rule.js';
+import { SyntaxKind } from '@lambda-lint/handler/ts-morph';
+import { STATEMENT_AND_WRITE_KINDS } from '../../support/code-facts.js';
+import rule, { kindsThatMatter, mayMatter } from './rule.js';
 
 const ID = 'floating-promise';
 
@@ -249,6 +251,57 @@ describe(ID, () => {
       expect(run.findings.some((f) => f.ruleId === ID)).toBe(true);
       for (const binding of run.handlers) expect(codeOf(binding).wrappedFiles()).toEqual([]);
     }
+  });
+
+  it('reports timers, forEach and callbackWaitsForEmptyEventLoop written with escapes', async () => {
+    const escaped = lines(
+      "import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';", // 1
+      'const sqs = new SQSClient({});', // 2
+      "const send = () => sqs.send(new SendMessageCommand({ QueueUrl: 'q', MessageBody: 'm' }));", // 3
+      'export const handler = async (event: { ids: string[] }, context: { callbackWaitsForEmptyEventLoop: boolean }) => {', // 4
+      '  context.callbackWaitsFor\\u0045mptyEventLoop = false;', // 5
+      '  \\u0073etTimeout(async () => { await send(); }, 10);', // 6
+      '  event.ids.for\\u0045ach(async () => { await send(); });', // 7
+      '  return { ok: true };', // 8
+      '};',
+    );
+    expect(await found(app(escaped))).toEqual([pos('noWaitPending', 5, 3, 5, 54), pos('timer', 6, 3, 6, 53), pos('asyncCallback', 7, 3, 7, 56)]);
+  });
+
+  it('skips calls and binary expressions only for handlers none of which can matter, in the fixtures, the demo and written forms', async () => {
+    const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+    const dirs = ['valid', 'invalid'].flatMap((v) => ['cloudformation', 'sam', 'serverless-cjs', 'serverless-ts'].map((c) => here(`fixtures/${v}/${c}/`)));
+    const forms = [
+      'export const handler = async (e: { ids: string[] }) => { setTimeout(() => undefined, 1); return e; };',
+      'export const handler = async (e: { ids: string[] }) => { process.nextTick(() => undefined); return e; };',
+      'export const handler = async (e: { ids: string[] }) => { queueMicrotask(() => undefined); setImmediate(() => undefined); setInterval(() => undefined, 9); return e; };',
+      'export const handler = async (e: { ids: string[] }) => { e.ids.forEach((id) => id); return e; };',
+      'export const handler = async (e: unknown, c: { callbackWaitsForEmptyEventLoop: boolean }) => { c.callbackWaitsForEmptyEventLoop = false; return e; };',
+      'export const handler = async (e: unknown, c: { callbackWaitsForEmptyEventLoop: boolean }) => { c.callbackWaitsFor\\u0045mptyEventLoop = false; \\u0073etTimeout(() => e, 1); return e; };',
+      "export const handler = async (e: { ids: string[] }) => { const re = /\\d+/; e.ids.map((id) => re.test(id)); return e; };",
+      'export const handler = async (e: { n: number }) => e.n + 1;',
+    ];
+    const results = [
+      ...(await Promise.all(dirs.map((d) => lintDirectory(d)))),
+      await lintDirectory(here('../../../examples/brand-platform-demo/')),
+      ...(await Promise.all(forms.map((f) => lintFiles(app(f))))),
+    ];
+    let skipped = 0;
+    let kept = 0;
+    for (const r of results) {
+      for (const binding of r.handlers) {
+        const code = codeOf(binding);
+        const { callsMatter, writesMatter } = kindsThatMatter(code);
+        for (const n of code.reachableNodes(STATEMENT_AND_WRITE_KINDS).nodes) {
+          if ((n.kind === SyntaxKind.CallExpression && !callsMatter) || (n.kind === SyntaxKind.BinaryExpression && !writesMatter)) {
+            expect(mayMatter(n), n.getText()).toBe(false);
+            skipped++;
+          } else if (n.kind === SyntaxKind.CallExpression || n.kind === SyntaxKind.BinaryExpression) kept++;
+        }
+      }
+    }
+    expect(skipped).toBeGreaterThan(100);
+    expect(kept).toBeGreaterThan(10);
   });
 
   fixtureTests(fileURLToPath(new URL('.', import.meta.url)), ID);

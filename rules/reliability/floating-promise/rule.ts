@@ -1,12 +1,16 @@
 import { defineRule } from '@lambda-lint/core';
 import { codeOf, locOfTsNode, sdkFactsOf, skipOuterExpressions as unwrap, walkDescendants, type HandlerCode, type SdkFacts } from '@lambda-lint/handler';
 import { SyntaxKind, type ts } from '@lambda-lint/handler/ts-morph';
-import { inFileTest, moduleMember, STATEMENT_AND_WRITE_KINDS, wrapperText } from '../../support/code-facts.js';
+import { inFileTest, mayNameAnyInReachableFiles, mayNameInReachableFiles, moduleMember, STATEMENT_AND_WRITE_KINDS, wrapperText } from '../../support/code-facts.js';
 
 
 const PROMISE_COMBINATORS = new Set(['all', 'allSettled', 'race', 'any']);
 const CHAIN_METHODS = new Set(['then', 'catch', 'finally']);
 const TIMERS = new Set(['setTimeout', 'setImmediate', 'setInterval', 'queueMicrotask']);
+/** The names a call {@link mayMatter} takes needs: a timer's, `.nextTick(...)`, `.forEach(...)`. */
+const CALL_NAMES: readonly string[] = [...TIMERS, 'nextTick', 'forEach'];
+/** The name an assignment {@link mayMatter} takes needs. */
+const NO_WAIT = 'callbackWaitsForEmptyEventLoop';
 
 /*
  * The whole rule reads compiler nodes: a finding needs a position only, and a ts-morph wrapper of a
@@ -147,7 +151,7 @@ function isPromiseExecutor(code: HandlerCode, fn: ts.Node): boolean {
  * timer or `forEach` call; an assignment to `callbackWaitsForEmptyEventLoop`. Most nodes are none
  * of these and are skipped before ts-morph wraps their parts.
  */
-function mayMatter(n: ts.Node): boolean {
+export function mayMatter(n: ts.Node): boolean {
   switch (n.kind) {
     case SyntaxKind.ExpressionStatement: {
       const kind = unwrap((n as ts.ExpressionStatement).expression).kind;
@@ -165,11 +169,21 @@ function mayMatter(n: ts.Node): boolean {
       const b = n as ts.BinaryExpression;
       if (b.operatorToken.kind !== SyntaxKind.EqualsToken) return false;
       const left = unwrap(b.left);
-      return left.kind === SyntaxKind.PropertyAccessExpression && (left as ts.PropertyAccessExpression).name.text === 'callbackWaitsForEmptyEventLoop';
+      return left.kind === SyntaxKind.PropertyAccessExpression && (left as ts.PropertyAccessExpression).name.text === NO_WAIT;
     }
     default:
       return false;
   }
+}
+
+/**
+ * Whether a handler's calls, and its binary expressions, can be nodes that {@link mayMatter}: a call
+ * matters as a timer or a forEach, an assignment as `callbackWaitsForEmptyEventLoop = ...`, and a
+ * handler whose files name none of these (most: each name is written in the call's own file, escapes
+ * aside, which the test of the files reads) has those nodes skipped before their parts are read.
+ */
+export function kindsThatMatter(code: HandlerCode): { callsMatter: boolean; writesMatter: boolean } {
+  return { callsMatter: mayNameAnyInReachableFiles(code, CALL_NAMES), writesMatter: mayNameInReachableFiles(code, NO_WAIT) };
 }
 
 /**
@@ -325,12 +339,17 @@ export default defineRule({
       if (ctx.findingsIn !== undefined && !inFile) continue;
       let candidates: number[] = [];
       let mayNotWait = false;
+      const { callsMatter, writesMatter } = kindsThatMatter(code);
       for (let i = 0; i < reachable.nodes.length; i++) {
         const n = reachable.nodes[i]!;
-        if (n.kind === SyntaxKind.CallExpression && mayBeTimer(n as ts.CallExpression)) {
-          const t = timerCall(code, n);
-          if (t) timerCallbacks.add(t.callback);
-        }
+        const kind = n.kind;
+        if (kind === SyntaxKind.CallExpression) {
+          if (!callsMatter) continue;
+          if (mayBeTimer(n as ts.CallExpression)) {
+            const t = timerCall(code, n);
+            if (t) timerCallbacks.add(t.callback);
+          }
+        } else if (kind === SyntaxKind.BinaryExpression && !writesMatter) continue;
         if (!mayMatter(n)) continue;
         if (n.kind === SyntaxKind.BinaryExpression) mayNotWait = true;
         if ((!inFile || inFile(i)) && mayReport(code, sdk, n)) candidates.push(i);
