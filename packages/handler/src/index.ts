@@ -16,7 +16,7 @@ export { locOfNode, locOfRange, locOfTsNode, toSlash } from './loc.js';
 export type { BindingKind, ImportOrigin } from './scope.js';
 export { MAX_FILE_BYTES } from './program.js';
 export { HANDLER_EXTENSIONS } from './modules.js';
-export { descendantsByKind, isTsFunctionLike, methodNameOf, skipOuterAndAwait, skipOuterExpressions, walkDescendants, type TsFunctionLike } from './syntax.js';
+export { descendantsByKind, isTsFunctionLike, methodNameOf, propertyNameText, skipOuterAndAwait, skipOuterExpressions, walkDescendants, type TsFunctionLike } from './syntax.js';
 export { normalizeSpecifier, type ModuleMember } from './facts.js';
 export { evaluateConfigModule, type EvaluatedConfig } from './config.js';
 export {

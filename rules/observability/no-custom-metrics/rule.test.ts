@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { codeOf, descendantsOfKind } from '@lambda-lint/handler';
+import { codeOf, descendantsOfKind, unwrapExpression } from '@lambda-lint/handler';
 import { Node, SyntaxKind, type SourceFile } from '@lambda-lint/handler/ts-morph';
 import { at, fixtureTests, lintDirectory, lintFiles, positions } from '../../test-support/harness.js';
 import rule, { fileEmitsMetrics, fileEmitsMetricsByWalk, mayEmitMetrics, METRIC_MODULES } from './rule.js';
@@ -46,6 +46,8 @@ describe(ID, () => {
     const cases: [string, string[], Record<string, string>?][] = [
       ['Powertools Metrics', ["import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';", 'const metrics = new Metrics();', "export const handler = async () => { metrics.addMetric('Created', MetricUnit.Count, 1); metrics.publishStoredMetrics(); };"]],
       ['aws-embedded-metrics', ["import { createMetricsLogger } from 'aws-embedded-metrics';", "export const handler = async () => { const m = createMetricsLogger(); m.putMetric('Created', 1); await m.flush(); };"]],
+      ['an EMF document with quoted keys, as its JSON specification writes it', ['export const handler = async () => { console.log(JSON.stringify({ "_aws": { "Timestamp": Date.now(), "CloudWatchMetrics": [{ "Namespace": "n", "Dimensions": [[]], "Metrics": [{ "Name": "Created" }] }] }, "Created": 1 })); };']],
+      ['an EMF document with computed and escaped keys, its metadata asserted', ["const CWM = 'CloudWatchMetrics';", "export const handler = async () => { console.log(JSON.stringify({ '\\x5faws': ({ ['CloudWatchMetrics']: [] } as const), [CWM]: 1 })); };"]],
       ['an EMF document written to stdout', ["export const handler = async () => { console.log(JSON.stringify({ _aws: { Timestamp: Date.now(), CloudWatchMetrics: [{ Namespace: 'n', Dimensions: [[]], Metrics: [{ Name: 'Created' }] }] }, Created: 1 })); };"]],
       ['PutMetricDataCommand', ["import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';", 'const cw = new CloudWatchClient({});', "export const handler = async () => { await cw.send(new PutMetricDataCommand({ Namespace: 'n', MetricData: [{ MetricName: 'Created', Value: 1 }] })); };"]],
       ['a StatsD client (hot-shots), required', ["const StatsD = require('hot-shots');", 'const stats = new StatsD();', "export const handler = async () => { stats.increment('created'); };"]],
@@ -80,8 +82,20 @@ describe(ID, () => {
 
   /**
    * The rule's former look, on ts-morph wrappers: the rule now reads compiler nodes (no wrapper of the
-   * file is made) and must give the same answers.
+   * file is made) and must give the same answers; the keys of an EMF document are now read as static
+   * names however written (quoted, computed, escaped: `staticName`), where the former look missed all
+   * but the outer key's quoted form.
    */
+  function staticName(name: Node): string | undefined {
+    if (Node.isIdentifier(name)) return name.getText();
+    if (Node.isStringLiteral(name) || Node.isNoSubstitutionTemplateLiteral(name) || Node.isNumericLiteral(name)) return String(name.getLiteralValue());
+    if (Node.isComputedPropertyName(name)) {
+      const e = unwrapExpression(name.getExpression());
+      return Node.isStringLiteral(e) || Node.isNoSubstitutionTemplateLiteral(e) ? e.getLiteralValue() : undefined;
+    }
+    return undefined;
+  }
+
   function emitsMetricsByWrappers(file: SourceFile): boolean {
     const moduleName = (spec: string): string => (spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!);
     for (const d of file.getImportDeclarations()) {
@@ -95,9 +109,9 @@ describe(ID, () => {
       if (a && (Node.isStringLiteral(a) || Node.isNoSubstitutionTemplateLiteral(a)) && METRIC_MODULES.has(moduleName(a.getLiteralValue()))) return true;
     }
     for (const p of descendantsOfKind(file, SyntaxKind.PropertyAssignment)) {
-      if (p.getName().replace(/['"]/g, '') !== '_aws') continue;
-      const init = p.getInitializer();
-      if (init && Node.isObjectLiteralExpression(init) && init.getProperty('CloudWatchMetrics')) return true;
+      if (staticName(p.getNameNode()) !== '_aws') continue;
+      const init = unwrapExpression(p.getInitializerOrThrow());
+      if (Node.isObjectLiteralExpression(init) && init.getProperties().some((q) => !Node.isSpreadAssignment(q) && staticName(q.getNameNode()) === 'CloudWatchMetrics')) return true;
     }
     return false;
   }
@@ -128,17 +142,19 @@ describe(ID, () => {
       ...(await Promise.all(dirs.map((d) => lintDirectory(d)))),
       await lintDirectory(fileURLToPath(new URL('../../../examples/brand-platform-demo/', import.meta.url))),
       await lintFiles(app(lines("import { emit } from './emf.js';", 'export const handler = async () => emit();'), forms)),
-      // Each form on its own, reached from a handler: a module a namespace import names is reached when read.
+      // Each form on its own, reached from a handler.
       ...(await Promise.all(
         uses.map((use) => lintFiles(app(lines(use, 'export const handler = async () => f();'), forms))),
       )),
     ];
     let files = 0;
     let emitting = 0;
+    const formAnswers = new Map<string, boolean>();
     for (const r of results) {
       for (const binding of r.handlers) {
         for (const file of codeOf(binding).files) {
           const expected = emitsMetricsByWrappers(file);
+          if (file.getFilePath().startsWith('/project/src/')) formAnswers.set(file.getFilePath().slice('/project/src/'.length), expected);
           expect(fileEmitsMetricsByWalk(file.compilerNode), file.getFilePath()).toBe(expected);
           let walked = false;
           const answer = fileEmitsMetrics(file.compilerNode, (f) => ((walked = true), fileEmitsMetricsByWalk(f)));
@@ -150,6 +166,22 @@ describe(ID, () => {
         }
       }
     }
+    expect(Object.fromEntries([...formAnswers].filter(([f]) => f !== 'create.ts').sort())).toEqual({
+      'cancel.ts': true,
+      'computed.ts': true,
+      'dynamic.ts': true,
+      'emf.ts': true,
+      'escapedkey.ts': true,
+      'escapedrequire.ts': true,
+      'get.ts': true,
+      'method.ts': true,
+      'nested.ts': true,
+      'other.ts': false,
+      'quoted.ts': true,
+      'quotedinner.ts': true,
+      'shorthand.ts': true,
+      'spread.ts': false,
+    });
     expect(files).toBeGreaterThan(20);
     expect(emitting).toBeGreaterThan(3);
   });

@@ -1,5 +1,5 @@
 import { defineRule, type HandlerBinding, type LambdaFunction } from '@lambda-lint/core';
-import { codeOf, descendantsByKind, sdkFactsOf, type HandlerCode } from '@lambda-lint/handler';
+import { codeOf, descendantsByKind, propertyNameText, sdkFactsOf, skipOuterExpressions, type HandlerCode } from '@lambda-lint/handler';
 import { wrapperText } from '../../support/code-facts.js';
 import { SyntaxKind, type ts } from '@lambda-lint/handler/ts-morph';
 
@@ -28,8 +28,8 @@ function moduleName(spec: string): string {
 
 /*
  * Read on compiler nodes: the rule reports at the configuration, never in code, and a ts-morph
- * wrapper of a file costs more than the look. Names are read as the wrappers' `getText()` and
- * `getName()` give them (an identifier's escapes resolved, a string name with its quotes).
+ * wrapper of a file costs more than the look. A name is read as the wrappers' `getText()` gives it
+ * (an identifier's escapes resolved).
  */
 
 /** Imports or requires a metrics package. */
@@ -49,13 +49,17 @@ function importsMetrics(file: ts.SourceFile): boolean {
   return false;
 }
 
-/** An Embedded Metric Format document: an object with `_aws: { CloudWatchMetrics: [...] }`. */
+/**
+ * An Embedded Metric Format document: an object with `_aws: { CloudWatchMetrics: [...] }`. Keys are
+ * read as static names, however written: the document is often pasted from its JSON specification
+ * (`"_aws": { "CloudWatchMetrics": [...] }`), or built with computed or escaped keys.
+ */
 function writesEmf(file: ts.SourceFile): boolean {
   for (const node of descendantsByKind(file, SyntaxKind.PropertyAssignment)) {
     const p = node as ts.PropertyAssignment;
-    if (wrapperText(p.name).replace(/['"]/g, '') !== '_aws') continue;
-    const init = p.initializer;
-    if (init.kind === SyntaxKind.ObjectLiteralExpression && (init as ts.ObjectLiteralExpression).properties.some((q) => q.name !== undefined && wrapperText(q.name) === 'CloudWatchMetrics')) return true;
+    if (propertyNameText(p.name) !== '_aws') continue;
+    const init = skipOuterExpressions(p.initializer);
+    if (init.kind === SyntaxKind.ObjectLiteralExpression && (init as ts.ObjectLiteralExpression).properties.some((q) => q.name !== undefined && propertyNameText(q.name) === 'CloudWatchMetrics')) return true;
   }
   return false;
 }
