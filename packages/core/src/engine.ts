@@ -72,6 +72,10 @@ interface ResolvedRule {
 }
 
 export function resolveRules(rules: readonly AnyRule[], config: LintConfig = {}): ResolvedRule[] {
+  return settledOf(rules, config)?.enabled ?? resolveRulesNow(rules, config);
+}
+
+function resolveRulesNow(rules: readonly AnyRule[], config: LintConfig): ResolvedRule[] {
   const known = new Set(rules.map((r) => r.id));
   const named = [...Object.keys(config.rules ?? {}), ...(config.overrides ?? []).flatMap((o) => Object.keys(o.rules)), ...(config.mandatory ?? [])];
   for (const id of named) {
@@ -129,9 +133,74 @@ export function checkRules(input: RunInput, include: (rule: AnyRule) => boolean)
   const findings: CheckedFinding[] = [];
   for (const { rule } of run.enabled) {
     if (isSuppressionRule(rule) || !include(rule)) continue;
-    for (const options of optionVariants(rule, run.config)) run.runRule(rule, options, findings);
+    for (const variant of run.variantsOf(rule)) run.runRule(rule, variant, findings);
   }
   return findings;
+}
+
+/** A rule's option sets (one per distinct set the configuration gives some files), each with its key. */
+interface OptionsVariant {
+  options: Record<string, unknown>;
+  key: string;
+}
+
+function variantsNow(rule: AnyRule, config: LintConfig): OptionsVariant[] {
+  return optionVariants(rule, config).map((options) => ({ options, key: stableKey(options) }));
+}
+
+/** A file's rule settings (severity and options of every rule) and whether the configuration ignores it. */
+interface FileSettings {
+  rules: Map<string, EffectiveRule>;
+  ignored: boolean;
+}
+
+/**
+ * What the engine derives from a rule list and a configuration that cannot change (both deeply
+ * frozen: the ESLint plugin's shared settings), derived once: the plugin runs the engine again on
+ * every edit with the same objects, and resolving the rules, their option variants and each file's
+ * settings (serialising options to compare them) was redone each time.
+ */
+interface SettledSettings {
+  enabled: ResolvedRule[];
+  variants: Map<AnyRule, OptionsVariant[]>;
+  /** By base directory and file. */
+  files: Map<string, FileSettings>;
+}
+
+const settled = new WeakMap<LintConfig, WeakMap<readonly AnyRule[], SettledSettings>>();
+
+/** The kept derivations of `rules` and `config` when neither can change, else undefined (derived per run). */
+function settledOf(rules: readonly AnyRule[], config: LintConfig): SettledSettings | undefined {
+  if (!Object.isFrozen(rules) || !deeplyFrozen(config)) return undefined;
+  let byRules = settled.get(config);
+  if (!byRules) settled.set(config, (byRules = new WeakMap()));
+  let out = byRules.get(rules);
+  if (!out) {
+    // Resolved first: a configuration error is thrown again on every run, never kept.
+    out = { enabled: resolveRulesNow(rules, config), variants: new Map(), files: new Map() };
+    byRules.set(rules, out);
+  }
+  return out;
+}
+
+/** Objects known to be frozen with everything they hold (which stays so). */
+const frozenThrough = new WeakSet<object>();
+
+function deeplyFrozen(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return typeof value !== 'function';
+  if (frozenThrough.has(value)) return true;
+  if (!Object.isFrozen(value) || !Object.values(value).every(deeplyFrozen)) return false;
+  frozenThrough.add(value);
+  return true;
+}
+
+/** The key of a file's options for a rule, compared with the variant's on every report: serialised once per options object. */
+const optionKeys = new WeakMap<object, string>();
+
+function optionsKeyOf(options: object): string {
+  let key = optionKeys.get(options);
+  if (key === undefined) optionKeys.set(options, (key = stableKey(options)));
+  return key;
 }
 
 /**
@@ -160,7 +229,7 @@ export function finishRun(input: RunInput, checked: CheckedFinding[]): Finding[]
   const judged: CheckedFinding[] = [...kept];
   for (const { rule } of enabled) {
     if (!isSuppressionRule(rule)) continue;
-    for (const options of optionVariants(rule, config)) run.runRule(rule, options, judged, outcome);
+    for (const variant of run.variantsOf(rule)) run.runRule(rule, variant, judged, outcome);
   }
   return sortAndDedupe(judged.map(withoutConcerns));
 }
@@ -168,24 +237,33 @@ export function finishRun(input: RunInput, checked: CheckedFinding[]): Finding[]
 interface RuleRunner {
   config: LintConfig;
   enabled: ResolvedRule[];
-  settingsOf(file: string): { rules: Map<string, EffectiveRule>; ignored: boolean };
-  runRule(rule: AnyRule, options: object, into: CheckedFinding[], suppressions?: SuppressionOutcome): void;
+  settingsOf(file: string): FileSettings;
+  variantsOf(rule: AnyRule): OptionsVariant[];
+  runRule(rule: AnyRule, variant: OptionsVariant, into: CheckedFinding[], suppressions?: SuppressionOutcome): void;
 }
 
 function ruleRunner(input: RunInput): RuleRunner {
   const config = input.config ?? {};
   const baseDir = config.baseDir ?? input.model.root;
-  const perFile = new Map<string, { rules: Map<string, EffectiveRule>; ignored: boolean }>();
+  const kept = settledOf(input.rules, config);
+  const perFile = kept?.files ?? new Map<string, FileSettings>();
   // Severity and options come from the finding's file: `overrides` are per path.
   const settingsOf = (file: string) => {
-    let s = perFile.get(file);
+    const key = `${baseDir}\0${file}`;
+    let s = perFile.get(key);
     if (!s) {
       s = { rules: effectiveRules(input.rules, config, relativeTo(baseDir, file)), ignored: isIgnored(config, file, baseDir) };
-      perFile.set(file, s);
+      perFile.set(key, s);
     }
     return s;
   };
-  const enabled = resolveRules(input.rules, config);
+  const variants = kept?.variants ?? new Map<AnyRule, OptionsVariant[]>();
+  const variantsOf = (rule: AnyRule): OptionsVariant[] => {
+    let out = variants.get(rule);
+    if (!out) variants.set(rule, (out = variantsNow(rule, config)));
+    return out;
+  };
+  const enabled = kept?.enabled ?? resolveRulesNow(input.rules, config);
   // Functions the framework adds on its own are not the user's to fix: no rule sees them.
   const model = input.model.functions.some((f) => f.frameworkInternal) ? { ...input.model, functions: input.model.functions.filter((f) => !f.frameworkInternal) } : input.model;
   const handlers = (input.handlers ?? []).filter((h) => !h.fn.frameworkInternal);
@@ -194,14 +272,13 @@ function ruleRunner(input: RunInput): RuleRunner {
     indexOf ??= new Map(input.model.functions.map((f, i) => [f, i]));
     return indexOf.get(fn) ?? -1;
   };
-  const runRule = (rule: AnyRule, options: object, into: CheckedFinding[], suppressions?: SuppressionOutcome): void => {
-    const variant = stableKey(options);
+  const runRule = (rule: AnyRule, { options, key: variant }: OptionsVariant, into: CheckedFinding[], suppressions?: SuppressionOutcome): void => {
     const report = (r: Report): void => {
       if (input.findingsIn !== undefined && r.loc.file !== input.findingsIn) return;
       const here = settingsOf(r.loc.file);
       const setting = here.rules.get(rule.id)!;
       // Each options variant runs once over the whole model and keeps the findings of the files it applies to.
-      if (setting.severity === 'off' || here.ignored || stableKey(setting.options) !== variant) return;
+      if (setting.severity === 'off' || here.ignored || optionsKeyOf(setting.options) !== variant) return;
       const severity = setting.severity;
       const template = rule.messages[r.messageId];
       if (template === undefined) throw new Error(`rule ${rule.id} reported unknown message id "${r.messageId}"`);
@@ -253,7 +330,7 @@ function ruleRunner(input: RunInput): RuleRunner {
       input.onRuleError(rule.id, error);
     }
   };
-  return { config, enabled, settingsOf, runRule };
+  return { config, enabled, settingsOf, variantsOf, runRule };
 }
 
 /** `handler` for one function, `register, forgot-password (in mailerSettings)` for several. */

@@ -320,6 +320,8 @@ function withoutConfigurationRules(request: Question): Question {
   if (Object.isFrozen(config) && Object.isFrozen(config.rules ?? {}) && Object.isFrozen(request.rules)) {
     Object.freeze(settings.rules);
     Object.freeze(settings.config.rules);
+    // Frozen through (the rest is the frozen shared configuration's), so the engine keeps what it derives from it.
+    Object.freeze(settings.config);
     withoutConfigurationRulesOf.set(config, { from: request.rules, settings: Object.freeze(settings) });
   }
   return { ...request, ...settings };
