@@ -3,8 +3,7 @@
  * which functions use which statement, whose code is known, and how a resource reads in a message.
  */
 import { get, items, str, type AppModel, type HandlerBinding, type IamStatement, type LambdaFunction, type Role, type Value } from '@lambda-lint/core';
-import { boundPermissionsOf, codeOf, codePermissionsOf, opaqueAwsUseOf, platformActionsOf, resourceArn, type BoundPermission } from '@lambda-lint/handler';
-import { isInFile } from './code-facts.js';
+import { boundPermissionsOf, codeOf, codePermissionsIn, opaqueAwsUseOf, platformActionsOf, resourceArn, type BoundPermission } from '@lambda-lint/handler';
 import { isCdkInternalRole, isInline } from './iam.js';
 
 /** What the code of a function needs, and what the platform uses of its role. */
@@ -64,8 +63,7 @@ export function permissionsIn(model: AppModel, handlers: readonly HandlerBinding
     const fn = binding.fn;
     if (out.has(fn.id)) continue;
     const permissions: BoundPermission[] = [];
-    for (const p of codePermissionsOf(codeOf(binding))) {
-      if (!isInFile(p.compilerNode, file)) continue;
+    for (const p of codePermissionsIn(codeOf(binding), file)) {
       permissions.push({
         actions: p.actions,
         anyOf: p.anyOf === true,

@@ -35,7 +35,7 @@ export {
   type PowertoolsFact,
 } from './sdk.js';
 export { alwaysExits, intersects, isNullish, isOneTimeInit, keysTestedSet, keysTestedUnset, unwrap as unwrapExpression, unwrapAwaited, type ReferenceKey } from './lazy.js';
-export { codePermissionsOf, opaqueAwsUseOf, valueParts, type CodePermission, type CodeResource, type ValuePart } from './permissions.js';
+export { codePermissionsIn, codePermissionsOf, opaqueAwsUseOf, valueParts, type CodePermission, type CodeResource, type ValuePart } from './permissions.js';
 export {
   actionPatternMatches,
   boundPermissionsOf,

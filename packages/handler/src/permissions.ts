@@ -364,6 +364,46 @@ const cache = new WeakMap<HandlerCode, readonly CodePermission[]>();
 export function codePermissionsOf(code: HandlerCode): readonly CodePermission[] {
   const cached = cache.get(code);
   if (cached) return cached;
+  const result = permissionsWhere(code, undefined);
+  cache.set(code, result);
+  return result;
+}
+
+const inFileCache = new WeakMap<HandlerCode, { file: string; permissions: readonly CodePermission[] }>();
+
+/**
+ * {@link codePermissionsOf}'s permissions whose call lies in `file` (absolute, `/` separators, as a
+ * finding's `Loc.file`), in the same order: for a run that wants one file's findings (the ESLint
+ * plugin's run after an edit), what the calls of the other files need is not worked out (their
+ * resources read), which each edit did again for every call of the functions reaching the file.
+ */
+export function codePermissionsIn(code: HandlerCode, file: string): readonly CodePermission[] {
+  const whole = cache.get(code);
+  const inFile = inFileTest(file);
+  if (whole) return whole.filter((p) => inFile(p.compilerNode));
+  const kept = inFileCache.get(code);
+  if (kept?.file === file) return kept.permissions;
+  const permissions = permissionsWhere(code, inFile);
+  inFileCache.set(code, { file, permissions });
+  return permissions;
+}
+
+/** Whether a node lies in `file` (a finding's path: `/` separators), the file looked up once per source file in a row. */
+function inFileTest(file: string): (node: ts.Node) => boolean {
+  let last: ts.SourceFile | undefined;
+  let lastIn = false;
+  return (node) => {
+    const sf = node.getSourceFile();
+    if (sf !== last) {
+      last = sf;
+      lastIn = (sf.fileName.includes('\\') ? sf.fileName.replace(/\\/g, '/') : sf.fileName) === file;
+    }
+    return lastIn;
+  };
+}
+
+/** The permissions of the calls `keep` accepts (all without it), in source order. */
+function permissionsWhere(code: HandlerCode, keep: ((node: ts.Node) => boolean) | undefined): CodePermission[] {
   const sdk = sdkFactsOf(code);
   // What a fact's call needs depends on its syntax and the run's resolution, not on the handler.
   const perFact = runCache<CodePermission[]>(code.run as Program, 'factPermissions');
@@ -371,7 +411,10 @@ export function codePermissionsOf(code: HandlerCode): readonly CodePermission[] 
   let idempotent = false;
   for (const fact of sdk.all) {
     if (fact.scope === 'other') continue;
+    // Read off every fact: whether the persistence layer's permissions count depends on the whole code.
     if (fact.kind === 'powertools' && fact.service === 'idempotency') idempotent = true;
+    // A permission is placed at its fact's call.
+    if (keep && !keep(fact.compilerNode)) continue;
     let found = perFact.get(fact.compilerNode);
     if (!found) {
       found = factPermissions(code, fact);
@@ -381,8 +424,7 @@ export function codePermissionsOf(code: HandlerCode): readonly CodePermission[] 
   }
   // A persistence layer only acts when something is made idempotent with it; keep it then.
   const result = idempotent ? out : out.filter((p) => p.api !== 'DynamoDBPersistenceLayer');
-  result.push(...uploads(code), ...v2Uploads(code));
-  cache.set(code, result);
+  result.push(...uploads(code, keep), ...v2Uploads(code, keep));
   return result;
 }
 
@@ -430,11 +472,20 @@ function idempotencyPermission(code: HandlerCode, node: ts.Node, config: ts.Node
  * reachable code). Only for facts that depend on syntax and the run's module resolution, not on
  * which handler reaches the code.
  */
-function perReachableFunction<T>(code: HandlerCode, name: string, kind: SyntaxKind.CallExpression | SyntaxKind.NewExpression, test: (node: ts.Node) => boolean, visit: (node: Node, found: T[]) => void): T[] {
+function perReachableFunction<T>(
+  code: HandlerCode,
+  name: string,
+  kind: SyntaxKind.CallExpression | SyntaxKind.NewExpression,
+  test: (node: ts.Node) => boolean,
+  visit: (node: Node, found: T[]) => void,
+  keep?: (node: ts.Node) => boolean,
+): T[] {
   const program = code.run as Program;
   const cache = runCache<T[]>(program, name);
   const out: T[] = [];
   for (const fn of code.reachableFunctionNodes) {
+    // A function's own calls are in its file.
+    if (keep && !keep(fn)) continue;
     let found = cache.get(fn);
     if (!found) {
       found = [];
@@ -461,7 +512,7 @@ function mayCallUpload(file: ts.SourceFile): boolean {
 }
 
 /** SDK v2 `s3.upload(params)` (managed, possibly multipart, upload): a PutObject. */
-function v2Uploads(code: HandlerCode): CodePermission[] {
+function v2Uploads(code: HandlerCode, keep?: (node: ts.Node) => boolean): CodePermission[] {
   // Reachable code is in the handler's files: without one that can call an `upload`, there is nothing to look for.
   if (!code.fileNodes.some(mayCallUpload)) return [];
   const program = code.run as Program;
@@ -474,7 +525,7 @@ function v2Uploads(code: HandlerCode): CodePermission[] {
     if (client?.category !== 'aws-v2' || client.service !== 's3') return;
     const input = n.getArguments()[0];
     out.push(permission(program, { actions: ['s3:PutObject'], resource: resourceOf(code, 's3', 's3:PutObject', input?.compilerNode, 'PutObject'), api: 'upload()' }, n.compilerNode));
-  });
+  }, keep);
 }
 
 /**
@@ -491,7 +542,7 @@ function mentionsLibStorage(file: ts.SourceFile): boolean {
 }
 
 /** `new Upload({ client, params: { Bucket, Key } })` from `@aws-sdk/lib-storage`: a (multipart) PutObject. */
-function uploads(code: HandlerCode): CodePermission[] {
+function uploads(code: HandlerCode, keep?: (node: ts.Node) => boolean): CodePermission[] {
   const program = code.run as Program;
   // Reachable code is in the handler's files: without one naming the package, there is nothing to look for.
   if (!code.fileNodes.some(mentionsLibStorage)) return [];
@@ -502,7 +553,7 @@ function uploads(code: HandlerCode): CodePermission[] {
     const params = property(code, n.compilerNode.arguments?.[0], 'params');
     const input = params && params !== 'absent' ? params : undefined;
     out.push(...['s3:PutObject', 's3:AbortMultipartUpload'].map((a) => permission(program, { actions: [a], resource: resourceOf(code, 's3', a, input, 'PutObject'), api: 'Upload' }, n.compilerNode)));
-  });
+  }, keep);
 }
 
 /**
