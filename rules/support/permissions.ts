@@ -3,7 +3,7 @@
  * which functions use which statement, whose code is known, and how a resource reads in a message.
  */
 import { get, items, str, type AppModel, type HandlerBinding, type IamStatement, type LambdaFunction, type Role, type Value } from '@lambda-lint/core';
-import { boundPermissionsOf, codeOf, codePermissionsIn, opaqueAwsUseOf, platformActionsOf, resourceArn, type BoundPermission } from '@lambda-lint/handler';
+import { bindPermission, boundPermissionsOf, codeOf, codePermissionsIn, opaqueAwsUseOf, platformActionsOf, type BoundPermission } from '@lambda-lint/handler';
 import { isCdkInternalRole, isInline } from './iam.js';
 
 /** What the code of a function needs, and what the platform uses of its role. */
@@ -62,19 +62,7 @@ export function permissionsIn(model: AppModel, handlers: readonly HandlerBinding
   for (const binding of handlers) {
     const fn = binding.fn;
     if (out.has(fn.id)) continue;
-    const permissions: BoundPermission[] = [];
-    for (const p of codePermissionsIn(codeOf(binding), file)) {
-      permissions.push({
-        actions: p.actions,
-        anyOf: p.anyOf === true,
-        resource: resourceArn(model, fn, p.resource),
-        // Read through: wrapped (ts-morph) only for the permissions a rule reports.
-        get node() {
-          return p.node;
-        },
-        api: p.api,
-      });
-    }
+    const permissions = codePermissionsIn(codeOf(binding), file).map((p) => bindPermission(model, fn, p));
     out.set(fn.id, { fn, permissions });
   }
   return out;

@@ -38,6 +38,7 @@ export { alwaysExits, intersects, isNullish, isOneTimeInit, keysTestedSet, keysT
 export { codePermissionsIn, codePermissionsOf, opaqueAwsUseOf, valueParts, type CodePermission, type CodeResource, type ValuePart } from './permissions.js';
 export {
   actionPatternMatches,
+  bindPermission,
   boundPermissionsOf,
   evaluate,
   expand,

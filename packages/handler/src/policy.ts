@@ -32,7 +32,7 @@ import {
   PLATFORM_XRAY_ACTIONS,
 } from './data/iam-platform.js';
 import { tableEntry } from './facts.js';
-import { codePermissionsOf, type CodeResource, type ValuePart } from './permissions.js';
+import { codePermissionsOf, type CodePermission, type CodeResource, type ValuePart } from './permissions.js';
 import { sdkFactsOf } from './sdk.js';
 
 /** A permission of one function's code, its resource as `Fn::Sub` text (`*` where unknown). */
@@ -164,16 +164,21 @@ export function resourceArn(model: AppModel, fn: LambdaFunction, r: CodeResource
 
 /** The permissions of a function's code with their resources bound to its environment and template. */
 export function boundPermissionsOf(model: AppModel, fn: LambdaFunction, code: HandlerCode): BoundPermission[] {
-  // The node is read through: it is wrapped (ts-morph) only for the permissions a rule reports.
-  return codePermissionsOf(code).map((p) => ({
+  return codePermissionsOf(code).map((p) => bindPermission(model, fn, p));
+}
+
+/** One permission of a function's code with its resource bound to the function's environment and template. */
+export function bindPermission(model: AppModel, fn: LambdaFunction, p: CodePermission): BoundPermission {
+  return {
     actions: p.actions,
     anyOf: p.anyOf === true,
     resource: resourceArn(model, fn, p.resource),
+    // Read through: the node is wrapped (ts-morph) only for the permissions a rule reports.
     get node() {
       return p.node;
     },
     api: p.api,
-  }));
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
