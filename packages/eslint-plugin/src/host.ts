@@ -123,7 +123,14 @@ export function withDiskSignatures(host: Host, cache: DiskCache = new DiskCache(
     else cache.dirs.delete(path);
     return entries;
   };
+  /** Files read in this question: a file saved moments ago has no trusted signature, and would be read from disk at each of the question's looks (the saved file of the editor case four or more times). */
+  const readNow = new Map<string, { bytes: Uint8Array | undefined; signature: string | undefined }>();
   const readSigned = (path: string) => {
+    let answer = readNow.get(path);
+    if (!answer) readNow.set(path, (answer = readSignedNow(path)));
+    return answer;
+  };
+  const readSignedNow = (path: string) => {
     const s = stat(path);
     // Module resolution asks for many paths that do not exist: no read (and no exception) for those.
     if (!s?.isFile()) return { bytes: undefined, signature: undefined };

@@ -245,6 +245,26 @@ describe('files kept from disk', () => {
     expect(new TextDecoder().decode(changed)).toBe('export const a = 2;\n');
   });
 
+  it('reads a file whose signature is not trusted once per question, and again in the next question', () => {
+    const dir = project({ 'a.ts': 'export const a = 1;\n' });
+    const path = `${dir}/a.ts`;
+    const reads: string[] = [];
+    const disk = nodeHost();
+    const counting = { ...disk, readFile: (p: string) => (reads.push(p), disk.readFile(p)) };
+    const cache = new DiskCache();
+    const question = withDiskSignatures(counting, cache);
+    const first = question.readFile(path);
+    expect(cache.files.get(path)?.signature).toBeUndefined();
+    // Saved again within the question: the question's answer stands, as its stat does.
+    write(dir, { 'a.ts': 'export const a = 2;\n' });
+    expect(question.readFile(path)).toBe(first);
+    expect(question.readSigned!(path).bytes).toBe(first);
+    expect(reads).toEqual([path]);
+    // The next question looks at the disk again and sees the save.
+    expect(new TextDecoder().decode(withDiskSignatures(counting, cache).readFile(path))).toBe('export const a = 2;\n');
+    expect(reads).toEqual([path, path]);
+  });
+
   it('lists a folder again when an entry is added', () => {
     const dir = project({ 'a.txt': 'one' });
     age(dir);
